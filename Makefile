@@ -1,0 +1,44 @@
+# phongdich: every target sets itself up on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test e2e bench lint messages demo clean
+
+$(BIN)/phongdich: pyproject.toml
+	@py="$${PYTHON:-$$(scripts/find-python)}" || exit 1; \
+	  echo "Using $$py ($$($$py --version))"; \
+	  [ -x $(PY) ] || "$$py" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[postgres,dev]'
+	@touch $@
+
+run: $(BIN)/phongdich
+	$(BIN)/phongdich migrate --noinput
+	$(BIN)/phongdich demo --if-empty
+	$(BIN)/phongdich collectstatic --noinput --verbosity 0
+	$(BIN)/phongdich serve --host $(HOST) --port $(PORT)
+
+test: $(BIN)/phongdich
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: $(BIN)/phongdich
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+bench: $(BIN)/phongdich
+	$(PY) bench/run.py
+
+lint: $(BIN)/phongdich
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(BIN)/phongdich
+	cd src/phongdich && ../../$(BIN)/phongdich makemessages --locale vi --no-obsolete --no-location
+	$(PY) scripts/compile-messages
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,1 @@
+"""phongdich: a province's epidemic prevention and control platform."""

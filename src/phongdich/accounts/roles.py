@@ -1,0 +1,74 @@
+"""Roles and what each may do. A role is granted where its assignment is bound (see core/scoping.py)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_COMMANDER = "province_commander", _("Province commander")
+    PROVINCE_ANALYST = "province_analyst", _("Province analyst")
+    DISTRICT_OFFICER = "district_officer", _("District officer")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    COMMUNITY_TEAM = "community_team", _("Community team member")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    LAB_TECHNICIAN = "lab_technician", _("Lab technician")
+    VACCINATION_STAFF = "vaccination_staff", _("Vaccination staff")
+    CHECKPOINT_OFFICER = "checkpoint_officer", _("Checkpoint officer")
+    WELFARE_OFFICER = "welfare_officer", _("Welfare officer")
+    ENTERPRISE_REP = "enterprise_rep", _("Enterprise representative")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Binding(models.TextChoices):
+    UNIT = "unit", _("administrative unit")
+    FACILITY = "facility", _("facility")
+    ORGANISATION = "organisation", _("organisation")
+
+
+UNITS = {"places.view_adminunit", "places.view_facility", "places.view_venue", "places.view_organisation"}
+READ_PEOPLE = {"people.view_person", "people.view_household"}
+WRITE_PEOPLE = READ_PEOPLE | {"people.add_person", "people.change_person", "people.add_household"}
+MANAGE_PEOPLE = WRITE_PEOPLE | {"people.merge_person", "people.export_person"}
+MANAGE_PLACES = {
+    "places.change_adminunit",
+    "places.add_facility",
+    "places.change_facility",
+    "places.add_venue",
+    "places.change_venue",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PROVINCE_COMMANDER: frozenset(UNITS | MANAGE_PEOPLE),
+    Role.PROVINCE_ANALYST: frozenset(UNITS),
+    Role.DISTRICT_OFFICER: frozenset(UNITS | MANAGE_PEOPLE),
+    Role.COMMUNE_OFFICER: frozenset(UNITS | MANAGE_PEOPLE),
+    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE),
+    Role.HEALTH_WORKER: frozenset(UNITS | WRITE_PEOPLE),
+    Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE),
+    Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE),
+    Role.CHECKPOINT_OFFICER: frozenset(UNITS | READ_PEOPLE),
+    Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE),
+    Role.ENTERPRISE_REP: frozenset({"places.view_organisation"} | READ_PEOPLE),
+    Role.SYSTEM_ADMIN: frozenset(
+        UNITS | MANAGE_PEOPLE | MANAGE_PLACES | {"core.view_auditevent", "accounts.manage_users"}
+    ),
+}
+
+ROLE_BINDINGS: dict[str, Binding] = {
+    Role.PROVINCE_COMMANDER: Binding.UNIT,
+    Role.PROVINCE_ANALYST: Binding.UNIT,
+    Role.DISTRICT_OFFICER: Binding.UNIT,
+    Role.COMMUNE_OFFICER: Binding.UNIT,
+    Role.COMMUNITY_TEAM: Binding.UNIT,
+    Role.HEALTH_WORKER: Binding.FACILITY,
+    Role.LAB_TECHNICIAN: Binding.FACILITY,
+    Role.VACCINATION_STAFF: Binding.FACILITY,
+    Role.CHECKPOINT_OFFICER: Binding.UNIT,
+    Role.WELFARE_OFFICER: Binding.UNIT,
+    Role.ENTERPRISE_REP: Binding.ORGANISATION,
+    Role.SYSTEM_ADMIN: Binding.UNIT,
+}
+
+
+def role_grants(role: str, permission: str) -> bool:
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,94 @@
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+
+from .models import ApiToken, LoginFailure, RoleAssignment, User
+
+TOKEN_PREFIX = "pd_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, actor: User, user: User, name: str, days_valid: int | None = 365) -> tuple[ApiToken, str]:
+    """Create a token for `user` and return it with its plain text, which is never stored or shown again."""
+    prefix = secrets.token_hex(4)
+    plain = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    expires = timezone.now() + timedelta(days=days_valid) if days_valid else None
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=_digest(plain), expires_at=expires)
+        audit.record(actor=actor, action=AuditAction.TOKEN, instance=token, detail={"event": "created"})
+    return token, plain
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action=AuditAction.TOKEN, instance=token, detail={"event": "revoked"})
+
+
+def api_token_user(plain: str) -> User | None:
+    """The active user a presented token belongs to, or None for an unknown, revoked or expired token."""
+    try:
+        _, prefix, _secret = plain.split("_", 2)
+    except ValueError:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+    if token is None or not hmac.compare_digest(token.digest, _digest(plain)):
+        return None
+    now = timezone.now()
+    if (token.expires_at and token.expires_at <= now) or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def login_is_locked(username: str) -> bool:
+    window_start = timezone.now() - timedelta(minutes=settings.PHONGDICH_LOCKOUT_WINDOW_MINUTES)
+    recent = LoginFailure.objects.filter(username__iexact=username, at__gte=window_start).count()
+    return recent >= settings.PHONGDICH_LOCKOUT_FAILURES
+
+
+def login_failure_record(*, username: str, ip: str | None) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.create(username=username[:150], ip=ip)
+        audit.record(
+            actor=username[:150] or "anonymous",
+            action=AuditAction.LOGIN_FAILED,
+            object_type="accounts.user",
+            object_repr=username[:200],
+        )
+
+
+def login_success_record(*, user: User) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.filter(username__iexact=user.username).delete()
+        audit.record(actor=user, action=AuditAction.LOGIN, instance=user)
+
+
+def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organisation=None) -> RoleAssignment:
+    with transaction.atomic():
+        assignment = RoleAssignment(user=user, role=role, unit=unit, facility=facility, organisation=organisation)
+        assignment.full_clean()
+        assignment.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=assignment,
+            unit_path=assignment.unit_path(),
+            after=audit.snapshot(assignment),
+        )
+    user.__dict__.pop("_assignments", None)
+    user.__dict__.pop("_scope_cache", None)
+    return assignment

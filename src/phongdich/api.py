@@ -1,0 +1,11 @@
+"""The /api/v1/ surface: one NinjaAPI with each app's router."""
+
+from phongdich.accounts.api import router as accounts_router
+from phongdich.core.api import build_api
+from phongdich.people.api import router as people_router
+from phongdich.places.api import router as places_router
+
+api = build_api()
+api.add_router("/", accounts_router)
+api.add_router("/units", places_router)
+api.add_router("/persons", people_router)

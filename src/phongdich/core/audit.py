@@ -1,0 +1,79 @@
+"""Writing audit rows. Services call `record` inside their transaction, so the row and the change commit together."""
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from .choices import AuditAction
+from .context import current
+from .models import AuditEvent
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """A JSON-ready copy of an instance's concrete fields (foreign keys by id)."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.attname if field.is_relation else field.name] = _jsonable(field.value_from_object(instance))
+    return data
+
+
+def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose values changed, as (before, after)."""
+    changed = [key for key in after if before.get(key) != after.get(key)]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def record(
+    *,
+    actor,
+    action: AuditAction | str,
+    instance: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    person_id: int | None = None,
+    unit_path: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    ctx = current()
+    if instance is not None:
+        object_type = object_type or instance._meta.label_lower
+        object_id = object_id or str(instance.pk)
+        object_repr = object_repr or str(instance)[:200]
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_actor_label(actor),
+        action=str(action),
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        person_id=person_id,
+        unit_path=unit_path,
+        before=before,
+        after=after,
+        detail=detail,
+        request_id=ctx.request_id if ctx else "",
+        ip=ctx.ip if ctx else None,
+    )
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "username", None) or str(actor)
+
+
+def _jsonable(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value

@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import has_permission_somewhere
+
+# (url name, label, permission needed somewhere; "" = any logged-in user)
+NAVIGATION = [
+    ("core:home", _("Home"), ""),
+    ("places:tree", _("Units"), "places.view_adminunit"),
+    ("people:list", _("Persons"), "people.view_person"),
+    ("people:duplicates", _("Duplicates"), "people.merge_person"),
+    ("core:audit", _("Audit"), "core.view_auditevent"),
+    ("api:openapi-view", _("API"), ""),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name)) and name != "core:home"}
+        for name, label, permission in NAVIGATION
+        if not permission or has_permission_somewhere(user, permission)
+    ]
+    return {"navigation": items}

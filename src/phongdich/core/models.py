@@ -1,0 +1,68 @@
+"""Framework models: the audit trail. No domain models live in core."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuditAction
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit rows are append-only: the application offers no way to change or remove them."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted.")
+
+    def visible_to(self, user):
+        from .scoping import scope_of
+
+        scope = scope_of(user, "core.view_auditevent")
+        if scope.is_empty:
+            return self.none()
+        if scope.everywhere:
+            return self
+        query = models.Q()
+        for path in scope.unit_paths:
+            query |= models.Q(unit_path__startswith=path)
+        return self.filter(query)
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("actor name"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    person_id = models.BigIntegerField(_("person id"), null=True, blank=True, db_index=True)
+    unit_path = models.CharField(_("unit path"), max_length=255, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=36, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")

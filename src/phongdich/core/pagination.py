@@ -1,0 +1,50 @@
+"""Keyset pagination for the API: a page is 'rows after this cursor', so deep pages cost what the first does."""
+
+import base64
+import json
+
+from django.db.models import Q, QuerySet
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, length: int) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadCursor(cursor) from error
+    if not isinstance(values, list) or len(values) != length:
+        raise BadCursor(cursor)
+    return values
+
+
+def keyset_page(queryset: QuerySet, order: tuple[str, ...], cursor: str | None, limit: int) -> tuple[list, str | None]:
+    """Rows of `queryset` ordered by `order` (ascending, last field unique) after `cursor`, and the next cursor."""
+    queryset = queryset.order_by(*order)
+    if cursor:
+        values = decode_cursor(cursor, len(order))
+        after = Q()
+        for i, field in enumerate(order):
+            step = Q(**{f"{field}__gt": values[i]})
+            for previous, value in zip(order[:i], values[:i], strict=True):
+                step &= Q(**{previous: value})
+            after |= step
+        queryset = queryset.filter(after)
+    rows = list(queryset[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor([getattr(last, field) for field in order])
+
+
+def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
+    """(count, is_capped): counts at most `cap` rows so a huge list costs no more than a bounded scan."""
+    n = queryset.order_by()[: cap + 1].count()
+    return min(n, cap), n > cap

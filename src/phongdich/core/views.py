@@ -1,0 +1,83 @@
+"""Generic views: each app's list/detail view names its model, filterset and table; scoping is applied here."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import LazyPaginator, RequestConfig
+
+from .filtersets import AuditEventFilterSet
+from .models import AuditEvent
+from .pagination import capped_count
+from .scoping import has_permission_somewhere
+from .tables import AuditEventTable
+
+
+class PermissionRequiredMixin:
+    """Refuse (403) a user who holds `permission` nowhere; row-level scoping is the queryset's job."""
+
+    permission: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.permission and not has_permission_somewhere(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedListView(PermissionRequiredMixin, View):
+    """A filtered, paginated table of the rows the user may see. Counting stops at PHONGDICH_COUNT_CAP."""
+
+    model = None
+    filterset_class = None
+    table_class = None
+    template_name = "core/list.html"
+    title = ""
+    action = "view"
+
+    def base_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.action)
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.filterset_class(request.GET, queryset=self.base_queryset(), user=request.user)
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        table = self.table_class(queryset)
+        RequestConfig(
+            request, paginate={"paginator_class": LazyPaginator, "per_page": settings.PHONGDICH_PAGE_SIZE}
+        ).configure(table)
+        count, capped = capped_count(queryset, settings.PHONGDICH_COUNT_CAP)
+        context = {
+            "title": self.title,
+            "filter": filterset,
+            "table": table,
+            "count": count,
+            "capped": capped,
+            **self.extra_context(),
+        }
+        template = "core/_table.html" if request.htmx and request.htmx.target == "results" else self.template_name
+        return render(request, template, context)
+
+    def extra_context(self) -> dict:
+        return {}
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+
+class AuditListView(ScopedListView):
+    model = AuditEvent
+    filterset_class = AuditEventFilterSet
+    table_class = AuditEventTable
+    permission = "core.view_auditevent"
+    title = _("Audit trail")
+
+
+def healthz(request):
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,37 @@
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from phongdich.demo.builder import build_demo, is_built
+
+
+class Command(BaseCommand):
+    help = "Build the demo province (Bình Dương, 2021) with synthetic residents and demo accounts for every role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=0.01,
+            help="Share of the 2019 census population to generate (1 = all 2,426,561 residents).",
+        )
+        parser.add_argument("--seed", type=int, default=2021, help="Same seed, same province.")
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the demo province exists.")
+
+    def handle(self, *args, scale, seed, if_empty, **options):
+        if not 0 < scale <= 1:
+            raise CommandError("--scale must be greater than 0 and at most 1.")
+        if is_built():
+            if if_empty:
+                self.stdout.write("The demo province is already built; leaving it as it is.")
+                return
+            raise CommandError("The database already holds province 74. Use a fresh database for the demo.")
+        self.stdout.write(f"Building the demo province at scale {scale} (seed {seed})…")
+        result = build_demo(scale=scale, seed=seed, log=self.stdout.write)
+        self.stdout.write(
+            f"Built {result.persons:,} residents in {result.households:,} households and {result.groups:,} "
+            f"residential groups in {result.seconds:.1f} s."
+        )
+        password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
+        self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
+        self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")

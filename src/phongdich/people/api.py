@@ -1,0 +1,191 @@
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import PatchDict, Query, Router, Schema
+from ninja.schema import Field
+
+from phongdich.core.pagination import keyset_page
+from phongdich.places.models import AdminUnit, Organisation
+
+from .choices import Sex
+from .filtersets import PersonFilterSet
+from .models import Household, Person
+from .selectors import duplicate_candidates, person_for_reading
+from .services import OutOfScope, person_create, person_merge, person_update
+
+router = Router(tags=["persons"])
+
+
+def mask_id(number: str) -> str:
+    return "•" * (len(number) - 4) + number[-4:] if number else ""
+
+
+class PersonListItem(Schema):
+    id: int
+    full_name: str
+    birth_year: int | None
+    sex: str
+    unit_id: int
+    unit_name: str = Field(alias="unit.name")
+    id_number_masked: str
+    risk_factors: list[str]
+
+    @staticmethod
+    def resolve_id_number_masked(obj):
+        return mask_id(obj.id_number)
+
+
+class PersonPage(Schema):
+    items: list[PersonListItem]
+    next_cursor: str | None
+
+
+class PersonIn(Schema):
+    full_name: str
+    birth_date: date | None = None
+    birth_year: int | None = None
+    sex: Sex = Sex.UNKNOWN
+    id_number: str = ""
+    phone: str = ""
+    nationality: str = "VN"
+    unit_id: int
+    household_id: int | None = None
+    address: str = ""
+    occupation: str = ""
+    workplace_id: int | None = None
+    chronic_disease: bool = False
+    pregnant: bool = False
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    birth_date: date | None
+    birth_year: int | None
+    sex: str
+    id_number: str
+    phone: str
+    nationality: str
+    unit_id: int
+    unit_name: str = Field(alias="unit.name")
+    household_id: int | None
+    address: str
+    occupation: str
+    workplace_id: int | None
+    chronic_disease: bool
+    pregnant: bool
+    risk_factors: list[str]
+    merged_into_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MergeIn(Schema):
+    duplicate_id: int
+
+
+class MergeOut(Schema):
+    survivor_id: int
+    merged_id: int
+    moved: dict[str, int]
+    filled_fields: list[str]
+
+
+class DuplicateGroupOut(Schema):
+    reason: str
+    persons: list[PersonListItem]
+
+
+class PersonFilters(Schema):
+    q: str | None = None
+    unit: int | None = None
+    sex: Sex | None = None
+    chronic_disease: bool | None = None
+    pregnant: bool | None = None
+    born_before: int | None = None
+
+
+REFERENCES = {
+    "unit_id": ("unit", AdminUnit),
+    "household_id": ("household", Household),
+    "workplace_id": ("workplace", Organisation),
+}
+
+
+def _resolve_references(user, data: dict) -> dict:
+    """Turn *_id fields into objects the caller may see; an id they may not see is reported like a missing one."""
+    resolved, errors = {}, {}
+    for key, value in data.items():
+        if key not in REFERENCES:
+            resolved[key] = value
+            continue
+        name, model = REFERENCES[key]
+        if value is None:
+            resolved[name] = None
+            continue
+        obj = model.objects.visible_to(user).filter(pk=value).first()
+        if obj is None:
+            errors[key] = f"Unknown {name} {value}."
+        resolved[name] = obj
+    if errors:
+        raise ValidationError(errors)
+    return resolved
+
+
+@router.get("", response=PersonPage, summary="Search and list persons (keyset pagination)")
+def list_persons(request, filters: Query[PersonFilters], cursor: str | None = None, limit: int = 25):
+    limit = max(1, min(limit, 100))
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = PersonFilterSet(params, queryset=Person.objects.visible_to(request.user).active(), user=request.user)
+    if not filterset.is_valid():
+        raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
+    queryset = filterset.qs.select_related("unit")
+    items, next_cursor = keyset_page(queryset, ("name_search", "id"), cursor, limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("", response={201: PersonOut}, summary="Register a person")
+def create_person(request, payload: PersonIn):
+    person = person_create(actor=request.user, **_resolve_references(request.user, payload.dict()))
+    return 201, person
+
+
+@router.get("/duplicates", response=list[DuplicateGroupOut], summary="Duplicate candidates to review for merging")
+def list_duplicates(request):
+    return duplicate_candidates(request.user)
+
+
+@router.get("/{int:person_id}", response=PersonOut, summary="Read a full person record (audited)")
+def read_person(request, person_id: int):
+    return person_for_reading(request.user, person_id)
+
+
+@router.patch("/{int:person_id}", response=PersonOut, summary="Change some fields of a person")
+def update_person(request, person_id: int, payload: PatchDict[PersonIn]):
+    person = Person.objects.visible_to(request.user).filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    try:
+        return person_update(actor=request.user, person=person, **_resolve_references(request.user, dict(payload)))
+    except OutOfScope as error:
+        raise Http404 from error
+
+
+@router.post("/{int:person_id}/merge", response=MergeOut, summary="Merge a duplicate into this person")
+def merge_person(request, person_id: int, payload: MergeIn):
+    visible = Person.objects.restrict(request.user, "merge")
+    survivor = visible.filter(pk=person_id).first()
+    duplicate = visible.filter(pk=payload.duplicate_id).first()
+    if survivor is None or duplicate is None:
+        raise Http404
+    try:
+        merge = person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+    except OutOfScope as error:
+        raise Http404 from error
+    return {
+        "survivor_id": merge.survivor_id,
+        "merged_id": merge.merged_id,
+        "moved": merge.moved,
+        "filled_fields": merge.filled_fields,
+    }

@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from phongdich.places.choices import UnitLevel
+from phongdich.places.models import AdminUnit, Organisation
+
+from .choices import ResidenceChangeKind
+from .models import Person
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{unit.name} — {unit.parent.name}" if unit.level == UnitLevel.GROUP and unit.parent else unit.name
+
+
+def residence_units(user, action: str):
+    """Communes and residential groups where the user may `action` people, for a residence select."""
+    from phongdich.core.scoping import scope_filter, scope_of
+
+    scope = scope_of(user, f"people.{action}_person")
+    units = AdminUnit.objects.filter(level__in=[UnitLevel.COMMUNE, UnitLevel.GROUP]).select_related("parent")
+    if not scope.everywhere:
+        units = units.filter(scope_filter(AdminUnit, scope)) if not scope.is_empty else units.none()
+    return units.order_by("path")
+
+
+class PersonForm(forms.ModelForm):
+    """Fields and widgets only: saving goes through people.services, which also validates."""
+
+    unit = UnitChoiceField(label=_("Place of residence"), queryset=AdminUnit.objects.none())
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "birth_date",
+            "birth_year",
+            "sex",
+            "id_number",
+            "phone",
+            "unit",
+            "address",
+            "occupation",
+            "workplace",
+            "chronic_disease",
+            "pregnant",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "id_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "full_name": _("As on the ID card, with diacritics, e.g. Nguyễn Thị Hằng."),
+            "birth_year": _("Enough when the exact date is unknown."),
+            "id_number": _("12-digit CCCD or 9-digit CMND."),
+            "phone": _("Mobile or landline, e.g. 0912 345 678."),
+        }
+
+    def __init__(self, *args, user, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = residence_units(user, action)
+        self.fields["workplace"].queryset = Organisation.objects.visible_to(user)
+
+    def _post_clean(self):
+        """Skip the model's own validation: the service checks every rule, with jurisdiction, in one place."""
+
+
+class ResidenceChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=ResidenceChangeKind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    to_unit = UnitChoiceField(label=_("Now lives in"), queryset=AdminUnit.objects.none(), required=False)
+    origin = forms.CharField(label=_("Coming from (province or country)"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = residence_units(user, "change")
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.IntegerField(widget=forms.HiddenInput)

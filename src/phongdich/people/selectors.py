@@ -1,0 +1,84 @@
+"""Reads of people that carry a rule: search, audited full-record reads, duplicate candidates."""
+
+import contextlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.text import fold
+from phongdich.core.validators import normalize_phone
+from phongdich.places.choices import UnitLevel
+
+from .models import Person
+
+
+def person_search(queryset: QuerySet, text: str) -> QuerySet:
+    """Match a name with or without diacritics (full name from the start, or the given name first),
+    or an exact CCCD/CMND or phone number when the text is digits."""
+    text = (text or "").strip()
+    digits = re.sub(r"[\s.+()-]", "", text)
+    if digits.isdigit() and len(digits) >= 9:
+        numbers = Q(id_number=digits)
+        with contextlib.suppress(ValidationError):
+            numbers |= Q(phone=normalize_phone(text))
+        return queryset.filter(numbers)
+    folded = fold(text)
+    if not folded:
+        return queryset
+    return queryset.filter(Q(name_search__prefix=folded) | Q(name_given_first__prefix=folded))
+
+
+def person_for_reading(user, pk: int) -> Person:
+    """A full person record the user may see, with the read written to the audit trail. Raises DoesNotExist."""
+    person = Person.objects.visible_to(user).select_related("unit", "household", "workplace", "merged_into").get(pk=pk)
+    audit.record(actor=user, action=AuditAction.READ, instance=person, person_id=person.pk, unit_path=person.unit.path)
+    return person
+
+
+@dataclass
+class DuplicateGroup:
+    reason: str
+    persons: list[Person]
+
+
+def duplicate_candidates(user, limit: int = 100) -> list[DuplicateGroup]:
+    """Groups of active persons in the user's merge scope sharing a CCCD/CMND, or a name, birth date and commune."""
+    base = Person.objects.restrict(user, "merge").active()
+    shared_ids = list(
+        base.exclude(id_number="")
+        .values("id_number")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("id_number", flat=True)[:limit]
+    )
+    shared_names = list(
+        base.exclude(birth_date=None)
+        .values("name_search", "birth_date")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("name_search", "birth_date")[:limit]
+    )
+    groups = []
+    if shared_ids:
+        by_id = defaultdict(list)
+        for person in base.filter(id_number__in=shared_ids).select_related("unit").order_by("id"):
+            by_id[person.id_number].append(person)
+        groups += [DuplicateGroup("same_id_number", members) for members in by_id.values()]
+    if shared_names:
+        name_query = Q(pk__in=[])
+        for name, born in shared_names:
+            name_query |= Q(name_search=name, birth_date=born)
+        by_name = defaultdict(list)
+        for person in base.filter(name_query).select_related("unit").order_by("id"):
+            by_name[(person.name_search, person.birth_date, commune_id(person.unit))].append(person)
+        groups += [DuplicateGroup("same_name_birth_commune", m) for m in by_name.values() if len(m) > 1]
+    return groups[:limit]
+
+
+def commune_id(unit) -> int:
+    return unit.parent_id if unit.level == UnitLevel.GROUP else unit.pk

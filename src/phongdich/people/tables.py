@@ -1,0 +1,26 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .api import mask_id
+from .models import Person
+
+
+class PersonTable(tables.Table):
+    full_name = tables.Column(verbose_name=_("Full name"), linkify=True, order_by=("name_search", "id"))
+    birth_year = tables.Column(verbose_name=_("Born"))
+    sex = tables.Column(verbose_name=_("Sex"))
+    unit = tables.Column(verbose_name=_("Residence"), accessor="unit__name", order_by=("unit__path",))
+    id_number = tables.Column(verbose_name=_("CCCD / CMND"), orderable=False)
+    risk = tables.Column(verbose_name=_("Risk factors"), accessor="risk_factors", orderable=False)
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "birth_year", "sex", "unit", "id_number", "risk"]
+        order_by = ("full_name",)
+        attrs = {"class": "table"}
+
+    def render_id_number(self, value):
+        return mask_id(value)
+
+    def render_risk(self, value):
+        return ", ".join(value) if value else "—"

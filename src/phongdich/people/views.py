@@ -1,0 +1,224 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.models import AuditEvent
+from phongdich.core.scoping import has_permission_somewhere, scope_of
+from phongdich.core.views import ScopedListView
+
+from .filtersets import PersonFilterSet
+from .forms import MergeForm, PersonForm, ResidenceChangeForm
+from .models import Person
+from .selectors import duplicate_candidates, person_for_reading
+from .services import OutOfScope, person_create, person_merge, person_update, residence_change_record
+from .tables import PersonTable
+
+HISTORY_ACTIONS = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.MERGE]
+EXPORT_LIMIT = 100_000
+
+
+class PersonListView(ScopedListView):
+    model = Person
+    filterset_class = PersonFilterSet
+    table_class = PersonTable
+    permission = "people.view_person"
+    title = gettext_lazy("Persons")
+    template_name = "people/person_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().active().select_related("unit")
+
+    def extra_context(self):
+        user = self.request.user
+        return {
+            "can_add": has_permission_somewhere(user, "people.add_person"),
+            "can_export": has_permission_somewhere(user, "people.export_person"),
+        }
+
+
+def person_detail(request, pk):
+    try:
+        person = person_for_reading(request.user, pk)
+    except Person.DoesNotExist as error:
+        raise Http404 from error
+    user = request.user
+    history = AuditEvent.objects.filter(person_id=person.pk, action__in=HISTORY_ACTIONS).order_by("-at")[:50]
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "residence_changes": person.residence_changes.select_related("from_unit", "to_unit")[:50],
+            "history": history,
+            "can_change": scope_of(user, "people.change_person").covers_path(person.unit.path),
+            "can_merge": scope_of(user, "people.merge_person").covers_path(person.unit.path),
+        },
+    )
+
+
+def person_create_view(request):
+    if not has_permission_somewhere(request.user, "people.add_person"):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, user=request.user, action="add")
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s has been registered.") % {"name": person.full_name})
+            return redirect(person)
+    return render(request, "core/form.html", {"form": form, "title": _("Register a person")})
+
+
+def person_edit(request, pk):
+    person = get_object_or_404(Person.objects.restrict(request.user, "change").active(), pk=pk)
+    form = PersonForm(request.POST or None, instance=person, user=request.user, action="change")
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(actor=request.user, person=person, **form.cleaned_data)
+        except OutOfScope as error:
+            raise Http404 from error
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("people:detail", pk=pk)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": person}, "cancel_url": person.get_absolute_url()},
+    )
+
+
+def residence_change_create(request, pk):
+    person = get_object_or_404(Person.objects.restrict(request.user, "change").active(), pk=pk)
+    form = ResidenceChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            residence_change_record(actor=request.user, person=person, **form.cleaned_data)
+        except OutOfScope as error:
+            raise Http404 from error
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The residence change has been recorded."))
+            return redirect(person)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "cancel_url": person.get_absolute_url(),
+            "title": _("Residence change: %(name)s") % {"name": person},
+        },
+    )
+
+
+def duplicates(request):
+    if not has_permission_somewhere(request.user, "people.merge_person"):
+        raise PermissionDenied
+    return render(request, "people/duplicates.html", {"groups": duplicate_candidates(request.user)})
+
+
+@require_POST
+def merge(request, pk):
+    visible = Person.objects.restrict(request.user, "merge").active()
+    survivor = get_object_or_404(visible, pk=pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    duplicate = get_object_or_404(visible, pk=form.cleaned_data["duplicate"])
+    try:
+        person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+    except OutOfScope as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:duplicates")
+    messages.success(request, _("%(dup)s has been merged into %(name)s.") % {"dup": duplicate, "name": survivor})
+    return redirect(survivor)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_COLUMNS = [
+    "id",
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "id_number",
+    "phone",
+    "unit_code",
+    "unit",
+    "address",
+    "occupation",
+    "chronic_disease",
+    "pregnant",
+]
+
+
+def export_csv(request):
+    """The filtered list as CSV (UTF-8 with BOM for Excel), audited with the filter and the row count."""
+    if not has_permission_somewhere(request.user, "people.export_person"):
+        raise PermissionDenied
+    base = Person.objects.restrict(request.user, "export").active().select_related("unit")
+    filterset = PersonFilterSet(request.GET, queryset=base, user=request.user)
+    if not filterset.is_valid():
+        raise Http404
+    queryset = filterset.qs.order_by("name_search", "id")[:EXPORT_LIMIT]
+    with transaction.atomic():
+        count = queryset.count()
+        audit.record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            object_type="people.person",
+            object_repr=_("%(n)d persons") % {"n": count},
+            detail={"filters": request.GET.dict(), "rows": count},
+        )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+        for p in queryset.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    p.pk,
+                    p.full_name,
+                    p.birth_date or "",
+                    p.birth_year or "",
+                    p.sex,
+                    p.id_number,
+                    p.phone,
+                    p.unit.code,
+                    p.unit.name,
+                    p.address,
+                    p.occupation,
+                    int(p.chronic_disease),
+                    int(p.pregnant),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="persons.csv"'
+    return response
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)

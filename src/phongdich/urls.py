@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .api import api
+from .core.views import healthz
+
+urlpatterns = [
+    path("", include("phongdich.core.urls")),
+    path("accounts/", include("phongdich.accounts.urls")),
+    path("units/", include("phongdich.places.urls")),
+    path("persons/", include("phongdich.people.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+]
