@@ -5,9 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction
+from .scoping import ScopedQuerySet
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(ScopedQuerySet):
     """Audit rows are append-only: the application offers no way to change or remove them."""
 
     def update(self, **kwargs):
@@ -15,19 +16,6 @@ class AuditEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("Audit events cannot be deleted.")
-
-    def visible_to(self, user):
-        from .scoping import scope_of
-
-        scope = scope_of(user, "core.view_auditevent")
-        if scope.is_empty:
-            return self.none()
-        if scope.everywhere:
-            return self
-        query = models.Q()
-        for path in scope.unit_paths:
-            query |= models.Q(unit_path__startswith=path)
-        return self.filter(query)
 
 
 class AuditEvent(models.Model):
@@ -49,6 +37,7 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+    scope_path_lookup = "unit_path"
 
     class Meta:
         verbose_name = _("audit event")

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import PatchDict, Query, Router, Schema
+from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.schema import Field
 
 from phongdich.core.pagination import keyset_page
@@ -148,7 +148,7 @@ def list_persons(request, filters: Query[PersonFilters], cursor: str | None = No
 @router.post("", response={201: PersonOut}, summary="Register a person")
 def create_person(request, payload: PersonIn):
     person = person_create(actor=request.user, **_resolve_references(request.user, payload.dict()))
-    return 201, person
+    return Status(201, person)
 
 
 @router.get("/duplicates", response=list[DuplicateGroupOut], summary="Duplicate candidates to review for merging")

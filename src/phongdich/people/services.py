@@ -225,10 +225,10 @@ def _apply(person: Person, fields: dict, *, actor, permission: str) -> None:
     birth_date, birth_year = values["birth_date"], values["birth_year"]
     if birth_date and birth_date > today:
         errors["birth_date"] = _("The date of birth is in the future.")
-    if birth_date and birth_year and birth_date.year != birth_year:
+    elif birth_date and birth_year and birth_date.year != birth_year:
         errors["birth_year"] = _("The year of birth does not match the date of birth.")
     birth_year = birth_date.year if birth_date else birth_year
-    if birth_year is not None and not 1880 <= birth_year <= today.year:
+    if "birth_date" not in errors and birth_year is not None and not 1880 <= birth_year <= today.year:
         errors["birth_year"] = _("Enter a year between 1880 and %(year)d.") % {"year": today.year}
     sex = values["sex"] or Sex.UNKNOWN
     if sex not in Sex.values:
@@ -271,7 +271,7 @@ def _move_related_records(source: Person, target: Person) -> dict[str, int]:
     """Re-point every record that refers to `source` (today's apps and those added later) to `target`."""
     moved = {}
     for relation in Person._meta.related_objects:
-        if relation.related_model in (Person, PersonMerge) or not relation.many_to_one:
+        if relation.related_model in (Person, PersonMerge) or not relation.one_to_many:
             continue
         field = relation.field.name
         count = relation.related_model._base_manager.filter(**{field: source}).update(**{field: target})

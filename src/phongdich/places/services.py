@@ -76,29 +76,25 @@ def _official_units(province_code: int, structure: str) -> list[tuple[str, str, 
 
 
 def _unit_upsert(structure, code, name, division_type, level, parent) -> tuple[AdminUnit, bool]:
-    path = AdminUnit.path_for(structure, code, parent)
-    depth = parent.depth + 1 if parent else 0
+    """Create or update one official unit; (unit, created). An unchanged unit is not written."""
+    wanted = {
+        "name": name,
+        "division_type": division_type,
+        "level": level,
+        "parent": parent,
+        "path": AdminUnit.path_for(structure, code, parent),
+        "depth": parent.depth + 1 if parent else 0,
+    }
     unit = AdminUnit.objects.filter(structure=structure, code=code).first()
-    if unit is None:
+    created = unit is None
+    if created:
         unit = AdminUnit(structure=structure, code=code)
-    elif (unit.name, unit.division_type, unit.level, unit.parent_id, unit.path) == (
-        name,
-        division_type,
-        level,
-        parent.pk if parent else None,
-        path,
-    ):
+    elif all(getattr(unit, field) == value for field, value in wanted.items()):
         return unit, False
-    unit.name, unit.division_type, unit.level, unit.parent, unit.path, unit.depth = (
-        name,
-        division_type,
-        level,
-        parent,
-        path,
-        depth,
-    )
+    for field, value in wanted.items():
+        setattr(unit, field, value)
     unit.save()
-    return unit, unit._state.adding
+    return unit, created
 
 
 def residential_groups_create(*, actor, commune: AdminUnit, names: list[tuple[str, str]]) -> list[AdminUnit]:

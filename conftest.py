@@ -1,0 +1,55 @@
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """A fast password hasher, and static files served without the collectstatic manifest."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = {**settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], STORAGES=storages):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The shared world is built once; each test runs in a transaction rolled back afterwards."""
+    from phongdich.core.testing import build_world
+
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db):
+    from phongdich.core.testing import World
+
+    return World()
+
+
+@pytest.fixture
+def client_as(client, world):
+    """client_as("commune_officer") -> a test client logged in as that persona."""
+
+    def login(name: str):
+        client.force_login(world.user(name))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_as(client, world):
+    """api_as("commune_officer") -> a client sending that persona's freshly created API token."""
+    from phongdich.accounts.services import api_token_create
+
+    def make(name: str):
+        user = world.user(name)
+        _token, plain = api_token_create(actor=user, user=user, name="test")
+        from django.test import Client
+
+        return Client(headers={"Authorization": f"Bearer {plain}"})
+
+    return make

@@ -1,0 +1,116 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from phongdich.accounts.models import ApiToken, RoleAssignment
+from phongdich.accounts.roles import Role
+from phongdich.accounts.services import api_token_create, api_token_revoke, api_token_user
+from phongdich.core.models import AuditEvent
+from phongdich.core.testing import PASSWORD
+
+
+def login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_logging_in_and_out_is_audited(client, world):
+    response = login(client, "commune_officer", PASSWORD)
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="login", actor__username="commune_officer").exists()
+    client.post("/accounts/logout/")
+    assert AuditEvent.objects.filter(action="logout", actor__username="commune_officer").exists()
+    assert client.get("/persons/").status_code == 302
+
+
+def test_pages_redirect_to_login_when_not_logged_in(client, world):
+    response = client.get("/persons/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client, world, settings):
+    settings.PHONGDICH_LOCKOUT_FAILURES = 3
+    for _ in range(3):
+        assert login(client, "commune_officer", "wrong").status_code == 200
+    response = login(client, "commune_officer", PASSWORD)
+    assert response.status_code == 200
+    assert "locked" in response.content.decode().lower() or "khóa" in response.content.decode()
+    assert AuditEvent.objects.filter(action="login_failed", actor_label="commune_officer").count() == 3
+
+
+def test_a_successful_login_clears_earlier_failures(client, world, settings):
+    settings.PHONGDICH_LOCKOUT_FAILURES = 3
+    login(client, "commune_officer", "wrong")
+    login(client, "commune_officer", "wrong")
+    assert login(client, "commune_officer", PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    login(client, "commune_officer", "wrong")
+    login(client, "commune_officer", "wrong")
+    assert login(client, "commune_officer", PASSWORD).status_code == 302
+
+
+def test_changing_the_password(client_as):
+    client = client_as("commune_officer")
+    response = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Lái Thiêu 2021!x",
+                                                   "new_password2": "Lái Thiêu 2021!x"})
+    assert response.status_code == 302
+
+
+def test_session_and_csrf_cookies_are_http_only(client, world, settings):
+    response = client.get("/accounts/login/")
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+    assert response.cookies["csrftoken"]["samesite"] == "Lax"
+
+
+def test_api_tokens_are_stored_hashed_and_shown_once(world):
+    user = world.user("commune_officer")
+    token, plain = api_token_create(actor=user, user=user, name="scanner")
+    assert plain.startswith("pd_") and plain not in token.digest and token.digest != plain
+    assert api_token_user(plain) == user
+    assert api_token_user(plain + "x") is None
+    api_token_revoke(actor=user, token=token)
+    assert api_token_user(plain) is None
+
+
+def test_an_expired_token_is_refused(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = world.user("commune_officer")
+    token, plain = api_token_create(actor=user, user=user, name="old")
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert api_token_user(plain) is None
+
+
+def test_the_tokens_page_creates_and_revokes(client_as, world):
+    client = client_as("commune_officer")
+    response = client.post("/accounts/tokens/", {"name": "máy quét", "days_valid": 30})
+    plain = response.context["created"]
+    assert plain.startswith("pd_")
+    token = ApiToken.objects.get(name="máy quét")
+    client.post(f"/accounts/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    other = client_as("district_officer")
+    assert other.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_me_describes_the_user_and_their_assignments(api_as):
+    body = api_as("health_worker").get("/api/v1/me").json()
+    assert body["username"] == "health_worker"
+    assert body["assignments"][0]["place_type"] == "facility"
+    assert "people.view_person" in body["permissions"] and "people.merge_person" not in body["permissions"]
+
+
+def test_a_role_must_be_bound_to_its_kind_of_place(world):
+    assignment = RoleAssignment(user=world.user("outsider"), role=Role.HEALTH_WORKER, unit=world.unit("25966"))
+    with pytest.raises(ValidationError):
+        assignment.clean()
+
+
+def test_an_assignment_is_bound_to_exactly_one_place(world):
+    from phongdich.places.models import Facility
+
+    with pytest.raises(IntegrityError):
+        RoleAssignment.objects.create(user=world.user("outsider"), role=Role.COMMUNE_OFFICER,
+                                      unit=world.unit("25966"), facility=Facility.objects.first())

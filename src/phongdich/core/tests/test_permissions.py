@@ -1,0 +1,112 @@
+"""Who may open what: every page and API endpoint, for every persona, in one table.
+
+`a` is a resident of Lái Thiêu (Thuận An district), `b` a resident of Hiệp Thành (Thủ Dầu Một district).
+403 = the role has no such page anywhere; 404 = the record is outside the user's jurisdiction.
+"""
+
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+P, C, D, O, H, T, A, X, E, S = ("province_commander", "commune_officer", "district_officer", "other_commune",
+                                "health_worker", "community_team", "analyst", "outsider", "enterprise_rep",
+                                "system_admin")
+EVERYONE = (P, C, D, O, H, T, A, X, E, S)
+
+
+def expect(default, **overrides):
+    table = dict.fromkeys(EVERYONE, default)
+    table.update({globals()[k]: v for k, v in overrides.items()})
+    return table
+
+
+# (url name, path template, expected status by persona)
+PAGES = [
+    ("core:home", "/", expect(200)),
+    ("core:audit", "/audit/", expect(403, S=200)),
+    ("places:tree", "/units/", expect(200, X=403, E=403)),
+    ("places:detail", "/units/{unit_a}/", expect(200, O=404, T=404, X=403, E=403)),
+    ("places:children", "/units/{unit_a}/children/", expect(200, O=404, T=404, X=403, E=403)),
+    ("people:list", "/persons/", expect(200, A=403, X=403)),
+    ("people:create", "/persons/new/", expect(200, A=403, X=403, E=403)),
+    ("people:export", "/persons/export.csv", expect(403, P=200, C=200, D=200, O=200, S=200)),
+    ("people:duplicates", "/persons/duplicates/", expect(403, P=200, C=200, D=200, O=200, S=200)),
+    ("people:detail", "/persons/{a}/", expect(200, O=404, A=404, X=404, E=404)),
+    ("people:edit", "/persons/{a}/edit/", expect(200, O=404, A=404, X=404, E=404)),
+    ("people:move", "/persons/{a}/move/", expect(200, O=404, A=404, X=404, E=404)),
+    ("people:detail", "/persons/{b}/", expect(404, P=200, O=200, S=200)),
+    ("people:edit", "/persons/{b}/edit/", expect(404, P=200, O=200, S=200)),
+    ("accounts:tokens", "/accounts/tokens/", expect(200)),
+    ("accounts:password", "/accounts/password/", expect(200)),
+    ("accounts:password_done", "/accounts/password/done/", expect(200)),
+]
+
+API = [
+    ("GET", "/api/v1/me", None, expect(200)),
+    ("GET", "/api/v1/units", None, expect(200)),
+    ("GET", "/api/v1/units/{unit_a}", None, expect(200, O=404, T=404, X=404, E=404)),
+    ("GET", "/api/v1/units/{unit_a}/population", None, expect(200, O=404, T=404, X=404, E=404)),
+    ("GET", "/api/v1/persons", None, expect(200)),
+    ("POST", "/api/v1/persons", {"full_name": "Võ Thị Sáu", "unit_id": "{group_a}"},
+     expect(201, O=422, A=422, X=422, E=422)),
+    ("GET", "/api/v1/persons/duplicates", None, expect(200)),
+    ("GET", "/api/v1/persons/{a}", None, expect(200, O=404, A=404, X=404, E=404)),
+    ("GET", "/api/v1/persons/{b}", None, expect(404, P=200, O=200, S=200)),
+    ("PATCH", "/api/v1/persons/{a}", {"occupation": "Thợ may"}, expect(200, O=404, A=404, X=404, E=404)),
+    ("POST", "/api/v1/persons/{a}/merge", {"duplicate_id": 0}, expect(404)),
+]
+# The only routes not in the tables above, and why.
+UNLISTED = {"accounts:login", "accounts:logout", "accounts:token_revoke", "people:merge", "set_language",
+            "healthz", "api:api-root", "api:openapi-json", "api:openapi-view"}
+
+
+def fill(template: str, world) -> str:
+    return template.format(
+        a=world.person("Nguyễn Thị Hằng", "25966").pk, b=world.person("Nguyễn Thị Hằng", "25741").pk,
+        unit_a=world.unit("25966").pk, group_a=world.unit("25966-01").pk)
+
+
+@pytest.mark.parametrize(("name", "template", "expected"), PAGES, ids=[f"{n} {t}" for n, t, _ in PAGES])
+def test_each_page_answers_each_persona_as_its_jurisdiction_allows(client, world, name, template, expected):
+    url = fill(template, world)
+    for persona, status in expected.items():
+        client.force_login(world.user(persona))
+        assert client.get(url).status_code == status, f"{persona} GET {url}"
+
+
+@pytest.mark.parametrize(("method", "template", "body", "expected"), API, ids=[f"{m} {t}" for m, t, _b, _e in API])
+def test_each_api_endpoint_answers_each_persona_as_its_jurisdiction_allows(api_as, world, method, template, body,
+                                                                          expected):
+    url = fill(template, world)
+    filled = {key: fill(value, world) if isinstance(value, str) else value for key, value in (body or {}).items()}
+    payload = {"data": json.dumps(filled), "content_type": "application/json"} if body else {}
+    for persona, status in expected.items():
+        response = api_as(persona).generic(method, url, **payload)
+        assert response.status_code == status, f"{persona} {method} {url}: {response.content[:200]}"
+
+
+def test_a_persona_without_access_to_persons_gets_an_empty_api_list(api_as):
+    assert api_as("analyst").get("/api/v1/persons").json()["items"] == []
+
+
+def test_every_route_is_in_the_permission_tables(world):
+    covered = {name for name, _t, _e in PAGES} | UNLISTED
+    api_paths = {re.sub(r"\{\w+\}", "{}", template) for _m, template, _b, _e in API}
+    missing = []
+    for name, route in _named_routes(get_resolver()):
+        if name in covered:
+            continue
+        if not (name.startswith("api:") and "/" + re.sub(r"<[^>]+>", "{}", route) in api_paths):
+            missing.append(f"{name} ({route})")
+    assert not missing, f"add these routes to the permission tables: {missing}"
+
+
+def _named_routes(resolver, prefix="", namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_routes(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)

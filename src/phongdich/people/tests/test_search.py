@@ -1,0 +1,62 @@
+import pytest
+
+from phongdich.people.models import Person
+from phongdich.people.selectors import duplicate_candidates, person_search
+
+
+def names(queryset):
+    return sorted((p.full_name, p.unit.parent.code if p.unit.parent.level == "commune" else p.unit.code)
+                  for p in queryset.select_related("unit__parent"))
+
+
+@pytest.mark.parametrize("text", ["Nguyễn Thị Hằng", "nguyen thi hang", "NGUYEN THI", "Hằng", "hang nguyen"])
+def test_a_name_is_found_with_or_without_diacritics_from_the_family_or_given_name(world, text):
+    found = person_search(Person.objects.visible_to(world.user("province_commander")), text)
+    assert names(found) == [("Nguyễn Thị Hằng", "25741"), ("Nguyễn Thị Hằng", "25966")]
+
+
+def test_a_commune_officer_only_finds_residents_of_their_commune(world):
+    found = person_search(Person.objects.visible_to(world.user("commune_officer")), "nguyen thi hang")
+    assert names(found) == [("Nguyễn Thị Hằng", "25966")]
+
+
+def test_a_cccd_or_a_phone_number_finds_the_exact_person(world):
+    everyone = Person.objects.visible_to(world.user("province_commander"))
+    assert [p.full_name for p in person_search(everyone, "074186123456")] == ["Nguyễn Thị Hằng"]
+    assert [p.birth_year for p in person_search(everyone, "0912 345 678")] == [1986]
+
+
+def test_wildcards_in_the_search_text_match_literally(world):
+    everyone = Person.objects.visible_to(world.user("province_commander"))
+    assert not person_search(everyone, "%").exists()
+    assert not person_search(everyone, "nguyen_thi").exists()
+
+
+def test_name_search_uses_an_index_on_sqlite(world):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan shape checked here is SQLite's")
+    query = person_search(Person.objects.all(), "nguyen thi hang").order_by("name_search")[:25]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "USING INDEX" in plan and "SCAN people_person" not in plan.replace("USING INDEX", "")
+
+
+def test_duplicate_candidates_share_a_cccd_or_a_name_birth_date_and_commune(world):
+    from datetime import date
+
+    from phongdich.people.services import person_create
+
+    officer = world.user("commune_officer")
+    person_create(actor=officer, full_name="Nguyen Thi Hang", birth_date=date(1986, 3, 14), sex="female",
+                  unit=world.unit("25966-02"))
+    person_create(actor=officer, full_name="Nguyễn T. Hằng", birth_date=date(1986, 3, 14), sex="female",
+                  id_number="074186123456", unit=world.unit("25966"))
+    groups = duplicate_candidates(officer)
+    reasons = sorted(g.reason for g in groups)
+    assert reasons == ["same_id_number", "same_name_birth_commune"]
+    assert all(len(g.persons) == 2 for g in groups)
+    assert duplicate_candidates(world.user("other_commune")) == []

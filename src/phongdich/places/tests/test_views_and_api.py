@@ -1,0 +1,44 @@
+def test_the_tree_starts_at_the_officers_own_unit(client_as):
+    assert [u.code for u in client_as("province_commander").get("/units/").context["units"]] == ["74"]
+    assert [u.code for u in client_as("commune_officer").get("/units/").context["units"]] == ["25966"]
+    assert [u.code for u in client_as("health_worker").get("/units/").context["units"]] == ["25966"]
+
+
+def test_expanding_a_unit_lists_its_children(client_as, world):
+    response = client_as("district_officer").get(f"/units/{world.unit('725').pk}/children/")
+    names = [u.name for u in response.context["units"]]
+    assert "Phường Lái Thiêu" in names and len(names) == 10
+
+
+def test_a_unit_outside_the_jurisdiction_is_not_found(client_as, world):
+    client = client_as("commune_officer")
+    assert client.get(f"/units/{world.unit('25741').pk}/").status_code == 404
+    assert client.get(f"/units/{world.unit('725').pk}/children/").status_code == 404
+
+
+def test_the_unit_page_shows_population_and_lower_units(client_as, world):
+    from phongdich.places.services import population_import
+
+    population_import(actor="test", year=2021, source=(
+        b"code,total,age_18_plus,age_65_plus,age_12_17,age_5_11\n25966-01,1200,900,100,120,150\n"))
+    response = client_as("commune_officer").get(f"/units/{world.unit('25966').pk}/")
+    assert response.status_code == 200
+    assert [p.total for p in response.context["populations"]] == [1200]
+    assert [c.code for c in response.context["children"]] == ["25966-01", "25966-02"]
+
+
+def test_the_units_api_lists_roots_children_and_population(api_as, world):
+    client = api_as("district_officer")
+    assert [u["code"] for u in client.get("/api/v1/units").json()] == ["725"]
+    children = client.get("/api/v1/units", {"parent": world.unit("725").pk}).json()
+    assert len(children) == 10 and all(c["level"] == "commune" for c in children)
+    detail = client.get(f"/api/v1/units/{world.unit('25966-01').pk}").json()
+    assert [a["code"] for a in detail["ancestors"]] == ["74", "725", "25966"]
+    assert client.get(f"/api/v1/units/{world.unit('25966').pk}/population").json() == []
+    assert client.get(f"/api/v1/units/{world.unit('718').pk}").status_code == 404
+    assert client.get("/api/v1/units", {"parent": world.unit("718").pk}).status_code == 404
+
+
+def test_searching_units_by_name_without_diacritics(api_as):
+    found = api_as("province_commander").get("/api/v1/units", {"q": "lai thieu"}).json()
+    assert [u["name"] for u in found] == ["Phường Lái Thiêu"]
