@@ -1,0 +1,59 @@
+import pytest
+from django.core.management import call_command
+
+from phongdich.accounts.models import User
+from phongdich.demo.builder import CENSUS_TOTAL_2019, DEMO_ACCOUNTS, build_demo
+from phongdich.people.models import Person
+from phongdich.places.choices import Structure, UnitLevel
+from phongdich.places.models import AdminUnit, Population
+
+
+def clear_database():
+    from phongdich.accounts.models import RoleAssignment
+    from phongdich.people.models import Household, PersonMerge, ResidenceChange
+    from phongdich.places.models import Facility, IndustrialPark, Organisation, Venue
+
+    for model in (PersonMerge, ResidenceChange, Person, Household, RoleAssignment, User, Venue, Facility,
+                  Organisation, IndustrialPark, Population):
+        model.objects.all().delete()
+    for level in (UnitLevel.GROUP, UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.PROVINCE):
+        AdminUnit.objects.filter(level=level).delete()
+
+
+@pytest.fixture
+def empty_db(db):
+    """The demo builds into a database without the shared test world (rolled back after the test)."""
+    clear_database()
+
+
+def snapshot():
+    return sorted(Person.objects.values_list("full_name", "birth_date", "id_number", "unit__code"))
+
+
+def test_the_demo_province_matches_the_scaled_census_and_has_every_role(empty_db):
+    result = build_demo(scale=0.0005, seed=7)
+    province = AdminUnit.objects.get(structure=Structure.LEGACY, code="74")
+    population = Population.objects.get(unit=province, year=2019)
+    assert population.total == round(CENSUS_TOTAL_2019 * 0.0005)
+    assert population.age_18_plus < population.total and population.age_65_plus > 0
+    groups = AdminUnit.objects.filter(level=UnitLevel.GROUP)
+    assert groups.count() == result.groups and groups.count() >= 91 * 3
+    assert {u.username for u in User.objects.all()} == set(DEMO_ACCOUNTS)
+    assert all(u.role_assignments.count() == 1 for u in User.objects.all())
+    assert Person.objects.filter(full_name="Nguyễn Thị Hằng", unit__code="25966-01").exists()
+    # Residents plus a few entered twice, plus the two named residents.
+    assert Person.objects.count() == result.persons > population.total
+    assert User.objects.get(username="xa.laithieu").check_password("demo")
+
+
+def test_the_same_seed_builds_the_same_province(empty_db):
+    build_demo(scale=0.0002, seed=11)
+    first = snapshot()
+    clear_database()
+    build_demo(scale=0.0002, seed=11)
+    assert snapshot() == first
+
+
+def test_demo_if_empty_leaves_an_existing_province_alone(db, capsys):
+    call_command("demo", "--if-empty")
+    assert "already built" in capsys.readouterr().out

@@ -1,0 +1,81 @@
+"""A real Chromium (Debian's, driven by Playwright) against the app served by a live test server."""
+
+import os
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed: apt-get install chromium (CI installs it).")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def seeded():
+    """The shared world, rebuilt when an earlier transactional test has flushed it.
+
+    These tests run last (testpaths lists tests/ after src/), so their flush cannot starve other tests."""
+    from phongdich.accounts.models import User
+    from phongdich.core.testing import build_world
+
+    if not User.objects.filter(username="province_commander").exists():
+        build_world()
+
+
+def log_in(page, base, username):
+    from phongdich.core.testing import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+
+def search(page, base, text):
+    page.goto(f"{base}/persons/")
+    page.get_by_label("Họ tên, CCCD hoặc số điện thoại").fill(text)
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state("networkidle")
+    return page.locator("table.table tbody tr").all_inner_texts()
+
+
+def test_an_officer_searches_with_and_without_diacritics_opens_a_person_and_switches_language(
+        browser, live_server, seeded):
+    page = browser.new_page()
+    log_in(page, live_server.url, "province_commander")
+    assert len([r for r in search(page, live_server.url, "nguyen thi hang") if "Nguyễn Thị Hằng" in r]) == 2
+    rows = search(page, live_server.url, "Nguyễn Thị Hằng")
+    assert len([r for r in rows if "Nguyễn Thị Hằng" in r]) == 2
+    page.get_by_role("link", name="Nguyễn Thị Hằng").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Nguyễn Thị Hằng").is_visible()
+    assert page.get_by_text("Ngày sinh").is_visible()
+    page.get_by_role("button", name="EN").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Date of birth").is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_a_commune_officer_on_a_phone_sees_only_their_commune(browser, live_server, seeded):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, "commune_officer")
+    rows = search(page, live_server.url, "hang")
+    assert len(rows) == 1 and "Khu phố 1" in rows[0]
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the page scrolls sideways on a 360-px screen"
