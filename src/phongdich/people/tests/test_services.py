@@ -40,7 +40,7 @@ def test_a_commune_officer_cannot_register_a_resident_of_another_commune(world):
     with pytest.raises(ValidationError) as error:
         person_create(actor=world.user("commune_officer"), full_name="Võ Văn Kiệt", birth_year=1980,
                       unit=world.unit("25741-01"))
-    assert "outside your jurisdiction" in error.value.message_dict["unit"][0]
+    assert "nằm ngoài địa bàn của bạn" in error.value.message_dict["unit"][0]
 
 
 def test_a_person_lives_in_a_commune_or_a_residential_group_not_a_district(world):
@@ -78,7 +78,7 @@ def test_a_commune_officer_cannot_move_a_resident_out_of_their_commune(world):
     hang = world.person("Nguyễn Thị Hằng", "25966")
     with pytest.raises(ValidationError) as error:
         person_update(actor=world.user("commune_officer"), person=hang, unit=world.unit("25741-01"))
-    assert "outside your jurisdiction" in error.value.message_dict["unit"][0]
+    assert "nằm ngoài địa bàn của bạn" in error.value.message_dict["unit"][0]
     hang.refresh_from_db()
     assert hang.unit == world.unit("25966-01")
 

@@ -68,7 +68,7 @@ def test_a_form_error_from_the_service_is_shown_on_the_field(client_as, world):
     response = client.post(f"/persons/{hang.pk}/edit/", {"full_name": hang.full_name, "sex": "female",
                                                          "unit": hang.unit_id, "id_number": "0741861234"})
     assert response.status_code == 200
-    assert "12 digits" in str(response.context["form"].errors["id_number"])
+    assert "CCCD có 12 chữ số" in str(response.context["form"].errors["id_number"])
 
 
 def test_registering_a_person_through_the_form(client_as, world):

@@ -68,15 +68,15 @@ def test_a_malformed_population_file_reports_every_bad_cell_and_writes_nothing(w
     report = population_import(actor="test", source=csv.encode(), year=2021)
     assert [(e.line, e.column) for e in report.errors] == [
         (3, "code"), (4, "total"), (5, "age_18_plus"), (5, "total"), (6, "code")]
-    assert "Unknown unit code '99999'" in str(report.errors[0])
+    assert str(report.errors[0]) == "dòng 3, cột code: Không có đơn vị mã '99999'."
     assert not Population.objects.filter(year=2021).exists()
 
 
 def test_a_population_file_missing_columns_or_not_utf8_is_refused_whole(world):
     missing = population_import(actor="test", source=b"code,total\n25966,1\n", year=2021)
-    assert "missing column(s) age_18_plus" in missing.errors[0].message
+    assert "thiếu cột age_18_plus" in missing.errors[0].message
     latin1 = population_import(actor="test", source=(HEADER + "25966,1,1,0,0,0,Hà\n").encode("cp1258"), year=2021)
-    assert "not UTF-8" in latin1.errors[0].message
+    assert "không phải văn bản UTF-8" in latin1.errors[0].message
 
 
 def test_rollup_is_repeatable(world):
@@ -101,7 +101,7 @@ def test_a_geojson_feature_with_an_unknown_code_is_reported_by_its_number(world)
     collection = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "nope"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}]}
     report = geometry_import(actor="test", source=json.dumps(collection).encode())
-    assert report.errors[0].line == 1 and "unknown unit code" in report.errors[0].message
+    assert report.errors[0].line == 1 and "không có đơn vị mã 'nope'" in report.errors[0].message
 
 
 def test_a_venue_qr_token_is_signed_and_carries_no_personal_data(world):
