@@ -8,8 +8,16 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -56,7 +64,8 @@ def search(page, base, text):
 
 
 def test_an_officer_searches_with_and_without_diacritics_opens_a_person_and_switches_language(
-        browser, live_server, seeded):
+    browser, live_server, seeded
+):
     page = browser.new_page()
     log_in(page, live_server.url, "province_commander")
     assert len([r for r in search(page, live_server.url, "nguyen thi hang") if "Nguyễn Thị Hằng" in r]) == 2

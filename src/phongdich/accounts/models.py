@@ -25,6 +25,13 @@ class User(AbstractUser):
             )
         return self._assignments
 
+    def scope_rows(self) -> list[tuple[str, str, int | None]]:
+        """(role, unit path, organisation id) per assignment, loaded once per user object for scoping."""
+        if "_scope_rows" not in self.__dict__:
+            rows = self.role_assignments.values_list("role", "unit__path", "facility__unit__path", "organisation_id")
+            self._scope_rows = [(role, unit or facility or "", org) for role, unit, facility, org in rows]
+        return self._scope_rows
+
     @property
     def roles(self) -> set[str]:
         return {a.role for a in self.assignments_with_places()}

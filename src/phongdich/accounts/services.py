@@ -89,6 +89,6 @@ def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organ
             unit_path=assignment.unit_path(),
             after=audit.snapshot(assignment),
         )
-    user.__dict__.pop("_assignments", None)
-    user.__dict__.pop("_scope_cache", None)
+    for cached in ("_assignments", "_scope_rows", "_scope_cache"):
+        user.__dict__.pop(cached, None)
     return assignment

@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from django.db.models import CharField
+        from django.db.models import CharField, ForeignKey
 
-        from .lookups import Prefix
+        from .lookups import InWithoutIndex, Prefix
 
         CharField.register_lookup(Prefix)
+        ForeignKey.register_lookup(InWithoutIndex)

@@ -7,6 +7,7 @@ indexed CharFields serves.
 """
 
 from django.db.models import Lookup
+from django.db.models.lookups import In
 
 
 class Prefix(Lookup):
@@ -22,3 +23,19 @@ class Prefix(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         escaped = str(self.rhs).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return f"{lhs} LIKE %s", (*lhs_params, escaped + "%")
+
+
+class InWithoutIndex(In):
+    """`field__in_scan=subquery`: an IN test SQLite must not use the field's index for.
+
+    SQLite cannot estimate how many rows an IN (subquery) yields; for a province-wide scope it then drives
+    the query from the unit index and sorts a million rows, where scanning the list's own ordered index and
+    checking each row is a thousand times cheaper. The unary + is SQLite's documented way to say so;
+    other databases plan from statistics and get the plain IN.
+    """
+
+    lookup_name = "in_scan"
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = self.as_sql(compiler, connection)
+        return "+" + sql, params

@@ -41,7 +41,8 @@ def keyset_page(queryset: QuerySet, order: tuple[str, ...], cursor: str | None, 
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
-    return rows[:limit], encode_cursor([getattr(last, field) for field in order])
+    values = [last[field] for field in order] if isinstance(last, dict) else [getattr(last, f) for f in order]
+    return rows[:limit], encode_cursor(values)
 
 
 def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:

@@ -22,11 +22,17 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.everywhere or self.unit_paths or self.organisation_ids)
 
+    @property
+    def is_broad(self) -> bool:
+        """A province or a district: scanning a list's own index beats looking rows up by unit."""
+        return any(path.count("/") <= BROAD_DEPTH + 1 for path in self.unit_paths)
+
     def covers_path(self, path: str) -> bool:
         return self.everywhere or any(path.startswith(root) for root in self.unit_paths)
 
 
 NOBODY = Scope()
+BROAD_DEPTH = 1  # depth of a district in the legacy tree (province 0, district 1, commune 2, group 3)
 
 
 def scope_of(user, permission: str) -> Scope:
@@ -50,12 +56,12 @@ def _compute_scope(user, permission: str) -> Scope:
 
     unit_paths: set[str] = set()
     organisation_ids: set[int] = set()
-    for assignment in user.assignments_with_places():
-        if not role_grants(assignment.role, permission):
+    for role, path, organisation_id in user.scope_rows():
+        if not role_grants(role, permission):
             continue
-        if assignment.organisation_id:
-            organisation_ids.add(assignment.organisation_id)
-        elif path := assignment.unit_path():
+        if organisation_id:
+            organisation_ids.add(organisation_id)
+        elif path:
             unit_paths.add(path)
     # A subtree inside another subtree adds nothing.
     roots = tuple(sorted(p for p in unit_paths if not any(p != q and p.startswith(q) for q in unit_paths)))
@@ -65,8 +71,10 @@ def _compute_scope(user, permission: str) -> Scope:
 class ScopedQuerySet(models.QuerySet):
     """Base queryset for every model that belongs to a place.
 
-    The model names the lookup to its unit's materialised path in `scope_path_lookup`, and optionally the
-    lookup to an organisation in `scope_organisation_lookup`.
+    A model says how it reaches its admin unit, one of:
+      scope_unit_field = "unit"          a foreign key (or a path of them, "person__unit") to the unit;
+      scope_path_lookup = "unit_path"    a column holding the unit's materialised path itself;
+    and optionally scope_organisation_lookup = "workplace_id" for people reached through an organisation.
     """
 
     def visible_to(self, user):
@@ -84,11 +92,26 @@ class ScopedQuerySet(models.QuerySet):
 
 def scope_filter(model, scope: Scope) -> models.Q:
     query = models.Q(pk__in=[])
-    path_lookup = getattr(model, "scope_path_lookup", None)
-    if path_lookup:
+    if scope.unit_paths:
+        in_subtree = models.Q(pk__in=[])
         for root in scope.unit_paths:
-            query |= models.Q(**{f"{path_lookup}__prefix": root})
+            in_subtree |= models.Q(path__prefix=root)
+        if unit_field := getattr(model, "scope_unit_field", None):
+            # `unit_id IN (SELECT id … WHERE path LIKE root%)` rather than a join: the database then keeps
+            # driving the query from the list's own index (a name search, a date) and checks the scope per row.
+            unit_model = _related_model(model, unit_field)
+            lookup = "in_scan" if scope.is_broad else "in"
+            query |= models.Q(**{f"{unit_field}__{lookup}": unit_model._base_manager.filter(in_subtree).values("pk")})
+        elif path_lookup := getattr(model, "scope_path_lookup", None):
+            for root in scope.unit_paths:
+                query |= models.Q(**{f"{path_lookup}__prefix": root})
     organisation_lookup = getattr(model, "scope_organisation_lookup", None)
     if organisation_lookup and scope.organisation_ids:
         query |= models.Q(**{f"{organisation_lookup}__in": scope.organisation_ids})
     return query
+
+
+def _related_model(model, lookup: str):
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model

@@ -1,10 +1,10 @@
 """A small real world for tests: Bình Dương's official units, a few residential groups, and named personas.
 
-    province_commander  Bình Dương (74)            district_officer  Thuận An (725)
-    commune_officer     Lái Thiêu (25966)          other_commune     Hiệp Thành (25741), another district
-    community_team      Lái Thiêu, Khu phố 1       health_worker     Trạm Y tế Phường Lái Thiêu
-    enterprise_rep      an enterprise in Lái Thiêu analyst           province, no access to persons
-    system_admin        province                   outsider          no role at all
+province_commander  Bình Dương (74)            district_officer  Thuận An (725)
+commune_officer     Lái Thiêu (25966)          other_commune     Hiệp Thành (25741), another district
+community_team      Lái Thiêu, Khu phố 1       health_worker     Trạm Y tế Phường Lái Thiêu
+enterprise_rep      an enterprise in Lái Thiêu analyst           province, no access to persons
+system_admin        province                   outsider          no role at all
 """
 
 from dataclasses import dataclass
@@ -42,29 +42,55 @@ def unit(code: str) -> AdminUnit:
 def build_world() -> None:
     units_load(actor="test", province_code=74, structure=Structure.LEGACY)
     for commune_code in ("25966", "25741", "25963"):
-        residential_groups_create(actor="test", commune=unit(commune_code),
-                                  names=[("Khu phố 1", "khu phố"), ("Khu phố 2", "khu phố")])
-    Facility.objects.create(name="Trạm Y tế Phường Lái Thiêu", kind=FacilityKind.COMMUNE_HEALTH_STATION,
-                            unit=unit("25966"))
-    Organisation.objects.create(name="Công ty TNHH Giày da Phước Thịnh", kind=OrganisationKind.ENTERPRISE,
-                                unit=unit("25966"))
+        residential_groups_create(
+            actor="test", commune=unit(commune_code), names=[("Khu phố 1", "khu phố"), ("Khu phố 2", "khu phố")]
+        )
+    Facility.objects.create(
+        name="Trạm Y tế Phường Lái Thiêu", kind=FacilityKind.COMMUNE_HEALTH_STATION, unit=unit("25966")
+    )
+    Organisation.objects.create(
+        name="Công ty TNHH Giày da Phước Thịnh", kind=OrganisationKind.ENTERPRISE, unit=unit("25966")
+    )
     for username, spec in PERSONAS.items():
         user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
         if spec:
             role, kind, key = spec
-            place = {"unit": lambda k: unit(k), "facility": lambda k: Facility.objects.get(name=k),
-                     "organisation": lambda k: Organisation.objects.get(name=k)}[kind](key)
+            place = {
+                "unit": lambda k: unit(k),
+                "facility": lambda k: Facility.objects.get(name=k),
+                "organisation": lambda k: Organisation.objects.get(name=k),
+            }[kind](key)
             role_assign(actor="test", user=user, role=role, **{kind: place})
     admin = User.objects.get(username="system_admin")
-    person_create(actor=admin, full_name="Nguyễn Thị Hằng", birth_date=date(1986, 3, 14), sex="female",
-                  id_number="074186123456", phone="0912345678", unit=unit("25966-01"))
-    person_create(actor=admin, full_name="Nguyễn Thị Hằng", birth_date=date(1990, 5, 2), sex="female",
-                  id_number="074190654321", unit=unit("25741-01"))
-    person_create(actor=admin, full_name="Trần Văn Bình", birth_year=1956, sex="male", unit=unit("25963-02"),
-                  chronic_disease=True)
-    person_create(actor=admin, full_name="Lê Hoàng Phúc", birth_date=date(1998, 11, 20), sex="male",
-                  unit=unit("25741-02"), occupation="Công nhân",
-                  workplace=Organisation.objects.get(name="Công ty TNHH Giày da Phước Thịnh"))
+    person_create(
+        actor=admin,
+        full_name="Nguyễn Thị Hằng",
+        birth_date=date(1986, 3, 14),
+        sex="female",
+        id_number="074186123456",
+        phone="0912345678",
+        unit=unit("25966-01"),
+    )
+    person_create(
+        actor=admin,
+        full_name="Nguyễn Thị Hằng",
+        birth_date=date(1990, 5, 2),
+        sex="female",
+        id_number="074190654321",
+        unit=unit("25741-01"),
+    )
+    person_create(
+        actor=admin, full_name="Trần Văn Bình", birth_year=1956, sex="male", unit=unit("25963-02"), chronic_disease=True
+    )
+    person_create(
+        actor=admin,
+        full_name="Lê Hoàng Phúc",
+        birth_date=date(1998, 11, 20),
+        sex="male",
+        unit=unit("25741-02"),
+        occupation="Công nhân",
+        workplace=Organisation.objects.get(name="Công ty TNHH Giày da Phước Thịnh"),
+    )
 
 
 @dataclass

@@ -19,7 +19,15 @@ def clean_name(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
-def given_name_first(folded: str) -> str:
-    """'nguyen thi hang' -> 'hang nguyen thi', so a search for the given name alone uses an index too."""
-    parts = folded.split(" ")
-    return " ".join(parts[-1:] + parts[:-1]) if len(parts) > 1 else folded
+def search_keys(folded: str) -> list[str]:
+    """The forms a name is found by: from each word on, so a search may start with the family name,
+    the middle name or the given name. 'nguyen thi hang' -> ['nguyen thi hang', 'thi hang', 'hang'].
+    A form starting with a word an earlier form starts with is left out: any prefix search it would
+    answer is answered by the earlier form, and the person would otherwise be listed twice."""
+    words = folded.split(" ") if folded else []
+    keys, first_words = [], set()
+    for i, word in enumerate(words):
+        if word not in first_words:
+            first_words.add(word)
+            keys.append(" ".join(words[i:]))
+    return keys

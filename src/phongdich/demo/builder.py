@@ -24,10 +24,10 @@ from phongdich.accounts.services import role_assign
 from phongdich.core import audit
 from phongdich.core.bulk import RowWriter, db_date, db_datetime
 from phongdich.core.choices import AuditAction
-from phongdich.core.text import fold, given_name_first
+from phongdich.core.text import fold, search_keys
 from phongdich.core.validators import cccd_for
 from phongdich.people.choices import ResidenceChangeKind
-from phongdich.people.models import Household, Person, ResidenceChange
+from phongdich.people.models import Household, Person, PersonSearchKey, ResidenceChange
 from phongdich.places.choices import FacilityKind, OrganisationKind, PopulationSource, Structure, VenueKind
 from phongdich.places.models import AdminUnit, Facility, IndustrialPark, Organisation, Population, Venue
 from phongdich.places.services import population_rollup, residential_groups_create, units_load
@@ -97,7 +97,6 @@ HOUSEHOLD_COLUMNS = ["code", "unit", "address"]
 PERSON_COLUMNS = [
     "full_name",
     "name_search",
-    "name_given_first",
     "birth_date",
     "birth_year",
     "sex",
@@ -116,6 +115,9 @@ PERSON_COLUMNS = [
     "updated_at",
 ]
 CHANGE_COLUMNS = ["person", "kind", "date", "from_unit", "to_unit", "origin", "note", "recorded_by", "recorded_at"]
+
+# Residential groups that get a resident named in the guides, with her CCCD serial.
+NAMED_RESIDENTS = {"25966-01": 123_456, "25741-01": 654_321}
 
 # username: (role, how to find its place)
 DEMO_ACCOUNTS = {
@@ -164,9 +166,9 @@ ORIGIN = Weighted([((name, code), w) for name, code, w in ORIGIN_PROVINCES])
 
 
 @functools.lru_cache(maxsize=65536)
-def search_forms(full_name: str) -> tuple[str, str]:
+def search_forms(full_name: str) -> tuple[str, tuple[str, ...]]:
     folded = fold(full_name)
-    return folded, given_name_first(folded)
+    return folded, tuple(search_keys(folded))
 
 
 def largest_remainder(total: int, weights: list[float]) -> list[int]:
@@ -217,6 +219,7 @@ class DemoBuilder:
         self.households = RowWriter(Household, HOUSEHOLD_COLUMNS)
         self.persons = RowWriter(Person, PERSON_COLUMNS)
         self.changes = RowWriter(ResidenceChange, CHANGE_COLUMNS)
+        self.keys = RowWriter(PersonSearchKey, ["person", "key"])
         self.populations: list[Population] = []
         target = round(CENSUS_TOTAL_2019 * self.scale)
         district_totals = largest_remainder(target, [DISTRICT_WEIGHTS[d.code] for d in districts])
@@ -225,7 +228,7 @@ class DemoBuilder:
             weights = [self.rng.lognormvariate(0, 0.5) for _ in communes]
             for commune, commune_total in zip(communes, largest_remainder(district_total, weights), strict=True):
                 self._commune(district, commune, commune_total)
-        for writer in (self.households, self.persons, self.changes):
+        for writer in (self.households, self.persons, self.keys, self.changes):
             writer.close()
         Population.objects.bulk_create(self.populations, batch_size=1000)
         self.result.persons += self.persons.written
@@ -315,7 +318,9 @@ class DemoBuilder:
         bands = dict.fromkeys(Population.BANDS, 0)
         enterprises = self.enterprises_by_district.get(district.code, [])
         written: list[tuple] = []
-        remaining, number = total, 0
+        named = group.code in NAMED_RESIDENTS and total > 0
+        remaining, number = total - named, 0
+        household_id, address = None, ""
         while remaining > 0:
             size = min(HOUSEHOLD_SIZE.pick(self.rng), remaining)
             remaining -= size
@@ -324,11 +329,14 @@ class DemoBuilder:
             household_id = self.households.add((f"{group.code}-{number:04d}", group.pk, address))
             for spec in self._household_members(size):
                 row = self._person_row(spec, group.pk, household_id, address, enterprises)
-                person_id = self.persons.add(row)
+                person_id = self._add_person(row)
                 written.append(row)
                 self._count_band(bands, spec["age"])
                 if spec["origin"] and 18 <= spec["age"] <= 45 and self.rng.random() < 0.4:
                     self._arrival(person_id, spec["origin"], group.pk)
+        if named:
+            self._add_person(self._named_resident(group, household_id, address))
+            self._count_band(bands, REFERENCE_DATE.year - 1986)
         self._duplicates(written, group.pk)
         self.populations.append(Population(unit=group, year=POPULATION_YEAR, source=PopulationSource.IMPORTED, **bands))
         self.result.households += number
@@ -366,7 +374,7 @@ class DemoBuilder:
         """Values in PERSON_COLUMNS order."""
         rng, sex, age = self.rng, spec["sex"], spec["age"]
         full_name = f"{spec['family']} {MIDDLE[sex].pick(rng)} {rng.choice(GIVEN_NAMES[sex])}"
-        folded, given_first = search_forms(full_name)
+        folded = search_forms(full_name)[0]
         birth = REFERENCE_DATE - timedelta(days=age * 365 + rng.randint(0, 364))
         occupation, workplace_id = self._occupation(age, enterprises)
         phone = f"+849{rng.randint(0, 99_999_999):08d}" if age >= 15 and rng.random() < 0.92 else ""
@@ -375,7 +383,6 @@ class DemoBuilder:
         return (
             full_name,
             folded,
-            given_first,
             db_date(birth),
             birth.year,
             sex,
@@ -413,35 +420,63 @@ class DemoBuilder:
         workplace = self.rng.choice(enterprises).pk if occupation == "Công nhân" and enterprises else None
         return occupation, workplace
 
+    def _named_resident(self, group, household_id: int, address: str) -> tuple:
+        """A 'Nguyễn Thị Hằng' in each demo commune, so the guide's search example always finds someone."""
+        birth = date(1986, 3, 14)
+        id_number = cccd_for(PROVINCE_CODE, birth, "female", NAMED_RESIDENTS[group.code])
+        return (
+            "Nguyễn Thị Hằng",
+            "nguyen thi hang",
+            db_date(birth),
+            1986,
+            "female",
+            id_number,
+            "+84912345678",
+            "VN",
+            group.pk,
+            household_id,
+            address,
+            "Buôn bán",
+            None,
+            False,
+            False,
+            None,
+            self.now,
+            self.now,
+        )
+
+    def _add_person(self, row: tuple) -> int:
+        person_id = self.persons.add(row)
+        for key in search_forms(row[0])[1]:
+            self.keys.add((person_id, key))
+        return person_id
+
     def _duplicates(self, rows: list[tuple], unit_id: int) -> None:
         """A few residents registered twice, as happens when two teams enter the same person: once typed
         without diacritics and no CCCD, or with the same CCCD."""
         for row in self.rng.sample(rows, k=min(len(rows), max(1, len(rows) // 1500))):
-            full_name, folded, given_first, birth, year, sex, id_number = row[:7]
+            full_name, folded, birth, year, sex, id_number = row[:6]
             typed_plain = self.rng.random() < 0.5
-            self.persons.add(
-                (
-                    folded.title() if typed_plain else full_name,
-                    folded,
-                    given_first,
-                    birth,
-                    year,
-                    sex,
-                    "" if typed_plain else id_number,
-                    "",
-                    "VN",
-                    unit_id,
-                    None,
-                    row[11],
-                    row[12],
-                    None,
-                    False,
-                    False,
-                    None,
-                    self.now,
-                    self.now,
-                )
+            copy = (
+                folded.title() if typed_plain else full_name,
+                folded,
+                birth,
+                year,
+                sex,
+                "" if typed_plain else id_number,
+                "",
+                "VN",
+                unit_id,
+                None,
+                *row[10:12],
+                None,
+                False,
+                False,
+                None,
+                self.now,
+                self.now,
             )
+            self._add_person(copy)
 
     def _arrival(self, person_id: int, origin: tuple[str, int], unit_id: int) -> None:
         kind = self.rng.choice([ResidenceChangeKind.ARRIVAL_OTHER_PROVINCE, ResidenceChangeKind.TEMPORARY_RESIDENT])
@@ -471,8 +506,6 @@ class DemoBuilder:
             place = self._place(kind, key)
             role_assign(actor="demo", user=user, role=role, **{kind: place})
             self.result.accounts.append(username)
-        self._named_resident("25966-01", serial=123_456)
-        self._named_resident("25741-01", serial=654_321)
 
     def _place(self, kind: str, key: str):
         if kind == "unit":
@@ -480,26 +513,6 @@ class DemoBuilder:
         if kind == "facility":
             return Facility.objects.get(name=key)
         return Organisation.objects.filter(industrial_park__isnull=False).order_by("pk").first()
-
-    def _named_resident(self, group_code: str, serial: int) -> None:
-        """A 'Nguyễn Thị Hằng' in each demo commune, so the guide's search example always finds someone."""
-        group = AdminUnit.objects.get(structure=Structure.LEGACY, code=group_code)
-        household = group.households.order_by("pk").first()
-        birth = date(1986, 3, 14)
-        person = Person(
-            birth_date=birth,
-            birth_year=1986,
-            sex="female",
-            unit=group,
-            household=household,
-            address=household.address if household else "",
-            occupation="Buôn bán",
-            id_number=cccd_for(PROVINCE_CODE, birth, "female", serial),
-            phone="+84912345678",
-        )
-        person.set_name("Nguyễn Thị Hằng")
-        person.save()
-        self.result.persons += 1
 
 
 def build_demo(*, scale: float, seed: int, log=print) -> DemoResult:

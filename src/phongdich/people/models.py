@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.scoping import ScopedQuerySet
-from phongdich.core.text import clean_name, fold, given_name_first
+from phongdich.core.text import clean_name, fold
 
 from .choices import ResidenceChangeKind, Sex
 
@@ -20,7 +20,7 @@ class Household(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_path_lookup = "unit__path"
+    scope_unit_field = "unit"
 
     class Meta:
         verbose_name = _("household")
@@ -38,7 +38,6 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=150)
     name_search = models.CharField(max_length=150, editable=False, db_index=True)
-    name_given_first = models.CharField(max_length=150, editable=False, db_index=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
@@ -75,7 +74,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
-    scope_path_lookup = "unit__path"
+    scope_unit_field = "unit"
     scope_organisation_lookup = "workplace_id"
 
     class Meta:
@@ -95,14 +94,9 @@ class Person(models.Model):
     def set_name(self, full_name: str) -> None:
         self.full_name = clean_name(full_name)
         self.name_search = fold(self.full_name)
-        self.name_given_first = given_name_first(self.name_search)
 
     def age_on(self, day: date) -> int | None:
-        if self.birth_date:
-            return (
-                day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
-            )
-        return day.year - self.birth_year if self.birth_year else None
+        return age_on(day, self.birth_date, self.birth_year)
 
     @property
     def age(self) -> int | None:
@@ -114,14 +108,46 @@ class Person(models.Model):
 
     @property
     def risk_factors(self) -> list[str]:
-        factors = []
-        if self.is_elderly:
-            factors.append(_("aged 65 or over"))
-        if self.chronic_disease:
-            factors.append(_("chronic disease"))
-        if self.pregnant:
-            factors.append(_("pregnant"))
-        return [str(f) for f in factors]
+        return risk_factors(self.age, self.chronic_disease, self.pregnant)
+
+
+def age_on(day: date, birth_date: date | None, birth_year: int | None) -> int | None:
+    if birth_date:
+        return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    return day.year - birth_year if birth_year else None
+
+
+def risk_factors(age: int | None, chronic_disease: bool, pregnant: bool) -> list[str]:
+    """The risk factors that give priority in care and vaccination: age ≥ 65, chronic disease, pregnancy."""
+    factors = []
+    if (age or 0) >= ELDERLY_AGE:
+        factors.append(str(_("aged 65 or over")))
+    if chronic_disease:
+        factors.append(str(_("chronic disease")))
+    if pregnant:
+        factors.append(str(_("pregnant")))
+    return factors
+
+
+class PersonSearchKey(models.Model):
+    """One form a person's name is found by (core.text.search_keys). Kept for active persons only, by the
+    people services; a name search is one ordered range scan of this index, whatever the scope."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    key = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = _("name search key")
+        verbose_name_plural = _("name search keys")
+        indexes = [
+            # PostgreSQL needs the pattern opclass for LIKE 'x%' under a non-C collation; SQLite ignores it.
+            models.Index(
+                fields=["key", "person"], name="person_search_key_idx", opclasses=["varchar_pattern_ops", "int8_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ResidenceChange(models.Model):
@@ -140,7 +166,7 @@ class ResidenceChange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_path_lookup = "person__unit__path"
+    scope_unit_field = "person__unit"
 
     class Meta:
         verbose_name = _("residence change")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
@@ -18,8 +18,8 @@ from .models import Person
 
 
 def person_search(queryset: QuerySet, text: str) -> QuerySet:
-    """Match a name with or without diacritics (full name from the start, or the given name first),
-    or an exact CCCD/CMND or phone number when the text is digits."""
+    """Match a name with or without diacritics, starting at any of its words ("nguyen thi hang",
+    "thi hang", "hang"), ordered by the matched form; or an exact CCCD/CMND or phone number."""
     text = (text or "").strip()
     digits = re.sub(r"[\s.+()-]", "", text)
     if digits.isdigit() and len(digits) >= 9:
@@ -30,7 +30,19 @@ def person_search(queryset: QuerySet, text: str) -> QuerySet:
     folded = fold(text)
     if not folded:
         return queryset
-    return queryset.filter(Q(name_search__prefix=folded) | Q(name_given_first__prefix=folded))
+    return (
+        queryset.filter(search_keys__key__prefix=folded)
+        .annotate(search_key=F("search_keys__key"), search_person=F("search_keys__person_id"))
+        .order_by("search_key", "search_person")
+    )
+
+
+def search_order(text: str) -> tuple[str, str]:
+    """The (unique) ordering person_search gives, for keyset pagination."""
+    digits = re.sub(r"[\s.+()-]", "", (text or "").strip())
+    if fold(text or "") and not (digits.isdigit() and len(digits) >= 9):
+        return ("search_key", "search_person")
+    return ("name_search", "id")
 
 
 def person_for_reading(user, pk: int) -> Person:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import scope_of
+from phongdich.core.text import search_keys
 from phongdich.core.validators import normalize_id_number, normalize_phone
 from phongdich.places.choices import UnitLevel
 
 from .choices import RELOCATING_KINDS, ResidenceChangeKind, Sex
-from .models import Household, Person, PersonMerge, ResidenceChange
+from .models import Household, Person, PersonMerge, PersonSearchKey, ResidenceChange
 
 EDITABLE_FIELDS = (
     "full_name",
@@ -46,6 +47,7 @@ def person_create(*, actor, **fields) -> Person:
         person = Person()
         _apply(person, fields, actor=actor, permission="people.add_person")
         person.save()
+        _sync_search_keys(person)
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -72,6 +74,8 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         old, new = audit.diff(before, after)
         if new:
             current.save(update_fields=[*_field_names(new), "updated_at"])
+            if "full_name" in new:
+                _sync_search_keys(current)
             audit.record(
                 actor=actor,
                 action=AuditAction.UPDATE,
@@ -101,6 +105,7 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> PersonMerge:
             keep.save(update_fields=[*_field_names(dict.fromkeys(filled)), "updated_at"])
         drop.merged_into = keep
         drop.save(update_fields=["merged_into", "updated_at"])
+        drop.search_keys.all().delete()  # a merged record is no longer found by name
         merge = PersonMerge.objects.create(
             survivor=keep, merged=drop, merged_by=actor, moved=moved, filled_fields=filled
         )
@@ -189,6 +194,13 @@ def household_create(*, actor, unit, address: str = "", code: str = "") -> House
     return household
 
 
+def _sync_search_keys(person: Person) -> None:
+    person.search_keys.all().delete()
+    PersonSearchKey.objects.bulk_create(
+        PersonSearchKey(person=person, key=key) for key in search_keys(person.name_search)
+    )
+
+
 def _locked(actor, pk: int, action: str) -> Person:
     person = (
         Person.objects.restrict(actor, action)
@@ -206,7 +218,7 @@ def _field_names(changed: dict) -> list[str]:
     """Model field names for snapshot keys ('unit_id' -> 'unit'), plus the derived name columns."""
     names = {key.removesuffix("_id") if key.endswith("_id") and key != "id" else key for key in changed}
     if "full_name" in names:
-        names |= {"name_search", "name_given_first"}
+        names.add("name_search")
     return sorted(names)
 
 
@@ -271,7 +283,7 @@ def _move_related_records(source: Person, target: Person) -> dict[str, int]:
     """Re-point every record that refers to `source` (today's apps and those added later) to `target`."""
     moved = {}
     for relation in Person._meta.related_objects:
-        if relation.related_model in (Person, PersonMerge) or not relation.one_to_many:
+        if relation.related_model in (Person, PersonMerge, PersonSearchKey) or not relation.one_to_many:
             continue
         field = relation.field.name
         count = relation.related_model._base_manager.filter(**{field: source}).update(**{field: target})

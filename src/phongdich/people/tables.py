@@ -16,7 +16,6 @@ class PersonTable(tables.Table):
     class Meta:
         model = Person
         fields = ["full_name", "birth_year", "sex", "unit", "id_number", "risk"]
-        order_by = ("full_name",)
         attrs = {"class": "table"}
 
     def render_id_number(self, value):

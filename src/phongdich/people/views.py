@@ -35,7 +35,8 @@ class PersonListView(ScopedListView):
     template_name = "people/person_list.html"
 
     def base_queryset(self):
-        return super().base_queryset().active().select_related("unit")
+        # Alphabetical unless a name search orders by the matched form (people.selectors.person_search).
+        return super().base_queryset().active().select_related("unit").order_by("name_search", "id")
 
     def extra_context(self):
         user = self.request.user

@@ -84,7 +84,7 @@ class Population(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=PopulationSource.choices)
 
     objects = ScopedQuerySet.as_manager()
-    scope_path_lookup = "unit__path"
+    scope_unit_field = "unit"
 
     BANDS = ("total", "age_18_plus", "age_65_plus", "age_12_17", "age_5_11")
 
@@ -102,7 +102,7 @@ class IndustrialPark(models.Model):
     unit = models.ForeignKey(AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
-    scope_path_lookup = "unit__path"
+    scope_unit_field = "unit"
 
     class Meta:
         verbose_name = _("industrial park")
@@ -125,7 +125,7 @@ class Organisation(models.Model):
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_path_lookup = "unit__path"
+    scope_unit_field = "unit"
     scope_organisation_lookup = "pk"
 
     class Meta:
@@ -145,7 +145,7 @@ class Facility(models.Model):
     phone = models.CharField(_("phone"), max_length=16, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_path_lookup = "unit__path"
+    scope_unit_field = "unit"
 
     class Meta:
         verbose_name = _("facility")
@@ -174,7 +174,7 @@ class Venue(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_path_lookup = "unit__path"
+    scope_unit_field = "unit"
 
     class Meta:
         verbose_name = _("venue")

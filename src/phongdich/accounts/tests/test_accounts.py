@@ -50,8 +50,10 @@ def test_a_successful_login_clears_earlier_failures(client, world, settings):
 
 def test_changing_the_password(client_as):
     client = client_as("commune_officer")
-    response = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Lái Thiêu 2021!x",
-                                                   "new_password2": "Lái Thiêu 2021!x"})
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Lái Thiêu 2021!x", "new_password2": "Lái Thiêu 2021!x"},
+    )
     assert response.status_code == 302
 
 
@@ -112,5 +114,9 @@ def test_an_assignment_is_bound_to_exactly_one_place(world):
     from phongdich.places.models import Facility
 
     with pytest.raises(IntegrityError):
-        RoleAssignment.objects.create(user=world.user("outsider"), role=Role.COMMUNE_OFFICER,
-                                      unit=world.unit("25966"), facility=Facility.objects.first())
+        RoleAssignment.objects.create(
+            user=world.user("outsider"),
+            role=Role.COMMUNE_OFFICER,
+            unit=world.unit("25966"),
+            facility=Facility.objects.first(),
+        )

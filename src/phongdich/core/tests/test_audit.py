@@ -45,8 +45,9 @@ def test_the_audit_page_is_for_administrators_only(client_as):
 def test_the_audit_page_filters_by_person_actor_unit_and_date(client_as, world):
     hang = world.person("Nguyễn Thị Hằng", "25966")
     client = client_as("system_admin")
-    response = client.get("/audit/", {"person": hang.pk, "actor": "system_admin", "unit": world.unit("725").pk,
-                                       "since": "2020-01-01"})
+    response = client.get(
+        "/audit/", {"person": hang.pk, "actor": "system_admin", "unit": world.unit("725").pk, "since": "2020-01-01"}
+    )
     assert response.status_code == 200
     rows = response.context["table"].data.data
     assert rows.count() >= 1

@@ -10,15 +10,24 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-P, C, D, O, H, T, A, X, E, S = ("province_commander", "commune_officer", "district_officer", "other_commune",
-                                "health_worker", "community_team", "analyst", "outsider", "enterprise_rep",
-                                "system_admin")
-EVERYONE = (P, C, D, O, H, T, A, X, E, S)
+# The personas by the letter used in the tables below.
+PERSONAS = {
+    "P": "province_commander",
+    "C": "commune_officer",
+    "D": "district_officer",
+    "O": "other_commune",
+    "H": "health_worker",
+    "T": "community_team",
+    "A": "analyst",
+    "X": "outsider",
+    "E": "enterprise_rep",
+    "S": "system_admin",
+}
 
 
 def expect(default, **overrides):
-    table = dict.fromkeys(EVERYONE, default)
-    table.update({globals()[k]: v for k, v in overrides.items()})
+    table = dict.fromkeys(PERSONAS.values(), default)
+    table.update({PERSONAS[letter]: status for letter, status in overrides.items()})
     return table
 
 
@@ -49,8 +58,12 @@ API = [
     ("GET", "/api/v1/units/{unit_a}", None, expect(200, O=404, T=404, X=404, E=404)),
     ("GET", "/api/v1/units/{unit_a}/population", None, expect(200, O=404, T=404, X=404, E=404)),
     ("GET", "/api/v1/persons", None, expect(200)),
-    ("POST", "/api/v1/persons", {"full_name": "Võ Thị Sáu", "unit_id": "{group_a}"},
-     expect(201, O=422, A=422, X=422, E=422)),
+    (
+        "POST",
+        "/api/v1/persons",
+        {"full_name": "Võ Thị Sáu", "unit_id": "{group_a}"},
+        expect(201, O=422, A=422, X=422, E=422),
+    ),
     ("GET", "/api/v1/persons/duplicates", None, expect(200)),
     ("GET", "/api/v1/persons/{a}", None, expect(200, O=404, A=404, X=404, E=404)),
     ("GET", "/api/v1/persons/{b}", None, expect(404, P=200, O=200, S=200)),
@@ -58,14 +71,26 @@ API = [
     ("POST", "/api/v1/persons/{a}/merge", {"duplicate_id": 0}, expect(404)),
 ]
 # The only routes not in the tables above, and why.
-UNLISTED = {"accounts:login", "accounts:logout", "accounts:token_revoke", "people:merge", "set_language",
-            "healthz", "api:api-root", "api:openapi-json", "api:openapi-view"}
+UNLISTED = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:token_revoke",
+    "people:merge",
+    "set_language",
+    "healthz",
+    "api:api-root",
+    "api:openapi-json",
+    "api:openapi-view",
+}
 
 
 def fill(template: str, world) -> str:
     return template.format(
-        a=world.person("Nguyễn Thị Hằng", "25966").pk, b=world.person("Nguyễn Thị Hằng", "25741").pk,
-        unit_a=world.unit("25966").pk, group_a=world.unit("25966-01").pk)
+        a=world.person("Nguyễn Thị Hằng", "25966").pk,
+        b=world.person("Nguyễn Thị Hằng", "25741").pk,
+        unit_a=world.unit("25966").pk,
+        group_a=world.unit("25966-01").pk,
+    )
 
 
 @pytest.mark.parametrize(("name", "template", "expected"), PAGES, ids=[f"{n} {t}" for n, t, _ in PAGES])
@@ -77,8 +102,9 @@ def test_each_page_answers_each_persona_as_its_jurisdiction_allows(client, world
 
 
 @pytest.mark.parametrize(("method", "template", "body", "expected"), API, ids=[f"{m} {t}" for m, t, _b, _e in API])
-def test_each_api_endpoint_answers_each_persona_as_its_jurisdiction_allows(api_as, world, method, template, body,
-                                                                          expected):
+def test_each_api_endpoint_answers_each_persona_as_its_jurisdiction_allows(
+    api_as, world, method, template, body, expected
+):
     url = fill(template, world)
     filled = {key: fill(value, world) if isinstance(value, str) else value for key, value in (body or {}).items()}
     payload = {"data": json.dumps(filled), "content_type": "application/json"} if body else {}

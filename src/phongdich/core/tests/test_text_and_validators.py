@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phongdich.core.text import clean_name, fold, given_name_first
+from phongdich.core.text import clean_name, fold, search_keys
 from phongdich.core.validators import cccd_for, normalize_id_number, normalize_phone
 
 
@@ -18,9 +18,14 @@ def test_names_typed_in_decomposed_unicode_are_stored_composed():
     assert clean_name(decomposed) == "Nguyễn"
 
 
-def test_given_name_first_puts_the_last_word_in_front():
-    assert given_name_first("nguyen thi hang") == "hang nguyen thi"
-    assert given_name_first("hang") == "hang"
+def test_a_name_is_searchable_from_each_of_its_words():
+    assert search_keys("nguyen thi hang") == ["nguyen thi hang", "thi hang", "hang"]
+    assert search_keys("hang") == ["hang"]
+    assert search_keys("") == []
+
+
+def test_a_form_starting_with_a_repeated_word_is_not_kept_twice():
+    assert search_keys("le thi le") == ["le thi le", "thi le"]
 
 
 @given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậ ÀÁĐỨỪ", max_size=40))
@@ -80,8 +85,13 @@ def test_a_landline_is_accepted():
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("+1 202 555 0100", "phone_country"), ("912345678", "phone_prefix"), ("0112345678", "phone_invalid"),
-     ("09123456", "phone_invalid"), ("09a2345678", "phone_not_digits")],
+    [
+        ("+1 202 555 0100", "phone_country"),
+        ("912345678", "phone_prefix"),
+        ("0112345678", "phone_invalid"),
+        ("09123456", "phone_invalid"),
+        ("09a2345678", "phone_not_digits"),
+    ],
 )
 def test_bad_phone_numbers_are_rejected_with_a_specific_reason(raw, code):
     with pytest.raises(ValidationError) as error:

@@ -13,8 +13,19 @@ def clear_database():
     from phongdich.people.models import Household, PersonMerge, ResidenceChange
     from phongdich.places.models import Facility, IndustrialPark, Organisation, Venue
 
-    for model in (PersonMerge, ResidenceChange, Person, Household, RoleAssignment, User, Venue, Facility,
-                  Organisation, IndustrialPark, Population):
+    for model in (
+        PersonMerge,
+        ResidenceChange,
+        Person,
+        Household,
+        RoleAssignment,
+        User,
+        Venue,
+        Facility,
+        Organisation,
+        IndustrialPark,
+        Population,
+    ):
         model.objects.all().delete()
     for level in (UnitLevel.GROUP, UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.PROVINCE):
         AdminUnit.objects.filter(level=level).delete()

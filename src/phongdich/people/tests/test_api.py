@@ -28,8 +28,12 @@ def test_the_person_list_pages_with_a_cursor(api_as, world):
 
     officer = world.user("commune_officer")
     for i in range(7):
-        person_create(actor=officer, full_name=f"Trương Mỹ {chr(65 + i)}", birth_date=date(2000, 1, 1 + i),
-                      unit=world.unit("25966-01"))
+        person_create(
+            actor=officer,
+            full_name=f"Trương Mỹ {chr(65 + i)}",
+            birth_date=date(2000, 1, 1 + i),
+            unit=world.unit("25966-01"),
+        )
     client = api_as("commune_officer")
     seen, cursor = [], None
     while True:
@@ -51,8 +55,13 @@ def test_a_bad_cursor_is_a_422_in_the_error_shape(api_as):
 def test_creating_a_person_through_the_api(api_as, world):
     response = api_as("commune_officer").post(
         "/api/v1/persons",
-        {"full_name": "Lý Thị Mai", "birth_date": "1999-09-09", "sex": "female", "phone": "0933 444 555",
-         "unit_id": world.unit("25966-02").pk},
+        {
+            "full_name": "Lý Thị Mai",
+            "birth_date": "1999-09-09",
+            "sex": "female",
+            "phone": "0933 444 555",
+            "unit_id": world.unit("25966-02").pk,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
@@ -61,8 +70,11 @@ def test_creating_a_person_through_the_api(api_as, world):
 
 def test_invalid_api_input_answers_422_with_field_errors(api_as, world):
     client = api_as("commune_officer")
-    response = client.post("/api/v1/persons", {"full_name": "Lý Thị Mai", "id_number": "12",
-                                               "unit_id": world.unit("25966").pk}, content_type="application/json")
+    response = client.post(
+        "/api/v1/persons",
+        {"full_name": "Lý Thị Mai", "id_number": "12", "unit_id": world.unit("25966").pk},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid" and "id_number" in body["fields"]
@@ -72,8 +84,10 @@ def test_invalid_api_input_answers_422_with_field_errors(api_as, world):
 
 def test_a_unit_outside_the_jurisdiction_is_reported_as_unknown(api_as, world):
     response = api_as("commune_officer").post(
-        "/api/v1/persons", {"full_name": "Lý Thị Mai", "unit_id": world.unit("25741").pk},
-        content_type="application/json")
+        "/api/v1/persons",
+        {"full_name": "Lý Thị Mai", "unit_id": world.unit("25741").pk},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert "unit_id" in response.json()["fields"]
 
@@ -89,16 +103,20 @@ def test_reading_a_person_through_the_api_is_audited(api_as, world):
 def test_a_person_in_another_commune_is_404_through_the_api(api_as, world, method):
     other = world.person("Nguyễn Thị Hằng", "25741")
     client = api_as("commune_officer")
-    response = getattr(client, method)(f"/api/v1/persons/{other.pk}", *([{"occupation": "x"}] if method == "patch"
-                                                                       else []), content_type="application/json")
+    response = getattr(client, method)(
+        f"/api/v1/persons/{other.pk}",
+        *([{"occupation": "x"}] if method == "patch" else []),
+        content_type="application/json",
+    )
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 
 
 def test_patching_a_person_changes_only_the_given_fields(api_as, world):
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    response = api_as("commune_officer").patch(f"/api/v1/persons/{hang.pk}", {"occupation": "Thợ may"},
-                                               content_type="application/json")
+    response = api_as("commune_officer").patch(
+        f"/api/v1/persons/{hang.pk}", {"occupation": "Thợ may"}, content_type="application/json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["occupation"] == "Thợ may"
     assert response.json()["phone"] == "+84912345678"
@@ -110,13 +128,18 @@ def test_merging_through_the_api(api_as, world):
     from phongdich.people.services import person_create
 
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    copy = person_create(actor=world.user("commune_officer"), full_name="Nguyen Thi Hang",
-                         birth_date=date(1986, 3, 14), unit=world.unit("25966-02"))
+    copy = person_create(
+        actor=world.user("commune_officer"),
+        full_name="Nguyen Thi Hang",
+        birth_date=date(1986, 3, 14),
+        unit=world.unit("25966-02"),
+    )
     client = api_as("commune_officer")
     groups = client.get("/api/v1/persons/duplicates").json()
     assert any({p["id"] for p in g["persons"]} == {hang.pk, copy.pk} for g in groups)
-    response = client.post(f"/api/v1/persons/{hang.pk}/merge", {"duplicate_id": copy.pk},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/persons/{hang.pk}/merge", {"duplicate_id": copy.pk}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json()["merged_id"] == copy.pk
 

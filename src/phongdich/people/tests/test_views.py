@@ -23,8 +23,12 @@ def test_the_person_list_costs_a_fixed_number_of_queries(client_as, django_asser
 
     officer = world.user("commune_officer")
     for i in range(30):
-        person_create(actor=officer, full_name=f"Đỗ Văn Khoa {i}", birth_date=date(1990, 1, 1 + i % 28),
-                      unit=world.unit("25966-01"))
+        person_create(
+            actor=officer,
+            full_name=f"Đỗ Văn Khoa {i}",
+            birth_date=date(1990, 1, 1 + i % 28),
+            unit=world.unit("25966-01"),
+        )
     client = client_as("province_commander")
     with django_assert_max_num_queries(12):
         response = client.get("/persons/")
@@ -65,16 +69,26 @@ def test_an_edit_through_the_form_is_saved_and_shown_in_the_history(client_as, w
 def test_a_form_error_from_the_service_is_shown_on_the_field(client_as, world):
     hang = world.person("Nguyễn Thị Hằng", "25966")
     client = client_as("commune_officer")
-    response = client.post(f"/persons/{hang.pk}/edit/", {"full_name": hang.full_name, "sex": "female",
-                                                         "unit": hang.unit_id, "id_number": "0741861234"})
+    response = client.post(
+        f"/persons/{hang.pk}/edit/",
+        {"full_name": hang.full_name, "sex": "female", "unit": hang.unit_id, "id_number": "0741861234"},
+    )
     assert response.status_code == 200
     assert "CCCD có 12 chữ số" in str(response.context["form"].errors["id_number"])
 
 
 def test_registering_a_person_through_the_form(client_as, world):
     client = client_as("health_worker")
-    response = client.post("/persons/new/", {"full_name": "Huỳnh Tấn Phát", "birth_year": 1965, "sex": "male",
-                                             "unit": world.unit("25966-02").pk, "phone": "0908 111 222"})
+    response = client.post(
+        "/persons/new/",
+        {
+            "full_name": "Huỳnh Tấn Phát",
+            "birth_year": 1965,
+            "sex": "male",
+            "unit": world.unit("25966-02").pk,
+            "phone": "0908 111 222",
+        },
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="create", object_repr="Huỳnh Tấn Phát").exists()
 
@@ -97,8 +111,9 @@ def test_merging_from_the_duplicates_page(client_as, world):
 
     officer = world.user("commune_officer")
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    copy = person_create(actor=officer, full_name="Nguyen Thi Hang", birth_date=date(1986, 3, 14),
-                         unit=world.unit("25966-02"))
+    copy = person_create(
+        actor=officer, full_name="Nguyen Thi Hang", birth_date=date(1986, 3, 14), unit=world.unit("25966-02")
+    )
     client = client_as("commune_officer")
     assert "Nguyen Thi Hang" in client.get("/persons/duplicates/").content.decode()
     response = client.post(f"/persons/{hang.pk}/merge/", {"duplicate": copy.pk})

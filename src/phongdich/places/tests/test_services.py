@@ -63,11 +63,18 @@ def test_an_imported_figure_for_a_higher_unit_wins_over_the_sum(world):
 
 
 def test_a_malformed_population_file_reports_every_bad_cell_and_writes_nothing(world):
-    csv = (HEADER + "25966-01,1200,900,100,120,150\n99999,10,5,1,1,1\n25966-02,abc,600,50,80,90\n"
-           "25963,100,200,10,10,10\n25966-01,1,1,0,0,0\n")
+    csv = (
+        HEADER + "25966-01,1200,900,100,120,150\n99999,10,5,1,1,1\n25966-02,abc,600,50,80,90\n"
+        "25963,100,200,10,10,10\n25966-01,1,1,0,0,0\n"
+    )
     report = population_import(actor="test", source=csv.encode(), year=2021)
     assert [(e.line, e.column) for e in report.errors] == [
-        (3, "code"), (4, "total"), (5, "age_18_plus"), (5, "total"), (6, "code")]
+        (3, "code"),
+        (4, "total"),
+        (5, "age_18_plus"),
+        (5, "total"),
+        (6, "code"),
+    ]
     assert str(report.errors[0]) == "dòng 3, cột code: Không có đơn vị mã '99999'."
     assert not Population.objects.filter(year=2021).exists()
 
@@ -87,10 +94,14 @@ def test_rollup_is_repeatable(world):
 
 
 def test_geojson_polygons_attach_to_units_with_a_centroid(world):
-    square = {"type": "Polygon", "coordinates": [[[106.6, 10.9], [106.8, 10.9], [106.8, 11.1], [106.6, 11.1],
-                                                  [106.6, 10.9]]]}
-    collection = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "25966"},
-                                                             "geometry": square}]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[106.6, 10.9], [106.8, 10.9], [106.8, 11.1], [106.6, 11.1], [106.6, 10.9]]],
+    }
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"code": "25966"}, "geometry": square}],
+    }
     report = geometry_import(actor="test", source=json.dumps(collection).encode())
     assert report.ok
     unit = world.unit("25966")
@@ -98,8 +109,12 @@ def test_geojson_polygons_attach_to_units_with_a_centroid(world):
 
 
 def test_a_geojson_feature_with_an_unknown_code_is_reported_by_its_number(world):
-    collection = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": "nope"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": "nope"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}
+        ],
+    }
     report = geometry_import(actor="test", source=json.dumps(collection).encode())
     assert report.errors[0].line == 1 and "không có đơn vị mã 'nope'" in report.errors[0].message
 

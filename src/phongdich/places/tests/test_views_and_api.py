@@ -19,8 +19,11 @@ def test_a_unit_outside_the_jurisdiction_is_not_found(client_as, world):
 def test_the_unit_page_shows_population_and_lower_units(client_as, world):
     from phongdich.places.services import population_import
 
-    population_import(actor="test", year=2021, source=(
-        b"code,total,age_18_plus,age_65_plus,age_12_17,age_5_11\n25966-01,1200,900,100,120,150\n"))
+    population_import(
+        actor="test",
+        year=2021,
+        source=(b"code,total,age_18_plus,age_65_plus,age_12_17,age_5_11\n25966-01,1200,900,100,120,150\n"),
+    )
     response = client_as("commune_officer").get(f"/units/{world.unit('25966').pk}/")
     assert response.status_code == 200
     assert [p.total for p in response.context["populations"]] == [1200]

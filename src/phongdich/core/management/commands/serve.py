@@ -18,7 +18,7 @@ class Command(BaseCommand):
             default=int(os.environ.get("PHONGDICH_WORKERS", "0")),
             help="Processes (default: 2 × CPU cores + 1).",
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("PHONGDICH_THREADS", "4")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("PHONGDICH_THREADS", "1")))
 
     def handle(self, *args, host, port, workers, threads, **options):
         if host not in LOOPBACK and _demo_accounts_exist():

@@ -1,0 +1,225 @@
+"""Benchmarks for the foundation. Writes bench/results.json; run with `make bench`.
+
+Each figure has a baseline measured in the same run on the same data, so the ratio (value / baseline)
+means something on a noisy machine:
+  person_search_p95_ms     name search over 1,000,000 persons vs an indexed exact CCCD lookup
+  demo_build_s_per_100k    demo build time per 100,000 residents vs a raw executemany of the same rows
+  api_person_list_p95_ms   GET /api/v1/persons under 20 concurrent clients on gunicorn vs GET /healthz
+"""
+
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+DB_PATH = DATA / "bench.sqlite3"
+PERSONS = int(os.environ.get("PHONGDICH_BENCH_PERSONS", "1000000"))
+CENSUS = 2_426_561
+
+os.environ["PHONGDICH_DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phongdich.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from phongdich.accounts.models import User  # noqa: E402
+from phongdich.accounts.services import api_token_create  # noqa: E402
+from phongdich.demo.builder import build_demo  # noqa: E402
+from phongdich.people.models import Person  # noqa: E402
+from phongdich.people.selectors import person_search  # noqa: E402
+
+QUERIES = [
+    "Nguyễn Thị Hằng",
+    "nguyen thi hang",
+    "Trần Văn",
+    "tran van hung",
+    "Lê Minh",
+    "le",
+    "Hằng",
+    "hang",
+    "pham ngoc lan",
+    "Huỳnh Tấn Phát",
+    "vo",
+    "Đặng Thị Thu",
+    "dang thi thu",
+    "bui",
+    "Ngô Quốc Bảo",
+    "mai",
+    "nguyen van",
+    "Phan Thanh",
+    "duong",
+    "Hồ Thị",
+]
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def timed_ms(func) -> float:
+    started = time.perf_counter()
+    func()
+    return (time.perf_counter() - started) * 1000
+
+
+def result(name, value, unit, target, baseline):
+    return {
+        "name": name,
+        "value": round(value, 3),
+        "unit": unit,
+        "target": target,
+        "baseline": round(baseline, 3),
+        "ratio": round(value / baseline, 3) if baseline else None,
+    }
+
+
+def build_database() -> tuple[float, int]:
+    shutil.rmtree(DATA, ignore_errors=True)
+    DATA.mkdir(parents=True)
+    call_command("migrate", verbosity=0)
+    built = build_demo(scale=PERSONS / CENSUS, seed=2021, log=lambda *_: None)
+    return built.seconds, built.persons
+
+
+def raw_insert_baseline(rows: int = 100_000) -> float:
+    """Seconds to executemany `rows` person rows, in one transaction, into an indexed copy of the person table."""
+    columns = ["full_name", "name_search", "birth_date", "birth_year", "sex", "id_number", "phone", "nationality",
+               "unit_id", "household_id", "address", "occupation", "chronic_disease", "pregnant", "created_at",
+               "updated_at"]
+    sample = list(Person.objects.values_list(*columns)[:1000])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_person")
+        cursor.execute("CREATE TABLE bench_person AS SELECT * FROM people_person WHERE 0")
+        for column in ("name_search", "id_number", "phone", "unit_id", "household_id"):
+            cursor.execute(f"CREATE INDEX bench_person_{column} ON bench_person ({column})")
+        values = [(i, *sample[i % len(sample)]) for i in range(rows)]
+        sql = f"INSERT INTO bench_person (id, {', '.join(columns)}) VALUES ({', '.join(['%s'] * (len(columns) + 1))})"
+        started = time.perf_counter()
+        with transaction.atomic():
+            cursor.executemany(sql, values)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_person")
+    return seconds
+
+
+def search_benchmark() -> dict:
+    commander = User.objects.get(username="tinh.chihuy")
+    officer = User.objects.get(username="xa.laithieu")
+    searches = []
+    for user in (commander, officer):
+        for text in QUERIES:
+
+            def run(user=user, text=text):
+                queryset = person_search(Person.objects.visible_to(user).active(), text)
+                list(queryset.select_related("unit")[:25])  # in the order person_search gives, as the API does
+
+            run()
+            searches += [timed_ms(run) for _ in range(5)]
+    numbers = list(Person.objects.exclude(id_number="").values_list("id_number", flat=True)[:: max(1, PERSONS // 200)])
+    exact = []
+    for number in numbers[:200]:
+        exact.append(timed_ms(lambda number=number: list(Person.objects.filter(id_number=number)[:25])))
+    return result("person_search_p95_ms", percentile(searches, 0.95), "ms", 50, percentile(exact, 0.95))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load(port: int, paths, token: str, clients: int = 20, per_client: int = 60) -> list[float]:
+    """`clients` threads, each on its own keep-alive connection, sending `per_client` requests back to back."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client(seed: int):
+        rng = random.Random(seed)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        for _ in range(per_client):
+            started = time.perf_counter()
+            connection.request("GET", paths(rng), headers={"Authorization": f"Bearer {token}"})
+            response = connection.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - started) * 1000)
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}")
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def api_benchmark() -> dict:
+    commander = User.objects.get(username="tinh.chihuy")
+    _token, plain = api_token_create(actor="bench", user=commander, name="bench")
+    port = free_port()
+    env = {**os.environ, "PHONGDICH_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "phongdich.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        load(port, lambda rng: "/healthz", plain, clients=4, per_client=10)  # warm the workers
+        persons = load(port, lambda rng: f"/api/v1/persons?limit=25&q={urllib.parse.quote(rng.choice(QUERIES))}",
+                       plain)
+        health = load(port, lambda rng: "/healthz", plain)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return result("api_person_list_p95_ms", percentile(persons, 0.95), "ms", 100, percentile(health, 0.95))
+
+
+def main() -> None:
+    print(f"Building the demo province with {PERSONS:,} residents on SQLite…", flush=True)
+    seconds, persons = build_database()
+    per_100k = seconds * 100_000 / persons
+    baseline = raw_insert_baseline()
+    results = [result("demo_build_s_per_100k", per_100k, "s", 15, baseline)]
+    print(f"  {persons:,} residents in {seconds:.1f} s", flush=True)
+    results.append(search_benchmark())
+    results.append(api_benchmark())
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    for row in results:
+        print(
+            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
+            f"baseline {row['baseline']:>8}  ratio {row['ratio']}"
+        )
+
+
+if __name__ == "__main__":
+    main()
