@@ -100,9 +100,24 @@ def build_database() -> tuple[float, int]:
 
 def raw_insert_baseline(rows: int = 100_000) -> float:
     """Seconds to executemany `rows` person rows, in one transaction, into an indexed copy of the person table."""
-    columns = ["full_name", "name_search", "birth_date", "birth_year", "sex", "id_number", "phone", "nationality",
-               "unit_id", "household_id", "address", "occupation", "chronic_disease", "pregnant", "created_at",
-               "updated_at"]
+    columns = [
+        "full_name",
+        "name_search",
+        "birth_date",
+        "birth_year",
+        "sex",
+        "id_number",
+        "phone",
+        "nationality",
+        "unit_id",
+        "household_id",
+        "address",
+        "occupation",
+        "chronic_disease",
+        "pregnant",
+        "created_at",
+        "updated_at",
+    ]
     sample = list(Person.objects.values_list(*columns)[:1000])
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_person")
@@ -195,8 +210,7 @@ def api_benchmark() -> dict:
             except OSError:
                 time.sleep(0.2)
         load(port, lambda rng: "/healthz", plain, clients=4, per_client=10)  # warm the workers
-        persons = load(port, lambda rng: f"/api/v1/persons?limit=25&q={urllib.parse.quote(rng.choice(QUERIES))}",
-                       plain)
+        persons = load(port, lambda rng: f"/api/v1/persons?limit=25&q={urllib.parse.quote(rng.choice(QUERIES))}", plain)
         health = load(port, lambda rng: "/healthz", plain)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

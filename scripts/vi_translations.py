@@ -2,8 +2,7 @@
 
 VI = {
     "Accounts": "Tài khoản",
-    "Too many failed attempts. This account is locked for %(minutes)d minutes.":
-        "Đăng nhập sai quá nhiều lần. Tài khoản bị khóa trong %(minutes)d phút.",
+    "Too many failed attempts. This account is locked for %(minutes)d minutes.": "Đăng nhập sai quá nhiều lần. Tài khoản bị khóa trong %(minutes)d phút.",
     "Name": "Tên",
     "What or who will use this token.": "Ứng dụng hoặc người sẽ dùng mã này.",
     "Valid for (days)": "Hiệu lực (ngày)",
@@ -72,10 +71,8 @@ VI = {
     "To": "Đến ngày",
     "line %(line)d": "dòng %(line)d",
     "column %(column)s": "cột %(column)s",
-    "The file is not UTF-8 text (byte %(pos)d). Save it as 'CSV UTF-8' and upload it again.":
-        "Tệp không phải văn bản UTF-8 (byte %(pos)d). Hãy lưu dưới dạng 'CSV UTF-8' rồi tải lên lại.",
-    "Line 1: missing column(s) %(missing)s; the file has %(found)s.":
-        "Dòng 1: thiếu cột %(missing)s; tệp có các cột %(found)s.",
+    "The file is not UTF-8 text (byte %(pos)d). Save it as 'CSV UTF-8' and upload it again.": "Tệp không phải văn bản UTF-8 (byte %(pos)d). Hãy lưu dưới dạng 'CSV UTF-8' rồi tải lên lại.",
+    "Line 1: missing column(s) %(missing)s; the file has %(found)s.": "Dòng 1: thiếu cột %(missing)s; tệp có các cột %(found)s.",
     "no header": "không có dòng tiêu đề",
     "time": "thời điểm",
     "actor": "người thực hiện",
@@ -100,18 +97,14 @@ VI = {
     "Person": "Người dân",
     "Changes": "Thay đổi",
     "An ID number contains digits only.": "Số định danh chỉ gồm chữ số.",
-    "A CCCD has 12 digits and an old CMND 9; this one has %(n)d.":
-        "CCCD có 12 chữ số, CMND cũ có 9; số này có %(n)d chữ số.",
-    "A CCCD starts with a province code; %(code)s is not one.":
-        "CCCD bắt đầu bằng mã tỉnh; %(code)s không phải mã tỉnh.",
-    "This CCCD encodes birth year %(encoded)d, not %(year)d.":
-        "Số CCCD này ứng với năm sinh %(encoded)d, không phải %(year)d.",
+    "A CCCD has 12 digits and an old CMND 9; this one has %(n)d.": "CCCD có 12 chữ số, CMND cũ có 9; số này có %(n)d chữ số.",
+    "A CCCD starts with a province code; %(code)s is not one.": "CCCD bắt đầu bằng mã tỉnh; %(code)s không phải mã tỉnh.",
+    "This CCCD encodes birth year %(encoded)d, not %(year)d.": "Số CCCD này ứng với năm sinh %(encoded)d, không phải %(year)d.",
     "This CCCD encodes the other sex.": "Số CCCD này ứng với giới tính khác.",
     "Only Vietnamese numbers (+84) are accepted.": "Chỉ chấp nhận số điện thoại Việt Nam (+84).",
     "A phone number starts with 0 or +84.": "Số điện thoại bắt đầu bằng 0 hoặc +84.",
     "A phone number contains digits only.": "Số điện thoại chỉ gồm chữ số.",
-    "%(value)s is not a Vietnamese mobile (0 + 9 digits) or landline (02 + 9 digits) number.":
-        "%(value)s không phải số di động (0 + 9 chữ số) hay số cố định (02 + 9 chữ số) của Việt Nam.",
+    "%(value)s is not a Vietnamese mobile (0 + 9 digits) or landline (02 + 9 digits) number.": "%(value)s không phải số di động (0 + 9 chữ số) hay số cố định (02 + 9 chữ số) của Việt Nam.",
     "Audit trail": "Nhật ký truy cập và thay đổi",
     "People": "Người dân",
     "Male": "Nam",
@@ -131,8 +124,7 @@ VI = {
     "Pregnant": "Mang thai",
     "Born in or before (year)": "Sinh trong hoặc trước năm",
     "Place of residence": "Nơi ở",
-    "As on the ID card, with diacritics, e.g. Nguyễn Thị Hằng.":
-        "Như trên giấy tờ tùy thân, có dấu, ví dụ: Nguyễn Thị Hằng.",
+    "As on the ID card, with diacritics, e.g. Nguyễn Thị Hằng.": "Như trên giấy tờ tùy thân, có dấu, ví dụ: Nguyễn Thị Hằng.",
     "Enough when the exact date is unknown.": "Đủ khi không rõ ngày sinh.",
     "12-digit CCCD or 9-digit CMND.": "CCCD 12 số hoặc CMND 9 số.",
     "Mobile or landline, e.g. 0912 345 678.": "Di động hoặc cố định, ví dụ: 0912 345 678.",
@@ -173,11 +165,9 @@ VI = {
     "A person cannot be merged with themself.": "Không thể gộp một hồ sơ với chính nó.",
     "The date is in the future.": "Ngày này ở tương lai.",
     "Say where the person now lives.": "Hãy chọn nơi ở mới.",
-    "A person who moved out of the province has no new unit here; use 'coming from'.":
-        "Người chuyển đi khỏi tỉnh không có nơi ở mới trong tỉnh; hãy dùng ô 'đến từ'.",
+    "A person who moved out of the province has no new unit here; use 'coming from'.": "Người chuyển đi khỏi tỉnh không có nơi ở mới trong tỉnh; hãy dùng ô 'đến từ'.",
     "%(unit)s is outside your jurisdiction. The officer of the receiving unit (or a higher level) "
-    "records this move.":
-        "%(unit)s nằm ngoài địa bàn của bạn. Cán bộ nơi đến (hoặc cấp trên) sẽ ghi nhận việc chuyển này.",
+    "records this move.": "%(unit)s nằm ngoài địa bàn của bạn. Cán bộ nơi đến (hoặc cấp trên) sẽ ghi nhận việc chuyển này.",
     "%(unit)s is outside your jurisdiction.": "%(unit)s nằm ngoài địa bàn của bạn.",
     "This field cannot be set here.": "Không thể đặt trường này ở đây.",
     "Enter the person's full name.": "Hãy nhập họ và tên.",
@@ -186,10 +176,8 @@ VI = {
     "Enter a year between 1880 and %(year)d.": "Hãy nhập năm từ 1880 đến %(year)d.",
     "Choose male, female or unknown.": "Hãy chọn nam, nữ hoặc chưa rõ.",
     "Choose the place of residence.": "Hãy chọn nơi ở.",
-    "Choose a commune or a residential group, not a whole %(level)s.":
-        "Hãy chọn xã/phường hoặc khu dân cư, không chọn cả một %(level)s.",
-    "The household is registered in %(unit)s, not in the person's unit.":
-        "Hộ gia đình đăng ký ở %(unit)s, không phải nơi ở của người này.",
+    "Choose a commune or a residential group, not a whole %(level)s.": "Hãy chọn xã/phường hoặc khu dân cư, không chọn cả một %(level)s.",
+    "The household is registered in %(unit)s, not in the person's unit.": "Hộ gia đình đăng ký ở %(unit)s, không phải nơi ở của người này.",
     "Only a female person can be recorded as pregnant.": "Chỉ người nữ mới được ghi nhận mang thai.",
     "Full name": "Họ và tên",
     "Born": "Năm sinh",
@@ -259,8 +247,7 @@ VI = {
     "venue": "địa điểm",
     "venues": "địa điểm",
     "Unknown structure %(s)s: use 'legacy' or '2025'.": "Cơ cấu %(s)s không tồn tại: dùng 'legacy' hoặc '2025'.",
-    "Residential groups belong under a commune; %(unit)s is not one.":
-        "Khu dân cư phải thuộc một xã/phường; %(unit)s không phải xã/phường.",
+    "Residential groups belong under a commune; %(unit)s is not one.": "Khu dân cư phải thuộc một xã/phường; %(unit)s không phải xã/phường.",
     "Unit %(code)s appears twice in this file.": "Đơn vị %(code)s xuất hiện hai lần trong tệp.",
     "Unknown unit code %(code)r.": "Không có đơn vị mã %(code)r.",
     "%(value)r is not a whole number ≥ 0.": "%(value)r không phải số nguyên ≥ 0.",
@@ -274,10 +261,8 @@ VI = {
     "Not allowed": "Không được phép",
     "Your role does not include this page.": "Vai trò của bạn không bao gồm trang này.",
     "Not found": "Không tìm thấy",
-    "This page does not exist, or it is outside your jurisdiction.":
-        "Trang này không tồn tại hoặc nằm ngoài địa bàn của bạn.",
-    "A token acts with your roles and jurisdiction. Send it as: Authorization: Bearer <token>.":
-        "Mã API có vai trò và địa bàn của bạn. Gửi kèm tiêu đề: Authorization: Bearer <mã>.",
+    "This page does not exist, or it is outside your jurisdiction.": "Trang này không tồn tại hoặc nằm ngoài địa bàn của bạn.",
+    "A token acts with your roles and jurisdiction. Send it as: Authorization: Bearer <token>.": "Mã API có vai trò và địa bàn của bạn. Gửi kèm tiêu đề: Authorization: Bearer <mã>.",
     "Copy this token now; it will not be shown again:": "Hãy sao chép mã này ngay; mã sẽ không hiển thị lại:",
     "Create token": "Tạo mã",
     "Prefix": "Tiền tố",
@@ -302,9 +287,8 @@ VI = {
     "Filter": "Lọc",
     "Duplicate candidates": "Hồ sơ có thể trùng",
     "Records that share a CCCD/CMND, or a name, date of birth and commune. Merging keeps the first record and "
-    "folds the other into it; both histories remain.":
-        "Các hồ sơ cùng CCCD/CMND, hoặc cùng họ tên, ngày sinh và xã. Khi gộp, hồ sơ đầu tiên được giữ lại và "
-        "hồ sơ kia được gộp vào; lịch sử của cả hai vẫn còn.",
+    "folds the other into it; both histories remain.": "Các hồ sơ cùng CCCD/CMND, hoặc cùng họ tên, ngày sinh và xã. Khi gộp, hồ sơ đầu tiên được giữ lại và "
+    "hồ sơ kia được gộp vào; lịch sử của cả hai vẫn còn.",
     "Same CCCD / CMND": "Cùng CCCD / CMND",
     "Same name, date of birth and commune": "Cùng họ tên, ngày sinh và xã",
     "Merge into %(name)s (#%(pk)s)": "Gộp vào %(name)s (#%(pk)s)",
@@ -341,4 +325,11 @@ VI = {
     "Password": "Mật khẩu",
     "Password changed": "Đã đổi mật khẩu",
     "Your new password is in use.": "Mật khẩu mới đã có hiệu lực.",
+    "Any": "Tất cả",
+    "Yes": "Có",
+    "No": "Không",
+    "name search key": "khóa tìm kiếm tên",
+    "name search keys": "khóa tìm kiếm tên",
+    "More filters": "Bộ lọc khác",
+    "Venues with a check-in QR code": "Địa điểm có mã QR quét khi vào",
 }

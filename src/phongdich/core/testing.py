@@ -15,8 +15,8 @@ from phongdich.accounts.roles import Role
 from phongdich.accounts.services import role_assign
 from phongdich.people.models import Person
 from phongdich.people.services import person_create
-from phongdich.places.choices import FacilityKind, OrganisationKind, Structure
-from phongdich.places.models import AdminUnit, Facility, Organisation
+from phongdich.places.choices import FacilityKind, OrganisationKind, Structure, VenueKind
+from phongdich.places.models import AdminUnit, Facility, Organisation, Venue
 from phongdich.places.services import residential_groups_create, units_load
 
 PASSWORD = "correct horse battery staple"
@@ -51,6 +51,7 @@ def build_world() -> None:
     Organisation.objects.create(
         name="Công ty TNHH Giày da Phước Thịnh", kind=OrganisationKind.ENTERPRISE, unit=unit("25966")
     )
+    Venue.objects.create(name="Chợ Lái Thiêu", kind=VenueKind.MARKET, unit=unit("25966-01"))
     for username, spec in PERSONAS.items():
         user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
         if spec:
@@ -102,6 +103,9 @@ class World:
 
     def unit(self, code: str) -> AdminUnit:
         return unit(code)
+
+    def venue(self, name: str) -> Venue:
+        return Venue.objects.get(name=name)
 
     def person(self, name: str, commune_code: str) -> Person:
         return Person.objects.get(full_name=name, unit__path__startswith=unit(commune_code).path)

@@ -9,7 +9,7 @@ import os
 import random
 import time
 from bisect import bisect
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -187,7 +187,7 @@ class DemoBuilder:
         self.scale = scale
         self.log = log
         self.result = DemoResult()
-        self.cccd_serials: Counter = Counter()
+        self.cccd_serials: dict[tuple, int] = {}
         self.enterprises_by_district: dict[str, list[Organisation]] = defaultdict(list)
 
     def build(self) -> DemoResult:
@@ -406,8 +406,10 @@ class DemoBuilder:
             return ""
         province = spec["origin"][1] if spec["origin"] else PROVINCE_CODE
         key = (province, birth.year, spec["sex"])
-        self.cccd_serials[key] += 1
-        return cccd_for(province, birth, spec["sex"], self.cccd_serials[key] * 7919)
+        if key not in self.cccd_serials:
+            self.cccd_serials[key] = self.rng.randrange(1_000_000)
+        self.cccd_serials[key] += self.rng.randint(1, 40)
+        return cccd_for(province, birth, spec["sex"], self.cccd_serials[key])
 
     def _occupation(self, age: int, enterprises: list) -> tuple[str, int | None]:
         if age < 6:

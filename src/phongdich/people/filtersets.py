@@ -11,6 +11,14 @@ from .models import Person
 from .selectors import person_search
 
 
+class YesNoAny(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads 'any', not 'unknown'."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class PersonFilterSet(django_filters.FilterSet):
     """Shared by the person list page and GET /api/v1/persons."""
 
@@ -23,8 +31,8 @@ class PersonFilterSet(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=AdminUnit.objects.none(), method="in_unit")
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
-    chronic_disease = django_filters.BooleanFilter(label=_("Chronic disease"))
-    pregnant = django_filters.BooleanFilter(label=_("Pregnant"))
+    chronic_disease = django_filters.BooleanFilter(label=_("Chronic disease"), widget=YesNoAny)
+    pregnant = django_filters.BooleanFilter(label=_("Pregnant"), widget=YesNoAny)
     born_before = django_filters.NumberFilter(
         label=_("Born in or before (year)"), field_name="birth_year", lookup_expr="lte"
     )

@@ -10,7 +10,7 @@ from .models import Person
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, unit):
-        return f"{unit.name} — {unit.parent.name}" if unit.level == UnitLevel.GROUP and unit.parent else unit.name
+        return unit.label
 
 
 def residence_units(user, action: str):

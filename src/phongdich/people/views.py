@@ -14,6 +14,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.models import AuditEvent
 from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView
+from phongdich.places.choices import UnitLevel
 
 from .filtersets import PersonFilterSet
 from .forms import MergeForm, PersonForm, ResidenceChangeForm
@@ -36,7 +37,7 @@ class PersonListView(ScopedListView):
 
     def base_queryset(self):
         # Alphabetical unless a name search orders by the matched form (people.selectors.person_search).
-        return super().base_queryset().active().select_related("unit").order_by("name_search", "id")
+        return super().base_queryset().active().select_related("unit__parent").order_by("name_search", "id")
 
     def extra_context(self):
         user = self.request.user
@@ -59,6 +60,7 @@ def person_detail(request, pk):
         {
             "person": person,
             "residence_changes": person.residence_changes.select_related("from_unit", "to_unit")[:50],
+            "residence_chain": [*person.unit.ancestors().exclude(level=UnitLevel.PROVINCE), person.unit],
             "history": history,
             "can_change": scope_of(user, "people.change_person").covers_path(person.unit.path),
             "can_merge": scope_of(user, "people.merge_person").covers_path(person.unit.path),

@@ -54,6 +54,13 @@ class AdminUnit(models.Model):
     def path_for(structure: str, code: str, parent: "AdminUnit | None") -> str:
         return f"{parent.path}{code}/" if parent else f"{structure}:{code}/"
 
+    @property
+    def label(self) -> str:
+        """The name with its commune for a residential group ("Khu phố 1, Phường Lái Thiêu"): group names repeat."""
+        if self.level == UnitLevel.GROUP and self.parent_id:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
     def ancestor_paths(self) -> list[str]:
         """Paths of this unit's ancestors, root first."""
         head, *codes = self.path.rstrip("/").split("/")

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -11,7 +11,9 @@ def get_item(mapping, key):
 
 @register.filter
 def num(value):
-    """Thousands separated the way the active language writes them (1.234.567 in Vietnamese)."""
+    """A whole number with thousands separated the way the active language writes them: 1.234.567 in
+    Vietnamese, 1,234,567 in English (Django's Vietnamese locale does not group digits)."""
     if value is None or value == "":
         return ""
-    return number_format(value, force_grouping=True)
+    grouped = f"{int(value):,}"
+    return grouped.replace(",", ".") if get_language() == "vi" else grouped

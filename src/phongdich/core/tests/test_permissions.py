@@ -38,6 +38,7 @@ PAGES = [
     ("places:tree", "/units/", expect(200, X=403, E=403)),
     ("places:detail", "/units/{unit_a}/", expect(200, O=404, T=404, X=403, E=403)),
     ("places:children", "/units/{unit_a}/children/", expect(200, O=404, T=404, X=403, E=403)),
+    ("places:venue_qr", "/units/venues/{venue_a}/qr.png", expect(200, O=404, X=403, E=403)),
     ("people:list", "/persons/", expect(200, A=403, X=403)),
     ("people:create", "/persons/new/", expect(200, A=403, X=403, E=403)),
     ("people:export", "/persons/export.csv", expect(403, P=200, C=200, D=200, O=200, S=200)),
@@ -90,6 +91,7 @@ def fill(template: str, world) -> str:
         b=world.person("Nguyễn Thị Hằng", "25741").pk,
         unit_a=world.unit("25966").pk,
         group_a=world.unit("25966-01").pk,
+        venue_a=world.venue("Chợ Lái Thiêu").pk,
     )
 
 

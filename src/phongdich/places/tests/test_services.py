@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core import signing
 
-from phongdich.places.choices import PopulationSource, Structure, UnitLevel, VenueKind
+from phongdich.places.choices import PopulationSource, Structure, UnitLevel
 from phongdich.places.models import AdminUnit, Population, Venue
 from phongdich.places.services import geometry_import, population_import, population_rollup, units_load
 
@@ -120,7 +120,7 @@ def test_a_geojson_feature_with_an_unknown_code_is_reported_by_its_number(world)
 
 
 def test_a_venue_qr_token_is_signed_and_carries_no_personal_data(world):
-    venue = Venue.objects.create(name="Chợ Lái Thiêu", kind=VenueKind.MARKET, unit=world.unit("25966-01"))
+    venue = world.venue("Chợ Lái Thiêu")
     token = venue.qr_token
     assert "Lái" not in token and "Chợ" not in token
     assert Venue.from_token(token) == venue
@@ -129,3 +129,21 @@ def test_a_venue_qr_token_is_signed_and_carries_no_personal_data(world):
         Venue.from_token(forged)
     with pytest.raises(Venue.DoesNotExist):
         Venue.from_token(signing.Signer(salt="phongdich.places.venue").sign("unknown-key"))
+
+
+def test_the_population_command_reports_line_and_column_and_fails(world, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "population.csv"
+    bad.write_text(HEADER + "25966-01,1200,900,100,120,150\n25966-02,800,-5,50,80,90\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("places", "import-population", str(bad), "--year", "2021")
+    assert "dòng 3, cột age_18_plus" in capsys.readouterr().err
+    assert not Population.objects.filter(year=2021).exists()
+
+
+def test_the_load_command_loads_a_province_by_its_gso_code(world, capsys):
+    from django.core.management import call_command
+
+    call_command("places", "load", "--province", "74", "--structure", "legacy")
+    assert "unchanged 101" in capsys.readouterr().out

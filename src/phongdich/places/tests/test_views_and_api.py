@@ -45,3 +45,44 @@ def test_the_units_api_lists_roots_children_and_population(api_as, world):
 def test_searching_units_by_name_without_diacritics(api_as):
     found = api_as("province_commander").get("/api/v1/units", {"q": "lai thieu"}).json()
     assert [u["name"] for u in found] == ["Phường Lái Thiêu"]
+
+
+def test_a_venue_qr_code_decodes_to_its_signed_token(client_as, world):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from phongdich.places.models import Venue
+
+    venue = world.venue("Chợ Lái Thiêu")
+    response = client_as("commune_officer").get(f"/units/venues/{venue.pk}/qr.png")
+    assert response["Content-Type"] == "image/png"
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(response.content)))
+    assert [d.text for d in decoded] == [venue.qr_token]
+    assert Venue.from_token(decoded[0].text) == venue
+    svg = client_as("commune_officer").get(f"/units/venues/{venue.pk}/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+
+def test_a_venue_qr_code_outside_the_jurisdiction_is_not_found(client_as, world):
+    from phongdich.places.choices import VenueKind
+    from phongdich.places.models import Venue
+
+    venue = Venue.objects.create(name="Chợ Thủ Dầu Một", kind=VenueKind.MARKET, unit=world.unit("25741-01"))
+    assert client_as("commune_officer").get(f"/units/venues/{venue.pk}/qr.png").status_code == 404
+    assert client_as("other_commune").get(f"/units/venues/{venue.pk}/qr.png").status_code == 200
+
+
+def test_population_figures_are_grouped_the_vietnamese_way(client_as, world):
+    from phongdich.places.services import population_import
+
+    population_import(
+        actor="test",
+        year=2021,
+        source=(
+            b"code,total,age_18_plus,age_65_plus,age_12_17,age_5_11\n25966-01,1234567,900000,100000,120000,150000\n"
+        ),
+    )
+    page = client_as("commune_officer").get(f"/units/{world.unit('25966').pk}/").content.decode()
+    assert "1.234.567" in page

@@ -1,0 +1,56 @@
+"""Screenshots for README.md, taken with Debian's Chromium from a running `make run` server.
+
+.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def log_in(page, username: str) -> None:
+    page.goto(f"{BASE}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{BASE}/")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        desktop = browser.new_page(viewport={"width": 1280, "height": 800})
+        log_in(desktop, "tinh.chihuy")
+        desktop.goto(f"{BASE}/persons/?q=nguyen+thi+hang")
+        desktop.screenshot(path=OUT / "persons-search.png")
+        desktop.click("table.table tbody tr a")
+        desktop.wait_for_load_state()
+        desktop.screenshot(path=OUT / "person-detail.png", full_page=True)
+        desktop.goto(f"{BASE}/units/")
+        desktop.click(".tree summary")
+        desktop.wait_for_timeout(500)
+        desktop.screenshot(path=OUT / "unit-tree.png")
+        phone = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+        log_in(phone, "xa.laithieu")
+        phone.goto(f"{BASE}/persons/?q=hang")
+        phone.screenshot(path=OUT / "phone-commune-search.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
