@@ -332,4 +332,5 @@ VI = {
     "name search keys": "khóa tìm kiếm tên",
     "More filters": "Bộ lọc khác",
     "Venues with a check-in QR code": "Địa điểm có mã QR quét khi vào",
+    "Unknown %(kind)s %(id)s.": "Không có %(kind)s mã %(id)s.",
 }

@@ -77,6 +77,10 @@ def login_success_record(*, user: User) -> None:
         audit.record(actor=user, action=AuditAction.LOGIN, instance=user)
 
 
+def logout_record(*, user: User) -> None:
+    audit.record(actor=user, action=AuditAction.LOGOUT, instance=user)
+
+
 def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organisation=None) -> RoleAssignment:
     with transaction.atomic():
         assignment = RoleAssignment(user=user, role=role, unit=unit, facility=facility, organisation=organisation)

@@ -4,12 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phongdich.core import audit
-from phongdich.core.choices import AuditAction
-
 from .forms import ApiTokenForm, LoginForm
 from .models import ApiToken
-from .services import api_token_create, api_token_revoke, login_success_record
+from .services import api_token_create, api_token_revoke, login_success_record, logout_record
 
 
 class LoginView(auth_views.LoginView):
@@ -25,7 +22,7 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            audit.record(actor=request.user, action=AuditAction.LOGOUT, instance=request.user)
+            logout_record(user=request.user)
         return super().post(request, *args, **kwargs)
 
 

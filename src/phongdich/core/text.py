@@ -31,3 +31,8 @@ def search_keys(folded: str) -> list[str]:
             first_words.add(word)
             keys.append(" ".join(words[i:]))
     return keys
+
+
+def mask_id_number(number: str) -> str:
+    """'074186123456' -> '••••••••3456': lists show only the last four digits of an identity number."""
+    return "•" * (len(number) - 4) + number[-4:] if number else ""

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -75,9 +77,7 @@ class AuditListView(ScopedListView):
 
 
 def healthz(request):
-    from django.db import connection
-    from django.http import JsonResponse
-
+    """For load balancers and monitoring: the application answers and reaches its database."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

@@ -3,10 +3,12 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.schema import Field
 
 from phongdich.core.pagination import keyset_page
+from phongdich.core.text import mask_id_number
 from phongdich.places.models import AdminUnit, Organisation
 
 from .choices import Sex
@@ -16,10 +18,6 @@ from .selectors import duplicate_candidates, person_for_reading, search_order
 from .services import OutOfScope, person_create, person_merge, person_update
 
 router = Router(tags=["persons"])
-
-
-def mask_id(number: str) -> str:
-    return "•" * (len(number) - 4) + number[-4:] if number else ""
 
 
 class PersonListItem(Schema):
@@ -57,7 +55,7 @@ def list_item(row: dict, today: date) -> dict:
         "sex": row["sex"],
         "unit_id": row["unit_id"],
         "unit_name": row["unit__name"],
-        "id_number_masked": mask_id(row["id_number"]),
+        "id_number_masked": mask_id_number(row["id_number"]),
         "risk_factors": risk_factors(age, row["chronic_disease"], row["pregnant"]),
     }
 
@@ -152,7 +150,7 @@ def _resolve_references(user, data: dict) -> dict:
             continue
         obj = model.objects.visible_to(user).filter(pk=value).first()
         if obj is None:
-            errors[key] = f"Unknown {name} {value}."
+            errors[key] = _("Unknown %(kind)s %(id)s.") % {"kind": model._meta.verbose_name, "id": value}
         resolved[name] = obj
     if errors:
         raise ValidationError(errors)

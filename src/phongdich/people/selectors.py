@@ -6,7 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
@@ -52,6 +54,14 @@ def person_for_reading(user, pk: int) -> Person:
     return person
 
 
+def person_history(person: Person, limit: int = 50):
+    """Changes to a person's record (not reads), newest first, for the record page."""
+    from phongdich.core.models import AuditEvent
+
+    changes = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.MERGE]
+    return AuditEvent.objects.filter(person_id=person.pk, action__in=changes).order_by("-at", "-id")[:limit]
+
+
 @dataclass
 class DuplicateGroup:
     reason: str
@@ -94,3 +104,21 @@ def duplicate_candidates(user, limit: int = 100) -> list[DuplicateGroup]:
 
 def commune_id(unit) -> int:
     return unit.parent_id if unit.level == UnitLevel.GROUP else unit.pk
+
+
+EXPORT_LIMIT = 100_000
+
+
+def persons_for_export(user, filterset) -> QuerySet:
+    """The rows of a filtered person list for export (at most EXPORT_LIMIT), with the export audited."""
+    queryset = filterset.qs.select_related("unit").order_by("name_search", "id")[:EXPORT_LIMIT]
+    with transaction.atomic():
+        count = queryset.count()
+        audit.record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            object_type="people.person",
+            object_repr=_("%(n)d persons") % {"n": count},
+            detail={"filters": dict(filterset.data.items()), "rows": count},
+        )
+    return queryset

@@ -1,7 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .api import mask_id
+from phongdich.core.text import mask_id_number
+
 from .models import Person
 
 # Columns a 360-px phone leaves out; the record page shows them.
@@ -25,7 +26,7 @@ class PersonTable(tables.Table):
         return record.unit.label
 
     def render_id_number(self, value):
-        return mask_id(value)
+        return mask_id_number(value)
 
     def render_risk(self, value):
         return ", ".join(value) if value else "—"

@@ -2,16 +2,12 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phongdich.core import audit
-from phongdich.core.choices import AuditAction
-from phongdich.core.models import AuditEvent
 from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView
 from phongdich.places.choices import UnitLevel
@@ -19,12 +15,9 @@ from phongdich.places.choices import UnitLevel
 from .filtersets import PersonFilterSet
 from .forms import MergeForm, PersonForm, ResidenceChangeForm
 from .models import Person
-from .selectors import duplicate_candidates, person_for_reading
+from .selectors import duplicate_candidates, person_for_reading, person_history, persons_for_export
 from .services import OutOfScope, person_create, person_merge, person_update, residence_change_record
 from .tables import PersonTable
-
-HISTORY_ACTIONS = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.MERGE]
-EXPORT_LIMIT = 100_000
 
 
 class PersonListView(ScopedListView):
@@ -53,7 +46,6 @@ def person_detail(request, pk):
     except Person.DoesNotExist as error:
         raise Http404 from error
     user = request.user
-    history = AuditEvent.objects.filter(person_id=person.pk, action__in=HISTORY_ACTIONS).order_by("-at")[:50]
     return render(
         request,
         "people/person_detail.html",
@@ -61,7 +53,7 @@ def person_detail(request, pk):
             "person": person,
             "residence_changes": person.residence_changes.select_related("from_unit", "to_unit")[:50],
             "residence_chain": [*person.unit.ancestors().exclude(level=UnitLevel.PROVINCE), person.unit],
-            "history": history,
+            "history": person_history(person),
             "can_change": scope_of(user, "people.change_person").covers_path(person.unit.path),
             "can_merge": scope_of(user, "people.merge_person").covers_path(person.unit.path),
         },
@@ -178,20 +170,11 @@ def export_csv(request):
     """The filtered list as CSV (UTF-8 with BOM for Excel), audited with the filter and the row count."""
     if not has_permission_somewhere(request.user, "people.export_person"):
         raise PermissionDenied
-    base = Person.objects.restrict(request.user, "export").active().select_related("unit")
+    base = Person.objects.restrict(request.user, "export").active()
     filterset = PersonFilterSet(request.GET, queryset=base, user=request.user)
     if not filterset.is_valid():
         raise Http404
-    queryset = filterset.qs.order_by("name_search", "id")[:EXPORT_LIMIT]
-    with transaction.atomic():
-        count = queryset.count()
-        audit.record(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            object_type="people.person",
-            object_repr=_("%(n)d persons") % {"n": count},
-            detail={"filters": request.GET.dict(), "rows": count},
-        )
+    queryset = persons_for_export(request.user, filterset)
     writer = csv.writer(_Echo())
 
     def rows():
