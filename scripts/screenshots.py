@@ -8,18 +8,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from phongdich.core.chromium import CHROMIUM, CHROMIUM_ARGS
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def log_in(page, username: str) -> None:
@@ -33,7 +25,7 @@ def log_in(page, username: str) -> None:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         desktop = browser.new_page(viewport={"width": 1280, "height": 800})
         log_in(desktop, "tinh.chihuy")
         desktop.goto(f"{BASE}/persons/?q=nguyen+thi+hang")

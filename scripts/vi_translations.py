@@ -333,4 +333,5 @@ VI = {
     "More filters": "Bộ lọc khác",
     "Venues with a check-in QR code": "Địa điểm có mã QR quét khi vào",
     "Unknown %(kind)s %(id)s.": "Không có %(kind)s mã %(id)s.",
+    "The person has been registered.": "Đã đăng ký người dân.",
 }

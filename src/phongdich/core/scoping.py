@@ -10,6 +10,12 @@ Views, the API, exports and selectors fetch through `Model.objects.visible_to(us
 from dataclasses import dataclass
 
 from django.db import models
+from django.http import Http404
+
+
+class OutOfScope(Http404):
+    """A record that does not exist for this actor, or left their jurisdiction while they worked on it.
+    Services raise it after re-reading under lock; as an Http404, pages and the API answer 404 with it."""
 
 
 @dataclass(frozen=True)

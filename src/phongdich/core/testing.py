@@ -21,6 +21,7 @@ from phongdich.places.services import residential_groups_create, units_load
 
 PASSWORD = "correct horse battery staple"
 
+
 PERSONAS = {
     "province_commander": (Role.PROVINCE_COMMANDER, "unit", "74"),
     "analyst": (Role.PROVINCE_ANALYST, "unit", "74"),

@@ -1,10 +1,11 @@
 """Generic views: each app's list/detail view names its model, filterset and table; scoping is applied here."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -62,6 +63,28 @@ class ScopedListView(PermissionRequiredMixin, View):
 
     def extra_context(self) -> dict:
         return {}
+
+
+def service_form(request, form, save, *, title, success_message, success_url, cancel_url=None):
+    """A page whose valid POST calls a service: `save(cleaned_data)` returns the saved object; the service's
+    ValidationError is shown on the form's fields; `success_url(obj)` says where to go after."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url(saved))
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def add_form_errors(form, error: ValidationError) -> None:
+    """Put a service's errors on the form: on the field they name, or on the form as a whole."""
+    by_field = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    for field, field_messages in by_field:
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 class HomeView(TemplateView):

@@ -15,7 +15,7 @@ from .choices import Sex
 from .filtersets import PersonFilterSet
 from .models import Household, Person, age_on, risk_factors
 from .selectors import duplicate_candidates, person_for_reading, search_order
-from .services import OutOfScope, person_create, person_merge, person_update
+from .services import person_create, person_merge, person_update
 
 router = Router(tags=["persons"])
 
@@ -199,10 +199,7 @@ def update_person(request, person_id: int, payload: PatchDict[PersonIn]):
     person = Person.objects.visible_to(request.user).filter(pk=person_id).first()
     if person is None:
         raise Http404
-    try:
-        return person_update(actor=request.user, person=person, **_resolve_references(request.user, dict(payload)))
-    except OutOfScope as error:
-        raise Http404 from error
+    return person_update(actor=request.user, person=person, **_resolve_references(request.user, dict(payload)))
 
 
 @router.post("/{int:person_id}/merge", response=MergeOut, summary="Merge a duplicate into this person")
@@ -212,10 +209,7 @@ def merge_person(request, person_id: int, payload: MergeIn):
     duplicate = visible.filter(pk=payload.duplicate_id).first()
     if survivor is None or duplicate is None:
         raise Http404
-    try:
-        merge = person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
-    except OutOfScope as error:
-        raise Http404 from error
+    merge = person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
     return {
         "survivor_id": merge.survivor_id,
         "merged_id": merge.merged_id,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.scoping import scope_of
+from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.core.text import search_keys
 from phongdich.core.validators import normalize_id_number, normalize_phone
 from phongdich.places.choices import UnitLevel
@@ -38,24 +38,13 @@ EDITABLE_FIELDS = (
 FILLABLE_FIELDS = ("birth_date", "birth_year", "id_number", "phone", "household", "address", "occupation", "workplace")
 
 
-class OutOfScope(Exception):
-    """The record does not exist for this actor, or is no longer in their jurisdiction (views answer 404)."""
-
-
 def person_create(*, actor, **fields) -> Person:
     with transaction.atomic():
         person = Person()
         _apply(person, fields, actor=actor, permission="people.add_person")
         person.save()
         _sync_search_keys(person)
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            instance=person,
-            person_id=person.pk,
-            unit_path=person.unit.path,
-            after=audit.snapshot(person),
-        )
+        _audit(actor, AuditAction.CREATE, person, after=audit.snapshot(person))
     return person
 
 
@@ -76,15 +65,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
             current.save(update_fields=[*_field_names(new), "updated_at"])
             if "full_name" in new:
                 _sync_search_keys(current)
-            audit.record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                instance=current,
-                person_id=current.pk,
-                unit_path=current.unit.path,
-                before=old,
-                after=new,
-            )
+            _audit(actor, AuditAction.UPDATE, current, before=old, after=new)
     return current
 
 
@@ -111,25 +92,8 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> PersonMerge:
         )
         old, new = audit.diff(before, audit.snapshot(keep))
         detail = {"merge_id": merge.pk, "merged_person": drop.pk, "moved": moved}
-        audit.record(
-            actor=actor,
-            action=AuditAction.MERGE,
-            instance=keep,
-            person_id=keep.pk,
-            unit_path=keep.unit.path,
-            before=old,
-            after=new,
-            detail=detail,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.MERGE,
-            instance=drop,
-            person_id=drop.pk,
-            unit_path=drop.unit.path,
-            after={"merged_into": keep.pk},
-            detail=detail,
-        )
+        _audit(actor, AuditAction.MERGE, keep, before=old, after=new, detail=detail)
+        _audit(actor, AuditAction.MERGE, drop, after={"merged_into": keep.pk}, detail=detail)
     return merge
 
 
@@ -163,14 +127,7 @@ def residence_change_record(
             note=note,
             recorded_by=actor,
         )
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            instance=change,
-            person_id=current.pk,
-            unit_path=current.unit.path,
-            after=audit.snapshot(change),
-        )
+        _audit(actor, AuditAction.CREATE, current, instance=change, after=audit.snapshot(change))
         if to_unit is not None and to_unit.pk != current.unit_id:
             household = current.household if current.household and current.household.unit_id == to_unit.pk else None
             person_update(actor=actor, person=current, unit=to_unit, household=household)
@@ -192,6 +149,18 @@ def household_create(*, actor, unit, address: str = "", code: str = "") -> House
             after=audit.snapshot(household),
         )
     return household
+
+
+def _audit(actor, action: str, person: Person, instance=None, **fields) -> None:
+    """An audit row about `person` (or a record of theirs), findable by person and by unit."""
+    audit.record(
+        actor=actor,
+        action=action,
+        instance=instance or person,
+        person_id=person.pk,
+        unit_path=person.unit.path,
+        **fields,
+    )
 
 
 def _sync_search_keys(person: Person) -> None:

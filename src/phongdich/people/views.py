@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core.scoping import has_permission_somewhere, scope_of
-from phongdich.core.views import ScopedListView
+from phongdich.core.views import ScopedListView, service_form
 from phongdich.places.choices import UnitLevel
 
 from .filtersets import PersonFilterSet
 from .forms import MergeForm, PersonForm, ResidenceChangeForm
 from .models import Person
 from .selectors import duplicate_candidates, person_for_reading, person_history, persons_for_export
-from .services import OutOfScope, person_create, person_merge, person_update, residence_change_record
+from .services import person_create, person_merge, person_update, residence_change_record
 from .tables import PersonTable
 
 
@@ -64,58 +64,41 @@ def person_create_view(request):
     if not has_permission_somewhere(request.user, "people.add_person"):
         raise PermissionDenied
     form = PersonForm(request.POST or None, user=request.user, action="add")
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = person_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s has been registered.") % {"name": person.full_name})
-            return redirect(person)
-    return render(request, "core/form.html", {"form": form, "title": _("Register a person")})
+    return service_form(
+        request,
+        form,
+        lambda data: person_create(actor=request.user, **data),
+        title=_("Register a person"),
+        success_message=_("The person has been registered."),
+        success_url=lambda person: person.get_absolute_url(),
+    )
 
 
 def person_edit(request, pk):
     person = get_object_or_404(Person.objects.restrict(request.user, "change").active(), pk=pk)
     form = PersonForm(request.POST or None, instance=person, user=request.user, action="change")
-    if request.method == "POST" and form.is_valid():
-        try:
-            person_update(actor=request.user, person=person, **form.cleaned_data)
-        except OutOfScope as error:
-            raise Http404 from error
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("people:detail", pk=pk)
-    return render(
+    return service_form(
         request,
-        "core/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": person}, "cancel_url": person.get_absolute_url()},
+        form,
+        lambda data: person_update(actor=request.user, person=person, **data),
+        title=_("Edit %(name)s") % {"name": person},
+        success_message=_("The changes have been saved."),
+        success_url=lambda saved: saved.get_absolute_url(),
+        cancel_url=person.get_absolute_url(),
     )
 
 
 def residence_change_create(request, pk):
     person = get_object_or_404(Person.objects.restrict(request.user, "change").active(), pk=pk)
     form = ResidenceChangeForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            residence_change_record(actor=request.user, person=person, **form.cleaned_data)
-        except OutOfScope as error:
-            raise Http404 from error
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The residence change has been recorded."))
-            return redirect(person)
-    return render(
+    return service_form(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "cancel_url": person.get_absolute_url(),
-            "title": _("Residence change: %(name)s") % {"name": person},
-        },
+        form,
+        lambda data: residence_change_record(actor=request.user, person=person, **data),
+        title=_("Residence change: %(name)s") % {"name": person},
+        success_message=_("The residence change has been recorded."),
+        success_url=lambda change: change.person.get_absolute_url(),
+        cancel_url=person.get_absolute_url(),
     )
 
 
@@ -135,8 +118,6 @@ def merge(request, pk):
     duplicate = get_object_or_404(visible, pk=form.cleaned_data["duplicate"])
     try:
         person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
-    except OutOfScope as error:
-        raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("people:duplicates")
@@ -201,10 +182,3 @@ def export_csv(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="persons.csv"'
     return response
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from phongdich.core.models import AuditEvent
+from phongdich.core.scoping import OutOfScope
 from phongdich.people.models import Person, PersonMerge, ResidenceChange
 from phongdich.people.services import (
-    OutOfScope,
     person_create,
     person_merge,
     person_update,
