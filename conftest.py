@@ -3,7 +3,9 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings():
-    """A fast password hasher, and static files served without the collectstatic manifest."""
+    """A fast password hasher, and static files served from the apps without running collectstatic."""
+    import tempfile
+
     from django.conf import settings
     from django.test import override_settings
 
@@ -11,7 +13,12 @@ def _test_settings():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], STORAGES=storages):
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES=storages,
+        STATIC_ROOT=tempfile.mkdtemp(prefix="phongdich-static-"),
+        WHITENOISE_USE_FINDERS=True,
+    ):
         yield
 
 
