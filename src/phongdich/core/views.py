@@ -56,10 +56,16 @@ class ScopedListView(PermissionRequiredMixin, View):
             "table": table,
             "count": count,
             "capped": capped,
+            "more_filters_used": self.more_filters_used(filterset),
             **self.extra_context(),
         }
         template = "core/_table.html" if request.htmx and request.htmx.target == "results" else self.template_name
         return render(request, template, context)
+
+    def more_filters_used(self, filterset) -> bool:
+        """Whether a filter past the first (the search box) is set, so the page shows them open."""
+        names = list(filterset.filters)[1:]
+        return any(self.request.GET.get(name) not in (None, "", "unknown") for name in names)
 
     def extra_context(self) -> dict:
         return {}

@@ -148,3 +148,19 @@ def test_the_api_list_costs_a_fixed_number_of_queries(api_as, django_assert_max_
     client = api_as("province_commander")
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/persons", {"limit": 50}).status_code == 200
+
+
+def test_a_logged_in_browser_session_can_use_the_api(client_as):
+    assert client_as("commune_officer").get("/api/v1/me").json()["username"] == "commune_officer"
+
+
+def test_a_session_write_without_the_csrf_token_is_refused(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.user("commune_officer"))
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    response = client.patch(f"/api/v1/persons/{hang.pk}", {"occupation": "x"}, content_type="application/json")
+    assert response.status_code in (401, 403)
+    hang.refresh_from_db()
+    assert hang.occupation == ""

@@ -188,3 +188,17 @@ def test_a_residence_change_needs_a_destination_inside_the_jurisdiction_and_a_pa
             actor=officer, person=hang, kind="moved_within", date=date(2999, 1, 1), to_unit=world.unit("25741-01")
         )
     assert set(error.value.message_dict) == {"date", "to_unit"}
+
+
+def test_a_household_is_registered_in_the_officers_residential_group_with_an_audit_row(world):
+    from phongdich.people.services import household_create
+
+    household = household_create(
+        actor=world.user("community_team"), unit=world.unit("25966-01"), address="Số 5, Nguyễn Trãi"
+    )
+    assert household.code.startswith("25966-01-")
+    assert AuditEvent.objects.filter(
+        action="create", object_type="people.household", object_id=str(household.pk)
+    ).exists()
+    with pytest.raises(ValidationError):
+        household_create(actor=world.user("community_team"), unit=world.unit("25966-02"))

@@ -132,3 +132,9 @@ def test_people_pages_are_refused_to_roles_without_access_to_persons(client_as, 
 def test_an_enterprise_representative_sees_only_the_enterprises_workers(client_as, world):
     data = client_as("enterprise_rep").get("/persons/").context["table"].data.data
     assert [p.full_name for p in data] == ["Lê Hoàng Phúc"]
+
+
+def test_the_extra_filters_open_when_one_of_them_is_used(client_as):
+    client = client_as("commune_officer")
+    assert client.get("/persons/", {"q": "hang"}).context["more_filters_used"] is False
+    assert client.get("/persons/", {"q": "hang", "sex": "female"}).context["more_filters_used"] is True
