@@ -35,6 +35,7 @@ bench: $(BIN)/phongdich
 lint: $(BIN)/phongdich
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 messages: $(BIN)/phongdich
 	cd src/phongdich && ../../$(BIN)/phongdich makemessages --locale vi --no-obsolete --no-location

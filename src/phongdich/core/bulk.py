@@ -21,10 +21,10 @@ class RowWriter:
         self.pending: list[tuple] = []
         self.written = 0
         table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in self.columns)
+        names = ", ".join(connection.ops.quote_name(column_of(model, name)) for name in self.columns)
         marks = ", ".join(["%s"] * len(self.columns))
         self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-        self.next_id = (model.objects.aggregate(m=models.Max("id"))["m"] or 0) + 1
+        self.next_id = (model._default_manager.aggregate(m=models.Max("id"))["m"] or 0) + 1
 
     def add(self, values: tuple) -> int:
         """Queue one row (without its id) and return the id it will have."""
@@ -49,6 +49,12 @@ class RowWriter:
     def close(self) -> None:
         self.flush()
         reset_sequences(self.model)
+
+
+def column_of(model: type[models.Model], field_name: str) -> str:
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field) and field.column, f"{field_name} is not a column"
+    return field.column
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:

@@ -1,11 +1,14 @@
 """Generic views: each app's list/detail view names its model, filterset and table; scoping is applied here."""
 
+import django_filters
+import django_tables2 as tables
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -18,7 +21,7 @@ from .scoping import has_permission_somewhere
 from .tables import AuditEventTable
 
 
-class PermissionRequiredMixin:
+class PermissionRequiredMixin(View):
     """Refuse (403) a user who holds `permission` nowhere; row-level scoping is the queryset's job."""
 
     permission: str = ""
@@ -29,18 +32,18 @@ class PermissionRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ScopedListView(PermissionRequiredMixin, View):
+class ScopedListView(PermissionRequiredMixin):
     """A filtered, paginated table of the rows the user may see. Counting stops at PHONGDICH_COUNT_CAP."""
 
-    model = None
-    filterset_class = None
-    table_class = None
+    model: type[models.Model]
+    filterset_class: type[django_filters.FilterSet]
+    table_class: type[tables.Table]
     template_name = "core/list.html"
-    title = ""
+    title: str | Promise = ""
     action = "view"
 
     def base_queryset(self):
-        return self.model.objects.restrict(self.request.user, self.action)
+        return self.model._default_manager.restrict(self.request.user, self.action)  # type: ignore[attr-defined]
 
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET, queryset=self.base_queryset(), user=request.user)

@@ -1,6 +1,7 @@
 """Every write to people's records: validated, scoped to the actor's jurisdiction, audited in the same transaction."""
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -214,13 +215,14 @@ def _apply(person: Person, fields: dict, *, actor, permission: str) -> None:
     sex = values["sex"] or Sex.UNKNOWN
     if sex not in Sex.values:
         errors["sex"] = _("Choose male, female or unknown.")
-    for name, normalize in (
+    normalizers: list[tuple[str, Callable[[str], str]]] = [
         ("id_number", lambda v: normalize_id_number(v, birth_year=birth_year, sex=sex)),
         ("phone", normalize_phone),
-    ):
-        if values[name]:
+    ]
+    for name, normalize in normalizers:
+        if raw := values[name]:
             try:
-                values[name] = normalize(values[name])
+                values[name] = normalize(raw)
             except ValidationError as error:
                 errors[name] = error.messages[0]
     unit, household = values["unit"], values["household"]

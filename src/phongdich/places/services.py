@@ -4,6 +4,7 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -42,37 +43,49 @@ def units_load(*, actor, province_code: int, structure: str) -> ImportReport:
     return report
 
 
-def _official_units(province_code: int, structure: str) -> list[tuple[str, str, str, str, str | None]]:
-    """(code, name, division type, level, parent code) rows, parents first."""
+class UnitRow(NamedTuple):
+    code: str
+    name: str
+    division_type: str
+    level: str
+    parent_code: str | None
+
+
+def _official_units(province_code: int, structure: str) -> list[UnitRow]:
+    """One province's units from vietnam-provinces, parents before children."""
     if structure == Structure.LEGACY:
-        from vietnam_provinces.legacy.base import District, Province, Ward
-
-        province = Province.from_code(province_code)
-        rows = [(str(int(province.code)), province.name, str(province.division_type), UnitLevel.PROVINCE, None)]
-        for district in District.iter_by_province(province.code):
-            rows.append(
-                (str(int(district.code)), district.name, str(district.division_type), UnitLevel.DISTRICT, rows[0][0])
-            )
-            for ward in Ward.iter_by_district(district.code):
-                rows.append(
-                    (
-                        str(int(ward.code)),
-                        ward.name,
-                        str(ward.division_type),
-                        UnitLevel.COMMUNE,
-                        str(int(district.code)),
-                    )
-                )
-        return rows
+        return _legacy_units(province_code)
     if structure == Structure.REFORM_2025:
-        from vietnam_provinces import Province, Ward
-
-        province = Province.from_code(province_code)
-        rows = [(str(int(province.code)), province.name, str(province.division_type), UnitLevel.PROVINCE, None)]
-        for ward in Ward.iter_by_province(province.code):
-            rows.append((str(int(ward.code)), ward.name, str(ward.division_type), UnitLevel.COMMUNE, rows[0][0]))
-        return rows
+        return _reform_2025_units(province_code)
     raise ValueError(_("Unknown structure %(s)s: use 'legacy' or '2025'.") % {"s": structure})
+
+
+def _legacy_units(province_code: int) -> list[UnitRow]:
+    from vietnam_provinces.legacy import base as legacy
+    from vietnam_provinces.legacy.codes import ProvinceCode
+
+    province = legacy.Province.from_code(ProvinceCode(province_code))
+    root = str(int(province.code))
+    rows = [UnitRow(root, province.name, str(province.division_type), UnitLevel.PROVINCE, None)]
+    for district in legacy.District.iter_by_province(province.code):
+        district_code = str(int(district.code))
+        rows.append(UnitRow(district_code, district.name, str(district.division_type), UnitLevel.DISTRICT, root))
+        for ward in legacy.Ward.iter_by_district(district.code):
+            rows.append(
+                UnitRow(str(int(ward.code)), ward.name, str(ward.division_type), UnitLevel.COMMUNE, district_code)
+            )
+    return rows
+
+
+def _reform_2025_units(province_code: int) -> list[UnitRow]:
+    import vietnam_provinces as reform
+
+    province = reform.Province.from_code(reform.ProvinceCode(province_code))
+    root = str(int(province.code))
+    rows = [UnitRow(root, province.name, str(province.division_type), UnitLevel.PROVINCE, None)]
+    for ward in reform.Ward.iter_by_province(province.code):
+        rows.append(UnitRow(str(int(ward.code)), ward.name, str(ward.division_type), UnitLevel.COMMUNE, root))
+    return rows
 
 
 def _unit_upsert(structure, code, name, division_type, level, parent) -> tuple[AdminUnit, bool]:
@@ -85,11 +98,10 @@ def _unit_upsert(structure, code, name, division_type, level, parent) -> tuple[A
         "path": AdminUnit.path_for(structure, code, parent),
         "depth": parent.depth + 1 if parent else 0,
     }
-    unit = AdminUnit.objects.filter(structure=structure, code=code).first()
-    created = unit is None
-    if created:
-        unit = AdminUnit(structure=structure, code=code)
-    elif all(getattr(unit, field) == value for field, value in wanted.items()):
+    existing = AdminUnit.objects.filter(structure=structure, code=code).first()
+    created = existing is None
+    unit = existing or AdminUnit(structure=structure, code=code)
+    if not created and all(getattr(unit, field) == value for field, value in wanted.items()):
         return unit, False
     for field, value in wanted.items():
         setattr(unit, field, value)
