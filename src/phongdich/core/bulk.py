@@ -14,8 +14,19 @@ from django.db import connection, models
 
 
 class RowWriter:
-    def __init__(self, model: type[models.Model], columns: Sequence[str], batch_size: int = 5000):
+    """`parents` are the writers of rows these rows refer to: they are flushed first, so no row is written
+    before what it points at (a deferred foreign-key violation, even a passing one, makes SQLite check
+    every later insert against the referring tables)."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        batch_size: int = 5000,
+        parents: Sequence["RowWriter"] = (),
+    ):
         self.model = model
+        self.parents = parents
         self.columns = ["id", *columns]
         self.batch_size = batch_size
         self.pending: list[tuple] = []
@@ -40,6 +51,8 @@ class RowWriter:
             self.add(values)
 
     def flush(self) -> None:
+        for parent in self.parents:
+            parent.flush()
         if self.pending:
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql, self.pending)

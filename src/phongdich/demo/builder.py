@@ -217,9 +217,9 @@ class DemoBuilder:
     def _residents(self, districts: list[AdminUnit]) -> None:
         self.now = db_datetime(timezone.now())
         self.households = RowWriter(Household, HOUSEHOLD_COLUMNS)
-        self.persons = RowWriter(Person, PERSON_COLUMNS)
-        self.changes = RowWriter(ResidenceChange, CHANGE_COLUMNS)
-        self.keys = RowWriter(PersonSearchKey, ["person", "key"])
+        self.persons = RowWriter(Person, PERSON_COLUMNS, parents=[self.households])
+        self.changes = RowWriter(ResidenceChange, CHANGE_COLUMNS, parents=[self.persons])
+        self.keys = RowWriter(PersonSearchKey, ["person", "key"], parents=[self.persons])
         self.populations: list[Population] = []
         target = round(CENSUS_TOTAL_2019 * self.scale)
         district_totals = largest_remainder(target, [DISTRICT_WEIGHTS[d.code] for d in districts])

@@ -37,7 +37,7 @@ class PersonQuerySet(ScopedQuerySet):
 
 class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=150)
-    name_search = models.CharField(max_length=150, editable=False, db_index=True)
+    name_search = models.CharField(max_length=150, editable=False)  # indexed with birth_date, see Meta
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
@@ -45,7 +45,11 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=16, blank=True, db_index=True)
     nationality = models.CharField(_("nationality"), max_length=2, default="VN")
     unit = models.ForeignKey(
-        "places.AdminUnit", verbose_name=_("place of residence"), on_delete=models.PROTECT, related_name="residents"
+        "places.AdminUnit",
+        verbose_name=_("place of residence"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+        db_index=False,  # indexed with name_search, see Meta
     )
     household = models.ForeignKey(
         Household,
@@ -68,7 +72,13 @@ class Person(models.Model):
     chronic_disease = models.BooleanField(_("chronic disease"), default=False)
     pregnant = models.BooleanField(_("pregnant"), default=False)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # only ever tested for NULL; an index would cost every insert and serve no query
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -81,6 +91,7 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         permissions = [("merge_person", "Can merge duplicate persons"), ("export_person", "Can export persons")]
+        # Each index also serves its first column alone: residents of a unit; the alphabetical list.
         indexes = [models.Index(fields=["unit", "name_search"]), models.Index(fields=["name_search", "birth_date"])]
 
     def __str__(self) -> str:
