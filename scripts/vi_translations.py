@@ -334,4 +334,5 @@ VI = {
     "Venues with a check-in QR code": "Địa điểm có mã QR quét khi vào",
     "Unknown %(kind)s %(id)s.": "Không có %(kind)s mã %(id)s.",
     "The person has been registered.": "Đã đăng ký người dân.",
+    "An account %(name)s exists already.": "Tài khoản %(name)s đã tồn tại.",
 }

@@ -4,8 +4,10 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
@@ -79,6 +81,23 @@ def login_success_record(*, user: User) -> None:
 
 def logout_record(*, user: User) -> None:
     audit.record(actor=user, action=AuditAction.LOGOUT, instance=user)
+
+
+def user_create(*, actor, username: str, password: str, full_name: str = "") -> User:
+    """A new account; the password must pass the configured validators (length, common, numeric)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("An account %(name)s exists already.") % {"name": username}})
+    user = User(username=username, full_name=full_name)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        audit.record(
+            actor=actor, action=AuditAction.CREATE, instance=user, after=audit.snapshot(user, ["username", "full_name"])
+        )
+    return user
 
 
 def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organisation=None) -> RoleAssignment:

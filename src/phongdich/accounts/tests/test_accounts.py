@@ -120,3 +120,30 @@ def test_an_assignment_is_bound_to_exactly_one_place(world):
             unit=world.unit("25966"),
             facility=Facility.objects.first(),
         )
+
+
+def test_an_administrator_creates_an_account_and_gives_it_a_role_from_the_command_line(world, monkeypatch, capsys):
+    import io
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Lái Thiêu 2021 an toàn\n"))
+    call_command("users", "create", "xa.laithieu.2", "--full-name", "Võ Thị Sáu")
+    call_command("users", "assign", "xa.laithieu.2", "--role", "commune_officer", "--unit", "25966")
+    user = world.user("xa.laithieu.2")
+    assert user.check_password("Lái Thiêu 2021 an toàn")
+    assert [(a.role, a.unit.code) for a in user.role_assignments.all()] == [("commune_officer", "25966")]
+    assert AuditEvent.objects.filter(action="create", object_type="accounts.roleassignment").exists()
+
+
+def test_the_command_refuses_a_weak_password_and_a_role_at_the_wrong_kind_of_place(world, monkeypatch):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("123456\n"))
+    with pytest.raises(CommandError):
+        call_command("users", "create", "weak")
+    with pytest.raises(CommandError):
+        call_command("users", "assign", "outsider", "--role", "health_worker", "--unit", "25966")
+    assert not RoleAssignment.objects.filter(user__username="outsider").exists()
