@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.scoping import scope_of
 
 from .models import ApiToken, LoginFailure, RoleAssignment, User
 
@@ -101,9 +102,12 @@ def user_create(*, actor, username: str, password: str, full_name: str = "") -> 
 
 
 def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organisation=None) -> RoleAssignment:
+    """Give `user` a role at a place. An administrator may only hand out places inside their own jurisdiction
+    (commands, the demo and tests act as the server itself: actor given as a name)."""
     with transaction.atomic():
         assignment = RoleAssignment(user=user, role=role, unit=unit, facility=facility, organisation=organisation)
         assignment.full_clean()
+        _check_manages(actor, assignment)
         assignment.save()
         audit.record(
             actor=actor,
@@ -115,3 +119,44 @@ def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organ
     for cached in ("_assignments", "_scope_rows", "_scope_cache"):
         user.__dict__.pop(cached, None)
     return assignment
+
+
+def role_unassign(*, actor, assignment: RoleAssignment) -> None:
+    with transaction.atomic():
+        _check_manages(actor, assignment)
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=assignment,
+            unit_path=assignment.unit_path(),
+            before=audit.snapshot(assignment),
+        )
+        assignment.delete()
+
+
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Deactivating keeps the account and its history; the user can no longer log in or use tokens."""
+    if user == actor:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        before = audit.snapshot(user, ["is_active"])
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=user,
+            before=before,
+            after=audit.snapshot(user, ["is_active"]),
+        )
+    return user
+
+
+def _check_manages(actor, assignment: RoleAssignment) -> None:
+    if not isinstance(actor, User):
+        return
+    scope = scope_of(actor, "accounts.manage_users")
+    place = assignment.place
+    path = assignment.unit_path() or (place.unit.path if assignment.organisation_id else "")
+    if not scope.covers_path(path):
+        raise ValidationError(_("%(place)s is outside your jurisdiction.") % {"place": place})

@@ -1,12 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import ApiTokenForm, LoginForm
-from .models import ApiToken
-from .services import api_token_create, api_token_revoke, login_success_record, logout_record
+from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.views import add_form_errors, service_form
+
+from .forms import ApiTokenForm, AssignmentForm, LoginForm, UserCreateForm
+from .models import ApiToken, RoleAssignment
+from .selectors import users_manageable_by
+from .services import (
+    api_token_create,
+    api_token_revoke,
+    login_success_record,
+    logout_record,
+    role_assign,
+    role_unassign,
+    user_create,
+    user_set_active,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -54,3 +70,68 @@ def token_revoke(request, pk):
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token %(name)s has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+def _require_manager(user) -> None:
+    if not has_permission_somewhere(user, "accounts.manage_users"):
+        raise PermissionDenied
+
+
+def users(request):
+    _require_manager(request.user)
+    accounts = users_manageable_by(request.user).prefetch_related("role_assignments").order_by("username")
+    if query := request.GET.get("q", "").strip():
+        accounts = accounts.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+    return render(request, "accounts/users.html", {"accounts": accounts[:200], "q": query})
+
+
+def user_create_view(request):
+    _require_manager(request.user)
+    form = UserCreateForm(request.POST or None)
+    return service_form(
+        request,
+        form,
+        lambda data: user_create(actor=request.user, **data),
+        title=_("New account"),
+        success_message=_("The account has been created; now give it a role."),
+        success_url=lambda user: reverse("accounts:user", args=[user.pk]),
+        cancel_url=reverse("accounts:users"),
+    )
+
+
+def user_detail(request, pk):
+    _require_manager(request.user)
+    account = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    form = AssignmentForm(request.POST or None, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_assign(actor=request.user, user=account, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The role has been given."))
+            return redirect("accounts:user", pk=pk)
+    assignments = account.role_assignments.select_related("unit__parent", "facility", "organisation")
+    return render(request, "accounts/user_detail.html", {"account": account, "assignments": assignments, "form": form})
+
+
+@require_POST
+def assignment_remove(request, pk):
+    _require_manager(request.user)
+    assignment = get_object_or_404(RoleAssignment, pk=pk, user__in=users_manageable_by(request.user))
+    try:
+        role_unassign(actor=request.user, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("accounts:user", pk=assignment.user_id)
+
+
+@require_POST
+def user_active(request, pk):
+    _require_manager(request.user)
+    account = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    try:
+        user_set_active(actor=request.user, user=account, active=request.POST.get("active") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("accounts:user", pk=pk)

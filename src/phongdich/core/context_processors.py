@@ -9,6 +9,7 @@ NAVIGATION = [
     ("places:tree", _("Units"), "places.view_adminunit"),
     ("people:list", _("Persons"), "people.view_person"),
     ("people:duplicates", _("Duplicates"), "people.merge_person"),
+    ("accounts:users", _("Accounts"), "accounts.manage_users"),
     ("core:audit", _("Audit"), "core.view_auditevent"),
     ("api:openapi-view", _("API"), ""),
 ]

@@ -147,3 +147,78 @@ def test_the_command_refuses_a_weak_password_and_a_role_at_the_wrong_kind_of_pla
     with pytest.raises(CommandError):
         call_command("users", "assign", "outsider", "--role", "health_worker", "--unit", "25966")
     assert not RoleAssignment.objects.filter(user__username="outsider").exists()
+
+
+def test_a_system_administrator_creates_an_account_and_gives_it_a_role(client_as, world):
+    client = client_as("system_admin")
+    response = client.post(
+        "/accounts/users/new/",
+        {"username": "to.laithieu2", "full_name": "Phạm Văn Đồng", "password": "Khu phố 2 an toàn"},
+    )
+    account = world.user("to.laithieu2")
+    assert response.status_code == 302 and response["Location"] == f"/accounts/users/{account.pk}/"
+    response = client.post(
+        f"/accounts/users/{account.pk}/", {"role": "community_team", "unit": world.unit("25966-02").pk}
+    )
+    assert response.status_code == 302
+    assert [(a.role, a.unit.code) for a in account.role_assignments.all()] == [("community_team", "25966-02")]
+    assert AuditEvent.objects.filter(
+        action="create", object_type="accounts.roleassignment", actor__username="system_admin"
+    ).exists()
+
+
+def test_a_role_needs_its_kind_of_place_in_the_form(client_as, world):
+    client = client_as("system_admin")
+    outsider = world.user("outsider")
+    response = client.post(f"/accounts/users/{outsider.pk}/", {"role": "health_worker", "unit": world.unit("25966").pk})
+    assert response.status_code == 200
+    assert "facility" in response.context["form"].errors
+    assert not outsider.role_assignments.exists()
+
+
+def test_a_district_administrator_manages_only_accounts_and_places_of_the_district(client, world):
+    from phongdich.accounts.services import role_assign, user_create
+
+    admin = user_create(actor="test", username="quantri.thuanan", password="Thuận An 2021 an toàn")
+    role_assign(actor="test", user=admin, role="system_admin", unit=world.unit("725"))
+    client.force_login(admin)
+    listed = {a.username for a in client.get("/accounts/users/").context["accounts"]}
+    assert {"commune_officer", "district_officer", "outsider"} <= listed
+    assert "other_commune" not in listed and "province_commander" not in listed
+    assert client.get(f"/accounts/users/{world.user('other_commune').pk}/").status_code == 404
+    outsider = world.user("outsider")
+    response = client.post(
+        f"/accounts/users/{outsider.pk}/", {"role": "commune_officer", "unit": world.unit("25741").pk}
+    )
+    assert response.status_code == 200 and not outsider.role_assignments.exists()
+
+
+def test_removing_a_role_and_deactivating_an_account_are_audited(client_as, world):
+    client = client_as("system_admin")
+    officer = world.user("commune_officer")
+    assignment = officer.role_assignments.get()
+    client.post(f"/accounts/assignments/{assignment.pk}/remove/")
+    assert not officer.role_assignments.exists()
+    assert AuditEvent.objects.filter(action="delete", object_type="accounts.roleassignment").exists()
+    client.post(f"/accounts/users/{officer.pk}/active/", {"active": "0"})
+    officer.refresh_from_db()
+    assert not officer.is_active
+    assert AuditEvent.objects.filter(action="update", object_type="accounts.user", after={"is_active": False}).exists()
+
+
+def test_an_administrator_cannot_deactivate_themself(client_as, world):
+    admin = world.user("system_admin")
+    client_as("system_admin").post(f"/accounts/users/{admin.pk}/active/", {"active": "0"})
+    admin.refresh_from_db()
+    assert admin.is_active
+
+
+@pytest.mark.parametrize("persona", ["province_commander", "commune_officer", "outsider"])
+def test_only_administrators_may_remove_roles_or_deactivate_accounts(client_as, world, persona):
+    officer = world.user("district_officer")
+    assignment = officer.role_assignments.get()
+    client = client_as(persona)
+    assert client.post(f"/accounts/assignments/{assignment.pk}/remove/").status_code == 403
+    assert client.post(f"/accounts/users/{officer.pk}/active/", {"active": "0"}).status_code == 403
+    officer.refresh_from_db()
+    assert officer.is_active and officer.role_assignments.exists()

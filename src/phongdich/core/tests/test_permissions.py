@@ -49,6 +49,9 @@ PAGES = [
     ("people:detail", "/persons/{b}/", expect(404, P=200, O=200, S=200)),
     ("people:edit", "/persons/{b}/edit/", expect(404, P=200, O=200, S=200)),
     ("accounts:tokens", "/accounts/tokens/", expect(200)),
+    ("accounts:users", "/accounts/users/", expect(403, S=200)),
+    ("accounts:user_create", "/accounts/users/new/", expect(403, S=200)),
+    ("accounts:user", "/accounts/users/{commune_officer}/", expect(403, S=200)),
     ("accounts:password", "/accounts/password/", expect(200)),
     ("accounts:password_done", "/accounts/password/done/", expect(200)),
 ]
@@ -72,7 +75,10 @@ API = [
     ("POST", "/api/v1/persons/{a}/merge", {"duplicate_id": 0}, expect(404)),
 ]
 # The only routes not in the tables above, and why.
+# POST-only actions are tested beside their pages (accounts and people tests).
 UNLISTED = {
+    "accounts:user_active",
+    "accounts:assignment_remove",
     "accounts:login",
     "accounts:logout",
     "accounts:token_revoke",
@@ -92,6 +98,7 @@ def fill(template: str, world) -> str:
         unit_a=world.unit("25966").pk,
         group_a=world.unit("25966-01").pk,
         venue_a=world.venue("Chợ Lái Thiêu").pk,
+        commune_officer=world.user("commune_officer").pk,
     )
 
 
