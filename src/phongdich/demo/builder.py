@@ -220,6 +220,20 @@ class DemoBuilder:
         self.persons = RowWriter(Person, PERSON_COLUMNS, parents=[self.households])
         self.changes = RowWriter(ResidenceChange, CHANGE_COLUMNS, parents=[self.persons])
         self.keys = RowWriter(PersonSearchKey, ["person", "key"], parents=[self.persons])
+        self.person_defaults = {
+            "phone": "",
+            "id_number": "",
+            "nationality": "VN",
+            "household": None,
+            "address": "",
+            "occupation": "",
+            "workplace": None,
+            "chronic_disease": False,
+            "pregnant": False,
+            "merged_into": None,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
         self.populations: list[Population] = []
         target = round(CENSUS_TOTAL_2019 * self.scale)
         district_totals = largest_remainder(target, [DISTRICT_WEIGHTS[d.code] for d in districts])
@@ -317,7 +331,7 @@ class DemoBuilder:
     def _group(self, district, commune, group, total: int) -> None:
         bands = dict.fromkeys(Population.BANDS, 0)
         enterprises = self.enterprises_by_district.get(district.code, [])
-        written: list[tuple] = []
+        written: list[dict] = []
         named = group.code in NAMED_RESIDENTS and total > 0
         remaining, number = total - named, 0
         household_id, address = None, ""
@@ -370,36 +384,26 @@ class DemoBuilder:
             )
         return specs
 
-    def _person_row(self, spec: dict, unit_id: int, household_id: int, address: str, enterprises) -> tuple:
-        """Values in PERSON_COLUMNS order."""
+    def _person_row(self, spec: dict, unit_id: int, household_id: int, address: str, enterprises) -> dict:
         rng, sex, age = self.rng, spec["sex"], spec["age"]
         full_name = f"{spec['family']} {MIDDLE[sex].pick(rng)} {rng.choice(GIVEN_NAMES[sex])}"
-        folded = search_forms(full_name)[0]
         birth = REFERENCE_DATE - timedelta(days=age * 365 + rng.randint(0, 364))
         occupation, workplace_id = self._occupation(age, enterprises)
-        phone = f"+849{rng.randint(0, 99_999_999):08d}" if age >= 15 and rng.random() < 0.92 else ""
-        chronic = rng.random() < (0.4 if age >= 65 else 0.15 if age >= 40 else 0.03)
-        pregnant = sex == "female" and 18 <= age <= 45 and rng.random() < 0.04
-        return (
-            full_name,
-            folded,
-            db_date(birth),
-            birth.year,
-            sex,
-            self._cccd(spec, birth),
-            phone,
-            "VN",
-            unit_id,
-            household_id,
-            address,
-            occupation,
-            workplace_id,
-            chronic,
-            pregnant,
-            None,
-            self.now,
-            self.now,
-        )
+        return {
+            "full_name": full_name,
+            "birth_date": db_date(birth),
+            "birth_year": birth.year,
+            "sex": sex,
+            "id_number": self._cccd(spec, birth),
+            "phone": f"+849{rng.randint(0, 99_999_999):08d}" if age >= 15 and rng.random() < 0.92 else "",
+            "unit": unit_id,
+            "household": household_id,
+            "address": address,
+            "occupation": occupation,
+            "workplace": workplace_id,
+            "chronic_disease": rng.random() < (0.4 if age >= 65 else 0.15 if age >= 40 else 0.03),
+            "pregnant": sex == "female" and 18 <= age <= 45 and rng.random() < 0.04,
+        }
 
     def _cccd(self, spec: dict, birth: date) -> str:
         if spec["age"] < 14 or self.rng.random() > 0.88:
@@ -422,63 +426,54 @@ class DemoBuilder:
         workplace = self.rng.choice(enterprises).pk if occupation == "Công nhân" and enterprises else None
         return occupation, workplace
 
-    def _named_resident(self, group, household_id: int, address: str) -> tuple:
+    def _named_resident(self, group, household_id: int | None, address: str) -> dict:
         """A 'Nguyễn Thị Hằng' in each demo commune, so the guide's search example always finds someone."""
         birth = date(1986, 3, 14)
-        id_number = cccd_for(PROVINCE_CODE, birth, "female", NAMED_RESIDENTS[group.code])
-        return (
-            "Nguyễn Thị Hằng",
-            "nguyen thi hang",
-            db_date(birth),
-            1986,
-            "female",
-            id_number,
-            "+84912345678",
-            "VN",
-            group.pk,
-            household_id,
-            address,
-            "Buôn bán",
-            None,
-            False,
-            False,
-            None,
-            self.now,
-            self.now,
-        )
+        return {
+            "full_name": "Nguyễn Thị Hằng",
+            "birth_date": db_date(birth),
+            "birth_year": birth.year,
+            "sex": "female",
+            "id_number": cccd_for(PROVINCE_CODE, birth, "female", NAMED_RESIDENTS[group.code]),
+            "phone": "+84912345678",
+            "unit": group.pk,
+            "household": household_id,
+            "address": address,
+            "occupation": "Buôn bán",
+        }
 
-    def _add_person(self, row: tuple) -> int:
-        person_id = self.persons.add(row)
-        for key in search_forms(row[0])[1]:
+    def _add_person(self, values: dict) -> int:
+        """Queue a resident (columns not given take their defaults) and the forms their name is found by."""
+        folded, keys = search_forms(values["full_name"])
+        row = {**self.person_defaults, "name_search": folded, **values}
+        person_id = self.persons.add(tuple(row[column] for column in PERSON_COLUMNS))
+        for key in keys:
             self.keys.add((person_id, key))
         return person_id
 
-    def _duplicates(self, rows: list[tuple], unit_id: int) -> None:
+    def _duplicates(self, rows: list[dict], unit_id: int) -> None:
         """A few residents registered twice, as happens when two teams enter the same person: once typed
         without diacritics and no CCCD, or with the same CCCD."""
         for row in self.rng.sample(rows, k=min(len(rows), max(1, len(rows) // 1500))):
-            full_name, folded, birth, year, sex, id_number = row[:6]
             typed_plain = self.rng.random() < 0.5
-            copy = (
-                folded.title() if typed_plain else full_name,
-                folded,
-                birth,
-                year,
-                sex,
-                "" if typed_plain else id_number,
-                "",
-                "VN",
-                unit_id,
-                None,
-                *row[10:12],
-                None,
-                False,
-                False,
-                None,
-                self.now,
-                self.now,
+            self._add_person(
+                {
+                    **{
+                        key: row[key]
+                        for key in (
+                            "full_name",
+                            "birth_date",
+                            "birth_year",
+                            "sex",
+                            "id_number",
+                            "address",
+                            "occupation",
+                        )
+                    },
+                    "unit": unit_id,
+                    **({"full_name": fold(row["full_name"]).title(), "id_number": ""} if typed_plain else {}),
+                }
             )
-            self._add_person(copy)
 
     def _arrival(self, person_id: int, origin: tuple[str, int], unit_id: int) -> None:
         kind = self.rng.choice([ResidenceChangeKind.ARRIVAL_OTHER_PROVINCE, ResidenceChangeKind.TEMPORARY_RESIDENT])
