@@ -31,4 +31,4 @@ class AuditEventFilterSet(django_filters.FilterSet):
         self.filters["unit"].queryset = units
 
     def in_unit(self, queryset, name, unit):
-        return queryset.filter(unit_path__startswith=unit.path) if unit else queryset
+        return queryset.filter(unit_path__prefix=unit.path) if unit else queryset

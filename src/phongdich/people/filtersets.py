@@ -55,4 +55,7 @@ class PersonFilterSet(django_filters.FilterSet):
         return person_search(queryset, value)
 
     def in_unit(self, queryset, name, unit):
-        return queryset.filter(unit__path__prefix=unit.path) if unit else queryset
+        """The unit and everything below it (as a subquery, like jurisdiction scoping: see core/scoping.py)."""
+        if not unit:
+            return queryset
+        return queryset.filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"))
