@@ -360,4 +360,12 @@ VI = {
     "yes": "có",
     "no": "không",
     "No accounts.": "Không có tài khoản nào.",
+    "QR venues": "Địa điểm QR",
+    "Choose a unit inside your jurisdiction.": "Hãy chọn một đơn vị trong địa bàn của bạn.",
+    "Kind": "Loại",
+    "QR code": "Mã QR",
+    "Venues with a QR code": "Địa điểm có mã QR",
+    "Register a venue": "Đăng ký địa điểm",
+    "Register a facility": "Đăng ký cơ sở",
+    "Saved.": "Đã lưu.",
 }

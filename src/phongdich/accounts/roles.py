@@ -29,19 +29,15 @@ UNITS = {"places.view_adminunit", "places.view_facility", "places.view_venue", "
 READ_PEOPLE = {"people.view_person", "people.view_household"}
 WRITE_PEOPLE = READ_PEOPLE | {"people.add_person", "people.change_person", "people.add_household"}
 MANAGE_PEOPLE = WRITE_PEOPLE | {"people.merge_person", "people.export_person"}
-MANAGE_PLACES = {
-    "places.change_adminunit",
-    "places.add_facility",
-    "places.change_facility",
-    "places.add_venue",
-    "places.change_venue",
-}
+MANAGE_VENUES = {"places.add_venue", "places.change_venue"}
+MANAGE_FACILITIES = {"places.add_facility", "places.change_facility"}
+MANAGE_PLACES = {"places.change_adminunit"} | MANAGE_VENUES | MANAGE_FACILITIES
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_COMMANDER: frozenset(UNITS | MANAGE_PEOPLE),
+    Role.PROVINCE_COMMANDER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES),
     Role.PROVINCE_ANALYST: frozenset(UNITS),
-    Role.DISTRICT_OFFICER: frozenset(UNITS | MANAGE_PEOPLE),
-    Role.COMMUNE_OFFICER: frozenset(UNITS | MANAGE_PEOPLE),
+    Role.DISTRICT_OFFICER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES),
+    Role.COMMUNE_OFFICER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES),
     Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE),
     Role.HEALTH_WORKER: frozenset(UNITS | WRITE_PEOPLE),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE),

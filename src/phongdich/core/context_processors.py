@@ -8,6 +8,8 @@ NAVIGATION = [
     ("core:home", _("Home"), ""),
     ("places:tree", _("Units"), "places.view_adminunit"),
     ("people:list", _("Persons"), "people.view_person"),
+    ("places:venues", _("QR venues"), "places.view_venue"),
+    ("places:facilities", _("Facilities"), "places.view_facility"),
     ("people:duplicates", _("Duplicates"), "people.merge_person"),
     ("accounts:users", _("Accounts"), "accounts.manage_users"),
     ("core:audit", _("Audit"), "core.view_auditevent"),

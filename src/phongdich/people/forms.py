@@ -2,26 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.places.choices import UnitLevel
+from phongdich.places.forms import UnitChoiceField, units_for
 from phongdich.places.models import AdminUnit, Organisation
 
 from .choices import ResidenceChangeKind
 from .models import Person
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return unit.label
-
-
 def residence_units(user, action: str):
     """Communes and residential groups where the user may `action` people, for a residence select."""
-    from phongdich.core.scoping import scope_filter, scope_of
-
-    scope = scope_of(user, f"people.{action}_person")
-    units = AdminUnit.objects.filter(level__in=[UnitLevel.COMMUNE, UnitLevel.GROUP]).select_related("parent")
-    if not scope.everywhere:
-        units = units.filter(scope_filter(AdminUnit, scope)) if not scope.is_empty else units.none()
-    return units.order_by("path")
+    return units_for(user, f"people.{action}_person").filter(level__in=[UnitLevel.COMMUNE, UnitLevel.GROUP])
 
 
 class PersonForm(forms.ModelForm):

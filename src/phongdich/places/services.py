@@ -6,16 +6,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import FileFormatError, ImportReport, read_rows
+from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.core.text import fold
 
 from .choices import PopulationSource, Structure, UnitLevel
-from .models import AdminUnit, Population
+from .models import AdminUnit, Facility, Population, Venue
 
 POPULATION_COLUMNS = ["code", "total", "age_18_plus", "age_65_plus", "age_12_17", "age_5_11"]
 
@@ -291,3 +293,48 @@ def _centroid(geometry: dict) -> tuple[Decimal, Decimal] | None:
     if area_sum == 0:
         return None
     return Decimal(f"{cx / (3 * area_sum):.6f}"), Decimal(f"{cy / (3 * area_sum):.6f}")
+
+
+VENUE_FIELDS = ("name", "kind", "unit", "organisation", "address", "active")
+FACILITY_FIELDS = ("name", "kind", "unit", "address", "phone")
+
+
+def venue_save(*, actor, venue: Venue | None = None, **fields) -> Venue:
+    """Register a venue (it gets its QR key) or change one, inside the actor's jurisdiction."""
+    return _place_save(actor, Venue, venue, fields, VENUE_FIELDS)
+
+
+def facility_save(*, actor, facility: Facility | None = None, **fields) -> Facility:
+    return _place_save(actor, Facility, facility, fields, FACILITY_FIELDS)
+
+
+def _place_save(actor, model, instance, fields: dict, editable: tuple[str, ...]):
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
+    action = "add" if instance is None else "change"
+    permission = f"places.{action}_{model._meta.model_name}"
+    with transaction.atomic():
+        if instance is None:
+            obj = model()
+        else:
+            obj = model.objects.restrict(actor, "change").select_for_update().filter(pk=instance.pk).first()
+            if obj is None:
+                raise OutOfScope(instance.pk)
+        before = audit.snapshot(obj) if instance is not None else None
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        if obj.unit_id is None or not scope_of(actor, permission).covers_path(obj.unit.path):
+            raise ValidationError({"unit": _("Choose a unit inside your jurisdiction.")})
+        obj.full_clean()
+        obj.save()
+        old, new = audit.diff(before or {}, audit.snapshot(obj))
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE if instance is None else AuditAction.UPDATE,
+            instance=obj,
+            unit_path=obj.unit.path,
+            before=old or None,
+            after=new,
+        )
+    return obj

@@ -4,11 +4,19 @@ import segno
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.views import ScopedListView, service_form
 
-from .models import AdminUnit, Population, Venue
+from .filtersets import FacilityFilterSet, VenueFilterSet
+from .forms import FacilityForm, VenueForm
+from .models import AdminUnit, Facility, Population, Venue
 from .selectors import latest_populations, tree_roots, unit_children
+from .services import facility_save, venue_save
+from .tables import FacilityTable, VenueTable
 
 
 def _require_units(user):
@@ -65,3 +73,79 @@ def venue_qr(request, pk, fmt):
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="venue-{venue.pk}.{fmt}"'
     return response
+
+
+class VenueListView(ScopedListView):
+    model = Venue
+    filterset_class = VenueFilterSet
+    table_class = VenueTable
+    permission = "places.view_venue"
+    title = gettext_lazy("Venues with a QR code")
+    template_name = "places/place_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("unit__parent").order_by("name", "id")
+
+    def extra_context(self):
+        return {
+            "create_url": reverse("places:venue_create"),
+            "create_label": _("Register a venue"),
+            "can_add": has_permission_somewhere(self.request.user, "places.add_venue"),
+        }
+
+
+class FacilityListView(ScopedListView):
+    model = Facility
+    filterset_class = FacilityFilterSet
+    table_class = FacilityTable
+    permission = "places.view_facility"
+    title = gettext_lazy("Facilities")
+    template_name = "places/place_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("unit__parent").order_by("name", "id")
+
+    def extra_context(self):
+        return {
+            "create_url": reverse("places:facility_create"),
+            "create_label": _("Register a facility"),
+            "can_add": has_permission_somewhere(self.request.user, "places.add_facility"),
+        }
+
+
+def venue_create(request):
+    return _place_form(request, VenueForm, Venue, None, venue_save, "venue", "places:venues", _("Register a venue"))
+
+
+def venue_edit(request, pk):
+    venue = get_object_or_404(Venue.objects.restrict(request.user, "change"), pk=pk)
+    return _place_form(request, VenueForm, Venue, venue, venue_save, "venue", "places:venues", str(venue))
+
+
+def facility_create(request):
+    return _place_form(
+        request, FacilityForm, Facility, None, facility_save, "facility", "places:facilities", _("Register a facility")
+    )
+
+
+def facility_edit(request, pk):
+    facility = get_object_or_404(Facility.objects.restrict(request.user, "change"), pk=pk)
+    return _place_form(
+        request, FacilityForm, Facility, facility, facility_save, "facility", "places:facilities", str(facility)
+    )
+
+
+def _place_form(request, form_class, model, instance, save, keyword: str, list_url: str, title):
+    permission = f"places.{'add' if instance is None else 'change'}_{model._meta.model_name}"
+    if not has_permission_somewhere(request.user, permission):
+        raise PermissionDenied
+    form = form_class(request.POST or None, instance=instance, user=request.user, permission=permission)
+    return service_form(
+        request,
+        form,
+        lambda data: save(actor=request.user, **{keyword: instance}, **data),
+        title=title,
+        success_message=_("Saved."),
+        success_url=lambda saved: reverse(list_url),
+        cancel_url=reverse(list_url),
+    )

@@ -10,6 +10,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from phongdich.places.models import Facility
+
 # The personas by the letter used in the tables below.
 PERSONAS = {
     "P": "province_commander",
@@ -38,6 +40,12 @@ PAGES = [
     ("places:tree", "/units/", expect(200, X=403, E=403)),
     ("places:detail", "/units/{unit_a}/", expect(200, O=404, T=404, X=403, E=403)),
     ("places:children", "/units/{unit_a}/children/", expect(200, O=404, T=404, X=403, E=403)),
+    ("places:venues", "/units/venues/", expect(200, X=403, E=403)),
+    ("places:venue_create", "/units/venues/new/", expect(403, P=200, C=200, D=200, O=200, S=200)),
+    ("places:venue_edit", "/units/venues/{venue_a}/", expect(404, P=200, C=200, D=200, S=200)),
+    ("places:facilities", "/units/facilities/", expect(200, X=403, E=403)),
+    ("places:facility_create", "/units/facilities/new/", expect(403, P=200, D=200, S=200)),
+    ("places:facility_edit", "/units/facilities/{facility_a}/", expect(404, P=200, D=200, S=200)),
     ("places:venue_qr", "/units/venues/{venue_a}/qr.png", expect(200, O=404, X=403, E=403)),
     ("people:list", "/persons/", expect(200, A=403, X=403)),
     ("people:create", "/persons/new/", expect(200, A=403, X=403, E=403)),
@@ -99,6 +107,7 @@ def fill(template: str, world) -> str:
         group_a=world.unit("25966-01").pk,
         venue_a=world.venue("Chợ Lái Thiêu").pk,
         commune_officer=world.user("commune_officer").pk,
+        facility_a=Facility.objects.get(name="Trạm Y tế Phường Lái Thiêu").pk,
     )
 
 

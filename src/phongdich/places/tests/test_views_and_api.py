@@ -86,3 +86,55 @@ def test_population_figures_are_grouped_the_vietnamese_way(client_as, world):
     )
     page = client_as("commune_officer").get(f"/units/{world.unit('25966').pk}/").content.decode()
     assert "1.234.567" in page
+
+
+def test_a_commune_officer_registers_a_market_and_gets_its_qr_code(client_as, world):
+    from phongdich.core.models import AuditEvent
+    from phongdich.places.models import Venue
+
+    client = client_as("commune_officer")
+    response = client.post(
+        "/units/venues/new/",
+        {"name": "Chợ đêm Lái Thiêu", "kind": "market", "unit": world.unit("25966-02").pk, "active": "on"},
+    )
+    assert response.status_code == 302
+    venue = Venue.objects.get(name="Chợ đêm Lái Thiêu")
+    assert venue.key and Venue.from_token(venue.qr_token) == venue
+    assert AuditEvent.objects.filter(action="create", object_type="places.venue", object_id=str(venue.pk)).exists()
+    listed = [v.name for v in client.get("/units/venues/").context["table"].data.data]
+    assert "Chợ đêm Lái Thiêu" in listed
+
+
+def test_a_venue_cannot_be_registered_or_moved_outside_the_jurisdiction(client_as, world):
+    from phongdich.places.models import Venue
+
+    client = client_as("commune_officer")
+    response = client.post(
+        "/units/venues/new/", {"name": "Chợ Thủ Dầu Một", "kind": "market", "unit": world.unit("25741-01").pk}
+    )
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+    venue = world.venue("Chợ Lái Thiêu")
+    response = client.post(
+        f"/units/venues/{venue.pk}/",
+        {"name": venue.name, "kind": "market", "unit": world.unit("25741-01").pk, "active": "on"},
+    )
+    assert response.status_code == 200
+    assert Venue.objects.get(pk=venue.pk).unit == world.unit("25966-01")
+
+
+def test_a_district_officer_registers_a_mobile_medical_station(client_as, world):
+    from phongdich.places.models import Facility
+
+    response = client_as("district_officer").post(
+        "/units/facilities/new/",
+        {"name": "Trạm y tế lưu động số 3", "kind": "mobile_station", "unit": world.unit("25963").pk},
+    )
+    assert response.status_code == 302
+    assert Facility.objects.filter(name="Trạm y tế lưu động số 3", unit__code="25963").exists()
+
+
+def test_venue_and_facility_lists_are_scoped(client_as):
+    names = [v.name for v in client_as("other_commune").get("/units/venues/").context["table"].data.data]
+    assert "Chợ Lái Thiêu" not in names
+    facilities = [f.name for f in client_as("district_officer").get("/units/facilities/").context["table"].data.data]
+    assert facilities == ["Trạm Y tế Phường Lái Thiêu"]

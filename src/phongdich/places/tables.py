@@ -1,0 +1,42 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Facility, Venue
+
+
+class VenueTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=("places:venue_edit", {"pk": tables.A("pk")}))
+    kind = tables.Column(verbose_name=_("Kind"))
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+    qr = tables.Column(verbose_name=_("QR code"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = Venue
+        fields = ["name", "kind", "unit", "active", "qr"]
+        attrs = {"class": "table"}
+
+    def render_unit(self, record):
+        return record.unit.label
+
+    def render_qr(self, record):
+        return format_html(
+            '<a href="{}">PNG</a> · <a href="{}">SVG</a>',
+            reverse("places:venue_qr", args=[record.pk, "png"]),
+            reverse("places:venue_qr", args=[record.pk, "svg"]),
+        )
+
+
+class FacilityTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=("places:facility_edit", {"pk": tables.A("pk")}))
+    kind = tables.Column(verbose_name=_("Kind"))
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+
+    class Meta:
+        model = Facility
+        fields = ["name", "kind", "unit", "address", "phone"]
+        attrs = {"class": "table"}
+
+    def render_unit(self, record):
+        return record.unit.label
