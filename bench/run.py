@@ -5,6 +5,8 @@ means something on a noisy machine:
   person_search_p95_ms     name search over 1,000,000 persons vs an indexed exact CCCD lookup
   demo_build_s_per_100k    demo build time per 100,000 residents vs a raw executemany of the same rows
   api_person_list_p95_ms   GET /api/v1/persons under 20 concurrent clients on gunicorn vs GET /healthz
+  checkin_ingest_per_s     check-ins stored through POST /api/v1/checkins/batch (1,000 per request, two senders)
+                           vs a raw executemany of the same rows into an indexed copy of the table
 """
 
 import http.client
@@ -20,6 +22,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +30,7 @@ DATA = HERE / ".data"
 DB_PATH = DATA / "bench.sqlite3"
 PERSONS = int(os.environ.get("PHONGDICH_BENCH_PERSONS", "1000000"))
 CENSUS = 2_426_561
+CHECKIN_BATCHES = int(os.environ.get("PHONGDICH_BENCH_CHECKIN_BATCHES", "100"))  # of 1,000 check-ins each
 
 os.environ["PHONGDICH_DATABASE_URL"] = f"sqlite:///{DB_PATH}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phongdich.settings")
@@ -43,6 +47,7 @@ from phongdich.accounts.services import api_token_create  # noqa: E402
 from phongdich.demo.builder import PERSON_COLUMNS, build_demo  # noqa: E402
 from phongdich.people.models import Person  # noqa: E402
 from phongdich.people.selectors import person_search  # noqa: E402
+from phongdich.places.models import Venue  # noqa: E402
 
 QUERIES = [
     "Nguyễn Thị Hằng",
@@ -177,9 +182,87 @@ def load(port: int, paths, token: str, clients: int = 20, per_client: int = 60) 
     return [latency for run in runs for latency in run]
 
 
-def api_benchmark() -> dict:
+def checkin_batches(count: int, size: int = 1000) -> list[bytes]:
+    """JSON bodies of `count` batches of check-ins by registered residents at demo venues, made up front."""
+    rng = random.Random(7)
+    venues = [venue.qr_token for venue in Venue.objects.filter(active=True)]
+    numbers = list(Person.objects.exclude(id_number="").values_list("id_number", flat=True)[:50_000])
+    now = datetime.now(UTC)
+    bodies = []
+    for b in range(count):
+        items = [
+            {
+                "client_id": f"bench-{b}-{i}",
+                "venue_token": rng.choice(venues),
+                "id_number": rng.choice(numbers),
+                "checked_in_at": (now - timedelta(minutes=rng.randint(10, 14 * 24 * 60))).isoformat(),
+            }
+            for i in range(size)
+        ]
+        bodies.append(json.dumps({"source": "scanner", "items": items}).encode())
+    return bodies
+
+
+def post_batches(port: int, token: str, bodies: list[bytes]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    accepted = 0
+    for body in bodies:
+        connection.request(
+            "POST",
+            "/api/v1/checkins/batch",
+            body=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        response = connection.getresponse()
+        accepted += json.loads(response.read())["accepted"]
+    connection.close()
+    return accepted
+
+
+def checkin_raw_baseline(bodies: list[bytes]) -> float:
+    """Rows per second for executemany of the same check-ins into an indexed copy of the check-in table."""
+    people = dict(Person.objects.exclude(id_number="").values_list("id_number", "id")[:50_000])
+    venues = {v.qr_token: (v.pk, v.unit_id) for v in Venue.objects.filter(active=True)}
+    rows = []
+    for body in bodies:
+        for item in json.loads(body)["items"]:
+            venue_id, unit_id = venues[item["venue_token"]]
+            rows.append(
+                (
+                    "raw-" + item["client_id"],
+                    venue_id,
+                    unit_id,
+                    people[item["id_number"]],
+                    item["checked_in_at"],
+                    "scanner",
+                    "2021-07-01",
+                )
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_checkin")
+        cursor.execute("CREATE TABLE bench_checkin AS SELECT * FROM surveillance_checkin WHERE 0")
+        cursor.execute("CREATE UNIQUE INDEX bench_checkin_client ON bench_checkin (client_id)")
+        cursor.execute("CREATE INDEX bench_checkin_venue ON bench_checkin (venue_id, checked_in_at)")
+        cursor.execute("CREATE INDEX bench_checkin_person ON bench_checkin (person_id, checked_in_at)")
+        cursor.execute("CREATE INDEX bench_checkin_unit ON bench_checkin (unit_id)")
+        sql = (
+            "INSERT INTO bench_checkin (client_id, venue_id, unit_id, person_id, checked_in_at, source, "
+            "received_at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        )
+        started = time.perf_counter()
+        with transaction.atomic():
+            cursor.executemany(sql, rows)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_checkin")
+    return len(rows) / seconds
+
+
+def server_benchmarks() -> list[dict]:
+    """The API under load from separate client processes, against `phongdich serve` (gunicorn)."""
     commander = User.objects.get(username="tinh.chihuy")
     _token, plain = api_token_create(actor="bench", user=commander, name="bench")
+    bodies = checkin_batches(CHECKIN_BATCHES)
+    raw_rate = checkin_raw_baseline(bodies)
     port = free_port()
     env = {**os.environ, "PHONGDICH_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
@@ -189,21 +272,28 @@ def api_benchmark() -> dict:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
                 break
             except OSError:
                 time.sleep(0.2)
         load(port, health_path, plain, clients=4, per_client=10)  # warm the workers
         persons = load(port, person_search_path, plain)
         health = load(port, health_path, plain)
+        senders = 2
+        started = time.perf_counter()
+        with multiprocessing.get_context("fork").Pool(senders) as pool:
+            accepted = sum(pool.starmap(post_batches, [(port, plain, bodies[i::senders]) for i in range(senders)]))
+        ingest_rate = accepted / (time.perf_counter() - started)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return result("api_person_list_p95_ms", percentile(persons, 0.95), "ms", 100, percentile(health, 0.95))
+    return [
+        result("api_person_list_p95_ms", percentile(persons, 0.95), "ms", 100, percentile(health, 0.95)),
+        result("checkin_ingest_per_s", ingest_rate, "check-ins/s", 10_000, raw_rate),
+    ]
 
 
 def main() -> None:
@@ -214,7 +304,7 @@ def main() -> None:
     results = [result("demo_build_s_per_100k", per_100k, "s", 15, baseline)]
     print(f"  {persons:,} residents in {seconds:.1f} s", flush=True)
     results.append(search_benchmark())
-    results.append(api_benchmark())
+    results += server_benchmarks()
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     for row in results:
         print(

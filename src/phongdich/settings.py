@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "phongdich.accounts",
     "phongdich.places",
     "phongdich.people",
+    "phongdich.surveillance",
     "phongdich.demo",
 ]
 
@@ -188,3 +189,7 @@ LOGGING = {
 PHONGDICH_VENUE_TOKEN_SALT = "phongdich.places.venue"
 PHONGDICH_PAGE_SIZE = 25
 PHONGDICH_COUNT_CAP = 1000
+
+# Check-ins: how far in the future a device clock may run, and how old an offline upload may be.
+PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS = int(os.environ.get("PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS", "300"))
+PHONGDICH_CHECKIN_MAX_AGE_DAYS = int(os.environ.get("PHONGDICH_CHECKIN_MAX_AGE_DAYS", "21"))

@@ -85,3 +85,16 @@ def db_date(value):
 
 def db_datetime(value):
     return connection.ops.adapt_datetimefield_value(value)
+
+
+def insert_new(model: type[models.Model], columns: Sequence[str], rows: list[tuple], unique: str) -> None:
+    """Insert rows (database-ready tuples in `columns` order), skipping any whose `unique` column value is
+    already stored: a retried upload adds nothing. One executemany, no model instances."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column_of(model, name)) for name in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    conflict = connection.ops.quote_name(column_of(model, unique))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING", rows)

@@ -81,6 +81,7 @@ API = [
     ("GET", "/api/v1/persons/{b}", None, expect(404, P=200, O=200, S=200)),
     ("PATCH", "/api/v1/persons/{a}", {"occupation": "Thợ may"}, expect(200, O=404, A=404, X=404, E=404)),
     ("POST", "/api/v1/persons/{a}/merge", {"duplicate_id": 0}, expect(404)),
+    ("POST", "/api/v1/checkins/batch", {"items": []}, expect(403, P=200, C=200, D=200, O=200, T=200)),
 ]
 # The only routes not in the tables above, and why.
 # POST-only actions are tested beside their pages (accounts and people tests).
