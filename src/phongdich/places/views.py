@@ -75,42 +75,43 @@ def venue_qr(request, pk, fmt):
     return response
 
 
-class VenueListView(ScopedListView):
+class PlaceListView(ScopedListView):
+    """A register of places (venues, facilities) with a button to add one where the role allows."""
+
+    template_name = "places/place_list.html"
+    create_url_name = ""
+    create_label = ""
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("unit__parent").order_by("name", "id")
+
+    def extra_context(self):
+        add_permission = f"places.add_{self.model._meta.model_name}"
+        return {
+            "create_url": reverse(self.create_url_name),
+            "create_label": self.create_label,
+            "can_add": has_permission_somewhere(self.request.user, add_permission),
+        }
+
+
+class VenueListView(PlaceListView):
     model = Venue
     filterset_class = VenueFilterSet
     table_class = VenueTable
     permission = "places.view_venue"
     title = gettext_lazy("Venues with a QR code")
-    template_name = "places/place_list.html"
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("unit__parent").order_by("name", "id")
-
-    def extra_context(self):
-        return {
-            "create_url": reverse("places:venue_create"),
-            "create_label": _("Register a venue"),
-            "can_add": has_permission_somewhere(self.request.user, "places.add_venue"),
-        }
+    create_url_name = "places:venue_create"
+    create_label = gettext_lazy("Register a venue")
 
 
-class FacilityListView(ScopedListView):
+class FacilityListView(PlaceListView):
     model = Facility
     filterset_class = FacilityFilterSet
     table_class = FacilityTable
     permission = "places.view_facility"
     title = gettext_lazy("Facilities")
-    template_name = "places/place_list.html"
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("unit__parent").order_by("name", "id")
-
-    def extra_context(self):
-        return {
-            "create_url": reverse("places:facility_create"),
-            "create_label": _("Register a facility"),
-            "can_add": has_permission_somewhere(self.request.user, "places.add_facility"),
-        }
+    create_url_name = "places:facility_create"
+    create_label = gettext_lazy("Register a facility")
 
 
 def venue_create(request):
