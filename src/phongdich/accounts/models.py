@@ -32,10 +32,6 @@ class User(AbstractUser):
             self._scope_rows = [(role, unit or facility or "", org) for role, unit, facility, org in rows]
         return self._scope_rows
 
-    @property
-    def roles(self) -> set[str]:
-        return {a.role for a in self.assignments_with_places()}
-
 
 class RoleAssignment(models.Model):
     """A role held by a user at a place: an admin unit (with its subtree), a facility or an organisation."""

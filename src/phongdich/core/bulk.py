@@ -7,7 +7,7 @@ Only for callers that hold the write lock for the whole run (demo build, imports
 sequences are reset afterwards so the ORM's next insert gets a fresh id.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -45,10 +45,6 @@ class RowWriter:
         if len(self.pending) >= self.batch_size:
             self.flush()
         return row_id
-
-    def add_many(self, rows: Iterable[tuple]) -> None:
-        for values in rows:
-            self.add(values)
 
     def flush(self) -> None:
         for parent in self.parents:

@@ -114,10 +114,6 @@ class Person(models.Model):
         return self.age_on(date.today())
 
     @property
-    def is_elderly(self) -> bool:
-        return (self.age or 0) >= ELDERLY_AGE
-
-    @property
     def risk_factors(self) -> list[str]:
         return risk_factors(self.age, self.chronic_disease, self.pregnant)
 

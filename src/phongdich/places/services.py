@@ -96,7 +96,7 @@ def _unit_upsert(structure, code, name, division_type, level, parent) -> tuple[A
         "name": name,
         "division_type": division_type,
         "level": level,
-        "parent": parent,
+        "parent_id": parent.pk if parent else None,  # by id: comparing `parent` would fetch it per unit
         "path": AdminUnit.path_for(structure, code, parent),
         "depth": parent.depth + 1 if parent else 0,
     }

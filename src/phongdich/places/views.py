@@ -51,7 +51,7 @@ def unit_detail(request, pk):
             "populations": Population.objects.filter(unit=unit).order_by("-year"),
             "children": units,
             "child_populations": latest_populations(units),
-            "facilities": unit.facilities.all()[:100],
+            "facilities": Facility.objects.visible_to(request.user).filter(unit=unit)[:100],
             "venues": Venue.objects.visible_to(request.user).filter(unit=unit)[:100],
             "can_view_people": has_permission_somewhere(request.user, "people.view_person"),
         },
