@@ -142,6 +142,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout: this many failed logins for one username within the window lock it for the window.
 PHONGDICH_LOCKOUT_FAILURES = int(os.environ.get("PHONGDICH_LOCKOUT_FAILURES", "5"))
 PHONGDICH_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("PHONGDICH_LOCKOUT_WINDOW_MINUTES", "15"))
+# How long a worker process may answer API calls from a token it already checked (0: check every call).
+PHONGDICH_API_AUTH_CACHE_SECONDS = float(os.environ.get("PHONGDICH_API_AUTH_CACHE_SECONDS", "10"))
 
 # Sessions and cookies: HttpOnly, SameSite, short idle life; Secure when served over HTTPS (docs/deploy.md).
 SECURE_COOKIES = env_bool("PHONGDICH_SECURE_COOKIES", False)

@@ -1,7 +1,9 @@
+import copy
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,21 +42,51 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         audit.record(actor=actor, action=AuditAction.TOKEN, instance=token, detail={"event": "revoked"})
 
 
+# Token → user, kept per process for a few seconds: looking up the token and the user's role assignments costs
+# more than most API calls do. Any saved or deleted token, user or role assignment empties it in this process
+# (see apps.py); other worker processes see the change within PHONGDICH_API_AUTH_CACHE_SECONDS.
+_token_users: dict[str, tuple[float, datetime | None, User]] = {}
+TOKEN_CACHE_LIMIT = 10_000
+
+
+def forget_token_users(**_signal) -> None:
+    _token_users.clear()
+
+
 def api_token_user(plain: str) -> User | None:
     """The active user a presented token belongs to, or None for an unknown, revoked or expired token."""
+    digest = _digest(plain)
+    cached = _token_users.get(digest)
+    now = timezone.now()
+    if cached and time.monotonic() - cached[0] < settings.PHONGDICH_API_AUTH_CACHE_SECONDS:
+        _fetched, expires_at, user = cached
+        # A copy per request: nothing a request sets on its user leaks into the next one.
+        return copy.copy(user) if expires_at is None or expires_at > now else None
+    token = _live_token(plain, digest, now)
+    if token is None:
+        return None
+    if settings.PHONGDICH_API_AUTH_CACHE_SECONDS > 0:
+        token.user.scope_rows()  # loaded once here for every request the cache answers
+        if len(_token_users) >= TOKEN_CACHE_LIMIT:
+            _token_users.clear()
+        _token_users[digest] = (time.monotonic(), token.expires_at, token.user)
+        return copy.copy(token.user)
+    return token.user
+
+
+def _live_token(plain: str, digest: str, now: datetime) -> ApiToken | None:
     try:
         _, prefix, _secret = plain.split("_", 2)
     except ValueError:
         return None
     token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
-    if token is None or not hmac.compare_digest(token.digest, _digest(plain)):
+    if token is None or not hmac.compare_digest(token.digest, digest):
         return None
-    now = timezone.now()
     if (token.expires_at and token.expires_at <= now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 def login_is_locked(username: str) -> bool:

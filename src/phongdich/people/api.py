@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.schema import Field
 
+from phongdich.core.api import schema_shaped
 from phongdich.core.pagination import keyset_page
 from phongdich.core.text import mask_id_number
 from phongdich.places.models import AdminUnit, Organisation
@@ -14,7 +15,7 @@ from phongdich.places.models import AdminUnit, Organisation
 from .choices import Sex
 from .filtersets import PersonFilterSet
 from .models import Household, Person, age_on, risk_factors
-from .selectors import duplicate_candidates, person_for_reading, search_order
+from .selectors import duplicate_candidates, person_for_reading, person_search, search_order
 from .services import person_create, person_merge, person_update
 
 router = Router(tags=["persons"])
@@ -161,13 +162,18 @@ def _resolve_references(user, data: dict) -> dict:
 def list_persons(request, filters: Query[PersonFilters], cursor: str | None = None, limit: int = 25):
     limit = max(1, min(limit, 100))
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    filterset = PersonFilterSet(params, queryset=Person.objects.visible_to(request.user).active(), user=request.user)
-    if not filterset.is_valid():
-        raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
+    persons = Person.objects.visible_to(request.user).active()
+    if set(params) <= {"q"}:
+        persons = person_search(persons, filters.q or "")  # the common call: no filter form to build
+    else:
+        filterset = PersonFilterSet(params, queryset=persons, user=request.user)
+        if not filterset.is_valid():
+            raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
+        persons = filterset.qs
     order = search_order(filters.q or "")
-    rows, next_cursor = keyset_page(filterset.qs.values(*LIST_COLUMNS, *order), order, cursor, limit)
+    rows, next_cursor = keyset_page(persons.values(*LIST_COLUMNS, *order), order, cursor, limit)
     today = timezone.localdate()
-    return {"items": [list_item(row, today) for row in rows], "next_cursor": next_cursor}
+    return schema_shaped({"items": [list_item(row, today) for row in rows], "next_cursor": next_cursor})
 
 
 @router.post("", response={201: PersonOut}, summary="Register a person")

@@ -4,7 +4,7 @@ from django.db import IntegrityError
 
 from phongdich.accounts.models import ApiToken, RoleAssignment
 from phongdich.accounts.roles import Role
-from phongdich.accounts.services import api_token_create, api_token_revoke, api_token_user
+from phongdich.accounts.services import api_token_create, api_token_revoke, api_token_user, role_unassign
 from phongdich.core.models import AuditEvent
 from phongdich.core.testing import PASSWORD
 
@@ -81,6 +81,45 @@ def test_an_expired_token_is_refused(world):
     user = world.user("commune_officer")
     token, plain = api_token_create(actor=user, user=user, name="old")
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert api_token_user(plain) is None
+
+
+def test_a_revoked_token_or_removed_role_takes_effect_at_once_in_the_same_process(world):
+    user = world.user("commune_officer")
+    token, plain = api_token_create(actor=user, user=user, name="scanner")
+    assert api_token_user(plain).scope_rows()  # now answered from the per-process cache
+    role_unassign(actor=world.user("system_admin"), assignment=user.role_assignments.get())
+    assert api_token_user(plain).scope_rows() == []
+    api_token_revoke(actor=user, token=token)
+    assert api_token_user(plain) is None
+
+
+def test_another_process_revoking_a_token_is_seen_within_the_cache_period(world, settings, monkeypatch):
+    from django.utils import timezone
+
+    from phongdich.accounts import services
+
+    settings.PHONGDICH_API_AUTH_CACHE_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    user = world.user("commune_officer")
+    token, plain = api_token_create(actor=user, user=user, name="scanner")
+    assert api_token_user(plain) == user
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())  # no signal, as in another worker
+    clock[0] += 9
+    assert api_token_user(plain) == user
+    clock[0] += 2
+    assert api_token_user(plain) is None
+
+
+def test_with_the_cache_off_every_call_checks_the_token(world, settings):
+    from django.utils import timezone
+
+    settings.PHONGDICH_API_AUTH_CACHE_SECONDS = 0
+    user = world.user("commune_officer")
+    token, plain = api_token_create(actor=user, user=user, name="scanner")
+    assert api_token_user(plain) == user
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     assert api_token_user(plain) is None
 
 

@@ -21,6 +21,15 @@ def test_searching_persons_through_the_api_is_scoped(api_as):
     assert "•" in body["items"][0]["id_number_masked"]
 
 
+@pytest.mark.parametrize("params", [{"q": "nguyen"}, {"q": "nguyen", "sex": "female"}, {}])
+def test_the_person_list_body_matches_its_declared_schema(api_as, params):
+    from phongdich.people.api import PersonPage
+
+    body = api_as("district_officer").get("/api/v1/persons", params).json()
+    assert body["items"], "the world has residents to list"
+    assert PersonPage.model_validate(body).model_dump(mode="json") == body
+
+
 def test_the_person_list_pages_with_a_cursor(api_as, world):
     from datetime import date
 
