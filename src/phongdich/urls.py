@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("phongdich.accounts.urls")),
     path("units/", include("phongdich.places.urls")),
     path("persons/", include("phongdich.people.urls")),
+    path("tracing/", include("phongdich.surveillance.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -34,14 +34,32 @@ MANAGE_FACILITIES = {"places.add_facility", "places.change_facility"}
 MANAGE_PLACES = {"places.change_adminunit"} | MANAGE_VENUES | MANAGE_FACILITIES
 
 RECORD_CHECKINS = {"surveillance.add_checkin"}
+SEE_TRACING = {
+    "surveillance.view_case",
+    "surveillance.view_contact",
+    "surveillance.view_tracingstate",
+    "surveillance.view_levelchange",
+    "surveillance.view_tracingtask",
+}
+WORK_TASKS = SEE_TRACING | {
+    "surveillance.add_contact",
+    "surveillance.change_contact",
+    "surveillance.change_tracingtask",
+}
+TRACE = WORK_TASKS | {"surveillance.change_tracingstate"}
+MANAGE_CASES = TRACE | {"surveillance.add_case", "surveillance.change_case", "surveillance.assign_tracingtask"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_COMMANDER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS),
+    Role.PROVINCE_COMMANDER: frozenset(
+        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES
+    ),
     Role.PROVINCE_ANALYST: frozenset(UNITS),
-    Role.DISTRICT_OFFICER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS),
-    Role.COMMUNE_OFFICER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES | RECORD_CHECKINS),
-    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE | RECORD_CHECKINS),
-    Role.HEALTH_WORKER: frozenset(UNITS | WRITE_PEOPLE),
+    Role.DISTRICT_OFFICER: frozenset(
+        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES
+    ),
+    Role.COMMUNE_OFFICER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES | RECORD_CHECKINS | MANAGE_CASES),
+    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS),
+    Role.HEALTH_WORKER: frozenset(UNITS | WRITE_PEOPLE | MANAGE_CASES),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE),
     Role.CHECKPOINT_OFFICER: frozenset(UNITS | READ_PEOPLE | RECORD_CHECKINS),

@@ -26,14 +26,16 @@ def decode_cursor(cursor: str, length: int) -> list:
 
 
 def keyset_page(queryset: QuerySet, order: tuple[str, ...], cursor: str | None, limit: int) -> tuple[list, str | None]:
-    """Rows of `queryset` ordered by `order` (ascending, last field unique) after `cursor`, and the next cursor."""
+    """Rows of `queryset` ordered by `order` (fields as in order_by, "-" for descending; the last one unique,
+    all JSON-serialisable) after `cursor`, and the next cursor."""
     queryset = queryset.order_by(*order)
+    names = [field.lstrip("-") for field in order]
     if cursor:
         values = decode_cursor(cursor, len(order))
         after = Q()
         for i, field in enumerate(order):
-            step = Q(**{f"{field}__gt": values[i]})
-            for previous, value in zip(order[:i], values[:i], strict=True):
+            step = Q(**{f"{names[i]}__{'lt' if field.startswith('-') else 'gt'}": values[i]})
+            for previous, value in zip(names[:i], values[:i], strict=True):
                 step &= Q(**{previous: value})
             after |= step
         queryset = queryset.filter(after)
@@ -41,7 +43,7 @@ def keyset_page(queryset: QuerySet, order: tuple[str, ...], cursor: str | None, 
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
-    values = [last[field] for field in order] if isinstance(last, dict) else [getattr(last, f) for f in order]
+    values = [last[name] for name in names] if isinstance(last, dict) else [getattr(last, name) for name in names]
     return rows[:limit], encode_cursor(values)
 
 

@@ -5,10 +5,15 @@ commune_officer     Lái Thiêu (25966)          other_commune     Hiệp Thành
 community_team      Lái Thiêu, Khu phố 1       health_worker     Trạm Y tế Phường Lái Thiêu
 enterprise_rep      an enterprise in Lái Thiêu analyst           province, no access to persons
 system_admin        province                   outsider          no role at all
+
+In Lái Thiêu, Khu phố 1, Đỗ Văn Tâm is an active case (F0) and Lý Thị Thu, who works with him, is his F1 with an
+open door-to-door task.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from phongdich.accounts.models import User
 from phongdich.accounts.roles import Role
@@ -18,6 +23,8 @@ from phongdich.people.services import person_create
 from phongdich.places.choices import FacilityKind, OrganisationKind, Structure, VenueKind
 from phongdich.places.models import AdminUnit, Facility, Organisation, Venue
 from phongdich.places.services import residential_groups_create, units_load
+from phongdich.surveillance.choices import ContactKind, DetectionSetting
+from phongdich.surveillance.services import case_confirm, contact_record
 
 PASSWORD = "correct horse battery staple"
 
@@ -92,6 +99,24 @@ def build_world() -> None:
         unit=unit("25741-02"),
         occupation="Công nhân",
         workplace=Organisation.objects.get(name="Công ty TNHH Giày da Phước Thịnh"),
+    )
+
+    build_outbreak()
+
+
+def build_outbreak() -> None:
+    officer = User.objects.get(username="commune_officer")
+    tam = person_create(actor=officer, full_name="Đỗ Văn Tâm", birth_year=1979, sex="male", unit=unit("25966-01"))
+    thu = person_create(actor=officer, full_name="Lý Thị Thu", birth_year=1988, sex="female", unit=unit("25966-01"))
+    now = timezone.now()
+    contact_record(actor=officer, person=thu, other=tam, kind=ContactKind.WORKPLACE, first_at=now - timedelta(days=1))
+    case_confirm(
+        actor=officer,
+        person=tam,
+        confirmed_at=now - timedelta(hours=2),
+        confirmation_test="rt_pcr",
+        detection_setting=DetectionSetting.COMMUNITY,
+        symptom_onset=timezone.localdate(now - timedelta(hours=2)),
     )
 
 

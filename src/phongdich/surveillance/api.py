@@ -1,14 +1,48 @@
+from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from phongdich.accounts.models import User
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import has_permission_somewhere
+from phongdich.people.models import Person
 
-from .choices import CheckInSource
-from .services import MAX_BATCH, checkin_batch_ingest
+from .choices import (
+    COUNTS_FOR_LEVEL,
+    CaseStatus,
+    CheckInSource,
+    ClearReason,
+    ConfirmationTest,
+    ContactKind,
+    ContactSource,
+    ContactStatus,
+    DetectionSetting,
+    Severity,
+    TaskOutcome,
+)
+from .filtersets import CaseFilterSet, ContactFilterSet, TracingStateFilterSet, TracingTaskFilterSet
+from .models import Case, Contact, TracingState, TracingTask
+from .selectors import counts_by_unit, exposure_matches, level_history, rules_in_force
+from .services import (
+    MAX_BATCH,
+    case_confirm,
+    case_status_set,
+    checkin_batch_ingest,
+    contact_record,
+    contact_review,
+    exposure_match_record,
+    person_clear,
+    task_assign,
+    task_outcome_record,
+)
 
 router = Router(tags=["check-ins"])
 
@@ -44,3 +78,391 @@ def upload_checkins(request, payload: CheckInBatchIn):
     results = checkin_batch_ingest(actor=request.user, items=payload.items, source=payload.source)
     counts = {status: sum(1 for r in results if r.status == status) for status in ("accepted", "duplicate", "rejected")}
     return {**counts, "results": results}
+
+
+# ---- Cases, contacts, F-levels, tasks ---------------------------------------------------------------------
+
+cases_router = Router(tags=["cases"])
+contacts_router = Router(tags=["contacts"])
+tracing_router = Router(tags=["tracing"])
+
+
+def _require(user, permission: str) -> None:
+    if not has_permission_somewhere(user, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _filtered(filterset_class, params: dict, queryset, user):
+    filterset = filterset_class({k: v for k, v in params.items() if v is not None}, queryset=queryset, user=user)
+    if not filterset.is_valid():
+        raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+class CaseOut(Schema):
+    id: int
+    code: str
+    person_id: int
+    person_name: str
+    episode: int
+    national_code: str
+    unit_id: int
+    confirmed_at: datetime
+    confirmation_test: str
+    sample_taken_at: datetime | None
+    symptom_onset: date | None
+    detection_setting: str
+    counts_for_level: bool
+    severity: str
+    status: str
+    status_changed_at: datetime | None
+    isolated_at: datetime | None
+    infectious_from: datetime
+    source_case_id: int | None
+
+    @staticmethod
+    def resolve_code(case) -> str:
+        return str(case)
+
+    @staticmethod
+    def resolve_person_name(case) -> str:
+        return case.person.full_name
+
+    @staticmethod
+    def resolve_counts_for_level(case) -> bool:
+        return case.detection_setting in COUNTS_FOR_LEVEL
+
+
+class CaseIn(Schema):
+    person_id: int
+    confirmed_at: datetime
+    confirmation_test: ConfirmationTest
+    detection_setting: DetectionSetting
+    sample_taken_at: datetime | None = None
+    symptom_onset: date | None = None
+    severity: Severity = Severity.ASYMPTOMATIC
+    isolated_at: datetime | None = None
+    source_case_id: int | None = None
+    national_code: str = ""
+    notes: str = ""
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class CaseFilters(Schema):
+    q: str | None = None
+    status: CaseStatus | None = None
+    detection_setting: DetectionSetting | None = None
+    unit: int | None = None
+    confirmed_from: date | None = None
+    confirmed_to: date | None = None
+
+
+class CaseStatusIn(Schema):
+    status: CaseStatus
+    note: str = ""
+
+
+class ExposureOut(Schema):
+    checkin_id: int
+    person_id: int
+    venue_id: int
+    checked_in_at: datetime
+    left_at: datetime
+    case_checked_in_at: datetime
+    case_left_at: datetime
+    overlap_minutes: int
+
+
+class MatchOut(Schema):
+    new_contacts: int
+
+
+@cases_router.get("", response=CasePage, summary="List cases (F0), newest first")
+def list_cases(request, filters: Query[CaseFilters], cursor: str | None = None, limit: int = 25):
+    _require(request.user, "surveillance.view_case")
+    cases = _filtered(CaseFilterSet, filters.dict(), Case.objects.visible_to(request.user), request.user)
+    rows, next_cursor = keyset_page(cases.select_related("person"), ("-id",), cursor, max(1, min(limit, 100)))
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+@cases_router.post("", response={201: CaseOut}, summary="Register a confirmed case; contacts are levelled at once")
+def create_case(request, payload: CaseIn):
+    _require(request.user, "surveillance.add_case")
+    data = payload.dict()
+    person = Person.objects.visible_to(request.user).active().filter(pk=data.pop("person_id")).first()
+    if person is None:
+        raise ValidationError({"person_id": _("No such person in your jurisdiction.")})
+    source_id = data.pop("source_case_id")
+    source = Case.objects.visible_to(request.user).filter(pk=source_id).first() if source_id else None
+    if source_id and source is None:
+        raise ValidationError({"source_case_id": _("No such case in your jurisdiction.")})
+    case = case_confirm(actor=request.user, person=person, source_case=source, **data)
+    return Status(201, Case.objects.select_related("person").get(pk=case.pk))
+
+
+def _case(user, case_id: int, action: str = "view") -> Case:
+    case = Case.objects.restrict(user, action).select_related("person", "unit").filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+@cases_router.get("/{int:case_id}", response=CaseOut, summary="Read a case (audited)")
+def read_case(request, case_id: int):
+    case = _case(request.user, case_id)
+    audit.record(
+        actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
+    )
+    return case
+
+
+@cases_router.post("/{int:case_id}/status", response=CaseOut, summary="Close a case; downstream levels follow")
+def set_case_status(request, case_id: int, payload: CaseStatusIn):
+    case = case_status_set(actor=request.user, case=_case(request.user, case_id, "change"), **payload.dict())
+    return Case.objects.select_related("person").get(pk=case.pk)
+
+
+@cases_router.get("/{int:case_id}/exposures", response=list[ExposureOut], summary="Check-in exposures, on demand")
+def list_exposures(request, case_id: int):
+    case = _case(request.user, case_id, "change")
+    return exposure_matches(case, rules_in_force(timezone.localdate(case.confirmed_at)))
+
+
+@cases_router.post("/{int:case_id}/exposures", response=MatchOut, summary="Record exposures as proposed contacts")
+def record_exposures(request, case_id: int):
+    return {"new_contacts": exposure_match_record(actor=request.user, case=_case(request.user, case_id, "change"))}
+
+
+class ContactOut(Schema):
+    id: int
+    person_id: int
+    other_id: int
+    unit_id: int
+    kind: str
+    source: str
+    status: str
+    first_at: datetime
+    last_at: datetime
+    venue_id: int | None
+    overlap_minutes: int | None
+    dismissed_reason: str
+
+
+class ContactIn(Schema):
+    person_id: int
+    other_id: int
+    kind: ContactKind
+    first_at: datetime
+    last_at: datetime | None = None
+    key: str = Field("", max_length=100, description="Your own id for this contact: a retry returns it.")
+
+
+class ContactPage(Schema):
+    items: list[ContactOut]
+    next_cursor: str | None
+
+
+class ContactFilters(Schema):
+    status: ContactStatus | None = None
+    kind: ContactKind | None = None
+    source: ContactSource | None = None
+    unit: int | None = None
+    person: int | None = None
+
+
+class ReviewIn(Schema):
+    confirm: bool
+    reason: str = ""
+
+
+@contacts_router.get("", response=ContactPage, summary="List contacts")
+def list_contacts(request, filters: Query[ContactFilters], cursor: str | None = None, limit: int = 25):
+    _require(request.user, "surveillance.view_contact")
+    contacts = _filtered(ContactFilterSet, filters.dict(), Contact.objects.visible_to(request.user), request.user)
+    rows, next_cursor = keyset_page(contacts, ("-id",), cursor, max(1, min(limit, 100)))
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+@contacts_router.post("", response={200: ContactOut, 201: ContactOut}, summary="Record a contact (idempotent by key)")
+def create_contact(request, payload: ContactIn):
+    _require(request.user, "surveillance.add_contact")
+    people = Person.objects.active()
+    found = {p.pk: p for p in people.filter(pk__in=[payload.person_id, payload.other_id])}
+    missing = {f: _("No such person.") for f in ("person_id", "other_id") if getattr(payload, f) not in found}
+    if missing:
+        raise ValidationError(missing)
+    key = f"api:{request.user.pk}:{payload.key}" if payload.key else ""
+    contact, created = contact_record(
+        actor=request.user,
+        person=found[payload.person_id],
+        other=found[payload.other_id],
+        kind=payload.kind,
+        first_at=payload.first_at,
+        last_at=payload.last_at,
+        key=key,
+    )
+    return Status(201 if created else 200, contact)
+
+
+@contacts_router.post("/{int:contact_id}/review", response=ContactOut, summary="Confirm or dismiss (with a reason)")
+def review_contact(request, contact_id: int, payload: ReviewIn):
+    contact = Contact.objects.restrict(request.user, "change").filter(pk=contact_id).first()
+    if contact is None:
+        raise Http404
+    return contact_review(actor=request.user, contact=contact, **payload.dict())
+
+
+class LevelOut(Schema):
+    person_id: int
+    person_name: str
+    unit_id: int
+    level: int | None
+    exposed_at: datetime | None
+    level_since: datetime | None
+    via_id: int | None
+    root_case_id: int | None
+    cleared_at: datetime | None
+    cleared_reason: str
+
+    @staticmethod
+    def resolve_person_name(state) -> str:
+        return state.person.full_name
+
+
+class LevelPage(Schema):
+    items: list[LevelOut]
+    next_cursor: str | None
+
+
+class LevelFilters(Schema):
+    level: int | None = None
+    unit: int | None = None
+    new_today: bool | None = None
+    not_reached: bool | None = None
+
+
+class LevelChangeOut(Schema):
+    from_level: int | None
+    to_level: int | None
+    at: datetime
+    reason: str
+    detail: str
+    actor: str
+
+
+class UnitCountOut(Schema):
+    unit_id: int
+    unit_name: str
+    commune_name: str | None
+    count: int
+
+
+class ClearIn(Schema):
+    reason: ClearReason
+
+
+@tracing_router.get("/levels", response=LevelPage, summary="People by F-level (new today, not yet reached, …)")
+def list_levels(request, filters: Query[LevelFilters], cursor: str | None = None, limit: int = 25):
+    _require(request.user, "surveillance.view_tracingstate")
+    states = TracingState.objects.visible_to(request.user).filter(level__isnull=False).select_related("person")
+    states = _filtered(TracingStateFilterSet, filters.dict(), states, request.user)
+    rows, next_cursor = keyset_page(states, ("level", "id"), cursor, max(1, min(limit, 100)))
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+@tracing_router.get("/levels/by-unit", response=list[UnitCountOut], summary="How many F1/F2/F3 per group")
+def levels_by_unit(request, level: int = 2):
+    _require(request.user, "surveillance.view_tracingstate")
+    return list(counts_by_unit(request.user, level)[:1000])
+
+
+def _state(user, person_id: int, action: str = "view") -> TracingState:
+    state = TracingState.objects.restrict(user, action).select_related("person").filter(person_id=person_id).first()
+    if state is None:
+        raise Http404
+    return state
+
+
+@tracing_router.get("/persons/{int:person_id}/history", response=list[LevelChangeOut], summary="F-level history")
+def level_changes(request, person_id: int):
+    _state(request.user, person_id)
+    return list(level_history(person_id, limit=200))
+
+
+@tracing_router.post("/persons/{int:person_id}/clear", response=LevelOut, summary="Clear a contact (negative test…)")
+def clear_person(request, person_id: int, payload: ClearIn):
+    state = _state(request.user, person_id, "change")
+    return person_clear(actor=request.user, person=state.person, reason=payload.reason)
+
+
+class TaskOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    unit_id: int
+    level: int
+    method: str
+    assigned_to_id: int | None
+    due_at: datetime
+    done_at: datetime | None
+    outcome: str
+    note: str
+
+    @staticmethod
+    def resolve_person_name(task) -> str:
+        return task.person.full_name
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    next_cursor: str | None
+
+
+class TaskFilters(Schema):
+    state: str | None = None
+    unit: int | None = None
+    outcome: TaskOutcome | None = None
+    mine: bool | None = None
+
+
+class OutcomeIn(Schema):
+    outcome: TaskOutcome
+    note: str = ""
+
+
+class AssignIn(Schema):
+    user_id: int | None
+
+
+@tracing_router.get("/tasks", response=TaskPage, summary="Door-to-door tasks (open, overdue, mine, …)")
+def list_tasks(request, filters: Query[TaskFilters], cursor: str | None = None, limit: int = 25):
+    _require(request.user, "surveillance.view_tracingtask")
+    tasks = TracingTask.objects.visible_to(request.user).select_related("person")
+    tasks = _filtered(TracingTaskFilterSet, filters.dict(), tasks, request.user)
+    rows, next_cursor = keyset_page(tasks, ("id",), cursor, max(1, min(limit, 100)))
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+def _task(user, task_id: int, action: str) -> TracingTask:
+    task = TracingTask.objects.restrict(user, action).select_related("person").filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+@tracing_router.post("/tasks/{int:task_id}/outcome", response=TaskOut, summary="Record what happened")
+def record_outcome(request, task_id: int, payload: OutcomeIn):
+    return task_outcome_record(actor=request.user, task=_task(request.user, task_id, "change"), **payload.dict())
+
+
+@tracing_router.post("/tasks/{int:task_id}/assign", response=TaskOut, summary="Assign to a team member")
+def assign_task(request, task_id: int, payload: AssignIn):
+    task = _task(request.user, task_id, "assign")
+    assignee = User.objects.filter(pk=payload.user_id, is_active=True).first() if payload.user_id else None
+    if payload.user_id and assignee is None:
+        raise ValidationError({"user_id": _("No such user.")})
+    return task_assign(actor=request.user, task=task, assignee=assignee)

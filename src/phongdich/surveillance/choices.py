@@ -12,3 +12,83 @@ class CheckInOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     DUPLICATE = "duplicate", _("already received")
     REJECTED = "rejected", _("rejected")
+
+
+class DetectionSetting(models.TextChoices):
+    """Where a case was found. Only community cases count for the epidemic-level criterion (Resolution 128)."""
+
+    COMMUNITY = "community", _("In the community")
+    QUARANTINE = "quarantine", _("Already in quarantine or isolation")
+    LOCKDOWN = "lockdown", _("Inside a locked-down area")
+    IMPORTED_PROVINCE = "imported_province", _("Arrived from another province")
+    IMPORTED_ABROAD = "imported_abroad", _("Arrived from abroad")
+    CHECKPOINT = "checkpoint", _("At a checkpoint or hospital screening")
+
+
+COUNTS_FOR_LEVEL = {DetectionSetting.COMMUNITY}
+
+
+class ConfirmationTest(models.TextChoices):
+    RT_PCR = "rt_pcr", _("RT-PCR")
+    ANTIGEN = "antigen", _("Rapid antigen test")
+
+
+class Severity(models.TextChoices):
+    ASYMPTOMATIC = "asymptomatic", _("No symptoms")
+    MILD = "mild", _("Mild")
+    MODERATE = "moderate", _("Moderate")
+    SEVERE = "severe", _("Severe")
+    CRITICAL = "critical", _("Critical")
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RECOVERED = "recovered", _("Recovered")
+    DIED = "died", _("Died")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    RULED_OUT = "ruled_out", _("Ruled out (false positive)")
+
+
+class ContactKind(models.TextChoices):
+    HOUSEHOLD = "household", _("Household")
+    WORKPLACE = "workplace", _("Workplace")
+    SCHOOL = "school", _("School")
+    VENUE = "venue", _("Same venue")
+    TRANSPORT = "transport", _("Shared vehicle")
+    CARE = "care", _("Caring for the case")
+    OTHER = "other", _("Other")
+
+
+class ContactSource(models.TextChoices):
+    INTERVIEW = "interview", _("Interview")
+    CHECKIN_MATCH = "checkin_match", _("Check-in match")
+    MANIFEST = "manifest", _("Passenger manifest")
+    IMPORT = "import", _("Imported list")
+    REGISTER = "register", _("Household register")
+
+
+class ContactStatus(models.TextChoices):
+    """Check-in matches start as proposed and already count (people are warned at once, as PC-Covid did);
+    a tracer confirms or dismisses them, and a dismissal re-levels everyone downstream."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ClearReason(models.TextChoices):
+    NEGATIVE_TEST = "negative_test", _("Tested negative")
+    QUARANTINE_DONE = "quarantine_done", _("Completed quarantine")
+
+
+class TaskMethod(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+
+
+class TaskOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    ISOLATED = "isolated", _("Isolated")
+    SAMPLED = "sampled", _("Sampled")
+    REFUSED = "refused", _("Refused")
+    NOT_FOUND = "not_found", _("Not found")

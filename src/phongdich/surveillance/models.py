@@ -1,10 +1,23 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.scoping import ScopedQuerySet
 
-from .choices import CheckInSource
+from .choices import (
+    CaseStatus,
+    CheckInSource,
+    ClearReason,
+    ConfirmationTest,
+    ContactKind,
+    ContactSource,
+    ContactStatus,
+    DetectionSetting,
+    Severity,
+    TaskMethod,
+    TaskOutcome,
+)
 
 
 class CheckIn(models.Model):
@@ -48,3 +61,221 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.venue_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class TracingRules(models.Model):
+    """The tracing rules in force from a date, with the document they come from. Rules are data: a province
+    administrator adds a new version rather than anyone changing code (see selectors.rules_in_force)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    source_document = models.CharField(_("source document"), max_length=200)
+    infectious_days_before = models.PositiveSmallIntegerField(
+        _("infectious days before onset or sample"),
+        default=2,
+        help_text=_("The infectious period starts this many days before symptom onset (or the positive sample)."),
+    )
+    max_level = models.PositiveSmallIntegerField(_("deepest F-level traced"), default=3)
+    checkin_window_minutes = models.PositiveSmallIntegerField(_("check-in match window (minutes)"), default=60)
+    default_stay_minutes = models.PositiveSmallIntegerField(_("stay assumed without a check-out (minutes)"), default=60)
+    max_stay_minutes = models.PositiveSmallIntegerField(_("longest stay counted (minutes)"), default=720)
+    task_due_hours = models.PositiveSmallIntegerField(_("hours to reach a new F1 or F2"), default=24)
+
+    class Meta:
+        verbose_name = _("tracing rules")
+        verbose_name_plural = _("tracing rules")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from} {self.source_document}"
+
+
+class Case(models.Model):
+    """A confirmed case (F0): one row per person and episode. The residence unit is copied at confirmation
+    for scoping; the infectious period is computed by the service from the rules in force."""
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases"
+    )
+    episode = models.PositiveSmallIntegerField(_("episode"), default=1)
+    national_code = models.CharField(_("national case code"), max_length=40, blank=True)
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed"))
+    confirmation_test = models.CharField(_("confirming test"), max_length=10, choices=ConfirmationTest.choices)
+    sample_taken_at = models.DateTimeField(_("positive sample taken"), null=True, blank=True)
+    symptom_onset = models.DateField(_("symptom onset"), null=True, blank=True)
+    detection_setting = models.CharField(_("where found"), max_length=20, choices=DetectionSetting.choices)
+    severity = models.CharField(_("severity"), max_length=15, choices=Severity.choices, default=Severity.ASYMPTOMATIC)
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    isolated_at = models.DateTimeField(_("isolated"), null=True, blank=True)
+    infectious_from = models.DateTimeField(_("infectious from"), editable=False)
+    source_case = models.ForeignKey(
+        "self", verbose_name=_("infected by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["confirmed_at", "id"]), models.Index(fields=["status", "confirmed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "episode"], name="one_case_per_person_episode"),
+            models.UniqueConstraint(
+                fields=["national_code"], condition=~models.Q(national_code=""), name="unique_national_case_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.national_code or f"F0 #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveillance:case", args=[self.pk])
+
+    @property
+    def infectious_until(self):
+        """Contacts after isolation do not count; without an isolation time, confirmation ends the period."""
+        return self.isolated_at or self.confirmed_at
+
+
+class Contact(models.Model):
+    """A contact between two persons. `person` is the one exposed (their unit is copied for scoping and for the
+    tracers of that place); `other` is the person they met. F-levels treat contacts as mutual.
+    `key` is a natural key (check-in pair, import row, interview id) so that re-running never duplicates.
+    A contact with oneself is refused by the service, not by the database: merging two records of one person
+    may leave one behind, and the F-level engine ignores it."""
+
+    key = models.CharField(max_length=120, unique=True, editable=False)
+    person = models.ForeignKey("people.Person", verbose_name=_("contact"), on_delete=models.PROTECT, related_name="+")
+    other = models.ForeignKey("people.Person", verbose_name=_("met"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=ContactKind.choices)
+    source = models.CharField(_("found by"), max_length=15, choices=ContactSource.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ContactStatus.choices)
+    first_at = models.DateTimeField(_("first contact"))
+    last_at = models.DateTimeField(_("last contact"))
+    venue = models.ForeignKey(
+        "places.Venue", verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overlap_minutes = models.IntegerField(_("overlap (minutes)"), null=True, blank=True)
+    dismissed_reason = models.CharField(_("reason for dismissal"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["person", "status"]), models.Index(fields=["other", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                name="contact_last_after_first", condition=models.Q(last_at__gte=models.F("first_at"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.other_id} ({self.kind})"
+
+
+class TracingState(models.Model):
+    """A person's current F-level (0 = active F0) with the chain that gives it: maintained by flevels.py."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="tracing")
+    unit = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("F-level"), null=True, blank=True)
+    exposed_at = models.DateTimeField(_("exposed"), null=True, blank=True)
+    via = models.ForeignKey(
+        "people.Person", verbose_name=_("via"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    root_case = models.ForeignKey(
+        Case, verbose_name=_("source F0"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    level_since = models.DateTimeField(_("level since"), null=True, blank=True)
+    cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
+    cleared_reason = models.CharField(_("cleared because"), max_length=20, choices=ClearReason.choices, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("F-level")
+        verbose_name_plural = _("F-levels")
+        indexes = [models.Index(fields=["level", "level_since"]), models.Index(fields=["unit", "level"])]
+
+    def __str__(self) -> str:
+        return f"F{self.level}" if self.level is not None else "–"
+
+
+class LevelChange(models.Model):
+    """One change of a person's F-level, with what caused it, for the person's history and for telling them why."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    from_level = models.PositiveSmallIntegerField(null=True)
+    to_level = models.PositiveSmallIntegerField(null=True)
+    at = models.DateTimeField(db_index=True)
+    reason = models.CharField(max_length=30)
+    detail = models.CharField(max_length=300, blank=True)
+    actor = models.CharField(max_length=150)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("F-level change")
+        verbose_name_plural = _("F-level changes")
+        indexes = [models.Index(fields=["person", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_level} → {self.to_level} ({self.reason})"
+
+
+class TracingTask(models.Model):
+    """Reach one person (call or visit) by a due time; grouped by the person's residential group."""
+
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("F-level"))
+    method = models.CharField(_("how"), max_length=6, choices=TaskMethod.choices, default=TaskMethod.VISIT)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tracing_tasks",
+    )
+    due_at = models.DateTimeField(_("due"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=TaskOutcome.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("tracing task")
+        verbose_name_plural = _("tracing tasks")
+        indexes = [models.Index(fields=["unit", "done_at", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(done_at__isnull=True), name="one_open_task_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"F{self.level} {self.person_id} ({self.get_method_display()})"

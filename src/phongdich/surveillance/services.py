@@ -1,9 +1,10 @@
-"""Check-in ingestion: scanners and apps upload batches; every item is judged on its own."""
+"""Surveillance writes: check-in ingestion (every item judged on its own), cases, contacts, clearances,
+exposure matches and tracing tasks. Every change that can move an F-level re-levels around it (flevels.py)."""
 
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -18,12 +20,26 @@ from django.utils.translation import gettext as _
 from phongdich.core import audit, validators
 from phongdich.core.bulk import db_datetime, insert_new
 from phongdich.core.choices import AuditAction
-from phongdich.core.scoping import scope_of
+from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
 from phongdich.places.models import Venue
 
-from .choices import CheckInOutcome, CheckInSource
-from .models import CheckIn
+from . import flevels
+from .choices import (
+    CaseStatus,
+    CheckInOutcome,
+    CheckInSource,
+    ClearReason,
+    ContactKind,
+    ContactSource,
+    ContactStatus,
+    DetectionSetting,
+    Severity,
+    TaskMethod,
+    TaskOutcome,
+)
+from .models import Case, CheckIn, Contact, TracingState, TracingTask
+from .selectors import exposure_matches, rules_in_force
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 1000
@@ -216,3 +232,404 @@ class _Batch:
         if moment < self.oldest:
             raise ItemError("time_too_old", _("%(field)s is older than the platform accepts.") % {"field": field})
         return moment
+
+
+# ---- Cases, contacts and F-levels -------------------------------------------------------------------------
+
+SYSTEM_MATCHER = "system:exposure-match"
+
+
+def _require_in_scope(actor, permission: str, person: Person) -> None:
+    """A person outside the actor's jurisdiction for this permission is reported as not found."""
+    if not scope_of(actor, permission).covers_path(person.unit.path):
+        raise OutOfScope(_("No such person in your jurisdiction."))
+
+
+def _relevel(person_ids: set[int], *, actor, reason: str, detail: str) -> flevels.Relevel:
+    result = flevels.relevel(person_ids, rules=rules_in_force(), actor=str(actor), reason=reason, detail=detail)
+    _tasks_for(result.changes, reason=detail)
+    return result
+
+
+def case_confirm(
+    *,
+    actor,
+    person: Person,
+    confirmed_at: datetime,
+    confirmation_test: str,
+    detection_setting: str,
+    sample_taken_at: datetime | None = None,
+    symptom_onset: date | None = None,
+    severity: str = Severity.ASYMPTOMATIC,
+    isolated_at: datetime | None = None,
+    source_case: Case | None = None,
+    national_code: str = "",
+    notes: str = "",
+) -> Case:
+    """Register a confirmed case: household members become contacts, levels around the person are recomputed
+    at once, and exposure matching against check-ins runs as a background task after the commit."""
+    with transaction.atomic():
+        person = Person.objects.select_related("unit").select_for_update(of=("self",)).get(pk=person.pk)
+        _require_in_scope(actor, "surveillance.add_case", person)
+        _check_case_times(confirmed_at, sample_taken_at, symptom_onset, isolated_at)
+        if detection_setting not in DetectionSetting.values:
+            raise ValidationError({"detection_setting": _("Say where the case was found.")})
+        if Case.objects.filter(person=person, status=CaseStatus.ACTIVE).exists():
+            raise ValidationError({"person": _("This person already has an active case.")})
+        if national_code and Case.objects.filter(national_code=national_code).exists():
+            raise ValidationError({"national_code": _("A case with this national code is already registered.")})
+        rules = rules_in_force(timezone.localdate(confirmed_at))
+        start = sample_taken_at.date() if sample_taken_at else timezone.localdate(confirmed_at)
+        if symptom_onset:
+            start = min(start, symptom_onset)
+        case = Case.objects.create(
+            person=person,
+            episode=(person.cases.aggregate(n=Max("episode"))["n"] or 0) + 1,
+            national_code=national_code,
+            unit=person.unit,
+            confirmed_at=confirmed_at,
+            confirmation_test=confirmation_test,
+            sample_taken_at=sample_taken_at,
+            symptom_onset=symptom_onset,
+            detection_setting=detection_setting,
+            severity=severity,
+            isolated_at=isolated_at,
+            infectious_from=_start_of_day(start - timedelta(days=rules.infectious_days_before)),
+            source_case=source_case,
+            notes=notes,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=case,
+            person_id=person.pk,
+            unit_path=person.unit.path,
+            after=audit.snapshot(case),
+        )
+        _household_contacts(actor, case)
+        _relevel({person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
+        transaction.on_commit(lambda: enqueue_exposure_match(case.pk))
+    return case
+
+
+def enqueue_exposure_match(case_id: int) -> None:
+    from .tasks import match_exposures
+
+    match_exposures.enqueue(case_id)
+
+
+def _check_case_times(confirmed_at, sample_taken_at, symptom_onset, isolated_at) -> None:
+    now = timezone.now()
+    errors = {}
+    if confirmed_at > now + timedelta(minutes=5):
+        errors["confirmed_at"] = _("The confirmation cannot be in the future.")
+    if sample_taken_at and sample_taken_at > confirmed_at:
+        errors["sample_taken_at"] = _("The sample must be taken before the confirmation.")
+    if symptom_onset and symptom_onset > timezone.localdate(confirmed_at):
+        errors["symptom_onset"] = _("Symptom onset cannot be after the confirmation.")
+    if isolated_at and isolated_at > now + timedelta(minutes=5):
+        errors["isolated_at"] = _("The isolation cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _household_contacts(actor, case: Case) -> None:
+    """Everyone registered in the case's household is a confirmed household contact over the infectious period."""
+    if not case.person.household_id:
+        return
+    members = Person.objects.active().filter(household_id=case.person.household_id).exclude(pk=case.person_id)
+    rows = [
+        Contact(
+            key=f"household:{case.pk}:{member_id}",
+            person_id=member_id,
+            other_id=case.person_id,
+            unit_id=unit_id,
+            kind=ContactKind.HOUSEHOLD,
+            source=ContactSource.REGISTER,
+            status=ContactStatus.CONFIRMED,
+            first_at=case.infectious_from,
+            last_at=max(case.infectious_until, case.infectious_from),
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for member_id, unit_id in members.values_list("pk", "unit_id")
+    ]
+    Contact.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+CASE_CLOSING = {CaseStatus.RECOVERED, CaseStatus.DIED, CaseStatus.MOVED_AWAY, CaseStatus.RULED_OUT}
+
+
+def case_status_set(*, actor, case: Case, status: str, note: str = "") -> Case:
+    """Close an active case (recovered, died, moved away, ruled out as a false positive): contacts who were
+    contacts only through it lose or change their level, and the history says why."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+        if not Case.objects.restrict(actor, "change").filter(pk=case.pk).exists():
+            raise OutOfScope(_("No such case in your jurisdiction."))
+        if status not in CASE_CLOSING:
+            raise ValidationError({"status": _("Choose how the case ended.")})
+        if case.status != CaseStatus.ACTIVE:
+            raise ValidationError({"status": _("This case is already closed.")})
+        before = audit.snapshot(case, ["status", "status_changed_at", "notes"])
+        case.status, case.status_changed_at = status, timezone.now()
+        if note:
+            case.notes = f"{case.notes}\n{note}".strip()
+        case.save(update_fields=["status", "status_changed_at", "notes"])
+        after = audit.snapshot(case, ["status", "status_changed_at", "notes"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=case,
+            person_id=case.person_id,
+            unit_path=case.unit.path,
+            before=before,
+            after=after,
+        )
+        reason = "case_ruled_out" if status == CaseStatus.RULED_OUT else "case_closed"
+        _relevel({case.person_id}, actor=actor, reason=reason, detail=f"F0 {case}: {case.get_status_display()}")
+    return case
+
+
+def contact_record(
+    *,
+    actor,
+    person: Person,
+    other: Person,
+    kind: str,
+    first_at: datetime,
+    last_at: datetime | None = None,
+    source: str = ContactSource.INTERVIEW,
+    status: str = ContactStatus.CONFIRMED,
+    venue=None,
+    overlap_minutes: int | None = None,
+    key: str = "",
+) -> tuple[Contact, bool]:
+    """Record that `person` met `other` (e.g. an F0); returns (contact, created). A repeated `key` (an import
+    row, a check-in pair) returns the contact already stored, so retries never duplicate."""
+    last_at = last_at or first_at
+    if person.pk == other.pk:
+        raise ValidationError({"other": _("A person cannot be their own contact.")})
+    if last_at < first_at:
+        raise ValidationError({"last_at": _("The last contact is before the first.")})
+    if first_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"first_at": _("The contact cannot be in the future.")})
+    if kind not in ContactKind.values:
+        raise ValidationError({"kind": _("Unknown kind of contact.")})
+    with transaction.atomic():
+        person = Person.objects.select_related("unit").get(pk=person.pk)
+        other = Person.objects.select_related("unit").get(pk=other.pk)
+        scope = scope_of(actor, "surveillance.add_contact")
+        if not (scope.covers_path(person.unit.path) or scope.covers_path(other.unit.path)):
+            raise OutOfScope(_("Neither person is in your jurisdiction."))
+        key = key or f"{source}:{person.pk}:{other.pk}:{kind}:{first_at.isoformat()}"
+        existing = Contact.objects.filter(key=key).first()
+        if existing is not None:
+            return existing, False
+        contact = Contact.objects.create(
+            key=key[:120],
+            person=person,
+            other=other,
+            unit_id=person.unit_id,
+            kind=kind,
+            source=source,
+            status=status,
+            first_at=first_at,
+            last_at=last_at,
+            venue=venue,
+            overlap_minutes=overlap_minutes,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=contact,
+            person_id=person.pk,
+            unit_path=person.unit.path,
+            after=audit.snapshot(contact),
+        )
+        _relevel({person.pk, other.pk}, actor=actor, reason="contact_added", detail=f"contact with #{other.pk}")
+    return contact, True
+
+
+def contact_review(*, actor, contact: Contact, confirm: bool, reason: str = "") -> Contact:
+    """A tracer confirms a proposed contact, or dismisses one (with the reason kept), which re-levels."""
+    with transaction.atomic():
+        contact = Contact.objects.restrict(actor, "change").select_for_update().filter(pk=contact.pk).first()
+        if contact is None:
+            raise OutOfScope(_("No such contact in your jurisdiction."))
+        if not confirm and not reason.strip():
+            raise ValidationError({"reason": _("Say why the contact is dismissed.")})
+        before = audit.snapshot(contact, ["status", "dismissed_reason"])
+        contact.status = ContactStatus.CONFIRMED if confirm else ContactStatus.DISMISSED
+        contact.dismissed_reason = "" if confirm else reason.strip()[:300]
+        contact.save(update_fields=["status", "dismissed_reason"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=contact,
+            person_id=contact.person_id,
+            before=before,
+            after=audit.snapshot(contact, ["status", "dismissed_reason"]),
+        )
+        if not confirm:
+            _relevel(
+                {contact.person_id, contact.other_id},
+                actor=actor,
+                reason="contact_dismissed",
+                detail=f"contact with #{contact.other_id} dismissed: {contact.dismissed_reason}",
+            )
+    return contact
+
+
+def person_clear(*, actor, person: Person, reason: str) -> TracingState:
+    """A contact tested negative or finished quarantine: their exposures so far no longer make them (or the
+    people they met) contacts; a later exposure would."""
+    if reason not in ClearReason.values:
+        raise ValidationError({"reason": _("Say why the person is cleared.")})
+    with transaction.atomic():
+        person = Person.objects.select_related("unit").get(pk=person.pk)
+        _require_in_scope(actor, "surveillance.change_tracingstate", person)
+        state = TracingState.objects.select_for_update().filter(person=person).first()
+        if state is None or state.level in (None, 0):
+            raise ValidationError({"person": _("Only a current contact (F1–F3) can be cleared.")})
+        state.cleared_at, state.cleared_reason = timezone.now(), reason
+        state.save(update_fields=["cleared_at", "cleared_reason"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=state,
+            person_id=person.pk,
+            unit_path=person.unit.path,
+            after={"cleared_reason": reason},
+        )
+        _relevel(
+            {person.pk}, actor=actor, reason="cleared", detail=f"#{person.pk}: {state.get_cleared_reason_display()}"
+        )
+        state.refresh_from_db()
+    return state
+
+
+def exposure_match_record(*, actor, case: Case) -> int:
+    """Turn the case's check-in exposures into proposed venue contacts (kept once per check-in pair); returns
+    how many are new. Levels are recomputed once for all of them."""
+    rules = rules_in_force(timezone.localdate(case.confirmed_at))
+    matches = exposure_matches(case, rules)
+    if not matches:
+        return 0
+    units = dict(Person.objects.filter(pk__in={m.person_id for m in matches}).values_list("pk", "unit_id"))
+    rows = [
+        Contact(
+            key=f"checkin:{m.case_checkin_id}:{m.checkin_id}",
+            person_id=m.person_id,
+            other_id=case.person_id,
+            unit_id=units[m.person_id],
+            kind=ContactKind.VENUE,
+            source=ContactSource.CHECKIN_MATCH,
+            status=ContactStatus.PROPOSED,
+            first_at=max(m.checked_in_at, m.case_checked_in_at - timedelta(minutes=rules.checkin_window_minutes)),
+            last_at=max(m.left_at, m.checked_in_at),
+            venue_id=m.venue_id,
+            overlap_minutes=m.overlap_minutes,
+        )
+        for m in matches
+    ]
+    with transaction.atomic():
+        known = set(Contact.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
+        new = [row for row in rows if row.key not in known]
+        Contact.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="surveillance.contact",
+            object_repr=f"{len(new)} check-in matches for {case}",
+            person_id=case.person_id,
+            detail={"case": case.pk, "matches": len(matches), "new": len(new)},
+        )
+        if new:
+            _relevel({case.person_id}, actor=actor, reason="checkin_match", detail=f"check-in match with F0 {case}")
+    return len(new)
+
+
+def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
+    """New F1/F2 get a task to reach them (F1: visit, F2: call); a person who is no longer a contact has their
+    open task closed with the reason."""
+    if not changes:
+        return
+    rules = rules_in_force()
+    now = timezone.now()
+    wanted = {c.person_id: c for c in changes if c.after in (1, 2)}
+    gone = [c.person_id for c in changes if c.after is None or c.after > 2]
+    open_tasks = TracingTask.objects.filter(done_at__isnull=True)
+    has_open = set()
+    for ids in flevels.chunks(wanted):
+        has_open |= set(open_tasks.filter(person_id__in=ids).values_list("person_id", flat=True))
+    TracingTask.objects.bulk_create(
+        [
+            TracingTask(
+                person_id=person,
+                unit_id=change.unit_id,
+                level=change.after,
+                method=TaskMethod.VISIT if change.after == 1 else TaskMethod.CALL,
+                due_at=now + timedelta(hours=rules.task_due_hours),
+            )
+            for person, change in wanted.items()
+            if person not in has_open
+        ],
+        batch_size=2000,
+    )
+    for ids in flevels.chunks(gone):
+        open_tasks.filter(person_id__in=ids).update(done_at=now, note=_("No longer a contact: %s") % reason[:250])
+
+
+def task_assign(*, actor, task: TracingTask, assignee) -> TracingTask:
+    """Give a task to a community team member who works where the person lives."""
+    with transaction.atomic():
+        task = TracingTask.objects.restrict(actor, "assign").select_for_update().filter(pk=task.pk).first()
+        if task is None:
+            raise OutOfScope(_("No such task in your jurisdiction."))
+        task_unit_path = task.unit.path
+        if assignee is not None and not scope_of(assignee, "surveillance.change_tracingtask").covers_path(
+            task_unit_path
+        ):
+            raise ValidationError({"assignee": _("This person does not trace in the task's area.")})
+        before = audit.snapshot(task, ["assigned_to"])
+        task.assigned_to = assignee
+        task.save(update_fields=["assigned_to"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=task,
+            person_id=task.person_id,
+            unit_path=task_unit_path,
+            before=before,
+            after=audit.snapshot(task, ["assigned_to"]),
+        )
+    return task
+
+
+def task_outcome_record(*, actor, task: TracingTask, outcome: str, note: str = "") -> TracingTask:
+    """What happened when the team called or visited; later issues feed isolation and testing from it."""
+    if outcome not in TaskOutcome.values:
+        raise ValidationError({"outcome": _("Choose what happened.")})
+    with transaction.atomic():
+        task = TracingTask.objects.restrict(actor, "change").select_for_update().filter(pk=task.pk).first()
+        if task is None:
+            raise OutOfScope(_("No such task in your jurisdiction."))
+        if task.done_at is not None:
+            raise ValidationError({"outcome": _("This task is already done.")})
+        task.outcome, task.note, task.done_at = outcome, note.strip()[:300], timezone.now()
+        task.done_by = actor if getattr(actor, "pk", None) else None
+        task.save(update_fields=["outcome", "note", "done_at", "done_by"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=task,
+            person_id=task.person_id,
+            after=audit.snapshot(task, ["outcome", "note", "done_at"]),
+        )
+    return task

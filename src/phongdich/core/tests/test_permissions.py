@@ -56,6 +56,23 @@ PAGES = [
     ("people:move", "/persons/{a}/move/", expect(200, O=404, A=404, X=404, E=404)),
     ("people:detail", "/persons/{b}/", expect(404, P=200, O=200, S=200)),
     ("people:edit", "/persons/{b}/edit/", expect(404, P=200, O=200, S=200)),
+    ("surveillance:cases", "/tracing/cases/", expect(200, A=403, X=403, E=403, S=403)),
+    ("surveillance:case_create", "/tracing/cases/new/{a}/", expect(403, P=200, C=200, D=200, H=200, O=404)),
+    ("surveillance:case", "/tracing/cases/{case_a}/", expect(200, O=404, A=403, X=403, E=403, S=403)),
+    (
+        "surveillance:case_contact_add",
+        "/tracing/cases/{case_a}/contacts/new/",
+        expect(200, O=404, A=403, X=403, E=403, S=403),
+    ),
+    ("surveillance:levels", "/tracing/levels/", expect(200, A=403, X=403, E=403, S=403)),
+    ("surveillance:levels_by_unit", "/tracing/levels/by-unit/", expect(200, A=403, X=403, E=403, S=403)),
+    ("surveillance:tasks", "/tracing/tasks/", expect(200, A=403, X=403, E=403, S=403)),
+    ("surveillance:task", "/tracing/tasks/{task_a}/", expect(200, O=404, A=404, X=404, E=404, S=404)),
+    (
+        "surveillance:walking_list",
+        "/tracing/tasks/walking-list/{group_a}/",
+        expect(200, O=404, A=403, X=403, E=403, S=403),
+    ),
     ("accounts:tokens", "/accounts/tokens/", expect(200)),
     ("accounts:users", "/accounts/users/", expect(403, S=200)),
     ("accounts:user_create", "/accounts/users/new/", expect(403, S=200)),
@@ -82,10 +99,63 @@ API = [
     ("PATCH", "/api/v1/persons/{a}", {"occupation": "Thợ may"}, expect(200, O=404, A=404, X=404, E=404)),
     ("POST", "/api/v1/persons/{a}/merge", {"duplicate_id": 0}, expect(404)),
     ("POST", "/api/v1/checkins/batch", {"items": []}, expect(403, P=200, C=200, D=200, O=200, T=200)),
+    ("GET", "/api/v1/cases", None, expect(200, A=403, X=403, E=403, S=403)),
+    # A confirmation in the future: refused after the permission and scope checks, so nothing is created.
+    (
+        "POST",
+        "/api/v1/cases",
+        {
+            "person_id": "{a}",
+            "confirmed_at": "2099-01-01T00:00:00Z",
+            "confirmation_test": "rt_pcr",
+            "detection_setting": "community",
+        },
+        expect(403, P=422, C=422, D=422, H=422, O=422),
+    ),
+    ("GET", "/api/v1/cases/{case_a}", None, expect(200, O=404, A=404, X=404, E=404, S=404)),
+    ("POST", "/api/v1/cases/{case_a}/status", {"status": "active"}, expect(404, P=422, C=422, D=422, H=422)),
+    ("GET", "/api/v1/cases/{case_a}/exposures", None, expect(404, P=200, C=200, D=200, H=200)),
+    ("POST", "/api/v1/cases/{case_a}/exposures", {}, expect(404, P=200, C=200, D=200, H=200)),
+    ("GET", "/api/v1/contacts", None, expect(200, A=403, X=403, E=403, S=403)),
+    (
+        "POST",
+        "/api/v1/contacts",
+        {"person_id": "{a}", "other_id": "{a}", "kind": "other", "first_at": "2021-08-01T08:00:00+07:00"},
+        expect(422, A=403, X=403, E=403, S=403),
+    ),
+    ("POST", "/api/v1/contacts/{contact_a}/review", {"confirm": False}, expect(422, O=404, A=404, X=404, E=404, S=404)),
+    ("GET", "/api/v1/tracing/levels", None, expect(200, A=403, X=403, E=403, S=403)),
+    ("GET", "/api/v1/tracing/levels/by-unit", None, expect(200, A=403, X=403, E=403, S=403)),
+    ("GET", "/api/v1/tracing/persons/{f1_a}/history", None, expect(200, O=404, A=404, X=404, E=404, S=404)),
+    # Only a contact (F1–F3) can be cleared: the F0 is refused once the permission and scope checks pass.
+    (
+        "POST",
+        "/api/v1/tracing/persons/{f0_a}/clear",
+        {"reason": "negative_test"},
+        expect(404, P=422, C=422, D=422, H=422),
+    ),
+    ("GET", "/api/v1/tracing/tasks", None, expect(200, A=403, X=403, E=403, S=403)),
+    # The province commander goes first and records the outcome; after that the task is done for everyone.
+    (
+        "POST",
+        "/api/v1/tracing/tasks/{task_a}/outcome",
+        {"outcome": "reached"},
+        expect(404, P=200, C=422, D=422, H=422, T=422),
+    ),
+    (
+        "POST",
+        "/api/v1/tracing/tasks/{task_a}/assign",
+        {"user_id": "{analyst}"},
+        expect(404, P=422, C=422, D=422, H=422),
+    ),
 ]
 # The only routes not in the tables above, and why.
-# POST-only actions are tested beside their pages (accounts and people tests).
+# POST-only actions are tested beside their pages (accounts, people and surveillance tests).
 UNLISTED = {
+    "surveillance:case_status",
+    "surveillance:case_exposures",
+    "surveillance:contact_review",
+    "surveillance:clear",
     "accounts:user_active",
     "accounts:assignment_remove",
     "accounts:login",
@@ -101,7 +171,17 @@ UNLISTED = {
 
 
 def fill(template: str, world) -> str:
+    from phongdich.surveillance.models import Case, Contact, TracingTask
+
+    f0 = world.person("Đỗ Văn Tâm", "25966")
+    f1 = world.person("Lý Thị Thu", "25966")
     return template.format(
+        f0_a=f0.pk,
+        f1_a=f1.pk,
+        case_a=Case.objects.get(person=f0).pk,
+        contact_a=Contact.objects.get(person=f1).pk,
+        task_a=TracingTask.objects.get(person=f1).pk,
+        analyst=world.user("analyst").pk,
         a=world.person("Nguyễn Thị Hằng", "25966").pk,
         b=world.person("Nguyễn Thị Hằng", "25741").pk,
         unit_a=world.unit("25966").pk,

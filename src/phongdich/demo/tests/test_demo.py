@@ -12,8 +12,15 @@ def clear_database():
     from phongdich.accounts.models import RoleAssignment
     from phongdich.people.models import Household, PersonMerge, ResidenceChange
     from phongdich.places.models import Facility, IndustrialPark, Organisation, Venue
+    from phongdich.surveillance.models import Case, CheckIn, Contact, LevelChange, TracingState, TracingTask
 
     for model in (
+        TracingTask,
+        LevelChange,
+        TracingState,
+        Contact,
+        Case,
+        CheckIn,
         PersonMerge,
         ResidenceChange,
         Person,

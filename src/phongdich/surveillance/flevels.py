@@ -1,0 +1,267 @@
+"""F-levels: the engine that keeps every person's level true as cases and contacts change.
+
+A person's level is the length of the shortest chain of contacts from an active F0 (level 0) up to the rules'
+deepest level (F3). A chain must run forward in time: the contact with an F0 happens inside the F0's
+infectious period (from `infectious_from` until isolation), and each further contact happens no earlier than
+the exposure that made the previous person a contact. Among chains of equal length the earliest exposure wins.
+A person cleared (negative test, quarantine done) is not a contact through exposures up to their clearance.
+
+Any change at a person x (new or closed F0, contact added or dismissed, clearance) can only change the levels
+of people within `max_level` contacts of x: a chain through x is at most that long. So an incremental
+re-levelling recomputes that neighbourhood ("region") alone, seeded by its F0s and by the unchanged levels
+of the people just outside it; a full recompute is the same computation with everyone in the region.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from phongdich.people.models import Person
+
+from .choices import CaseStatus, ContactStatus
+from .models import Case, Contact, LevelChange, TracingRules, TracingState
+
+CHUNK = 5000  # ids per IN (…) list, well under SQLite's and PostgreSQL's parameter limits
+COUNTING = [ContactStatus.PROPOSED, ContactStatus.CONFIRMED]
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    exposed_at: datetime
+    via: int | None
+    root_case: int | None
+
+
+@dataclass(frozen=True)
+class Change:
+    person_id: int
+    unit_id: int
+    before: int | None
+    after: int | None
+
+
+@dataclass
+class Graph:
+    """Contacts as adjacency lists: person -> [(other, first_at, last_at)]; mutual."""
+
+    edges: dict[int, list[tuple[int, datetime, datetime]]]
+
+    def neighbours(self, person: int) -> list[tuple[int, datetime, datetime]]:
+        return self.edges.get(person, [])
+
+
+def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def load_graph(person_ids: set[int] | None) -> Graph:
+    """Counting contacts touching `person_ids` (all of them when None)."""
+    edges: dict[int, list[tuple[int, datetime, datetime]]] = {}
+    contacts = Contact.objects.filter(status__in=COUNTING)
+    if person_ids is None:
+        batches = [contacts]
+    else:
+        batches = []
+        for ids in chunks(person_ids):
+            batches += [contacts.filter(person_id__in=ids), contacts.filter(other_id__in=ids)]
+    seen: set[tuple] = set()
+    for batch in batches:
+        for a, b, first_at, last_at in batch.values_list("person_id", "other_id", "first_at", "last_at").iterator(
+            chunk_size=10_000
+        ):
+            if a == b or (person_ids is not None and (a, b, first_at, last_at) in seen):
+                continue
+            if person_ids is not None:
+                seen.add((a, b, first_at, last_at))
+            edges.setdefault(a, []).append((b, first_at, last_at))
+            edges.setdefault(b, []).append((a, first_at, last_at))
+    return Graph(edges)
+
+
+def region_around(person_ids: set[int], depth: int) -> set[int]:
+    """Everyone within `depth` counting contacts of `person_ids` (ignoring time: a safe superset)."""
+    region, frontier = set(person_ids), set(person_ids)
+    for _ in range(depth):
+        graph = load_graph(frontier)
+        frontier = {other for p in frontier for other, _f, _l in graph.neighbours(p)} - region
+        if not frontier:
+            break
+        region |= frontier
+    return region
+
+
+def active_cases(person_ids: set[int] | None) -> dict[int, tuple[int, datetime, datetime]]:
+    """person -> (case id, infectious from, infectious until) of their active case."""
+    cases = Case.objects.filter(status=CaseStatus.ACTIVE)
+    rows = []
+    if person_ids is None:
+        rows = list(cases.values_list("person_id", "pk", "infectious_from", "isolated_at", "confirmed_at"))
+    else:
+        for ids in chunks(person_ids):
+            rows += cases.filter(person_id__in=ids).values_list(
+                "person_id", "pk", "infectious_from", "isolated_at", "confirmed_at"
+            )
+    found: dict[int, tuple[int, datetime, datetime]] = {}
+    for person, case, start, isolated, confirmed in sorted(rows, key=lambda row: row[2]):
+        found.setdefault(person, (case, start, isolated or confirmed))
+    return found
+
+
+def stored_states(person_ids: set[int] | None) -> dict[int, tuple]:
+    """person -> (state id, level, exposed_at, via, root case, cleared_at, unit id, level_since)."""
+    columns = (
+        "person_id",
+        "pk",
+        "level",
+        "exposed_at",
+        "via_id",
+        "root_case_id",
+        "cleared_at",
+        "unit_id",
+        "level_since",
+    )
+    states = TracingState.objects.all()
+    if person_ids is None:
+        return {row[0]: row[1:] for row in states.values_list(*columns).iterator(chunk_size=10_000)}
+    found = {}
+    for ids in chunks(person_ids):
+        found.update({row[0]: row[1:] for row in states.filter(person_id__in=ids).values_list(*columns)})
+    return found
+
+
+def compute_levels(
+    region: set[int] | None,
+    graph: Graph,
+    cases: dict[int, tuple[int, datetime, datetime]],
+    boundary: dict[int, Level],
+    cleared: dict[int, datetime],
+    max_level: int,
+) -> dict[int, Level]:
+    """Levels of the people in `region` (everyone when None), breadth first from the F0s in it and from the
+    stored levels of `boundary` people just outside it."""
+    inside = (lambda p: True) if region is None else region.__contains__
+    found = {p: Level(0, start, None, case) for p, (case, start, _until) in cases.items() if inside(p)}
+    until = {p: entry[2] for p, entry in cases.items()}
+    for level in range(max_level):
+        sources = [(p, found[p]) for p in found if found[p].level == level]
+        sources += [(p, known) for p, known in boundary.items() if known.level == level]
+        reached: dict[int, Level] = {}
+        for person, known in sources:
+            for other, first_at, last_at in graph.neighbours(person):
+                if other in found or not inside(other) or last_at < known.exposed_at:
+                    continue
+                if known.level == 0 and first_at > until.get(person, first_at):
+                    continue  # met after the F0 was isolated
+                exposed_at = max(first_at, known.exposed_at)
+                if other in cleared and exposed_at <= cleared[other]:
+                    continue
+                best = reached.get(other)
+                if best is None or exposed_at < best.exposed_at:
+                    reached[other] = Level(level + 1, exposed_at, person, known.root_case)
+        if not reached:
+            break
+        found.update(reached)
+    return found
+
+
+@dataclass
+class Relevel:
+    changes: list[Change]
+    region_size: int
+
+
+def relevel(around: set[int] | None, *, rules: TracingRules, actor: str, reason: str, detail: str = "") -> Relevel:
+    """Recompute levels around `around` (everyone when None), store what changed with its history."""
+    region = None if around is None else region_around(around, rules.max_level)
+    graph = load_graph(region)
+    states = stored_states(region)
+    cases = active_cases(region)
+    boundary: dict[int, Level] = {}
+    if region is not None:
+        outside = {other for p in region for other, _f, _l in graph.neighbours(p)} - region
+        cases.update(active_cases(outside))
+        for person, (_pk, level, exposed_at, via, root, *_rest) in stored_states(outside).items():
+            if level is not None and exposed_at is not None:
+                boundary[person] = Level(level, exposed_at, via, root)
+    cleared = {p: state[5] for p, state in states.items() if state[5] is not None}
+    levels = compute_levels(region, graph, cases, boundary, cleared, rules.max_level)
+    changes = store(levels, states, region, actor=actor, reason=reason, detail=detail)
+    return Relevel(changes, len(region) if region is not None else len(graph.edges))
+
+
+def store(levels: dict[int, Level], states: dict[int, tuple], region, *, actor, reason, detail) -> list[Change]:
+    """Write new and changed levels (and clear vanished ones), each level change with a history row."""
+    now = timezone.now()
+    candidates = set(levels) | {p for p, state in states.items() if state[1] is not None}
+    if region is not None:
+        candidates &= region
+    new_people = [p for p in candidates if p not in states]
+    units = {}
+    for ids in chunks(new_people):
+        units.update(Person.objects.filter(pk__in=ids).values_list("pk", "unit_id"))
+    updates, creates, history, changes = [], [], [], []
+    for person in candidates:
+        new = levels.get(person)
+        values = (new.level, new.exposed_at, new.via, new.root_case) if new else (None, None, None, None)
+        state = states.get(person)
+        if state is None:
+            creates.append(
+                TracingState(
+                    person_id=person,
+                    unit_id=units[person],
+                    level=values[0],
+                    exposed_at=values[1],
+                    via_id=values[2],
+                    root_case_id=values[3],
+                    level_since=now,
+                )
+            )
+            before, unit = None, units[person]
+        else:
+            before, unit = state[1], state[6]
+            if tuple(state[1:5]) == values:
+                continue
+            since = now if before != values[0] else state[7]
+            updates.append((*values, since, state[0]))
+        if before != values[0]:
+            changes.append(Change(person, unit, before, values[0]))
+            history.append(
+                LevelChange(
+                    person_id=person,
+                    unit_id=unit,
+                    from_level=before,
+                    to_level=values[0],
+                    at=now,
+                    reason=reason,
+                    detail=detail[:300],
+                    actor=actor[:150],
+                )
+            )
+    TracingState.objects.bulk_create(creates, batch_size=2000)
+    _update_states(updates)
+    LevelChange.objects.bulk_create(history, batch_size=2000)
+    return changes
+
+
+def _update_states(updates: list[tuple]) -> None:
+    """One prepared UPDATE run for many rows: far cheaper than bulk_update's CASE expressions on big recomputes."""
+    if not updates:
+        return
+    table = TracingState._meta.db_table
+    sql = (
+        f"UPDATE {table} SET level = %s, exposed_at = %s, via_id = %s, root_case_id = %s, "
+        "level_since = %s WHERE id = %s"
+    )
+    field = TracingState._meta.get_field("exposed_at")
+    rows = [
+        (level, field.get_db_prep_value(exposed, connection), via, root, field.get_db_prep_value(since, connection), pk)
+        for level, exposed, via, root, since, pk in updates
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

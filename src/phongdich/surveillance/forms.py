@@ -1,0 +1,101 @@
+"""Fields and widgets only: the services validate and save."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from phongdich.accounts.models import User
+from phongdich.core import validators
+from phongdich.people.models import Person
+
+from .choices import CaseStatus, ClearReason, ConfirmationTest, ContactKind, DetectionSetting, Severity, TaskOutcome
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseForm(forms.Form):
+    confirmed_at = forms.DateTimeField(label=_("Confirmed at"), widget=DATETIME)
+    confirmation_test = forms.ChoiceField(label=_("Confirming test"), choices=ConfirmationTest.choices)
+    detection_setting = forms.ChoiceField(
+        label=_("Where was the case found?"),
+        choices=DetectionSetting.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Only cases found in the community count towards the epidemic level; cases found in quarantine, "
+            "in a locked-down area or on arrival are counted separately."
+        ),
+    )
+    sample_taken_at = forms.DateTimeField(label=_("Positive sample taken"), required=False, widget=DATETIME)
+    symptom_onset = forms.DateField(
+        label=_("Symptom onset"),
+        required=False,
+        widget=DATE,
+        help_text=_("The infectious period starts 2 days before onset (or before the sample, without symptoms)."),
+    )
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    isolated_at = forms.DateTimeField(label=_("Isolated at"), required=False, widget=DATETIME)
+    national_code = forms.CharField(label=_("National case code"), required=False, max_length=40)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Outcome"), choices=[(s.value, s.label) for s in CaseStatus if s != "active"])
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ContactForm(forms.Form):
+    """A contact named in an interview: found by CCCD/CMND or phone among the people the user may see."""
+
+    number = forms.CharField(label=_("Contact's CCCD/CMND or phone"), max_length=20)
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
+    first_at = forms.DateTimeField(label=_("First contact"), widget=DATETIME)
+    last_at = forms.DateTimeField(label=_("Last contact"), required=False, widget=DATETIME)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_number(self):
+        text = self.cleaned_data["number"]
+        people = Person.objects.visible_to(self.user).active()
+        try:
+            number = validators.normalize_id_number(text)
+            matches = list(people.filter(id_number=number)[:2])
+        except ValidationError:
+            try:
+                matches = list(people.filter(phone=validators.normalize_phone(text))[:2])
+            except ValidationError as error:
+                raise ValidationError(_("Enter a CCCD/CMND or a phone number.")) from error
+        if not matches:
+            raise ValidationError(_("No one in your jurisdiction has this number; register the person first."))
+        if len(matches) > 1:
+            raise ValidationError(_("Several people share this number; use the CCCD/CMND."))
+        return matches[0]
+
+
+class ReviewForm(forms.Form):
+    confirm = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Confirm")), ("0", _("Dismiss"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason (to dismiss)"), required=False, max_length=300)
+
+
+class ClearForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why"), choices=ClearReason.choices)
+
+
+class TaskOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=TaskOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class TaskAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, tracers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = tracers

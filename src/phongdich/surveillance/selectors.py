@@ -1,0 +1,130 @@
+"""Reads with a rule in them: the tracing rules in force, exposure matching, the tracers' lists."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from .models import Case, CheckIn, TracingRules, TracingState
+
+
+def rules_in_force(on: date | None = None) -> TracingRules:
+    """The newest rules effective on `on` (today by default); the oldest version covers earlier dates."""
+    on = on or timezone.localdate()
+    rules = TracingRules.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    return rules or TracingRules.objects.order_by("effective_from").first() or TracingRules()
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Someone present at a venue within the window of an F0's presence there."""
+
+    checkin_id: int
+    person_id: int
+    venue_id: int
+    checked_in_at: datetime
+    left_at: datetime
+    case_checkin_id: int
+    case_checked_in_at: datetime
+    case_left_at: datetime
+    overlap_minutes: int  # negative: the gap between the two stays, within the window
+
+
+def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
+    """Everyone whose presence at a venue overlapped the F0's, within ± the rules' window, during the F0's
+    infectious period. Two indexed range reads: the F0's check-ins, then each visited venue around each visit."""
+    window = timedelta(minutes=rules.checkin_window_minutes)
+    default_stay = timedelta(minutes=rules.default_stay_minutes)
+    longest = timedelta(minutes=rules.max_stay_minutes)
+
+    def left(checked_in_at, checked_out_at):
+        return min(checked_out_at or checked_in_at + default_stay, checked_in_at + longest)
+
+    visits = list(
+        CheckIn.objects.filter(
+            person_id=case.person_id,
+            checked_in_at__gte=case.infectious_from - longest,
+            checked_in_at__lte=case.infectious_until,
+        ).values_list("pk", "venue_id", "checked_in_at", "checked_out_at")
+    )
+    visits = [
+        (pk, venue, arrived, left(arrived, out))
+        for pk, venue, arrived, out in visits
+        if left(arrived, out) >= case.infectious_from
+    ]
+    if not visits:
+        return []
+    around = Q(pk__in=[])
+    for _pk, venue, arrived, gone in visits:
+        around |= Q(venue_id=venue, checked_in_at__gte=arrived - window - longest, checked_in_at__lte=gone + window)
+    others = (
+        CheckIn.objects.filter(around)
+        .exclude(person_id=case.person_id)
+        .values_list("pk", "person_id", "venue_id", "checked_in_at", "checked_out_at")
+    )
+    found = []
+    for pk, person, venue, arrived, out in others:
+        gone = left(arrived, out)
+        for case_pk, case_venue, case_arrived, case_gone in visits:
+            if venue != case_venue or arrived > case_gone + window or gone < case_arrived - window:
+                continue
+            overlap = min(gone, case_gone) - max(arrived, case_arrived)
+            found.append(
+                Exposure(
+                    pk,
+                    person,
+                    venue,
+                    arrived,
+                    gone,
+                    case_pk,
+                    case_arrived,
+                    case_gone,
+                    int(overlap.total_seconds() // 60),
+                )
+            )
+    return sorted(found, key=lambda e: (e.checked_in_at, e.checkin_id))
+
+
+def counts_by_unit(user, level: int = 2):
+    """{unit_id, unit_name, commune_name, count} of F`level` contacts in scope per residential unit, largest first."""
+    return (
+        TracingState.objects.visible_to(user)
+        .filter(level=level)
+        .values("unit_id")
+        .annotate(unit_name=F("unit__name"), commune_name=F("unit__parent__name"), count=Count("id"))
+        .order_by("-count", "unit_name")
+    )
+
+
+def tracers_for(unit):
+    """Users who may work tracing tasks in `unit`: their assignment's unit is the unit or one above it."""
+    from phongdich.accounts.models import User
+    from phongdich.accounts.roles import ROLE_PERMISSIONS
+
+    roles = [role for role, granted in ROLE_PERMISSIONS.items() if "surveillance.change_tracingtask" in granted]
+    parts = unit.path.rstrip("/").split("/")
+    paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__in=roles, role_assignments__unit__path__in=paths)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def case_contacts(user, case: Case):
+    """Contacts of the case's person the user may see, nearest first."""
+    from .models import Contact
+
+    return (
+        Contact.objects.visible_to(user)
+        .filter(Q(other_id=case.person_id) | Q(person_id=case.person_id))
+        .select_related("person", "other", "venue")
+        .order_by("status", "-first_at")
+    )
+
+
+def level_history(person_id: int, limit: int = 20):
+    from .models import LevelChange
+
+    return LevelChange.objects.filter(person_id=person_id).order_by("-at", "-id")[:limit]

@@ -1,0 +1,73 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, TracingState, TracingTask
+
+
+class CaseTable(tables.Table):
+    code = tables.Column(verbose_name=_("Case"), accessor="pk", linkify=("surveillance:case", {"pk": tables.A("pk")}))
+    person = tables.Column(verbose_name=_("Person"), accessor="person__full_name", order_by=("person__name_search",))
+    confirmed_at = tables.DateTimeColumn(verbose_name=_("Confirmed"), format="d/m/Y H:i")
+    detection_setting = tables.Column(verbose_name=_("Where found"))
+    severity = tables.Column(verbose_name=_("Severity"))
+    status = tables.Column(verbose_name=_("Status"))
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+
+    class Meta:
+        model = Case
+        fields = ["code", "person", "confirmed_at", "detection_setting", "severity", "status", "unit"]
+        attrs = {"class": "table"}
+
+    def render_code(self, record):
+        return str(record)
+
+    def render_unit(self, record):
+        return record.unit.label
+
+
+class TracingStateTable(tables.Table):
+    person = tables.Column(
+        verbose_name=_("Person"),
+        accessor="person__full_name",
+        linkify=("people:detail", {"pk": tables.A("person_id")}),
+        order_by=("person__name_search",),
+    )
+    level = tables.Column(verbose_name=_("F-level"))
+    exposed_at = tables.DateTimeColumn(verbose_name=_("Exposed"), format="d/m/Y H:i")
+    level_since = tables.DateTimeColumn(verbose_name=_("Since"), format="d/m/Y H:i")
+    via = tables.Column(verbose_name=_("Via"), accessor="via__full_name", orderable=False)
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+
+    class Meta:
+        model = TracingState
+        fields = ["person", "level", "exposed_at", "level_since", "via", "unit"]
+        attrs = {"class": "table"}
+
+    def render_level(self, value):
+        return f"F{value}"
+
+    def render_unit(self, record):
+        return record.unit.label
+
+
+class TracingTaskTable(tables.Table):
+    person = tables.Column(
+        verbose_name=_("Person"),
+        accessor="person__full_name",
+        linkify=("surveillance:task", {"pk": tables.A("pk")}),
+        order_by=("person__name_search",),
+    )
+    level = tables.Column(verbose_name=_("F-level"))
+    method = tables.Column(verbose_name=_("How"))
+    due_at = tables.DateTimeColumn(verbose_name=_("Due"), format="d/m/Y H:i")
+    assigned_to = tables.Column(verbose_name=_("Assigned to"), default="—")
+    outcome = tables.Column(verbose_name=_("Outcome"), default="—")
+    unit = tables.Column(verbose_name=_("Group"), accessor="unit__name", order_by=("unit__path",))
+
+    class Meta:
+        model = TracingTask
+        fields = ["person", "level", "method", "due_at", "assigned_to", "outcome", "unit"]
+        attrs = {"class": "table"}
+
+    def render_level(self, value):
+        return f"F{value}"

@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from phongdich.surveillance.models import Case, Contact, TracingState, TracingTask
+
+
+def tam(world):
+    return world.person("Đỗ Văn Tâm", "25966")
+
+
+def thu(world):
+    return world.person("Lý Thị Thu", "25966")
+
+
+def test_a_commune_officer_registers_a_case_from_the_person_page(client_as, world):
+    client = client_as("commune_officer")
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    page = client.get(f"/persons/{hang.pk}/")
+    assert f"/tracing/cases/new/{hang.pk}/".encode() in page.content
+    response = client.post(
+        f"/tracing/cases/new/{hang.pk}/",
+        {
+            "confirmed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "confirmation_test": "rt_pcr",
+            "detection_setting": "quarantine",
+            "severity": "mild",
+        },
+    )
+    case = Case.objects.get(person=hang)
+    assert response.status_code == 302 and response["Location"] == f"/tracing/cases/{case.pk}/"
+    assert case.detection_setting == "quarantine"
+
+
+def test_the_case_form_explains_which_cases_count_for_the_level(client_as, world):
+    page = client_as("commune_officer").get(f"/tracing/cases/new/{world.person('Nguyễn Thị Hằng', '25966').pk}/")
+    assert "Chỉ ca phát hiện trong cộng đồng" in page.content.decode()
+
+
+def test_closing_a_case_from_its_page_relevels_its_contacts(client_as, world):
+    case = Case.objects.get(person=tam(world))
+    response = client_as("commune_officer").post(f"/tracing/cases/{case.pk}/status/", {"status": "ruled_out"})
+    assert response.status_code == 302
+    assert TracingState.objects.get(person=thu(world)).level is None
+
+
+def test_another_commune_cannot_close_the_case(client_as, world):
+    case = Case.objects.get(person=tam(world))
+    assert (
+        client_as("other_commune").post(f"/tracing/cases/{case.pk}/status/", {"status": "recovered"}).status_code == 404
+    )
+    assert Case.objects.get(pk=case.pk).status == "active"
+
+
+def test_a_tracer_dismisses_a_contact_with_a_reason(client_as, world):
+    contact = Contact.objects.get(person=thu(world))
+    client = client_as("community_team")
+    client.post(f"/tracing/contacts/{contact.pk}/review/", {"confirm": "0", "reason": "Làm khác ca"})
+    contact.refresh_from_db()
+    assert contact.status == "dismissed" and contact.dismissed_reason == "Làm khác ca"
+    assert (
+        client_as("other_commune").post(f"/tracing/contacts/{contact.pk}/review/", {"confirm": "1"}).status_code == 404
+    )
+
+
+def test_clearing_an_f1_from_the_person_page(client_as, world):
+    response = client_as("commune_officer").post(
+        f"/tracing/persons/{thu(world).pk}/clear/", {"reason": "negative_test"}
+    )
+    assert response.status_code == 302
+    state = TracingState.objects.get(person=thu(world))
+    assert state.level is None and state.cleared_reason == "negative_test"
+    assert (
+        client_as("community_team").post(f"/tracing/persons/{thu(world).pk}/clear/", {"reason": "x"}).status_code == 404
+    )
+
+
+def test_exposures_are_listed_on_demand_and_recorded_by_a_button(client_as, world):
+    from phongdich.surveillance.models import CheckIn
+
+    market = world.venue("Chợ Lái Thiêu")
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    visit = timezone.now() - timedelta(hours=20)
+    for client_id, person, at in [("x1", tam(world), visit), ("x2", hang, visit + timedelta(minutes=20))]:
+        CheckIn.objects.create(client_id=client_id, venue=market, unit=market.unit, person=person, checked_in_at=at)
+    case = Case.objects.get(person=tam(world))
+    client = client_as("commune_officer")
+    page = client.get(f"/tracing/cases/{case.pk}/?exposures=1")
+    assert f"#{hang.pk}" in page.content.decode()
+    client.post(f"/tracing/cases/{case.pk}/exposures/")
+    assert TracingState.objects.get(person=hang).level == 1
+
+
+def test_the_f_level_lists_show_new_f1_and_those_not_reached(client_as, world):
+    client = client_as("community_team")
+    assert "Lý Thị Thu" in client.get("/tracing/levels/?level=1&new_today=true").content.decode()
+    assert "Lý Thị Thu" in client.get("/tracing/levels/?level=1&not_reached=true").content.decode()
+    task = TracingTask.objects.get(person=thu(world))
+    client.post(f"/tracing/tasks/{task.pk}/", {"action": "outcome", "outcome": "reached", "note": "Đã gọi"})
+    assert "Lý Thị Thu" not in client.get("/tracing/levels/?level=1&not_reached=true").content.decode()
+
+
+def test_a_team_member_records_an_outcome_on_a_phone_sized_page(client_as, world):
+    task = TracingTask.objects.get(person=thu(world))
+    client = client_as("community_team")
+    page = client.get(f"/tracing/tasks/{task.pk}/").content.decode()
+    assert 'name="outcome"' in page and 'name="viewport"' in page
+    response = client.post(f"/tracing/tasks/{task.pk}/", {"action": "outcome", "outcome": "isolated"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.outcome == "isolated"
+
+
+def test_the_commune_officer_assigns_a_task_to_the_groups_team(client_as, world):
+    task = TracingTask.objects.get(person=thu(world))
+    client = client_as("commune_officer")
+    team = world.user("community_team")
+    assert f'value="{team.pk}"' in client.get(f"/tracing/tasks/{task.pk}/").content.decode()
+    client.post(f"/tracing/tasks/{task.pk}/", {"action": "assign", "assignee": team.pk})
+    task.refresh_from_db()
+    assert task.assigned_to == team
+
+
+def test_the_walking_list_names_each_open_task(client_as, world):
+    page = client_as("community_team").get(f"/tracing/tasks/walking-list/{world.unit('25966-01').pk}/")
+    assert "Lý Thị Thu" in page.content.decode() and "1 " in page.content.decode()
+
+
+def test_the_task_list_needs_a_bounded_number_of_queries(client_as, world, django_assert_max_num_queries):
+    client = client_as("commune_officer")
+    with django_assert_max_num_queries(12):
+        client.get("/tracing/tasks/?state=open")
+    with django_assert_max_num_queries(12):
+        client.get("/tracing/levels/")
+    with django_assert_max_num_queries(12):
+        client.get("/tracing/cases/")

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveillance"
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="cases"),
+    path("cases/new/<int:person_pk>/", views.case_create, name="case_create"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/status/", views.case_status, name="case_status"),
+    path("cases/<int:pk>/exposures/", views.case_exposures, name="case_exposures"),
+    path("cases/<int:pk>/contacts/new/", views.case_contact_add, name="case_contact_add"),
+    path("contacts/<int:pk>/review/", views.contact_decide, name="contact_review"),
+    path("levels/", views.LevelListView.as_view(), name="levels"),
+    path("levels/by-unit/", views.levels_by_unit, name="levels_by_unit"),
+    path("persons/<int:person_pk>/clear/", views.clear, name="clear"),
+    path("tasks/", views.TaskListView.as_view(), name="tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/walking-list/<int:unit_pk>/", views.walking_list, name="walking_list"),
+]

@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.views import ScopedListView, add_form_errors, service_form
+from phongdich.people.models import Person
+from phongdich.places.models import AdminUnit
+
+from .filtersets import CaseFilterSet, TracingStateFilterSet, TracingTaskFilterSet
+from .forms import CaseForm, CaseStatusForm, ClearForm, ContactForm, ReviewForm, TaskAssignForm, TaskOutcomeForm
+from .models import Case, Contact, TracingState, TracingTask
+from .selectors import case_contacts, counts_by_unit, exposure_matches, rules_in_force, tracers_for
+from .services import (
+    case_confirm,
+    case_status_set,
+    contact_record,
+    contact_review,
+    exposure_match_record,
+    person_clear,
+    task_assign,
+    task_outcome_record,
+)
+from .tables import CaseTable, TracingStateTable, TracingTaskTable
+
+
+def _require(user, permission: str) -> None:
+    if not has_permission_somewhere(user, permission):
+        raise PermissionDenied
+
+
+class CaseListView(ScopedListView):
+    model = Case
+    filterset_class = CaseFilterSet
+    table_class = CaseTable
+    permission = "surveillance.view_case"
+    title = gettext_lazy("Cases (F0)")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("person", "unit__parent").order_by("-confirmed_at", "-id")
+
+
+class LevelListView(ScopedListView):
+    model = TracingState
+    filterset_class = TracingStateFilterSet
+    table_class = TracingStateTable
+    permission = "surveillance.view_tracingstate"
+    title = gettext_lazy("Contacts by F-level")
+    template_name = "surveillance/levels.html"
+
+    def base_queryset(self):
+        return (
+            super().base_queryset().filter(level__isnull=False).select_related("person", "via", "unit__parent")
+        ).order_by("level", "-level_since", "id")
+
+
+class TaskListView(ScopedListView):
+    model = TracingTask
+    filterset_class = TracingTaskFilterSet
+    table_class = TracingTaskTable
+    permission = "surveillance.view_tracingtask"
+    title = gettext_lazy("Door-to-door tasks")
+    template_name = "surveillance/tasks.html"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("person", "assigned_to", "unit").order_by("done_at", "due_at")
+
+
+def levels_by_unit(request):
+    _require(request.user, "surveillance.view_tracingstate")
+    level = int(request.GET.get("level", 2)) if request.GET.get("level", "2") in {"1", "2", "3"} else 2
+    rows = list(counts_by_unit(request.user, level)[:500])
+    return render(request, "surveillance/levels_by_unit.html", {"rows": rows, "level": level})
+
+
+def case_create(request, person_pk):
+    _require(request.user, "surveillance.add_case")
+    person = get_object_or_404(Person.objects.visible_to(request.user).active(), pk=person_pk)
+    form = CaseForm(request.POST or None, initial={"confirmed_at": timezone.localtime().replace(second=0)})
+    return service_form(
+        request,
+        form,
+        lambda data: case_confirm(actor=request.user, person=person, **data),
+        title=_("Register %(name)s as a confirmed case (F0)") % {"name": person.full_name},
+        success_message=_("Case registered; contacts are being levelled and check-ins matched."),
+        success_url=lambda case: reverse("surveillance:case", args=[case.pk]),
+        cancel_url=person.get_absolute_url(),
+    )
+
+
+def case_detail(request, pk):
+    _require(request.user, "surveillance.view_case")
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit"), pk=pk)
+    can_change = Case.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    context = {
+        "case": case,
+        "contacts": case_contacts(request.user, case)[:300],
+        "can_change": can_change,
+        "status_form": CaseStatusForm(),
+        "contact_form": ContactForm(user=request.user),
+        "review_form": ReviewForm(),
+        "exposures": exposure_matches(case, rules_in_force()) if request.GET.get("exposures") else None,
+    }
+    return render(request, "surveillance/case_detail.html", context)
+
+
+@require_POST
+def case_status(request, pk):
+    case = get_object_or_404(Case.objects.restrict(request.user, "change"), pk=pk)
+    form = CaseStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            case_status_set(actor=request.user, case=case, **form.cleaned_data)
+            messages.success(request, _("Case closed; contacts re-levelled."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("surveillance:case", pk=case.pk)
+
+
+@require_POST
+def case_exposures(request, pk):
+    case = get_object_or_404(Case.objects.restrict(request.user, "change"), pk=pk)
+    new = exposure_match_record(actor=request.user, case=case)
+    messages.success(request, _("%(n)d new proposed contacts from check-ins.") % {"n": new})
+    return redirect("surveillance:case", pk=case.pk)
+
+
+def case_contact_add(request, pk):
+    _require(request.user, "surveillance.add_contact")
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person"), pk=pk)
+    form = ContactForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact_record(
+                actor=request.user,
+                person=data["number"],
+                other=case.person,
+                kind=data["kind"],
+                first_at=data["first_at"],
+                last_at=data["last_at"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Contact recorded."))
+            return redirect("surveillance:case", pk=case.pk)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Add a contact of %(case)s") % {"case": case}, "cancel_url": case.get_absolute_url()},
+    )
+
+
+@require_POST
+def contact_decide(request, pk):
+    contact = get_object_or_404(Contact.objects.restrict(request.user, "change"), pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            contact_review(actor=request.user, contact=contact, **form.cleaned_data)
+            messages.success(request, _("Contact updated."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(request.POST.get("next") or reverse("surveillance:levels"))
+
+
+@require_POST
+def clear(request, person_pk):
+    state = get_object_or_404(TracingState.objects.restrict(request.user, "change"), person_id=person_pk)
+    form = ClearForm(request.POST)
+    if form.is_valid():
+        try:
+            person_clear(actor=request.user, person=state.person, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Cleared; the people they met were re-levelled."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("people:detail", pk=person_pk)
+
+
+def task_detail(request, pk):
+    task = get_object_or_404(TracingTask.objects.visible_to(request.user).select_related("person", "unit"), pk=pk)
+    can_assign = TracingTask.objects.restrict(request.user, "assign").filter(pk=pk).exists()
+    action = request.POST.get("action") if request.method == "POST" else None
+    outcome_form = TaskOutcomeForm(request.POST if action == "outcome" else None)
+    assign_form = TaskAssignForm(
+        request.POST if action == "assign" else None,
+        tracers=tracers_for(task.unit),
+        initial={"assignee": task.assigned_to_id},
+    )
+    form = {"outcome": outcome_form, "assign": assign_form}.get(action or "")
+    if form is not None and form.is_valid():
+        try:
+            if action == "outcome":
+                task_outcome_record(actor=request.user, task=task, **outcome_form.cleaned_data)
+                messages.success(request, _("Outcome recorded."))
+                return redirect(f"{reverse('surveillance:tasks')}?state=open&unit={task.unit_id}")
+            task_assign(actor=request.user, task=task, assignee=assign_form.cleaned_data["assignee"])
+            messages.success(request, _("Task assigned."))
+            return redirect("surveillance:task", pk=task.pk)
+        except ValidationError as error:
+            add_form_errors(form, error)
+    context = {"task": task, "outcome_form": outcome_form, "assign_form": assign_form, "can_assign": can_assign}
+    return render(request, "surveillance/task_detail.html", context)
+
+
+def walking_list(request, unit_pk):
+    """A printable list of one group's open tasks, in address order, for the team walking door to door."""
+    _require(request.user, "surveillance.view_tracingtask")
+    unit = get_object_or_404(AdminUnit.objects.visible_to(request.user), pk=unit_pk)
+    tasks = (
+        TracingTask.objects.visible_to(request.user)
+        .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
+        .select_related("person", "person__household", "unit")
+        .order_by("unit__path", "person__address", "person__name_search")[:500]
+    )
+    return render(request, "surveillance/walking_list.html", {"unit": unit, "tasks": tasks, "now": timezone.now()})
