@@ -7,6 +7,7 @@ means something on a noisy machine:
   api_person_list_p95_ms   GET /api/v1/persons under 20 concurrent clients on gunicorn vs GET /healthz
   checkin_ingest_per_s     check-ins stored through POST /api/v1/checkins/batch (1,000 per request, two senders)
                            vs a raw executemany of the same rows into an indexed copy of the table
+Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_full_s, flevel_incremental_ms.
 """
 
 import http.client
@@ -33,6 +34,7 @@ CENSUS = 2_426_561
 CHECKIN_BATCHES = int(os.environ.get("PHONGDICH_BENCH_CHECKIN_BATCHES", "100"))  # of 1,000 check-ins each
 
 os.environ["PHONGDICH_DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+os.environ.setdefault("PHONGDICH_LOG_LEVEL", "WARNING")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phongdich.settings")
 
 import django  # noqa: E402
@@ -305,6 +307,9 @@ def main() -> None:
     print(f"  {persons:,} residents in {seconds:.1f} s", flush=True)
     results.append(search_benchmark())
     results += server_benchmarks()
+    import tracing  # after Django is set up
+
+    results += tracing.benchmarks(result)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     for row in results:
         print(

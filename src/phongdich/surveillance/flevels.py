@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from phongdich.people.models import Person
@@ -72,16 +74,35 @@ def load_graph(person_ids: set[int] | None) -> Graph:
             batches += [contacts.filter(person_id__in=ids), contacts.filter(other_id__in=ids)]
     seen: set[tuple] = set()
     for batch in batches:
-        for a, b, first_at, last_at in batch.values_list("person_id", "other_id", "first_at", "last_at").iterator(
-            chunk_size=10_000
-        ):
+        as_text = batch.values_list(
+            "person_id", "other_id", Cast("first_at", CharField()), Cast("last_at", CharField())
+        )
+        for a, b, first_at, last_at in _raw_rows(as_text):
             if a == b or (person_ids is not None and (a, b, first_at, last_at) in seen):
                 continue
             if person_ids is not None:
                 seen.add((a, b, first_at, last_at))
+            first_at, last_at = _aware(first_at), _aware(last_at)
             edges.setdefault(a, []).append((b, first_at, last_at))
             edges.setdefault(b, []).append((a, first_at, last_at))
     return Graph(edges)
+
+
+def _raw_rows(queryset) -> Iterator[tuple]:
+    """The rows of a values_list queryset as the driver returns them: a full recompute reads millions of
+    contacts, and Django's per-value datetime conversion would cost more than everything else together
+    (so times are read as text, see _aware)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            yield from rows
+
+
+def _aware(text: str) -> datetime:
+    """A stored time read as text (parsed in C): SQLite holds UTC without an offset; PostgreSQL, whose session
+    Django keeps in UTC, writes "+00"."""
+    return datetime.fromisoformat(text if text.endswith("+00") else text + "+00:00")
 
 
 def region_around(person_ids: set[int], depth: int) -> set[int]:

@@ -57,7 +57,13 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
         return []
     around = Q(pk__in=[])
     for _pk, venue, arrived, gone in visits:
-        around |= Q(venue_id=venue, checked_in_at__gte=arrived - window - longest, checked_in_at__lte=gone + window)
+        # Arrived before the F0 left (plus the window), and still there when the F0 arrived (minus the window):
+        # without a check-out the stay is the default one; the database does this filtering on its index.
+        start = arrived - window
+        still_there = Q(checked_out_at__isnull=True, checked_in_at__gte=start - default_stay) | Q(
+            checked_out_at__gte=start, checked_in_at__gte=start - longest
+        )
+        around |= Q(venue_id=venue, checked_in_at__lte=gone + window) & still_there
     others = (
         CheckIn.objects.filter(around)
         .exclude(person_id=case.person_id)

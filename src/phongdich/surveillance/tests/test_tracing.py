@@ -264,3 +264,15 @@ def test_another_commune_cannot_review_this_communes_contacts(world, people):
     contact = Contact.objects.get(person=people["an"])
     with pytest.raises(Http404):
         contact_review(actor=world.user("other_commune"), contact=contact, confirm=True)
+
+
+def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(world, people):
+    market = world.venue("Chợ Lái Thiêu")
+    visit = days_ago(1).replace(hour=12, minute=0)
+    checkin(people["hang"], market, visit, minutes=30)
+    checkin(people["an"], market, visit - timedelta(hours=5), minutes=5 * 60 + 10)  # a stall keeper, still there
+    checkin(people["bao"], market, visit - timedelta(hours=5), minutes=5 * 60 - 90)  # left 90 minutes before
+    case = confirm(world, people["hang"])
+    exposure_match_record(actor="test", case=case)
+    matched = set(Contact.objects.filter(source="checkin_match").values_list("person_id", flat=True))
+    assert matched == {people["an"].pk}
