@@ -143,7 +143,8 @@ def add_cases(rng: random.Random, people: list[int], units: dict[int, int], coun
         confirmed = NOW - timedelta(hours=rng.randint(1, 24 * 10))
         infectious = confirmed - timedelta(days=4)
         rows.append(
-            (person, 1, "", units[person], ts(confirmed), "rt_pcr", "community", "mild", "active", ts(infectious), "", ts(NOW))
+            (person, 1, "", units[person], ts(confirmed), "rt_pcr", "community", "mild", "active", ts(infectious),
+             "", ts(NOW))
         )  # fmt: skip
     insert(Case._meta.db_table, columns, rows)
     return chosen
