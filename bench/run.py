@@ -101,7 +101,7 @@ def build_database() -> tuple[float, int]:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
     call_command("migrate", verbosity=0)
-    built = build_demo(scale=PERSONS / CENSUS, seed=2021, log=lambda *_: None)
+    built = build_demo(scale=PERSONS / CENSUS, seed=2021, log=lambda *_: None, outbreak=False)
     return built.seconds, built.persons
 
 

@@ -33,6 +33,8 @@ from phongdich.places.models import AdminUnit, Facility, IndustrialPark, Organis
 from phongdich.places.services import population_rollup, residential_groups_create, units_load
 
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
+from .outbreak import OutbreakBuilder
+from .outbreak import Result as OutbreakResult
 
 PROVINCE_CODE = 74
 CENSUS_TOTAL_2019 = 2_426_561
@@ -144,6 +146,7 @@ class DemoResult:
     groups: int = 0
     seconds: float = 0.0
     accounts: list[str] = field(default_factory=list)
+    outbreak: OutbreakResult | None = None
 
 
 class Weighted:
@@ -182,8 +185,9 @@ def largest_remainder(total: int, weights: list[float]) -> list[int]:
 
 
 class DemoBuilder:
-    def __init__(self, *, scale: float, seed: int, log=print):
+    def __init__(self, *, scale: float, seed: int, log=print, outbreak: bool = True):
         self.rng = random.Random(seed)
+        self.outbreak = outbreak
         self.scale = scale
         self.log = log
         self.result = DemoResult()
@@ -209,6 +213,9 @@ class DemoBuilder:
                 object_repr=f"demo province scale={self.scale}",
                 detail={"persons": self.result.persons, "households": self.result.households},
             )
+        if self.outbreak:
+            with transaction.atomic():
+                self.result.outbreak = OutbreakBuilder(rng=self.rng, scale=self.scale, log=self.log).build()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started
@@ -512,8 +519,9 @@ class DemoBuilder:
         return Organisation.objects.filter(industrial_park__isnull=False).order_by("pk").first()
 
 
-def build_demo(*, scale: float, seed: int, log=print) -> DemoResult:
-    return DemoBuilder(scale=scale, seed=seed, log=log).build()
+def build_demo(*, scale: float, seed: int, log=print, outbreak: bool = True) -> DemoResult:
+    """The demo province; `outbreak=False` builds the population without the 2021 epidemic (benchmarks)."""
+    return DemoBuilder(scale=scale, seed=seed, log=log, outbreak=outbreak).build()
 
 
 def demo_usernames() -> list[str]:

@@ -555,6 +555,21 @@ def exposure_match_record(*, actor, case: Case) -> int:
     return len(new)
 
 
+def levels_recompute(*, actor) -> flevels.Relevel:
+    """Recompute every level from scratch (after a bulk load or a change of rules), with tasks for new contacts."""
+    with transaction.atomic():
+        result = flevels.relevel(None, rules=rules_in_force(), actor=str(actor), reason="full_recompute")
+        _tasks_for(result.changes, reason=_("full recompute"))
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="surveillance.tracingstate",
+            object_repr="full recompute",
+            detail={"changed": len(result.changes)},
+        )
+    return result
+
+
 def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
     """New F1/F2 get a task to reach them (F1: visit, F2: call); a person who is no longer a contact has their
     open task closed with the reason."""

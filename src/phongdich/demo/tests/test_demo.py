@@ -75,3 +75,25 @@ def test_the_same_seed_builds_the_same_province(empty_db):
 def test_demo_if_empty_leaves_an_existing_province_alone(db, capsys):
     call_command("demo", "--if-empty")
     assert "already built" in capsys.readouterr().out
+
+
+def test_the_demo_outbreak_follows_the_reported_curve_up_to_its_day(empty_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from phongdich.demo.outbreak import AS_OF, daily_curve
+    from phongdich.surveillance.models import Case, TracingState, TracingTask
+
+    result = build_demo(scale=0.002, seed=3)
+    reported = sum(cases for day, cases in daily_curve() if day <= AS_OF)
+    assert result.outbreak.cases == int(reported * 0.002) == Case.objects.count()
+    # 27/8/2021, the reported peak, is four days before the demo's day: the day the demo was built.
+    peak_day = timezone.localdate() - timedelta(days=4)
+    busiest = max(
+        (Case.objects.filter(confirmed_at__date=peak_day + timedelta(days=d)).count(), d) for d in range(-10, 4)
+    )
+    assert abs(busiest[1]) <= 3
+    assert Case.objects.filter(status="active").exists() and Case.objects.filter(status="recovered").exists()
+    assert TracingState.objects.filter(level=1).count() > TracingState.objects.filter(level=0).count()
+    assert TracingTask.objects.filter(done_at__isnull=True, level=1).exists()

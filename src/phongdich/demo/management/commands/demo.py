@@ -32,6 +32,12 @@ class Command(BaseCommand):
             f"Built {result.persons:,} residents in {result.households:,} households and {result.groups:,} "
             f"residential groups in {result.seconds:.1f} s."
         )
+        if result.outbreak:
+            outbreak = result.outbreak
+            self.stdout.write(
+                f"Outbreak: {outbreak.cases:,} cases, {outbreak.contacts:,} contacts, {outbreak.checkins:,} check-ins, "
+                f"{outbreak.levels:,} current F-levels."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
