@@ -528,6 +528,7 @@ VI = {
     "tracing task": "nhiệm vụ truy vết",
     "tracing tasks": "nhiệm vụ truy vết",
     "Say where the case was found.": "Hãy cho biết ca bệnh được phát hiện ở đâu.",
+    "Say which test confirmed the case.": "Hãy cho biết xét nghiệm khẳng định ca bệnh.",
     "This person already has an active case.": "Người này đang là ca bệnh chưa kết thúc.",
     "A case with this national code is already registered.": "Đã có ca bệnh mang mã quốc gia này.",
     "The confirmation cannot be in the future.": "Thời điểm khẳng định không thể ở tương lai.",

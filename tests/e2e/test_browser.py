@@ -77,3 +77,20 @@ def test_a_commune_officer_on_a_phone_sees_only_their_commune(browser, live_serv
     assert len(rows) == 1 and "Khu phố 1" in rows[0]
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, "the page scrolls sideways on a 360-px screen"
+
+
+def test_a_team_member_records_a_visit_on_a_phone_and_the_f1_leaves_the_not_reached_list(browser, live_server, seeded):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, "community_team")
+    page.goto(f"{live_server.url}/tracing/tasks/?state=open")
+    page.get_by_role("link", name="Lý Thị Thu").click()
+    page.wait_for_load_state()
+    page.get_by_label("Đã cách ly").check()
+    page.get_by_label("Ghi chú").fill("Cách ly tại nhà, đã dán thông báo")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Đã ghi kết quả.").is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the task list scrolls sideways on a 360-px screen"
+    page.goto(f"{live_server.url}/tracing/levels/?level=1&not_reached=true")
+    assert "Lý Thị Thu" not in page.locator("main").inner_text()

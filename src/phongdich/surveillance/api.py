@@ -290,11 +290,9 @@ def list_contacts(request, filters: Query[ContactFilters], cursor: str | None = 
 @contacts_router.post("", response={200: ContactOut, 201: ContactOut}, summary="Record a contact (idempotent by key)")
 def create_contact(request, payload: ContactIn):
     _require(request.user, "surveillance.add_contact")
-    people = Person.objects.active()
-    found = {p.pk: p for p in people.filter(pk__in=[payload.person_id, payload.other_id])}
-    missing = {f: _("No such person.") for f in ("person_id", "other_id") if getattr(payload, f) not in found}
-    if missing:
-        raise ValidationError(missing)
+    found = {p.pk: p for p in Person.objects.active().filter(pk__in=[payload.person_id, payload.other_id])}
+    if payload.person_id not in found or payload.other_id not in found:
+        raise Http404  # like a person outside the jurisdiction: ids are not probed this way
     key = f"api:{request.user.pk}:{payload.key}" if payload.key else ""
     contact, created = contact_record(
         actor=request.user,

@@ -13,7 +13,7 @@ of the people just outside it; a full recompute is the same computation with eve
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
@@ -28,6 +28,7 @@ from .models import Case, Contact, LevelChange, TracingRules, TracingState
 
 CHUNK = 5000  # ids per IN (…) list, well under SQLite's and PostgreSQL's parameter limits
 COUNTING = [ContactStatus.PROPOSED, ContactStatus.CONFIRMED]
+RELEVEL_LOCK = 740_301  # any number unique among the project's advisory locks
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,11 @@ class Change:
 
 @dataclass
 class Graph:
-    """Contacts as adjacency lists: person -> [(other, first_at, last_at)]; mutual."""
+    """Contacts as adjacency lists: person -> [(other, first_at, last_at)]; mutual. `loaded` holds the ids of
+    the contacts read so far, so that reading around overlapping groups of people adds each contact once."""
 
-    edges: dict[int, list[tuple[int, datetime, datetime]]]
+    edges: dict[int, list[tuple[int, datetime, datetime]]] = field(default_factory=dict)
+    loaded: set[int] = field(default_factory=set)
 
     def neighbours(self, person: int) -> list[tuple[int, datetime, datetime]]:
         return self.edges.get(person, [])
@@ -62,30 +65,38 @@ def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def load_graph(person_ids: set[int] | None) -> Graph:
-    """Counting contacts touching `person_ids` (all of them when None)."""
-    edges: dict[int, list[tuple[int, datetime, datetime]]] = {}
+def with_ids(queryset, column: str, ids: list[int]):
+    """`queryset` restricted to `column IN (ids)`. Written as a raw condition on purpose: the ORM prepares
+    each value of an `__in` list through the foreign key (about 8 µs an id), which was half of a re-levelling
+    around a few thousand people. The ids are the engine's own integers."""
+    marks = ", ".join(["%s"] * len(ids))
+    return queryset.extra(where=[f"{queryset.model._meta.db_table}.{column} IN ({marks})"], params=ids)
+
+
+def load_graph(person_ids: set[int] | None, graph: Graph | None = None) -> Graph:
+    """Add the counting contacts touching `person_ids` (all of them when None) to `graph` (or a new one)."""
+    graph = graph or Graph()
     contacts = Contact.objects.filter(status__in=COUNTING)
     if person_ids is None:
         batches = [contacts]
     else:
         batches = []
         for ids in chunks(person_ids):
-            batches += [contacts.filter(person_id__in=ids), contacts.filter(other_id__in=ids)]
-    seen: set[tuple] = set()
+            batches += [with_ids(contacts, "person_id", ids), with_ids(contacts, "other_id", ids)]
+    everyone = person_ids is None
     for batch in batches:
         as_text = batch.values_list(
-            "person_id", "other_id", Cast("first_at", CharField()), Cast("last_at", CharField())
+            "pk", "person_id", "other_id", Cast("first_at", CharField()), Cast("last_at", CharField())
         )
-        for a, b, first_at, last_at in _raw_rows(as_text):
-            if a == b or (person_ids is not None and (a, b, first_at, last_at) in seen):
+        for pk, a, b, first_at, last_at in _raw_rows(as_text):
+            if a == b or (not everyone and pk in graph.loaded):
                 continue
-            if person_ids is not None:
-                seen.add((a, b, first_at, last_at))
+            if not everyone:
+                graph.loaded.add(pk)
             first_at, last_at = _aware(first_at), _aware(last_at)
-            edges.setdefault(a, []).append((b, first_at, last_at))
-            edges.setdefault(b, []).append((a, first_at, last_at))
-    return Graph(edges)
+            graph.edges.setdefault(a, []).append((b, first_at, last_at))
+            graph.edges.setdefault(b, []).append((a, first_at, last_at))
+    return graph
 
 
 def _raw_rows(queryset) -> Iterator[tuple]:
@@ -105,16 +116,19 @@ def _aware(text: str) -> datetime:
     return datetime.fromisoformat(text if text.endswith("+00") else text + "+00:00")
 
 
-def region_around(person_ids: set[int], depth: int) -> set[int]:
-    """Everyone within `depth` counting contacts of `person_ids` (ignoring time: a safe superset)."""
+def region_around(person_ids: set[int], depth: int) -> tuple[set[int], Graph]:
+    """Everyone within `depth` counting contacts of `person_ids` (ignoring time: a safe superset), and every
+    contact touching them, read ring by ring."""
+    graph = Graph()
     region, frontier = set(person_ids), set(person_ids)
     for _ in range(depth):
-        graph = load_graph(frontier)
+        load_graph(frontier, graph)
         frontier = {other for p in frontier for other, _f, _l in graph.neighbours(p)} - region
         if not frontier:
-            break
+            return region, graph
         region |= frontier
-    return region
+    load_graph(frontier, graph)  # the outermost ring's contacts, which reach the people just outside
+    return region, graph
 
 
 def active_cases(person_ids: set[int] | None) -> dict[int, tuple[int, datetime, datetime]]:
@@ -125,7 +139,7 @@ def active_cases(person_ids: set[int] | None) -> dict[int, tuple[int, datetime, 
         rows = list(cases.values_list("person_id", "pk", "infectious_from", "isolated_at", "confirmed_at"))
     else:
         for ids in chunks(person_ids):
-            rows += cases.filter(person_id__in=ids).values_list(
+            rows += with_ids(cases, "person_id", ids).values_list(
                 "person_id", "pk", "infectious_from", "isolated_at", "confirmed_at"
             )
     found: dict[int, tuple[int, datetime, datetime]] = {}
@@ -152,7 +166,7 @@ def stored_states(person_ids: set[int] | None) -> dict[int, tuple]:
         return {row[0]: row[1:] for row in states.values_list(*columns).iterator(chunk_size=10_000)}
     found = {}
     for ids in chunks(person_ids):
-        found.update({row[0]: row[1:] for row in states.filter(person_id__in=ids).values_list(*columns)})
+        found.update({row[0]: row[1:] for row in with_ids(states, "person_id", ids).values_list(*columns)})
     return found
 
 
@@ -198,9 +212,13 @@ class Relevel:
 
 
 def relevel(around: set[int] | None, *, rules: TracingRules, actor: str, reason: str, detail: str = "") -> Relevel:
-    """Recompute levels around `around` (everyone when None), store what changed with its history."""
-    region = None if around is None else region_around(around, rules.max_level)
-    graph = load_graph(region)
+    """Recompute levels around `around` (everyone when None), store what changed with its history.
+    Runs inside the caller's transaction; re-levellings are serialised (see _serialise)."""
+    _serialise()
+    if around is None:
+        region, graph = None, load_graph(None)
+    else:
+        region, graph = region_around(around, rules.max_level)
     states = stored_states(region)
     cases = active_cases(region)
     boundary: dict[int, Level] = {}
@@ -216,6 +234,15 @@ def relevel(around: set[int] | None, *, rules: TracingRules, actor: str, reason:
     return Relevel(changes, len(region) if region is not None else len(graph.edges))
 
 
+def _serialise() -> None:
+    """Two re-levellings of overlapping neighbourhoods must not interleave, or one would store levels computed
+    from what the other was changing. SQLite runs one writing transaction at a time already; PostgreSQL takes
+    a transaction-scoped advisory lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEVEL_LOCK])
+
+
 def store(levels: dict[int, Level], states: dict[int, tuple], region, *, actor, reason, detail) -> list[Change]:
     """Write new and changed levels (and clear vanished ones), each level change with a history row."""
     now = timezone.now()
@@ -225,7 +252,7 @@ def store(levels: dict[int, Level], states: dict[int, tuple], region, *, actor, 
     new_people = [p for p in candidates if p not in states]
     units = {}
     for ids in chunks(new_people):
-        units.update(Person.objects.filter(pk__in=ids).values_list("pk", "unit_id"))
+        units.update(with_ids(Person.objects.all(), "id", ids).values_list("pk", "unit_id"))
     updates, creates, history, changes = [], [], [], []
     for person in candidates:
         new = levels.get(person)

@@ -30,6 +30,7 @@ from .choices import (
     CheckInOutcome,
     CheckInSource,
     ClearReason,
+    ConfirmationTest,
     ContactKind,
     ContactSource,
     ContactStatus,
@@ -245,9 +246,12 @@ def _require_in_scope(actor, permission: str, person: Person) -> None:
         raise OutOfScope(_("No such person in your jurisdiction."))
 
 
-def _relevel(person_ids: set[int], *, actor, reason: str, detail: str) -> flevels.Relevel:
-    result = flevels.relevel(person_ids, rules=rules_in_force(), actor=str(actor), reason=reason, detail=detail)
-    _tasks_for(result.changes, reason=detail)
+def levels_update(*, actor, around: set[int], reason: str, detail: str) -> flevels.Relevel:
+    """Re-level the neighbourhood of `around` after a change there, with tasks for new contacts. Called by the
+    services below inside their transaction; `reason` is a code, `detail` the cause in words."""
+    with transaction.atomic():
+        result = flevels.relevel(around, rules=rules_in_force(), actor=str(actor), reason=reason, detail=detail)
+        _tasks_for(result.changes, reason=detail)
     return result
 
 
@@ -274,12 +278,14 @@ def case_confirm(
         _check_case_times(confirmed_at, sample_taken_at, symptom_onset, isolated_at)
         if detection_setting not in DetectionSetting.values:
             raise ValidationError({"detection_setting": _("Say where the case was found.")})
+        if confirmation_test not in ConfirmationTest.values:
+            raise ValidationError({"confirmation_test": _("Say which test confirmed the case.")})
         if Case.objects.filter(person=person, status=CaseStatus.ACTIVE).exists():
             raise ValidationError({"person": _("This person already has an active case.")})
         if national_code and Case.objects.filter(national_code=national_code).exists():
             raise ValidationError({"national_code": _("A case with this national code is already registered.")})
         rules = rules_in_force(timezone.localdate(confirmed_at))
-        start = sample_taken_at.date() if sample_taken_at else timezone.localdate(confirmed_at)
+        start = timezone.localdate(sample_taken_at or confirmed_at)
         if symptom_onset:
             start = min(start, symptom_onset)
         case = Case.objects.create(
@@ -308,7 +314,7 @@ def case_confirm(
             after=audit.snapshot(case),
         )
         _household_contacts(actor, case)
-        _relevel({person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
+        levels_update(around={person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
         transaction.on_commit(lambda: enqueue_exposure_match(case.pk))
     return case
 
@@ -391,7 +397,9 @@ def case_status_set(*, actor, case: Case, status: str, note: str = "") -> Case:
             after=after,
         )
         reason = "case_ruled_out" if status == CaseStatus.RULED_OUT else "case_closed"
-        _relevel({case.person_id}, actor=actor, reason=reason, detail=f"F0 {case}: {case.get_status_display()}")
+        levels_update(
+            around={case.person_id}, actor=actor, reason=reason, detail=f"F0 {case}: {case.get_status_display()}"
+        )
     return case
 
 
@@ -452,7 +460,9 @@ def contact_record(
             unit_path=person.unit.path,
             after=audit.snapshot(contact),
         )
-        _relevel({person.pk, other.pk}, actor=actor, reason="contact_added", detail=f"contact with #{other.pk}")
+        levels_update(
+            around={person.pk, other.pk}, actor=actor, reason="contact_added", detail=f"contact with #{other.pk}"
+        )
     return contact, True
 
 
@@ -477,8 +487,8 @@ def contact_review(*, actor, contact: Contact, confirm: bool, reason: str = "") 
             after=audit.snapshot(contact, ["status", "dismissed_reason"]),
         )
         if not confirm:
-            _relevel(
-                {contact.person_id, contact.other_id},
+            levels_update(
+                around={contact.person_id, contact.other_id},
                 actor=actor,
                 reason="contact_dismissed",
                 detail=f"contact with #{contact.other_id} dismissed: {contact.dismissed_reason}",
@@ -507,8 +517,11 @@ def person_clear(*, actor, person: Person, reason: str) -> TracingState:
             unit_path=person.unit.path,
             after={"cleared_reason": reason},
         )
-        _relevel(
-            {person.pk}, actor=actor, reason="cleared", detail=f"#{person.pk}: {state.get_cleared_reason_display()}"
+        levels_update(
+            around={person.pk},
+            actor=actor,
+            reason="cleared",
+            detail=f"#{person.pk}: {state.get_cleared_reason_display()}",
         )
         state.refresh_from_db()
     return state
@@ -551,7 +564,9 @@ def exposure_match_record(*, actor, case: Case) -> int:
             detail={"case": case.pk, "matches": len(matches), "new": len(new)},
         )
         if new:
-            _relevel({case.person_id}, actor=actor, reason="checkin_match", detail=f"check-in match with F0 {case}")
+            levels_update(
+                around={case.person_id}, actor=actor, reason="checkin_match", detail=f"check-in match with F0 {case}"
+            )
     return len(new)
 
 

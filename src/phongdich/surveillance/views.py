@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import has_permission_somewhere
 from phongdich.core.views import ScopedListView, add_form_errors, service_form
 from phongdich.people.models import Person
@@ -96,6 +98,9 @@ def case_create(request, person_pk):
 def case_detail(request, pk):
     _require(request.user, "surveillance.view_case")
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit"), pk=pk)
+    audit.record(
+        actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
+    )
     can_change = Case.objects.restrict(request.user, "change").filter(pk=pk).exists()
     context = {
         "case": case,

@@ -97,3 +97,9 @@ def test_a_case_for_someone_outside_the_jurisdiction_is_refused_with_the_field(a
         content_type="application/json",
     )
     assert response.status_code == 422 and "person_id" in response.json()["fields"]
+
+
+def test_a_contact_naming_an_unknown_person_answers_like_one_outside_the_jurisdiction(api_as, f0):
+    body = {"person_id": 987654, "other_id": f0.pk, "kind": "other", "first_at": "2026-11-21T08:00:00+07:00"}
+    response = api_as("commune_officer").post("/api/v1/contacts", body, content_type="application/json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"

@@ -276,3 +276,14 @@ def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(wo
     exposure_match_record(actor="test", case=case)
     matched = set(Contact.objects.filter(source="checkin_match").values_list("person_id", flat=True))
     assert matched == {people["an"].pk}
+
+
+def test_the_relevel_command_changes_nothing_when_levels_are_true(world, people, capsys):
+    from django.core.management import call_command
+
+    confirm(world, people["hang"])
+    call_command("tracing", "relevel")
+    assert capsys.readouterr().out.startswith("0 levels changed")
+    TracingState.objects.filter(person=people["bao"]).update(level=None)  # as after a bulk load
+    call_command("tracing", "relevel")
+    assert level_of(people["bao"]) == 2

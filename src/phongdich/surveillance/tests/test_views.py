@@ -134,3 +134,12 @@ def test_the_task_list_needs_a_bounded_number_of_queries(client_as, world, djang
         client.get("/tracing/levels/")
     with django_assert_max_num_queries(12):
         client.get("/tracing/cases/")
+
+
+def test_opening_a_case_page_is_audited(client_as, world):
+    from phongdich.core.models import AuditEvent
+
+    case = Case.objects.get(person=tam(world))
+    client_as("health_worker").get(f"/tracing/cases/{case.pk}/")
+    event = AuditEvent.objects.filter(action="read", object_type="surveillance.case").latest("id")
+    assert event.person_id == tam(world).pk and event.actor == world.user("health_worker")
