@@ -608,4 +608,12 @@ VI = {
     "reached": "đã liên hệ",
     "not found": "không gặp",
     "No open tasks in this area.": "Không có nhiệm vụ đang mở ở địa bàn này.",
+    "This personal QR code was not issued by the platform.": "Mã QR cá nhân này không do hệ thống cấp.",
+    "Personal QR card": "Thẻ QR cá nhân",
+    "Check in": "Quét mã khai báo",
+    "Checked in at %(time)s. Thank you.": "Đã quét mã lúc %(time)s. Xin cảm ơn.",
+    "Your phone number, CCCD/CMND or personal QR code": "Số điện thoại, CCCD/CMND hoặc mã QR cá nhân của bạn",
+    "Only to tell you if someone here at the same time falls ill.": "Chỉ dùng để báo cho bạn nếu có người ở đây cùng lúc bị mắc bệnh.",
+    "This code is not a venue of the platform. Ask the venue for its poster.": "Mã này không phải của một địa điểm trên hệ thống. Hãy hỏi địa điểm để xem áp phích mã QR.",
+    "Show this code when checking in at a venue.": "Đưa mã này khi quét mã tại các địa điểm.",
 }

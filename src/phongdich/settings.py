@@ -189,6 +189,9 @@ LOGGING = {
 
 # Venue QR tokens are signed with this salt; rotating SECRET_KEY invalidates printed posters (docs/deploy.md).
 PHONGDICH_VENUE_TOKEN_SALT = "phongdich.places.venue"
+PHONGDICH_CARD_SALT = "phongdich.people.card"
+# The address residents reach the platform at: venue QR codes carry {PUBLIC_URL}/c/<token>/.
+PHONGDICH_PUBLIC_URL = os.environ.get("PHONGDICH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 PHONGDICH_PAGE_SIZE = 25
 PHONGDICH_COUNT_CAP = 1000
 

@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from .api import api
 from .core.views import healthz
+from .surveillance.views import checkin_page
 
 urlpatterns = [
     path("", include("phongdich.core.urls")),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("units/", include("phongdich.places.urls")),
     path("persons/", include("phongdich.people.urls")),
     path("tracing/", include("phongdich.surveillance.urls")),
+    path("c/<str:token>/", checkin_page, name="checkin"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

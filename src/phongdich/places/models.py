@@ -195,6 +195,19 @@ class Venue(models.Model):
     def qr_token(self) -> str:
         return signing.Signer(salt=settings.PHONGDICH_VENUE_TOKEN_SALT).sign(self.key)
 
+    @property
+    def checkin_url(self) -> str:
+        """What the QR code carries: the public check-in page, so a phone camera opens it; scanners read the
+        token from it (`token_in`)."""
+        return f"{settings.PHONGDICH_PUBLIC_URL}/c/{self.qr_token}/"
+
+    @staticmethod
+    def token_in(scanned: str) -> str:
+        """The signed token in a scanned code: the code itself, or the part after /c/ of a check-in address."""
+        if "/c/" in scanned:
+            return scanned.rsplit("/c/", 1)[1].strip("/")
+        return scanned
+
     @classmethod
     def from_token(cls, token: str) -> "Venue":
         """The active venue a scanned token names; raises BadSignature or DoesNotExist for a forged/unknown one."""

@@ -59,10 +59,10 @@ def unit_detail(request, pk):
 
 
 def venue_qr(request, pk, fmt):
-    """The venue's check-in QR code (the signed token only), as PNG or SVG, error correction Q."""
+    """The venue's check-in QR code (the public check-in address with the signed token), as PNG or SVG."""
     _require_units(request.user)
     venue = get_object_or_404(Venue.objects.visible_to(request.user), pk=pk)
-    qr = segno.make(venue.qr_token, error="q", micro=False)
+    qr = segno.make(venue.checkin_url, error="q", micro=False)
     buffer = io.BytesIO()
     if fmt == "svg":
         qr.save(buffer, kind="svg", scale=8, border=4, title=venue.name)

@@ -2,6 +2,7 @@
 exposure matches and tracing tasks. Every change that can move an F-level re-levels around it (flevels.py)."""
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from phongdich.core import audit, validators
 from phongdich.core.bulk import db_datetime, insert_new
 from phongdich.core.choices import AuditAction
-from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.core.scoping import OutOfScope, Scope, scope_of
 from phongdich.people.models import Person
 from phongdich.places.models import Venue
 
@@ -91,7 +92,35 @@ def checkin_batch_ingest(*, actor, items: list[dict], source: str = CheckInSourc
         raise ValidationError({"items": _("At most %(n)d check-ins per batch.") % {"n": MAX_BATCH}})
     if source not in CheckInSource.values:
         raise ValidationError({"source": _("Unknown source.")})
-    batch = _Batch(actor, items)
+    return _ingest(actor, items, source, scope_of(actor, "surveillance.add_checkin"))
+
+
+def checkin_self_record(*, venue_token: str, number: str, client_id: str) -> ItemResult:
+    """A resident checking in on the public page opened from the venue's QR code, naming themself by phone,
+    CCCD/CMND or the text of their personal QR card. The venue's signed token is the authority here, so any
+    active venue is accepted; the page's own id for the visit makes a resubmitted form count once."""
+    item = {"client_id": client_id, "venue_token": venue_token, "checked_in_at": timezone.now().isoformat()}
+    number = number.strip()
+    digits = re.sub(r"[\s.+()-]", "", number)
+    if number.startswith(CARD_PREFIX):
+        item["person_card"] = number
+    elif digits.isdigit() and len(digits) in (9, 12):  # a CMND or a CCCD; phone numbers have 10 or 11 digits
+        item["id_number"] = digits
+    else:
+        item["phone"] = number
+    return _ingest("public", [item], CheckInSource.WEB, Scope(everywhere=True))[0]
+
+
+def person_card_text(person: Person) -> str:
+    """What a personal QR card carries: a signed reference, no name or number."""
+    return CARD_PREFIX + signing.Signer(salt=settings.PHONGDICH_CARD_SALT).sign(str(person.pk))
+
+
+CARD_PREFIX = "PD1:"
+
+
+def _ingest(actor, items: list[dict], source: str, scope: Scope) -> list[ItemResult]:
+    batch = _Batch(actor, items, scope)
     results: list[ItemResult] = []
     rows: list[tuple] = []
     received_at, recorded_by = db_datetime(timezone.now()), getattr(actor, "pk", None)
@@ -126,16 +155,16 @@ def checkin_batch_ingest(*, actor, items: list[dict], source: str = CheckInSourc
 class _Batch:
     """What one batch needs looked up, fetched in a handful of queries rather than per item."""
 
-    def __init__(self, actor, items: list[dict]):
+    def __init__(self, actor, items: list[dict], scope: Scope):
         self.now = timezone.now()
-        self.scope = scope_of(actor, "surveillance.add_checkin")
+        self.scope = scope
         self.future = timedelta(seconds=settings.PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS)
         self.oldest = self.now - timedelta(days=settings.PHONGDICH_CHECKIN_MAX_AGE_DAYS)
         dicts = [i for i in items if isinstance(i, dict)]
         client_ids = [str(i.get("client_id") or "") for i in dicts]
         self.known = set(CheckIn.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True))
         self.seen: set[str] = set()
-        self.venues = self._venues({str(i.get("venue_token") or "") for i in dicts})
+        self.venues = self._venues({Venue.token_in(str(i.get("venue_token") or "")) for i in dicts})
         self.by_phone, self.by_id = self._persons(dicts)
 
     def check(self, item, client_id: str) -> tuple | None:
@@ -144,7 +173,7 @@ class _Batch:
             raise ItemError("client_id_missing", _("Each check-in needs a client id."))
         if client_id in self.known or client_id in self.seen:
             return None
-        venue = self._venue(str(item.get("venue_token") or ""))
+        venue = self._venue(Venue.token_in(str(item.get("venue_token") or "")))
         person_id = self._person(item)
         checked_in_at = self._time(item.get("checked_in_at"), "checked_in_at")
         checked_out_at = self._time(item["checked_out_at"], "checked_out_at") if item.get("checked_out_at") else None
@@ -207,6 +236,8 @@ class _Batch:
 
     def _person(self, item: dict) -> int:
         """The one person a CCCD/CMND (preferred) or a phone number names."""
+        if item.get("person_card"):
+            return self._card_holder(str(item["person_card"]))
         try:
             if item.get("id_number"):
                 matches = self.by_id.get(normalize_id_number(str(item["id_number"])), [])
@@ -221,6 +252,16 @@ class _Batch:
         if len(matches) > 1:
             raise ItemError("person_ambiguous", _("Several people share this number; use the CCCD/CMND."))
         return matches[0]
+
+    @staticmethod
+    def _card_holder(text: str) -> int:
+        try:
+            pk = int(signing.Signer(salt=settings.PHONGDICH_CARD_SALT).unsign(text.removeprefix(CARD_PREFIX)))
+        except (signing.BadSignature, ValueError) as error:
+            raise ItemError("person_card_forged", _("This personal QR code was not issued by the platform.")) from error
+        if not Person.objects.active().filter(pk=pk).exists():
+            raise ItemError("person_unknown", _("No registered person has this number."))
+        return pk
 
     def _time(self, value, field: str) -> datetime:
         moment = parse_datetime(value) if isinstance(value, str) else None

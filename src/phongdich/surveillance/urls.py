@@ -14,6 +14,7 @@ urlpatterns = [
     path("levels/", views.LevelListView.as_view(), name="levels"),
     path("levels/by-unit/", views.levels_by_unit, name="levels_by_unit"),
     path("persons/<int:person_pk>/clear/", views.clear, name="clear"),
+    path("persons/<int:person_pk>/card/", views.person_card, name="person_card"),
     path("tasks/", views.TaskListView.as_view(), name="tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/walking-list/<int:unit_pk>/", views.walking_list, name="walking_list"),

@@ -1,4 +1,9 @@
+import uuid
+
+import segno
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +17,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import has_permission_somewhere
 from phongdich.core.views import ScopedListView, add_form_errors, service_form
 from phongdich.people.models import Person
-from phongdich.places.models import AdminUnit
+from phongdich.places.models import AdminUnit, Venue
 
 from .filtersets import CaseFilterSet, TracingStateFilterSet, TracingTaskFilterSet
 from .forms import CaseForm, CaseStatusForm, ClearForm, ContactForm, ReviewForm, TaskAssignForm, TaskOutcomeForm
@@ -21,9 +26,11 @@ from .selectors import case_contacts, counts_by_unit, exposure_matches, rules_in
 from .services import (
     case_confirm,
     case_status_set,
+    checkin_self_record,
     contact_record,
     contact_review,
     exposure_match_record,
+    person_card_text,
     person_clear,
     task_assign,
     task_outcome_record,
@@ -225,3 +232,41 @@ def walking_list(request, unit_pk):
         .order_by("unit__path", "person__address", "person__name_search")[:500]
     )
     return render(request, "surveillance/walking_list.html", {"unit": unit, "tasks": tasks, "now": timezone.now()})
+
+
+def checkin_page(request, token):
+    """The public page a phone opens from a venue's QR code: check in by phone, CCCD/CMND or personal QR."""
+    venue = Venue.objects.select_related("unit__parent").filter(key=_venue_key(token), active=True).first()
+    context = {"venue": venue, "visit": request.POST.get("visit") or uuid.uuid4().hex, "number": ""}
+    if request.method == "POST" and venue is not None:
+        number = request.POST.get("number", "")
+        result = checkin_self_record(venue_token=token, number=number, client_id=f"web-{context['visit']}")
+        if result.status == "rejected":
+            context.update(number=number, error=result.message)
+        else:
+            context["done"] = timezone.now()
+    return render(request, "surveillance/checkin.html", context, status=200 if venue else 404)
+
+
+def _venue_key(token: str) -> str | None:
+    try:
+        return signing.Signer(salt=settings.PHONGDICH_VENUE_TOKEN_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def person_card(request, person_pk):
+    """A printable personal QR card, for residents who check in without a phone of their own."""
+    _require(request.user, "people.change_person")
+    person = get_object_or_404(Person.objects.restrict(request.user, "change").select_related("unit"), pk=person_pk)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        instance=person,
+        person_id=person.pk,
+        unit_path=person.unit.path,
+        detail={"document": "personal QR card"},
+    )
+    qr = segno.make(person_card_text(person), error="q", micro=False)
+    context = {"person": person, "qr_svg": qr.svg_inline(scale=6, border=2, title=person.full_name)}
+    return render(request, "surveillance/person_card.html", context)

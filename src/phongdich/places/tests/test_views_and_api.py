@@ -47,7 +47,7 @@ def test_searching_units_by_name_without_diacritics(api_as):
     assert [u["name"] for u in found] == ["Phường Lái Thiêu"]
 
 
-def test_a_venue_qr_code_decodes_to_its_signed_token(client_as, world):
+def test_a_venue_qr_code_decodes_to_its_check_in_address_with_the_signed_token(client_as, world):
     import io
 
     import zxingcpp
@@ -59,8 +59,8 @@ def test_a_venue_qr_code_decodes_to_its_signed_token(client_as, world):
     response = client_as("commune_officer").get(f"/units/venues/{venue.pk}/qr.png")
     assert response["Content-Type"] == "image/png"
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(response.content)))
-    assert [d.text for d in decoded] == [venue.qr_token]
-    assert Venue.from_token(decoded[0].text) == venue
+    assert [d.text for d in decoded] == [f"http://127.0.0.1:8000/c/{venue.qr_token}/"]
+    assert Venue.from_token(Venue.token_in(decoded[0].text)) == venue
     svg = client_as("commune_officer").get(f"/units/venues/{venue.pk}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
 

@@ -24,6 +24,7 @@ def tracing_card(context, person):
         "cases": Case.objects.visible_to(user).filter(person=person).order_by("-confirmed_at"),
         "history": level_history(person.pk) if state else [],
         "can_add_case": has_permission_somewhere(user, "surveillance.add_case"),
+        "can_print_card": has_permission_somewhere(user, "people.change_person"),
         "can_clear": state is not None
         and state.level
         and TracingState.objects.restrict(user, "change").filter(pk=state.pk).exists(),
