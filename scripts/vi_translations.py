@@ -616,4 +616,10 @@ VI = {
     "Only to tell you if someone here at the same time falls ill.": "Chỉ dùng để báo cho bạn nếu có người ở đây cùng lúc bị mắc bệnh.",
     "This code is not a venue of the platform. Ask the venue for its poster.": "Mã này không phải của một địa điểm trên hệ thống. Hãy hỏi địa điểm để xem áp phích mã QR.",
     "Show this code when checking in at a venue.": "Đưa mã này khi quét mã tại các địa điểm.",
+    "SCAN TO CHECK IN": "QUÉT MÃ QR ĐỂ KHAI BÁO",
+    "Open the phone camera and point it at the code.": "Mở camera điện thoại và hướng vào mã.",
+    "Enter your phone number, CCCD/CMND or personal QR code.": "Nhập số điện thoại, CCCD/CMND hoặc mã QR cá nhân.",
+    "5K: masks, disinfection, distance, no gatherings, health declaration.": "5K: Khẩu trang – Khử khuẩn – Khoảng cách – Không tụ tập – Khai báo y tế.",
+    "poster": "áp phích",
+    "Check-in QR code": "Mã QR khai báo",
 }

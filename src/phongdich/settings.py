@@ -184,7 +184,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PHONGDICH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # logs every layout step at INFO
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Venue QR tokens are signed with this salt; rotating SECRET_KEY invalidates printed posters (docs/deploy.md).

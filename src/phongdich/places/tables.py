@@ -22,9 +22,12 @@ class VenueTable(tables.Table):
 
     def render_qr(self, record):
         return format_html(
-            '<a href="{}">PNG</a> · <a href="{}">SVG</a>',
+            '<a href="{}">PNG</a> · <a href="{}">SVG</a> · {} <a href="{}">PDF</a> · <a href="{}">PNG</a>',
             reverse("places:venue_qr", args=[record.pk, "png"]),
             reverse("places:venue_qr", args=[record.pk, "svg"]),
+            _("poster"),
+            reverse("places:venue_poster", args=[record.pk, "pdf"]),
+            reverse("places:venue_poster", args=[record.pk, "png"]),
         )
 
 

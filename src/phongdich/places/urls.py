@@ -14,4 +14,5 @@ urlpatterns = [
     path("facilities/new/", views.facility_create, name="facility_create"),
     path("facilities/<int:pk>/", views.facility_edit, name="facility_edit"),
     re_path(r"^venues/(?P<pk>\d+)/qr\.(?P<fmt>png|svg)$", views.venue_qr, name="venue_qr"),
+    re_path(r"^venues/(?P<pk>\d+)/poster\.(?P<fmt>pdf|png)$", views.venue_poster, name="venue_poster"),
 ]

@@ -14,6 +14,7 @@ from phongdich.core.views import ScopedListView, service_form
 from .filtersets import FacilityFilterSet, VenueFilterSet
 from .forms import FacilityForm, VenueForm
 from .models import AdminUnit, Facility, Population, Venue
+from .posters import poster_pdf, poster_png
 from .selectors import latest_populations, tree_roots, unit_children
 from .services import facility_save, venue_save
 from .tables import FacilityTable, VenueTable
@@ -72,6 +73,16 @@ def venue_qr(request, pk, fmt):
         content_type = "image/png"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="venue-{venue.pk}.{fmt}"'
+    return response
+
+
+def venue_poster(request, pk, fmt):
+    """A printable A5 check-in poster for the venue, PDF or PNG, in Vietnamese."""
+    _require_units(request.user)
+    venue = get_object_or_404(Venue.objects.visible_to(request.user).select_related("unit__parent"), pk=pk)
+    body, content_type = (poster_pdf(venue), "application/pdf") if fmt == "pdf" else (poster_png(venue), "image/png")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="poster-{venue.pk}.{fmt}"'
     return response
 
 

@@ -47,6 +47,7 @@ PAGES = [
     ("places:facility_create", "/units/facilities/new/", expect(403, P=200, D=200, S=200)),
     ("places:facility_edit", "/units/facilities/{facility_a}/", expect(404, P=200, D=200, S=200)),
     ("places:venue_qr", "/units/venues/{venue_a}/qr.png", expect(200, O=404, X=403, E=403)),
+    ("places:venue_poster", "/units/venues/{venue_a}/poster.png", expect(200, O=404, X=403, E=403)),
     ("people:list", "/persons/", expect(200, A=403, X=403)),
     ("people:create", "/persons/new/", expect(200, A=403, X=403, E=403)),
     ("people:export", "/persons/export.csv", expect(403, P=200, C=200, D=200, O=200, S=200)),

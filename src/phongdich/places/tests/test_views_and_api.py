@@ -138,3 +138,34 @@ def test_venue_and_facility_lists_are_scoped(client_as):
     assert "Chợ Lái Thiêu" not in names
     facilities = [f.name for f in client_as("district_officer").get("/units/facilities/").context["table"].data.data]
     assert facilities == ["Trạm Y tế Phường Lái Thiêu"]
+
+
+def test_a_venue_poster_pdf_reads_in_vietnamese_and_its_code_opens_the_check_in_page(client_as, world, tmp_path):
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    venue = world.venue("Chợ Lái Thiêu")
+    response = client_as("commune_officer").get(f"/units/venues/{venue.pk}/poster.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "QUÉT MÃ QR ĐỂ KHAI BÁO" in text and "Chợ Lái Thiêu" in text and "Mở camera điện thoại" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    decoded = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+    assert [d.text for d in decoded] == [venue.checkin_url]
+
+
+def test_a_venue_poster_png_carries_the_same_code(client_as, world):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    venue = world.venue("Chợ Lái Thiêu")
+    response = client_as("community_team").get(f"/units/venues/{venue.pk}/poster.png")
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == (1240, 1748)
+    assert [d.text for d in zxingcpp.read_barcodes(image)] == [venue.checkin_url]
