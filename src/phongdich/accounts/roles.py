@@ -36,6 +36,7 @@ MANAGE_PLACES = {"places.change_adminunit"} | MANAGE_VENUES | MANAGE_FACILITIES
 RECORD_CHECKINS = {"surveillance.add_checkin"}
 SEE_TRACING = {
     "surveillance.view_case",
+    "surveillance.view_cluster",
     "surveillance.view_contact",
     "surveillance.view_tracingstate",
     "surveillance.view_levelchange",
@@ -53,7 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_COMMANDER: frozenset(
         UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES
     ),
-    Role.PROVINCE_ANALYST: frozenset(UNITS),
+    Role.PROVINCE_ANALYST: frozenset(UNITS | {"surveillance.view_cluster"}),
     Role.DISTRICT_OFFICER: frozenset(
         UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES
     ),

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("places:tree", _("Units"), "places.view_adminunit"),
     ("people:list", _("Persons"), "people.view_person"),
     ("surveillance:cases", _("Cases"), "surveillance.view_case"),
+    ("surveillance:clusters", _("Clusters"), "surveillance.view_cluster"),
     ("surveillance:levels", _("F-levels"), "surveillance.view_tracingstate"),
     ("surveillance:tasks", _("Tasks"), "surveillance.view_tracingtask"),
     ("places:venues", _("QR venues"), "places.view_venue"),

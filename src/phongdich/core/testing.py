@@ -7,7 +7,7 @@ enterprise_rep      an enterprise in Lái Thiêu analyst           province, no 
 system_admin        province                   outsider          no role at all
 
 In Lái Thiêu, Khu phố 1, Đỗ Văn Tâm is an active case (F0) and Lý Thị Thu, who works with him, is his F1 with an
-open door-to-door task.
+open door-to-door task; Phan Văn Lộc (Khu phố 2), infected by him, is a second case: together a cluster.
 """
 
 from dataclasses import dataclass
@@ -110,13 +110,22 @@ def build_outbreak() -> None:
     thu = person_create(actor=officer, full_name="Lý Thị Thu", birth_year=1988, sex="female", unit=unit("25966-01"))
     now = timezone.now()
     contact_record(actor=officer, person=thu, other=tam, kind=ContactKind.WORKPLACE, first_at=now - timedelta(days=1))
-    case_confirm(
+    first = case_confirm(
         actor=officer,
         person=tam,
         confirmed_at=now - timedelta(hours=2),
         confirmation_test="rt_pcr",
         detection_setting=DetectionSetting.COMMUNITY,
         symptom_onset=timezone.localdate(now - timedelta(hours=2)),
+    )
+    loc = person_create(actor=officer, full_name="Phan Văn Lộc", birth_year=1969, sex="male", unit=unit("25966-02"))
+    case_confirm(
+        actor=officer,
+        person=loc,
+        confirmed_at=now - timedelta(hours=1),
+        confirmation_test="antigen",
+        detection_setting=DetectionSetting.QUARANTINE,
+        source_case=first,
     )
 
 

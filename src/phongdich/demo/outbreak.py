@@ -23,7 +23,7 @@ from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
 from phongdich.surveillance.choices import CaseStatus, DetectionSetting, Severity
 from phongdich.surveillance.models import Case, CheckIn, Contact
-from phongdich.surveillance.services import levels_recompute
+from phongdich.surveillance.services import clusters_rebuild, levels_recompute
 
 CURVE = Path(__file__).parent / "data" / "binh_duong_cases_2021.csv"
 CASE_COLUMNS = [
@@ -57,6 +57,7 @@ class Result:
     contacts: int = 0
     checkins: int = 0
     levels: int = 0
+    clusters: int = 0
 
 
 class OutbreakBuilder:
@@ -92,6 +93,7 @@ class OutbreakBuilder:
         self.result.contacts = self.contacts.written
         self.result.checkins = self.checkins.written
         self.result.levels = len(levels_recompute(actor="demo").changes)
+        self.result.clusters = clusters_rebuild(actor="demo")
         return self.result
 
     def _load_register(self) -> None:

@@ -20,6 +20,7 @@ from .choices import (
     CaseStatus,
     CheckInSource,
     ClearReason,
+    ClusterStatus,
     ConfirmationTest,
     ContactKind,
     ContactSource,
@@ -28,9 +29,9 @@ from .choices import (
     Severity,
     TaskOutcome,
 )
-from .filtersets import CaseFilterSet, ContactFilterSet, TracingStateFilterSet, TracingTaskFilterSet
-from .models import Case, Contact, TracingState, TracingTask
-from .selectors import counts_by_unit, exposure_matches, level_history, rules_in_force
+from .filtersets import CaseFilterSet, ClusterFilterSet, ContactFilterSet, TracingStateFilterSet, TracingTaskFilterSet
+from .models import Case, Cluster, Contact, TracingState, TracingTask
+from .selectors import cluster_graph, counts_by_unit, exposure_matches, level_history, rules_in_force
 from .services import (
     MAX_BATCH,
     case_confirm,
@@ -119,6 +120,7 @@ class CaseOut(Schema):
     isolated_at: datetime | None
     infectious_from: datetime
     source_case_id: int | None
+    cluster_id: int | None
 
     @staticmethod
     def resolve_code(case) -> str:
@@ -464,3 +466,59 @@ def assign_task(request, task_id: int, payload: AssignIn):
     if payload.user_id and assignee is None:
         raise ValidationError({"user_id": _("No such user.")})
     return task_assign(actor=request.user, task=task, assignee=assignee)
+
+
+clusters_router = Router(tags=["clusters"])
+
+
+class ClusterOut(Schema):
+    id: int
+    name: str
+    unit_id: int
+    venue_id: int | None
+    organisation_id: int | None
+    first_case_on: date
+    last_case_on: date
+    size: int
+    status: str
+    closed_on: date | None
+
+
+class ClusterPage(Schema):
+    items: list[ClusterOut]
+    next_cursor: str | None
+
+
+class ClusterFilters(Schema):
+    q: str | None = None
+    status: ClusterStatus | None = None
+    unit: int | None = None
+    min_size: int | None = None
+
+
+class GraphNodeOut(Schema):
+    person_id: int
+    label: str
+    level: int
+    case_id: int | None
+    parent: int | None
+    x: float
+    y: int
+
+
+@clusters_router.get("", response=ClusterPage, summary="Clusters (ổ dịch), active first, latest case first")
+def list_clusters(request, filters: Query[ClusterFilters], cursor: str | None = None, limit: int = 25):
+    _require(request.user, "surveillance.view_cluster")
+    found = _filtered(ClusterFilterSet, filters.dict(), Cluster.objects.visible_to(request.user), request.user)
+    rows, next_cursor = keyset_page(found, ("-id",), cursor, max(1, min(limit, 100)))
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+@clusters_router.get("/{int:cluster_id}/graph", response=list[GraphNodeOut], summary="The transmission graph, laid out")
+def cluster_graph_nodes(
+    request, cluster_id: int, max_level: int = 1, since: date | None = None, until: date | None = None
+):
+    cluster = Cluster.objects.visible_to(request.user).filter(pk=cluster_id).first()
+    if cluster is None:
+        raise Http404
+    return cluster_graph(request.user, cluster, max(0, min(max_level, 3)), since, until)

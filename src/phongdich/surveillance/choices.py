@@ -49,6 +49,11 @@ class CaseStatus(models.TextChoices):
     RULED_OUT = "ruled_out", _("Ruled out (false positive)")
 
 
+class ClusterStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
 class ContactKind(models.TextChoices):
     HOUSEHOLD = "household", _("Household")
     WORKPLACE = "workplace", _("Workplace")

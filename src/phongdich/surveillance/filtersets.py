@@ -7,8 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from phongdich.places.models import AdminUnit
 
-from .choices import CaseStatus, ContactKind, ContactSource, ContactStatus, DetectionSetting, TaskOutcome
-from .models import Case, Contact, TracingState, TracingTask
+from .choices import (
+    CaseStatus,
+    ClusterStatus,
+    ContactKind,
+    ContactSource,
+    ContactStatus,
+    DetectionSetting,
+    TaskOutcome,
+)
+from .models import Case, Cluster, Contact, TracingState, TracingTask
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -120,3 +128,13 @@ class TracingTaskFilterSet(UnitFilterSet):
 
     def assigned_to_me(self, queryset, name, value):
         return queryset.filter(assigned_to=self.user) if value else queryset
+
+
+class ClusterFilterSet(UnitFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ClusterStatus.choices)
+    min_size = django_filters.NumberFilter(label=_("At least this many cases"), field_name="size", lookup_expr="gte")
+
+    class Meta:
+        model = Cluster
+        fields = ["q", "status", "unit", "min_size"]

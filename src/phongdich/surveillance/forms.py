@@ -99,3 +99,16 @@ class TaskAssignForm(forms.Form):
     def __init__(self, *args, tracers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = tracers
+
+
+class GraphForm(forms.Form):
+    max_level = forms.TypedChoiceField(
+        label=_("Show down to"),
+        choices=[(0, _("cases only")), (1, "F1"), (2, "F2"), (3, "F3")],
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+    )
+    since = forms.DateField(label=_("Cases confirmed from"), required=False, widget=DATE)
+    until = forms.DateField(label=_("until"), required=False, widget=DATE)

@@ -9,6 +9,7 @@ from .choices import (
     CaseStatus,
     CheckInSource,
     ClearReason,
+    ClusterStatus,
     ConfirmationTest,
     ContactKind,
     ContactSource,
@@ -79,6 +80,9 @@ class TracingRules(models.Model):
     default_stay_minutes = models.PositiveSmallIntegerField(_("stay assumed without a check-out (minutes)"), default=60)
     max_stay_minutes = models.PositiveSmallIntegerField(_("longest stay counted (minutes)"), default=720)
     task_due_hours = models.PositiveSmallIntegerField(_("hours to reach a new F1 or F2"), default=24)
+    cluster_quiet_days = models.PositiveSmallIntegerField(
+        _("days without a new case before a cluster closes"), default=28
+    )
 
     class Meta:
         verbose_name = _("tracing rules")
@@ -87,6 +91,45 @@ class TracingRules(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_from} {self.source_document}"
+
+
+class Cluster(models.Model):
+    """An outbreak cluster (ổ dịch): cases linked by transmission (a known source, or a contact between two
+    cases). Kept by services.clusters_update; its unit is where most of its cases live, for scoping."""
+
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    venue = models.ForeignKey(
+        "places.Venue", verbose_name=_("main venue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "places.Organisation",
+        verbose_name=_("main enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_case_on = models.DateField(_("first case"))
+    last_case_on = models.DateField(_("last case"))
+    size = models.PositiveIntegerField(_("cases"), default=0)
+    status = models.CharField(_("status"), max_length=8, choices=ClusterStatus.choices, default=ClusterStatus.ACTIVE)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        indexes = [models.Index(fields=["status", "last_case_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveillance:cluster", args=[self.pk])
 
 
 class Case(models.Model):
@@ -111,6 +154,9 @@ class Case(models.Model):
     infectious_from = models.DateTimeField(_("infectious from"), editable=False)
     source_case = models.ForeignKey(
         "self", verbose_name=_("infected by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)

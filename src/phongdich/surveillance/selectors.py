@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from phongdich.core.scoping import scope_of
+
 from .models import Case, CheckIn, TracingRules, TracingState
 
 
@@ -134,3 +136,66 @@ def level_history(person_id: int, limit: int = 20):
     from .models import LevelChange
 
     return LevelChange.objects.filter(person_id=person_id).order_by("-at", "-id")[:limit]
+
+
+@dataclass
+class GraphNode:
+    person_id: int
+    label: str  # the name inside the viewer's jurisdiction, otherwise only the level
+    level: int
+    case_id: int | None
+    parent: int | None
+    x: float = 0.0
+    y: int = 0
+
+
+def cluster_graph(user, cluster, max_level: int = 1, since: date | None = None, until: date | None = None):
+    """The transmission tree of a cluster: its cases (F0) joined by known source, and (down to `max_level`)
+    the contacts each case's chain reached, joined by whom they were exposed through. Laid out in layers
+    by generation; names only for people the viewer may see. Two queries whatever the size."""
+    cases = cluster.cases.all()
+    if since:
+        cases = cases.filter(confirmed_at__date__gte=since)
+    if until:
+        cases = cases.filter(confirmed_at__date__lte=until)
+    rows = list(cases.values_list("pk", "person_id", "source_case__person_id", "person__full_name", "unit__path"))
+    scope = scope_of(user, "people.view_person")
+    nodes: dict[int, GraphNode] = {}
+    case_ids = []
+    for case_id, person, source_person, name, path in rows:
+        case_ids.append(case_id)
+        nodes[person] = GraphNode(person, name if scope.covers_path(path) else "F0", 0, case_id, source_person)
+    if max_level >= 1 and case_ids:
+        states = TracingState.objects.filter(root_case__in=case_ids, level__gte=1, level__lte=max_level)
+        for person, level, via, name, path in states.values_list(
+            "person_id", "level", "via_id", "person__full_name", "unit__path"
+        ):
+            if person not in nodes:
+                nodes[person] = GraphNode(person, name if scope.covers_path(path) else f"F{level}", level, None, via)
+    for node in nodes.values():
+        if node.parent not in nodes:
+            node.parent = None
+    _layout(nodes)
+    return list(nodes.values())
+
+
+def _layout(nodes: dict[int, GraphNode]) -> None:
+    """A layered tree: y is the generation, leaves take the next free x, a parent sits over its children.
+    Iterative, since a long outbreak can chain more generations than Python's recursion allows."""
+    children: dict[int | None, list[int]] = {}
+    for person, node in sorted(nodes.items()):
+        children.setdefault(node.parent, []).append(person)
+    next_x = 0.0
+    for root in children.get(None, []):
+        stack = [(root, 0, False)]
+        while stack:
+            person, depth, done = stack.pop()
+            node, kids = nodes[person], children.get(person, [])
+            node.y = depth
+            if not kids:
+                node.x, next_x = next_x, next_x + 1
+            elif done:
+                node.x = (nodes[kids[0]].x + nodes[kids[-1]].x) / 2
+            else:
+                stack.append((person, depth, True))
+                stack.extend((kid, depth + 1, False) for kid in reversed(kids))

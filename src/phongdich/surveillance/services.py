@@ -25,7 +25,7 @@ from phongdich.core.scoping import OutOfScope, Scope, scope_of
 from phongdich.people.models import Person
 from phongdich.places.models import Venue
 
-from . import flevels
+from . import clusters, flevels
 from .choices import (
     CaseStatus,
     CheckInOutcome,
@@ -356,6 +356,8 @@ def case_confirm(
         )
         _household_contacts(actor, case)
         levels_update(around={person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
+        clusters.link_case(case, rules)
+        clusters.close_quiet(rules, timezone.localdate())
         transaction.on_commit(lambda: enqueue_exposure_match(case.pk))
     return case
 
@@ -608,7 +610,24 @@ def exposure_match_record(*, actor, case: Case) -> int:
             levels_update(
                 around={case.person_id}, actor=actor, reason="checkin_match", detail=f"check-in match with F0 {case}"
             )
+            clusters.link_case(case, rules)  # a match may be with another case
     return len(new)
+
+
+def clusters_rebuild(*, actor) -> int:
+    """Recompute every cluster from the cases and their links (after a bulk load); close the quiet ones."""
+    rules = rules_in_force()
+    with transaction.atomic():
+        made = clusters.rebuild(rules)
+        closed = clusters.close_quiet(rules, timezone.localdate())
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="surveillance.cluster",
+            object_repr="rebuild",
+            detail={"clusters": made, "closed": closed},
+        )
+    return made
 
 
 def levels_recompute(*, actor) -> flevels.Relevel:

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, TracingState, TracingTask
+from .models import Case, Cluster, TracingState, TracingTask
 
 
 class CaseTable(tables.Table):
@@ -71,3 +71,20 @@ class TracingTaskTable(tables.Table):
 
     def render_level(self, value):
         return f"F{value}"
+
+
+class ClusterTable(tables.Table):
+    name = tables.Column(verbose_name=_("Cluster"), linkify=True)
+    size = tables.Column(verbose_name=_("Cases"))
+    first_case_on = tables.DateColumn(verbose_name=_("First case"), format="d/m/Y")
+    last_case_on = tables.DateColumn(verbose_name=_("Last case"), format="d/m/Y")
+    status = tables.Column(verbose_name=_("Status"))
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+
+    class Meta:
+        model = Cluster
+        fields = ["name", "size", "first_case_on", "last_case_on", "status", "unit"]
+        attrs = {"class": "table"}
+
+    def render_unit(self, record):
+        return record.unit.label

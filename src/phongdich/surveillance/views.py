@@ -19,10 +19,19 @@ from phongdich.core.views import ScopedListView, add_form_errors, service_form
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
 
-from .filtersets import CaseFilterSet, TracingStateFilterSet, TracingTaskFilterSet
-from .forms import CaseForm, CaseStatusForm, ClearForm, ContactForm, ReviewForm, TaskAssignForm, TaskOutcomeForm
-from .models import Case, Contact, TracingState, TracingTask
-from .selectors import case_contacts, counts_by_unit, exposure_matches, rules_in_force, tracers_for
+from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet
+from .forms import (
+    CaseForm,
+    CaseStatusForm,
+    ClearForm,
+    ContactForm,
+    GraphForm,
+    ReviewForm,
+    TaskAssignForm,
+    TaskOutcomeForm,
+)
+from .models import Case, Cluster, Contact, TracingState, TracingTask
+from .selectors import case_contacts, cluster_graph, counts_by_unit, exposure_matches, rules_in_force, tracers_for
 from .services import (
     case_confirm,
     case_status_set,
@@ -35,7 +44,7 @@ from .services import (
     task_assign,
     task_outcome_record,
 )
-from .tables import CaseTable, TracingStateTable, TracingTaskTable
+from .tables import CaseTable, ClusterTable, TracingStateTable, TracingTaskTable
 
 
 def _require(user, permission: str) -> None:
@@ -52,6 +61,46 @@ class CaseListView(ScopedListView):
 
     def base_queryset(self):
         return super().base_queryset().select_related("person", "unit__parent").order_by("-confirmed_at", "-id")
+
+
+class ClusterListView(ScopedListView):
+    model = Cluster
+    filterset_class = ClusterFilterSet
+    table_class = ClusterTable
+    permission = "surveillance.view_cluster"
+    title = gettext_lazy("Clusters")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("unit__parent").order_by("status", "-last_case_on", "-id")
+
+
+def cluster_detail(request, pk):
+    """A cluster and its transmission graph, filtered by depth (F0 only … F3) and by confirmation dates."""
+    _require(request.user, "surveillance.view_cluster")
+    cluster = get_object_or_404(Cluster.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    form = GraphForm(request.GET or None)
+    options = form.cleaned_data if form.is_valid() else {"max_level": 1, "since": None, "until": None}
+    nodes = cluster_graph(request.user, cluster, **options)
+    by_person = {node.person_id: node for node in nodes}
+    edges = [(by_person[n.parent], n) for n in nodes if n.parent in by_person]
+    width = max((n.x for n in nodes), default=0) * GRAPH_STEP_X + 2 * GRAPH_MARGIN
+    height = max((n.y for n in nodes), default=0) * GRAPH_STEP_Y + 2 * GRAPH_MARGIN
+    context = {
+        "cluster": cluster,
+        "form": form,
+        "nodes": nodes,
+        "edges": edges,
+        "width": width,
+        "height": height,
+        "step_x": GRAPH_STEP_X,
+        "step_y": GRAPH_STEP_Y,
+        "margin": GRAPH_MARGIN,
+        "cases": cluster.cases.count(),
+    }
+    return render(request, "surveillance/cluster_detail.html", context)
+
+
+GRAPH_STEP_X, GRAPH_STEP_Y, GRAPH_MARGIN = 22, 80, 20
 
 
 class LevelListView(ScopedListView):
@@ -104,7 +153,7 @@ def case_create(request, person_pk):
 
 def case_detail(request, pk):
     _require(request.user, "surveillance.view_case")
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit"), pk=pk)
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit", "cluster"), pk=pk)
     audit.record(
         actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
     )

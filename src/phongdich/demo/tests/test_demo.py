@@ -12,7 +12,7 @@ def clear_database():
     from phongdich.accounts.models import RoleAssignment
     from phongdich.people.models import Household, PersonMerge, ResidenceChange
     from phongdich.places.models import Facility, IndustrialPark, Organisation, Venue
-    from phongdich.surveillance.models import Case, CheckIn, Contact, LevelChange, TracingState, TracingTask
+    from phongdich.surveillance.models import Case, CheckIn, Cluster, Contact, LevelChange, TracingState, TracingTask
 
     for model in (
         TracingTask,
@@ -20,6 +20,7 @@ def clear_database():
         TracingState,
         Contact,
         Case,
+        Cluster,
         CheckIn,
         PersonMerge,
         ResidenceChange,

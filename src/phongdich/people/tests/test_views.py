@@ -100,10 +100,10 @@ def test_the_export_is_scoped_and_audited(client_as, world):
     lines = body.strip().splitlines()
     assert lines[0].startswith("id,full_name")
     names = sorted(line.split(",")[1] for line in lines[1:])
-    assert names == ["Lý Thị Thu", "Nguyễn Thị Hằng", "Đỗ Văn Tâm"]  # the residents of Lái Thiêu only
-    assert all(",25966-01," in line for line in lines[1:])
+    assert names == ["Lý Thị Thu", "Nguyễn Thị Hằng", "Phan Văn Lộc", "Đỗ Văn Tâm"]  # Lái Thiêu's residents only
+    assert all(",25966-0" in line for line in lines[1:])
     event = AuditEvent.objects.filter(action="export").latest("id")
-    assert event.detail["rows"] == 3 and event.actor == world.user("commune_officer")
+    assert event.detail["rows"] == 4 and event.actor == world.user("commune_officer")
 
 
 def test_merging_from_the_duplicates_page(client_as, world):

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             outbreak = result.outbreak
             self.stdout.write(
                 f"Outbreak: {outbreak.cases:,} cases, {outbreak.contacts:,} contacts, {outbreak.checkins:,} check-ins, "
-                f"{outbreak.levels:,} current F-levels."
+                f"{outbreak.levels:,} current F-levels, {outbreak.clusters:,} clusters."
             )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
