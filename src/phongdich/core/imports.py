@@ -2,11 +2,16 @@
 
 import csv
 import io
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from .text import fold
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,117 @@ def read_rows(source: str | Path | bytes, required: list[str]) -> Iterator[tuple
     reader.fieldnames = header
     for row in reader:
         yield reader.line_num, {key: (value or "").strip() for key, value in row.items() if key is not None}
+
+
+# ---- Tables with a mapping step (CSV or Excel) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field an importer fills, with the header names it is recognised by (compared without diacritics)."""
+
+    name: str
+    label: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+def read_table(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and (line, row) pairs of a CSV (UTF-8) or an Excel workbook (.xlsx, first sheet)."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_workbook(raw)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileFormatError(
+            _("The file is not UTF-8 text (byte %(pos)d). Save it as 'CSV UTF-8' and upload it again.")
+            % {"pos": error.start}
+        ) from error
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    if not any(header):
+        raise FileFormatError(_("Line 1 should name the columns; it is empty."))
+    rows = [
+        (reader.line_num, {name: (value or "").strip() for name, value in zip(header, values, strict=False)})
+        for values in reader
+        if any(value.strip() for value in values)
+    ]
+    return header, rows
+
+
+def _read_workbook(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+        raise FileFormatError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from error
+    lines = sheet.iter_rows(values_only=True)
+    header = [_cell(value) for value in next(lines, ())]
+    if not any(header):
+        raise FileFormatError(_("Line 1 should name the columns; it is empty."))
+    rows = []
+    for number, values in enumerate(lines, start=2):
+        row = {name: _cell(value) for name, value in zip(header, values, strict=False) if name}
+        if any(row.values()):
+            rows.append((number, row))
+    return header, rows
+
+
+def _cell(value) -> str:
+    """Excel cells as the text a person would have typed: whole numbers without ".0", dates in ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def guess_mapping(header: list[str], columns: list[Column]) -> dict[str, str]:
+    """field name -> the file's column whose header matches the field's label or aliases."""
+    folded = {fold(name): name for name in header if name}
+    mapping = {}
+    for column in columns:
+        for candidate in (column.name, column.label, *column.aliases):
+            if (key := fold(str(candidate))) in folded:
+                mapping[column.name] = folded[key]
+                break
+    return mapping
+
+
+def mapped_rows(rows: list[tuple[int, dict[str, str]]], mapping: dict[str, str]) -> Iterator[tuple[int, dict]]:
+    """Rows renamed to the importer's field names (fields the user left unmapped are empty)."""
+    for line, row in rows:
+        yield line, {name: row.get(source, "") for name, source in mapping.items()}
+
+
+UPLOAD_DIR_NAME = "uploads"
+
+
+def keep_upload(raw: bytes, filename: str) -> str:
+    """Keep an uploaded file between the upload and the mapping step; returns its token."""
+    folder = Path(settings.VAR_DIR) / UPLOAD_DIR_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(16)
+    suffix = ".xlsx" if filename.lower().endswith((".xlsx", ".xlsm")) else ".csv"
+    (folder / f"{token}{suffix}").write_bytes(raw)
+    return f"{token}{suffix}"
+
+
+def kept_upload(token: str) -> tuple[bytes, str] | None:
+    """The kept file and a name that tells its kind, or None for an unknown or malformed token."""
+    if not token or "/" in token or "\\" in token or token.startswith("."):
+        return None
+    path = Path(settings.VAR_DIR) / UPLOAD_DIR_NAME / token
+    return (path.read_bytes(), path.name) if path.is_file() else None
+
+
+def forget_upload(token: str) -> None:
+    if kept_upload(token) is not None:
+        (Path(settings.VAR_DIR) / UPLOAD_DIR_NAME / token).unlink(missing_ok=True)

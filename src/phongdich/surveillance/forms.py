@@ -112,3 +112,13 @@ class GraphForm(forms.Form):
     )
     since = forms.DateField(label=_("Cases confirmed from"), required=False, widget=DATE)
     until = forms.DateField(label=_("until"), required=False, widget=DATE)
+
+
+class MappingForm(forms.Form):
+    """One select per field an importer fills, offering the uploaded file's columns."""
+
+    def __init__(self, *args, columns, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the file —")), *((name, name) for name in header if name)]
+        for column in columns:
+            self.fields[column.name] = forms.ChoiceField(label=column.label, choices=choices, required=column.required)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,14 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.imports import (
+    FileFormatError,
+    forget_upload,
+    guess_mapping,
+    keep_upload,
+    kept_upload,
+    read_table,
+)
 from phongdich.core.scoping import has_permission_somewhere
 from phongdich.core.views import ScopedListView, add_form_errors, service_form
 from phongdich.people.models import Person
@@ -26,10 +35,12 @@ from .forms import (
     ClearForm,
     ContactForm,
     GraphForm,
+    MappingForm,
     ReviewForm,
     TaskAssignForm,
     TaskOutcomeForm,
 )
+from .importers import CASE_COLUMNS, CONTACT_COLUMNS, case_list_import, contact_list_import
 from .models import Case, Cluster, Contact, TracingState, TracingTask
 from .selectors import case_contacts, cluster_graph, counts_by_unit, exposure_matches, rules_in_force, tracers_for
 from .services import (
@@ -58,9 +69,16 @@ class CaseListView(ScopedListView):
     table_class = CaseTable
     permission = "surveillance.view_case"
     title = gettext_lazy("Cases (F0)")
+    template_name = "surveillance/cases.html"
 
     def base_queryset(self):
         return super().base_queryset().select_related("person", "unit__parent").order_by("-confirmed_at", "-id")
+
+    def extra_context(self):
+        return {
+            "can_import_cases": has_permission_somewhere(self.request.user, "surveillance.add_case"),
+            "can_import_contacts": has_permission_somewhere(self.request.user, "surveillance.add_contact"),
+        }
 
 
 class ClusterListView(ScopedListView):
@@ -319,3 +337,56 @@ def person_card(request, person_pk):
     qr = segno.make(person_card_text(person), error="q", micro=False)
     context = {"person": person, "qr_svg": qr.svg_inline(scale=6, border=2, title=person.full_name)}
     return render(request, "surveillance/person_card.html", context)
+
+
+# ---- Imports: upload, then match the file's columns, then the report --------------------------------------
+
+IMPORTS = {
+    "cases": (CASE_COLUMNS, case_list_import, "surveillance.add_case", gettext_lazy("Import a case line list")),
+    "contacts": (CONTACT_COLUMNS, contact_list_import, "surveillance.add_contact", gettext_lazy("Import contacts")),
+}
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _import_kind(request, kind: str):
+    if kind not in IMPORTS:
+        raise Http404
+    columns, run, permission, title = IMPORTS[kind]
+    _require(request.user, permission)
+    return columns, run, title
+
+
+def import_upload(request, kind):
+    columns, _run, title = _import_kind(request, kind)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a CSV or Excel (.xlsx) file.")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            error = _("The file is larger than 20 MB; split it.")
+        else:
+            token = keep_upload(upload.read(), upload.name)
+            return redirect("surveillance:import_map", kind=kind, token=token)
+    return render(request, "surveillance/import_upload.html", {"title": title, "columns": columns, "error": error})
+
+
+def import_map(request, kind, token):
+    """Show the file's columns against the fields (guessed where the headers say), then import."""
+    columns, run, title = _import_kind(request, kind)
+    kept = kept_upload(token)
+    if kept is None:
+        raise Http404
+    try:
+        header, rows = read_table(*kept)
+    except FileFormatError as error:
+        return render(request, "surveillance/import_upload.html", {"title": title, "columns": columns, "error": error})
+    form = MappingForm(request.POST or None, columns=columns, header=header, initial=guess_mapping(header, columns))
+    if request.method == "POST" and form.is_valid():
+        mapping = {name: source for name, source in form.cleaned_data.items() if source}
+        report = run(actor=request.user, rows=rows, mapping=mapping)
+        forget_upload(token)  # personal data: kept no longer than the import needs it
+        return render(request, "surveillance/import_report.html", {"title": title, "report": report, "rows": len(rows)})
+    preview = [(line, [row.get(name, "") for name in header]) for line, row in rows[:5]]
+    context = {"title": title, "form": form, "header": header, "preview": preview, "rows": len(rows)}
+    return render(request, "surveillance/import_map.html", context)

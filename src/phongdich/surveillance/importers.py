@@ -1,0 +1,291 @@
+"""Case line lists and contact lists from CSV or Excel, after the user has matched the file's columns to the
+fields below (core.imports.guess_mapping proposes a match). Each row goes through the same services as a
+form would, in its own savepoint: a bad row is reported with its line and column and changes nothing, the
+good rows land. Uploading the same file again adds nothing (case codes, and natural keys for contacts).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from phongdich.core import audit, validators
+from phongdich.core.choices import AuditAction
+from phongdich.core.imports import Column, ImportReport, mapped_rows
+from phongdich.core.text import fold
+from phongdich.people.models import Person
+from phongdich.people.services import person_create
+from phongdich.places.models import AdminUnit
+
+from .choices import ConfirmationTest, ContactKind, DetectionSetting, Severity
+from .models import Case
+from .services import case_confirm, contact_record
+
+PERSON_COLUMNS = [
+    Column("full_name", gettext_lazy("Full name"), True, ("ho ten", "ho va ten", "name", "ten")),
+    Column("id_number", gettext_lazy("CCCD / CMND"), False, ("cccd", "cmnd", "so cccd", "so giay to", "id number")),
+    Column("phone", gettext_lazy("Phone"), False, ("sdt", "so dien thoai", "dien thoai", "phone")),
+    Column("birth_year", gettext_lazy("Year of birth"), False, ("nam sinh", "birth year")),
+    Column("sex", gettext_lazy("Sex"), False, ("gioi tinh", "gioi", "sex")),
+    Column("unit", gettext_lazy("Unit code"), False, ("ma don vi", "ma xa", "ma to", "ma khu pho", "unit code")),
+    Column("address", gettext_lazy("Address"), False, ("dia chi", "address")),
+]
+CASE_COLUMNS = [
+    Column("national_code", gettext_lazy("National case code"), False, ("ma bn", "ma benh nhan", "bn", "ma ca benh")),
+    *PERSON_COLUMNS,
+    Column("confirmed_at", gettext_lazy("Confirmed at"), True, ("ngay khang dinh", "ngay xac dinh", "ngay duong tinh")),
+    Column("confirmation_test", gettext_lazy("Confirming test"), False, ("xet nghiem", "loai xet nghiem", "test")),
+    Column("detection_setting", gettext_lazy("Where found"), True, ("noi phat hien", "phat hien", "setting")),
+    Column("symptom_onset", gettext_lazy("Symptom onset"), False, ("ngay khoi phat", "khoi phat", "onset")),
+    Column("severity", gettext_lazy("Severity"), False, ("muc do", "tinh trang")),
+]
+CONTACT_COLUMNS = [
+    Column("case", gettext_lazy("Case code or the case's CCCD"), True, ("ma bn", "f0", "ma ca benh", "ca benh")),
+    *PERSON_COLUMNS,
+    Column("kind", gettext_lazy("Kind of contact"), False, ("loai tiep xuc", "quan he", "moi quan he")),
+    Column("first_at", gettext_lazy("First contact"), True, ("ngay tiep xuc", "tiep xuc tu", "thoi gian tiep xuc")),
+    Column("last_at", gettext_lazy("Last contact"), False, ("tiep xuc den", "lan cuoi")),
+]
+
+# Values people write, folded, for the coded fields.
+SETTINGS = {
+    "cong dong": DetectionSetting.COMMUNITY,
+    "cach ly": DetectionSetting.QUARANTINE,
+    "khu cach ly": DetectionSetting.QUARANTINE,
+    "phong toa": DetectionSetting.LOCKDOWN,
+    "khu phong toa": DetectionSetting.LOCKDOWN,
+    "tinh khac": DetectionSetting.IMPORTED_PROVINCE,
+    "nuoc ngoai": DetectionSetting.IMPORTED_ABROAD,
+    "nhap canh": DetectionSetting.IMPORTED_ABROAD,
+    "chot": DetectionSetting.CHECKPOINT,
+    "benh vien": DetectionSetting.CHECKPOINT,
+}
+TESTS = {"pcr": ConfirmationTest.RT_PCR, "rt-pcr": ConfirmationTest.RT_PCR, "test nhanh": ConfirmationTest.ANTIGEN,
+         "khang nguyen": ConfirmationTest.ANTIGEN}  # fmt: skip
+SEXES = {"nam": "male", "nu": "female", "male": "male", "female": "female", "m": "male", "f": "female"}
+KINDS = {"ho gia dinh": ContactKind.HOUSEHOLD, "gia dinh": ContactKind.HOUSEHOLD, "cung nha": ContactKind.HOUSEHOLD,
+         "noi lam viec": ContactKind.WORKPLACE, "dong nghiep": ContactKind.WORKPLACE, "cong ty": ContactKind.WORKPLACE,
+         "truong hoc": ContactKind.SCHOOL, "dia diem": ContactKind.VENUE, "phuong tien": ContactKind.TRANSPORT,
+         "cham soc": ContactKind.CARE, "khac": ContactKind.OTHER}  # fmt: skip
+SEVERITIES = {"khong trieu chung": Severity.ASYMPTOMATIC, "nhe": Severity.MILD, "trung binh": Severity.MODERATE,
+              "nang": Severity.SEVERE, "nguy kich": Severity.CRITICAL}  # fmt: skip
+
+
+class CellError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]
+    mapping: dict[str, str]
+
+    def column(self, field: str) -> str:
+        """The file's own column name for a field, for the error report."""
+        return self.mapping.get(field, field)
+
+
+def case_list_import(*, actor, rows, mapping: dict[str, str]) -> ImportReport:
+    """Import a case line list (rows from core.imports.read_table, mapped by `mapping`)."""
+    return _run(actor, rows, mapping, "surveillance.case", _case_row)
+
+
+def contact_list_import(*, actor, rows, mapping: dict[str, str]) -> ImportReport:
+    return _run(actor, rows, mapping, "surveillance.contact", _contact_row)
+
+
+def _run(actor, rows, mapping, object_type: str, handle) -> ImportReport:
+    report = ImportReport()
+    for line, values in mapped_rows(rows, mapping):
+        row = Row(line, values, mapping)
+        try:
+            with transaction.atomic():
+                outcome = handle(actor, row)
+        except CellError as error:
+            report.add_error(line, row.column(error.field), str(error))
+        except ValidationError as error:
+            for field, messages in _by_field(error):
+                for message in messages:
+                    report.add_error(line, row.column(_FIELD_OF.get(field, field)), message)
+        except Http404:
+            report.add_error(line, row.column("unit"), _("Outside your jurisdiction."))
+        else:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+    audit.record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        object_type=object_type,
+        object_repr=f"{len(rows)} rows",
+        detail={"created": report.created, "unchanged": report.unchanged, "errors": len(report.errors)},
+    )
+    return report
+
+
+_FIELD_OF = {"person": "full_name", "other": "case", "unit": "unit", "last_at": "last_at"}
+
+
+def _by_field(error: ValidationError):
+    return error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
+
+
+def _case_row(actor, row: Row) -> str:
+    values = row.values
+    code = values.get("national_code", "")
+    if code and Case.objects.filter(national_code=code).exists():
+        return "unchanged"
+    confirmed_at = _moment(values.get("confirmed_at", ""), "confirmed_at")
+    person = _person(actor, row)
+    if Case.objects.filter(person=person, confirmed_at__date=timezone.localdate(confirmed_at)).exists():
+        return "unchanged"
+    case_confirm(
+        actor=actor,
+        person=person,
+        confirmed_at=confirmed_at,
+        confirmation_test=_coded(values.get("confirmation_test", ""), TESTS, ConfirmationTest, "confirmation_test")
+        or ConfirmationTest.RT_PCR,
+        detection_setting=_coded(values.get("detection_setting", ""), SETTINGS, DetectionSetting, "detection_setting"),
+        symptom_onset=_day(values.get("symptom_onset", ""), "symptom_onset"),
+        severity=_coded(values.get("severity", ""), SEVERITIES, Severity, "severity") or Severity.ASYMPTOMATIC,
+        national_code=code,
+    )
+    return "created"
+
+
+def _contact_row(actor, row: Row) -> str:
+    values = row.values
+    case = _case(actor, values.get("case", ""))
+    person = _person(actor, row)
+    first_at = _moment(values.get("first_at", ""), "first_at")
+    last_at = _moment(values["last_at"], "last_at") if values.get("last_at") else None
+    kind = _coded(values.get("kind", ""), KINDS, ContactKind, "kind") or ContactKind.OTHER
+    key = f"import:{case.pk}:{person.pk}:{kind}:{first_at:%Y%m%d%H%M}"
+    _contact, created = contact_record(
+        actor=actor, person=person, other=case.person, kind=kind, first_at=first_at, last_at=last_at, key=key
+    )
+    return "created" if created else "unchanged"
+
+
+def _case(actor, text: str) -> Case:
+    text = text.strip()
+    if not text:
+        raise CellError("case", _("Name the case: its national code or its CCCD."))
+    cases = Case.objects.visible_to(actor).select_related("person")
+    found = cases.filter(national_code=text).first() or cases.filter(person__id_number=_digits(text)).first()
+    if found is None:
+        raise CellError("case", _("No case %(code)s in your jurisdiction.") % {"code": text})
+    return found
+
+
+def _person(actor, row: Row) -> Person:
+    """The registered person the row names by CCCD/CMND or phone, or a new one registered from the row."""
+    values = row.values
+    people = Person.objects.visible_to(actor).active()
+    number = _id_number(values.get("id_number", ""))
+    if number and (found := people.filter(id_number=number).first()):
+        return found
+    if values.get("phone"):
+        try:
+            phone = validators.normalize_phone(values["phone"])
+        except ValidationError as error:
+            raise CellError("phone", error.messages[0]) from error
+        matches = list(people.filter(phone=phone)[:2])
+        if len(matches) == 1 and fold(matches[0].full_name) == fold(values.get("full_name", "")):
+            return matches[0]
+    if not values.get("full_name"):
+        raise CellError("full_name", _("A person not yet registered needs a full name."))
+    return person_create(
+        actor=actor,
+        full_name=values["full_name"],
+        id_number=number,
+        phone=values.get("phone", ""),
+        birth_year=_year(values.get("birth_year", "")),
+        sex=_coded(values.get("sex", ""), SEXES, None, "sex") or "unknown",
+        unit=_unit(values.get("unit", "")),
+        address=values.get("address", ""),
+    )
+
+
+def _unit(code: str) -> AdminUnit:
+    code = code.strip()
+    if not code:
+        raise CellError("unit", _("A person not yet registered needs the code of their commune or group."))
+    unit = AdminUnit.objects.filter(code=code).order_by("-structure").first()
+    if unit is None:
+        raise CellError("unit", _("No unit has the code %(code)s.") % {"code": code})
+    return unit
+
+
+def _id_number(text: str) -> str:
+    digits = _digits(text)
+    if digits and len(digits) in (8, 11):
+        digits = "0" + digits  # a spreadsheet stored the number as a number and dropped its leading zero
+    return digits
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _year(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isdigit() and 1900 <= int(text) <= timezone.localdate().year):
+        raise CellError("birth_year", _("%(value)s is not a year of birth.") % {"value": text})
+    return int(text)
+
+
+def _coded(text: str, words: dict, choices, field: str) -> str:
+    """A coded value from its code, its label or the words people write ('Cộng đồng', 'test nhanh')."""
+    key = fold(text)
+    if not key:
+        return ""
+    if choices is not None:
+        for value, label in choices.choices:
+            if key in (fold(value), fold(str(label))):
+                return value
+    if key in words:
+        return words[key]
+    for word, value in words.items():
+        if " " in word and word in key:  # a phrase inside a longer text ("phát hiện tại khu cách ly")
+            return value
+    raise CellError(field, _("%(value)s is not a value this column accepts.") % {"value": text})
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def _day(text: str, field: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for form in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.split(" ")[0], form).date()
+        except ValueError:
+            continue
+    raise CellError(field, _("%(value)s is not a date (dd/mm/yyyy).") % {"value": text})
+
+
+def _moment(text: str, field: str) -> datetime:
+    """A date with an optional time ("14/08/2021 09:30"), in Vietnam time; a date alone means noon."""
+    day = _day(text, field)
+    if day is None:
+        raise CellError(field, _("This column is required."))
+    parts = text.strip().split(" ")
+    at = time(12, 0)
+    if len(parts) > 1:
+        try:
+            at = datetime.strptime(parts[1][:5], "%H:%M").time()
+        except ValueError as error:
+            raise CellError(field, _("%(value)s is not a time (hh:mm).") % {"value": parts[1]}) from error
+    return timezone.make_aware(datetime.combine(day, at))

@@ -1,0 +1,117 @@
+import io
+
+from phongdich.core.imports import guess_mapping, read_table
+from phongdich.core.models import AuditEvent
+from phongdich.surveillance.importers import CASE_COLUMNS, CONTACT_COLUMNS, case_list_import, contact_list_import
+from phongdich.surveillance.models import Case, Contact, TracingState
+
+CASES_CSV = """Mã BN,Họ tên,CCCD,SĐT,Năm sinh,Giới tính,Mã đơn vị,Ngày khẳng định,Nơi phát hiện,Ngày khởi phát
+BN-74-1001,Võ Thị Hồng,074190112233,0901 222 333,1990,Nữ,25966-01,14/08/2021 09:30,Cộng đồng,12/08/2021
+BN-74-1002,Nguyễn Thị Hằng,074186123456,,,,,15/08/2021,Khu cách ly,
+BN-74-1003,Trần Văn Sai,,,19x0,Nam,25966-02,15/08/2021,Cộng đồng,
+BN-74-1004,Lê Văn Xa,,,1980,Nam,25741-01,15/08/2021,Cộng đồng,
+BN-74-1005,Đinh Văn Ngày,,,1980,Nam,25966-02,32/08/2021,Cộng đồng,
+"""
+
+
+def import_cases(world, text=CASES_CSV, filename="ca-benh.csv"):
+    header, rows = read_table(text.encode("utf-8-sig"), filename)
+    mapping = guess_mapping(header, CASE_COLUMNS)
+    return case_list_import(actor=world.user("commune_officer"), rows=rows, mapping=mapping), mapping
+
+
+def test_vietnamese_headers_are_matched_to_the_fields(world):
+    header, _rows = read_table(CASES_CSV.encode(), "ca-benh.csv")
+    mapping = guess_mapping(header, CASE_COLUMNS)
+    assert mapping["national_code"] == "Mã BN" and mapping["full_name"] == "Họ tên"
+    assert mapping["confirmed_at"] == "Ngày khẳng định" and mapping["detection_setting"] == "Nơi phát hiện"
+
+
+def test_a_case_line_list_imports_good_rows_and_reports_bad_ones_by_line_and_column(world):
+    report, _mapping = import_cases(world)
+    assert report.created == 2
+    errors = {(e.line, e.column) for e in report.errors}
+    assert errors == {(4, "Năm sinh"), (5, "Mã đơn vị"), (6, "Ngày khẳng định")}
+    hong = Case.objects.get(national_code="BN-74-1001")
+    assert hong.person.full_name == "Võ Thị Hồng" and hong.person.phone == "+84901222333"
+    assert hong.detection_setting == "community" and str(hong.symptom_onset) == "2021-08-12"
+    existing = Case.objects.get(national_code="BN-74-1002")
+    assert existing.person == world.person("Nguyễn Thị Hằng", "25966") and existing.detection_setting == "quarantine"
+    assert not Case.objects.filter(national_code__in=["BN-74-1003", "BN-74-1004", "BN-74-1005"]).exists()
+    assert AuditEvent.objects.filter(action="import", object_type="surveillance.case").exists()
+
+
+def test_uploading_the_same_line_list_again_adds_nothing(world):
+    import_cases(world)
+    report, _mapping = import_cases(world)
+    assert report.created == 0 and report.unchanged == 2
+    assert Case.objects.filter(national_code__startswith="BN-74-100").count() == 2
+
+
+def test_an_excel_line_list_keeps_the_leading_zero_of_a_cccd_typed_as_a_number(world):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Mã BN", "Họ tên", "CCCD", "Mã đơn vị", "Ngày khẳng định", "Nơi phát hiện"])
+    sheet.append(["BN-74-2001", "Phùng Văn Số", 74085001122, "25966-02", "16/08/2021", "cộng đồng"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    header, rows = read_table(buffer.getvalue(), "ca-benh.xlsx")
+    report = case_list_import(
+        actor=world.user("commune_officer"), rows=rows, mapping=guess_mapping(header, CASE_COLUMNS)
+    )
+    assert report.created == 1, report.errors
+    assert Case.objects.get(national_code="BN-74-2001").person.id_number == "074085001122"
+
+
+def test_a_contact_list_names_the_case_by_its_code_and_levels_the_contacts(world):
+    import_cases(world)
+    text = (
+        "Mã BN,Họ tên,SĐT,Mã đơn vị,Quan hệ,Ngày tiếp xúc\n"
+        "BN-74-1001,Võ Văn Tài,0908 111 222,25966-01,Đồng nghiệp,13/08/2021 08:00\n"
+        "BN-74-9999,Ai Đó,,25966-01,Khác,13/08/2021\n"
+    )
+    header, rows = read_table(text.encode(), "tiep-xuc.csv")
+    mapping = guess_mapping(header, CONTACT_COLUMNS)
+    assert mapping["case"] == "Mã BN" and mapping["kind"] == "Quan hệ" and mapping["first_at"] == "Ngày tiếp xúc"
+    report = contact_list_import(actor=world.user("commune_officer"), rows=rows, mapping=mapping)
+    assert report.created == 1 and [(e.line, e.column) for e in report.errors] == [(3, "Mã BN")]
+    contact = Contact.objects.get(person__full_name="Võ Văn Tài")
+    assert contact.kind == "workplace" and contact.other.full_name == "Võ Thị Hồng"
+    again = contact_list_import(actor=world.user("commune_officer"), rows=rows, mapping=mapping)
+    assert again.created == 0 and again.unchanged == 1
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_the_reason(world):
+    import pytest
+
+    from phongdich.core.imports import FileFormatError
+
+    with pytest.raises(FileFormatError) as error:
+        read_table(b"Ho t\xean\nV\xf5\n", "x.csv")  # Windows-1258, as some old tools save
+    assert "UTF-8" in str(error.value)
+
+
+def test_the_import_pages_upload_match_and_report(client_as, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("commune_officer")
+    upload = SimpleUploadedFile("ca-benh.csv", CASES_CSV.encode("utf-8-sig"), content_type="text/csv")
+    response = client.post("/tracing/imports/cases/", {"file": upload})
+    assert response.status_code == 302
+    mapping_page = client.get(response["Location"])
+    body = mapping_page.content.decode()
+    assert "Võ Thị Hồng" in body and 'value="Mã BN" selected' in body
+    form = mapping_page.context["form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    report = client.post(response["Location"], data).content.decode()
+    assert "dòng 4, cột Năm sinh" in report
+    assert client.get(response["Location"]).status_code == 404  # the upload is gone once imported
+    assert TracingState.objects.filter(person__full_name="Võ Thị Hồng", level=0).exists()
+
+
+def test_a_community_team_member_cannot_import_cases(client_as):
+    assert client_as("community_team").get("/tracing/imports/cases/").status_code == 403
+    assert client_as("community_team").get("/tracing/imports/contacts/").status_code == 200
+    assert client_as("commune_officer").get("/tracing/imports/nonsense/").status_code == 404
