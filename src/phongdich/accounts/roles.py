@@ -38,6 +38,7 @@ SEE_TRACING = {
     "surveillance.view_case",
     "surveillance.view_cluster",
     "surveillance.view_contact",
+    "surveillance.view_trip",
     "surveillance.view_tracingstate",
     "surveillance.view_levelchange",
     "surveillance.view_tracingtask",

@@ -97,3 +97,11 @@ class TaskOutcome(models.TextChoices):
     SAMPLED = "sampled", _("Sampled")
     REFUSED = "refused", _("Refused")
     NOT_FOUND = "not_found", _("Not found")
+
+
+class TripKind(models.TextChoices):
+    BUS = "bus", _("Coach or bus")
+    TRAIN = "train", _("Train")
+    FLIGHT = "flight", _("Flight")
+    SHIP = "ship", _("Boat or ship")
+    OTHER = "other", _("Other vehicle")

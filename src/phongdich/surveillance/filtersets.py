@@ -15,8 +15,9 @@ from .choices import (
     ContactStatus,
     DetectionSetting,
     TaskOutcome,
+    TripKind,
 )
-from .models import Case, Cluster, Contact, TracingState, TracingTask
+from .models import Case, Cluster, Contact, TracingState, TracingTask, Trip
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -138,3 +139,15 @@ class ClusterFilterSet(UnitFilterSet):
     class Meta:
         model = Cluster
         fields = ["q", "status", "unit", "min_size"]
+
+
+class TripFilterSet(UnitFilterSet):
+    q = django_filters.CharFilter(label=_("Trip"), field_name="code", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("Vehicle"), choices=TripKind.choices)
+    departed_from = django_filters.DateFilter(
+        label=_("Departed from"), field_name="departed_at", lookup_expr="date__gte"
+    )
+
+    class Meta:
+        model = Trip
+        fields = ["q", "kind", "unit", "departed_from"]

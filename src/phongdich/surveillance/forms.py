@@ -7,8 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from phongdich.accounts.models import User
 from phongdich.core import validators
 from phongdich.people.models import Person
+from phongdich.places.forms import UnitChoiceField, units_for
+from phongdich.places.models import AdminUnit
 
-from .choices import CaseStatus, ClearReason, ConfirmationTest, ContactKind, DetectionSetting, Severity, TaskOutcome
+from .choices import (
+    CaseStatus,
+    ClearReason,
+    ConfirmationTest,
+    ContactKind,
+    DetectionSetting,
+    Severity,
+    TaskOutcome,
+    TripKind,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -122,3 +133,18 @@ class MappingForm(forms.Form):
         choices = [("", _("— not in the file —")), *((name, name) for name in header if name)]
         for column in columns:
             self.fields[column.name] = forms.ChoiceField(label=column.label, choices=choices, required=column.required)
+
+
+class TripForm(forms.Form):
+    """What a passenger list does not say: the vehicle, the trip and where it arrived."""
+
+    kind = forms.ChoiceField(label=_("Vehicle"), choices=TripKind.choices)
+    code = forms.CharField(label=_("Trip"), max_length=40, help_text=_("Flight number, train, or the coach's plate."))
+    departed_at = forms.DateTimeField(label=_("Departed"), widget=DATETIME)
+    arrived_at = forms.DateTimeField(label=_("Arrived"), widget=DATETIME)
+    origin = forms.CharField(label=_("From"), max_length=120, required=False)
+    unit = UnitChoiceField(label=_("Arrived in"), queryset=AdminUnit.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user, "surveillance.add_contact").exclude(level="group")

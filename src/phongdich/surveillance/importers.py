@@ -18,14 +18,15 @@ from django.utils.translation import gettext_lazy
 from phongdich.core import audit, validators
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import Column, ImportReport, mapped_rows
+from phongdich.core.scoping import scope_of
 from phongdich.core.text import fold
 from phongdich.people.models import Person
 from phongdich.people.services import person_create
 from phongdich.places.models import AdminUnit
 
-from .choices import ConfirmationTest, ContactKind, DetectionSetting, Severity
-from .models import Case
-from .services import case_confirm, contact_record
+from .choices import CaseStatus, ConfirmationTest, ContactKind, DetectionSetting, Severity
+from .models import Case, Trip, TripPassenger
+from .services import case_confirm, contact_record, levels_update, trip_contacts
 
 PERSON_COLUMNS = [
     Column("full_name", gettext_lazy("Full name"), True, ("ho ten", "ho va ten", "name", "ten")),
@@ -44,6 +45,10 @@ CASE_COLUMNS = [
     Column("detection_setting", gettext_lazy("Where found"), True, ("noi phat hien", "phat hien", "setting")),
     Column("symptom_onset", gettext_lazy("Symptom onset"), False, ("ngay khoi phat", "khoi phat", "onset")),
     Column("severity", gettext_lazy("Severity"), False, ("muc do", "tinh trang")),
+]
+PASSENGER_COLUMNS = [
+    *PERSON_COLUMNS,
+    Column("seat", gettext_lazy("Seat"), False, ("ghe", "so ghe", "cho ngoi", "seat")),
 ]
 CONTACT_COLUMNS = [
     Column("case", gettext_lazy("Case code or the case's CCCD"), True, ("ma bn", "f0", "ma ca benh", "ca benh")),
@@ -289,3 +294,41 @@ def _moment(text: str, field: str) -> datetime:
         except ValueError as error:
             raise CellError(field, _("%(value)s is not a time (hh:mm).") % {"value": parts[1]}) from error
     return timezone.make_aware(datetime.combine(day, at))
+
+
+def manifest_import(*, actor, trip: dict, rows, mapping: dict[str, str]) -> tuple[Trip, ImportReport]:
+    """A vehicle's passenger list. Passengers not yet registered are registered in the unit the trip arrived in
+    (unless the file gives theirs); an active case on board makes everyone else a transport contact, and a
+    passenger confirmed later is linked to the others the same way (services.trip_contacts)."""
+    unit = trip["unit"]
+    if not scope_of(actor, "surveillance.add_contact").covers_path(unit.path):
+        raise ValidationError({"unit": _("%(unit)s is outside your jurisdiction.") % {"unit": unit}})
+    if trip["arrived_at"] < trip["departed_at"]:
+        raise ValidationError({"arrived_at": _("The arrival is before the departure.")})
+    found, _created = Trip.objects.get_or_create(
+        kind=trip["kind"],
+        code=trip["code"].strip().upper(),
+        departed_at=trip["departed_at"],
+        defaults={
+            "arrived_at": trip["arrived_at"],
+            "origin": trip.get("origin", ""),
+            "unit": unit,
+            "recorded_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+
+    def passenger(actor, row: Row) -> str:
+        if not row.values.get("unit"):
+            row.values["unit"] = unit.code
+        person = _person(actor, row)
+        _seat, created = TripPassenger.objects.get_or_create(
+            trip=found, person=person, defaults={"seat": row.values.get("seat", "")[:10]}
+        )
+        return "created" if created else "unchanged"
+
+    report = _run(actor, rows, mapping, "surveillance.trip", passenger)
+    aboard = TripPassenger.objects.filter(trip=found).values("person_id")
+    for case in Case.objects.filter(person__in=aboard, status=CaseStatus.ACTIVE).select_related("person"):
+        if trip_contacts(actor, case):
+            levels_update(actor=actor, around={case.person_id}, reason="manifest", detail=f"{found} with F0 {case}")
+    return found, report

@@ -18,6 +18,7 @@ from .choices import (
     Severity,
     TaskMethod,
     TaskOutcome,
+    TripKind,
 )
 
 
@@ -325,3 +326,47 @@ class TracingTask(models.Model):
 
     def __str__(self) -> str:
         return f"F{self.level} {self.person_id} ({self.get_method_display()})"
+
+
+class Trip(models.Model):
+    """A journey whose passenger list (manifest) was uploaded: everyone on board shares the vehicle, so a case
+    among them makes the others transport contacts. Scoped by the unit it arrived in."""
+
+    kind = models.CharField(_("vehicle"), max_length=8, choices=TripKind.choices)
+    code = models.CharField(_("trip"), max_length=40, help_text=_("Flight number, train, or the coach's plate."))
+    departed_at = models.DateTimeField(_("departed"))
+    arrived_at = models.DateTimeField(_("arrived"))
+    origin = models.CharField(_("from"), max_length=120, blank=True)
+    unit = models.ForeignKey(
+        "places.AdminUnit", verbose_name=_("arrived in"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("trip")
+        verbose_name_plural = _("trips")
+        constraints = [models.UniqueConstraint(fields=["kind", "code", "departed_at"], name="one_trip_per_departure")]
+        indexes = [models.Index(fields=["departed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code} {self.departed_at:%d/%m/%Y %H:%M}"
+
+
+class TripPassenger(models.Model):
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="passengers")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="trips")
+    seat = models.CharField(_("seat"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("passenger")
+        verbose_name_plural = _("passengers")
+        constraints = [models.UniqueConstraint(fields=["trip", "person"], name="one_seat_per_passenger")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.trip_id}"

@@ -40,7 +40,7 @@ from .choices import (
     TaskMethod,
     TaskOutcome,
 )
-from .models import Case, CheckIn, Contact, TracingState, TracingTask
+from .models import Case, CheckIn, Contact, TracingState, TracingTask, Trip, TripPassenger
 from .selectors import exposure_matches, rules_in_force
 
 log = logging.getLogger(__name__)
@@ -355,6 +355,7 @@ def case_confirm(
             after=audit.snapshot(case),
         )
         _household_contacts(actor, case)
+        trip_contacts(actor, case)
         levels_update(around={person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
         clusters.link_case(case, rules)
         clusters.close_quiet(rules, timezone.localdate())
@@ -408,6 +409,37 @@ def _household_contacts(actor, case: Case) -> None:
         for member_id, unit_id in members.values_list("pk", "unit_id")
     ]
     Contact.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def trip_contacts(actor, case: Case) -> int:
+    """Everyone who shared a vehicle with the case during its infectious period (from uploaded manifests)
+    becomes a confirmed transport contact; returns how many contacts are new."""
+    trips = Trip.objects.filter(
+        passengers__person=case.person_id,
+        departed_at__lte=case.infectious_until,
+        arrived_at__gte=case.infectious_from,
+    )
+    rows = [
+        Contact(
+            key=f"manifest:{trip_id}:{case.person_id}:{other}",
+            person_id=other,
+            other_id=case.person_id,
+            unit_id=unit,
+            kind=ContactKind.TRANSPORT,
+            source=ContactSource.MANIFEST,
+            status=ContactStatus.CONFIRMED,
+            first_at=departed,
+            last_at=arrived,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for trip_id, departed, arrived, other, unit in TripPassenger.objects.filter(trip__in=trips)
+        .exclude(person=case.person_id)
+        .values_list("trip_id", "trip__departed_at", "trip__arrived_at", "person_id", "person__unit_id")
+    ]
+    known = set(Contact.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
+    new = [row for row in rows if row.key not in known]
+    Contact.objects.bulk_create(new, batch_size=1000)
+    return len(new)
 
 
 CASE_CLOSING = {CaseStatus.RECOVERED, CaseStatus.DIED, CaseStatus.MOVED_AWAY, CaseStatus.RULED_OUT}

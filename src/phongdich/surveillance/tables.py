@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, Cluster, TracingState, TracingTask
+from .models import Case, Cluster, TracingState, TracingTask, Trip
 
 
 class CaseTable(tables.Table):
@@ -88,3 +88,18 @@ class ClusterTable(tables.Table):
 
     def render_unit(self, record):
         return record.unit.label
+
+
+class TripTable(tables.Table):
+    kind = tables.Column(verbose_name=_("Vehicle"))
+    code = tables.Column(verbose_name=_("Trip"))
+    departed_at = tables.DateTimeColumn(verbose_name=_("Departed"), format="d/m/Y H:i")
+    arrived_at = tables.DateTimeColumn(verbose_name=_("Arrived"), format="d/m/Y H:i")
+    origin = tables.Column(verbose_name=_("From"))
+    passengers = tables.Column(verbose_name=_("Passengers"), accessor="passenger_count")
+    unit = tables.Column(verbose_name=_("Arrived in"), accessor="unit__name", order_by=("unit__path",))
+
+    class Meta:
+        model = Trip
+        fields = ["kind", "code", "departed_at", "arrived_at", "origin", "passengers", "unit"]
+        attrs = {"class": "table"}

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from phongdich.core.views import ScopedListView, add_form_errors, service_form
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
 
-from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet
+from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet, TripFilterSet
 from .forms import (
     CaseForm,
     CaseStatusForm,
@@ -39,9 +40,17 @@ from .forms import (
     ReviewForm,
     TaskAssignForm,
     TaskOutcomeForm,
+    TripForm,
 )
-from .importers import CASE_COLUMNS, CONTACT_COLUMNS, case_list_import, contact_list_import
-from .models import Case, Cluster, Contact, TracingState, TracingTask
+from .importers import (
+    CASE_COLUMNS,
+    CONTACT_COLUMNS,
+    PASSENGER_COLUMNS,
+    case_list_import,
+    contact_list_import,
+    manifest_import,
+)
+from .models import Case, Cluster, Contact, TracingState, TracingTask, Trip
 from .selectors import case_contacts, cluster_graph, counts_by_unit, exposure_matches, rules_in_force, tracers_for
 from .services import (
     case_confirm,
@@ -55,7 +64,7 @@ from .services import (
     task_assign,
     task_outcome_record,
 )
-from .tables import CaseTable, ClusterTable, TracingStateTable, TracingTaskTable
+from .tables import CaseTable, ClusterTable, TracingStateTable, TracingTaskTable, TripTable
 
 
 def _require(user, permission: str) -> None:
@@ -119,6 +128,23 @@ def cluster_detail(request, pk):
 
 
 GRAPH_STEP_X, GRAPH_STEP_Y, GRAPH_MARGIN = 22, 80, 20
+
+
+class TripListView(ScopedListView):
+    model = Trip
+    filterset_class = TripFilterSet
+    table_class = TripTable
+    permission = "surveillance.view_trip"
+    title = gettext_lazy("Trips with a passenger list")
+    template_name = "surveillance/trips.html"
+
+    def base_queryset(self):
+        return (super().base_queryset().select_related("unit").annotate(passenger_count=Count("passengers"))).order_by(
+            "-departed_at", "-id"
+        )
+
+    def extra_context(self):
+        return {"can_import": has_permission_somewhere(self.request.user, "surveillance.add_contact")}
 
 
 class LevelListView(ScopedListView):
@@ -341,9 +367,29 @@ def person_card(request, person_pk):
 
 # ---- Imports: upload, then match the file's columns, then the report --------------------------------------
 
+
+def _manifest(*, actor, rows, mapping, trip):
+    _trip, report = manifest_import(actor=actor, trip=trip, rows=rows, mapping=mapping)
+    return report
+
+
+# kind: (fields, importer, permission, title, form for what the file does not say)
 IMPORTS = {
-    "cases": (CASE_COLUMNS, case_list_import, "surveillance.add_case", gettext_lazy("Import a case line list")),
-    "contacts": (CONTACT_COLUMNS, contact_list_import, "surveillance.add_contact", gettext_lazy("Import contacts")),
+    "cases": (CASE_COLUMNS, case_list_import, "surveillance.add_case", gettext_lazy("Import a case line list"), None),
+    "contacts": (
+        CONTACT_COLUMNS,
+        contact_list_import,
+        "surveillance.add_contact",
+        gettext_lazy("Import contacts"),
+        None,
+    ),
+    "manifest": (
+        PASSENGER_COLUMNS,
+        _manifest,
+        "surveillance.add_contact",
+        gettext_lazy("Import a passenger list"),
+        TripForm,
+    ),
 }
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -351,13 +397,13 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 def _import_kind(request, kind: str):
     if kind not in IMPORTS:
         raise Http404
-    columns, run, permission, title = IMPORTS[kind]
+    columns, run, permission, title, extra = IMPORTS[kind]
     _require(request.user, permission)
-    return columns, run, title
+    return columns, run, title, extra
 
 
 def import_upload(request, kind):
-    columns, _run, title = _import_kind(request, kind)
+    columns, _run, title, _extra = _import_kind(request, kind)
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -373,7 +419,7 @@ def import_upload(request, kind):
 
 def import_map(request, kind, token):
     """Show the file's columns against the fields (guessed where the headers say), then import."""
-    columns, run, title = _import_kind(request, kind)
+    columns, run, title, extra_class = _import_kind(request, kind)
     kept = kept_upload(token)
     if kept is None:
         raise Http404
@@ -382,11 +428,19 @@ def import_map(request, kind, token):
     except FileFormatError as error:
         return render(request, "surveillance/import_upload.html", {"title": title, "columns": columns, "error": error})
     form = MappingForm(request.POST or None, columns=columns, header=header, initial=guess_mapping(header, columns))
-    if request.method == "POST" and form.is_valid():
+    extra = extra_class(request.POST or None, user=request.user, prefix="extra") if extra_class else None
+    if request.method == "POST" and form.is_valid() and (extra is None or extra.is_valid()):
         mapping = {name: source for name, source in form.cleaned_data.items() if source}
-        report = run(actor=request.user, rows=rows, mapping=mapping)
-        forget_upload(token)  # personal data: kept no longer than the import needs it
-        return render(request, "surveillance/import_report.html", {"title": title, "report": report, "rows": len(rows)})
+        try:
+            report = run(
+                actor=request.user, rows=rows, mapping=mapping, **({"trip": extra.cleaned_data} if extra else {})
+            )
+        except ValidationError as error:
+            add_form_errors(extra or form, error)
+        else:
+            forget_upload(token)  # personal data: kept no longer than the import needs it
+            context = {"title": title, "report": report, "rows": len(rows)}
+            return render(request, "surveillance/import_report.html", context)
     preview = [(line, [row.get(name, "") for name in header]) for line, row in rows[:5]]
-    context = {"title": title, "form": form, "header": header, "preview": preview, "rows": len(rows)}
+    context = {"title": title, "form": form, "extra": extra, "header": header, "preview": preview, "rows": len(rows)}
     return render(request, "surveillance/import_map.html", context)

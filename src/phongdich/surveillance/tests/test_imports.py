@@ -1,4 +1,7 @@
 import io
+from datetime import timedelta
+
+from django.utils import timezone
 
 from phongdich.core.imports import guess_mapping, read_table
 from phongdich.core.models import AuditEvent
@@ -115,3 +118,114 @@ def test_a_community_team_member_cannot_import_cases(client_as):
     assert client_as("community_team").get("/tracing/imports/cases/").status_code == 403
     assert client_as("community_team").get("/tracing/imports/contacts/").status_code == 200
     assert client_as("commune_officer").get("/tracing/imports/nonsense/").status_code == 404
+
+
+MANIFEST_CSV = """Họ tên,CCCD,SĐT,Số ghế
+Nguyễn Thị Hằng,074186123456,,12A
+Đỗ Văn Tâm,,0903 000 111,12B
+Khách Văn Lạ,,0977 000 111,14C
+"""
+
+
+def give_tam_a_phone(world):
+    from phongdich.people.models import Person
+
+    Person.objects.filter(pk=world.person("Đỗ Văn Tâm", "25966").pk).update(phone="+84903000111")
+
+
+DEPARTED = timezone.now() - timedelta(hours=20)
+
+
+def trip_values(world, **overrides):
+    departed = DEPARTED
+    return {
+        "kind": "bus",
+        "code": "61b-123.45",
+        "departed_at": departed,
+        "arrived_at": departed + timedelta(hours=3),
+        "origin": "Thành phố Hồ Chí Minh",
+        "unit": world.unit("25966"),
+        **overrides,
+    }
+
+
+def import_manifest(world, text=MANIFEST_CSV, **overrides):
+    from phongdich.surveillance.importers import PASSENGER_COLUMNS, manifest_import
+
+    header, rows = read_table(text.encode(), "hanh-khach.csv")
+    return manifest_import(
+        actor=world.user("commune_officer"),
+        trip=trip_values(world, **overrides),
+        rows=rows,
+        mapping=guess_mapping(header, PASSENGER_COLUMNS),
+    )
+
+
+def test_a_passenger_list_with_an_active_case_on_board_makes_the_others_transport_contacts(world):
+    # Đỗ Văn Tâm, an active case in the test world, was on the coach.
+    give_tam_a_phone(world)
+    trip, report = import_manifest(world)
+    assert report.created == 3 and not report.errors and trip.code == "61B-123.45"
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    contact = Contact.objects.get(person=hang, source="manifest")
+    assert contact.kind == "transport" and contact.other.full_name == "Đỗ Văn Tâm"
+    assert TracingState.objects.get(person=hang).level == 1
+    stranger = Contact.objects.get(person__full_name="Khách Văn Lạ")
+    assert stranger.person.unit == world.unit("25966")  # registered where the coach arrived
+    _trip, again = import_manifest(world)
+    assert again.unchanged == 3 and Contact.objects.filter(source="manifest").count() == 2
+
+
+def test_a_passenger_confirmed_later_links_the_others_through_the_manifest(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from phongdich.surveillance.services import case_confirm
+
+    import_manifest(world, text="Họ tên,CCCD\nNguyễn Thị Hằng,074186123456\nKhách Văn Lạ,\n")
+    stranger = Contact.objects.none()
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    case_confirm(
+        actor=world.user("commune_officer"),
+        person=hang,
+        confirmed_at=timezone.now() - timedelta(minutes=5),
+        confirmation_test="rt_pcr",
+        detection_setting="community",
+    )
+    stranger = Contact.objects.get(source="manifest", other=hang)
+    assert stranger.person.full_name == "Khách Văn Lạ"
+    assert TracingState.objects.get(person=stranger.person).level == 1
+
+
+def test_a_trip_arriving_outside_the_jurisdiction_is_refused(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        import_manifest(world, unit=world.unit("25741"))
+    assert "unit" in error.value.message_dict
+
+
+def test_the_manifest_page_asks_for_the_trip_with_the_columns(client_as, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("commune_officer")
+    upload = SimpleUploadedFile("hanh-khach.csv", MANIFEST_CSV.encode(), content_type="text/csv")
+    location = client.post("/tracing/imports/manifest/", {"file": upload})["Location"]
+    page = client.get(location)
+    assert 'name="extra-code"' in page.content.decode() and 'name="seat"' in page.content.decode()
+    form = page.context["form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update(
+        {
+            "extra-kind": "flight",
+            "extra-code": "VN215",
+            "extra-departed_at": "2026-11-21T08:00",
+            "extra-arrived_at": "2026-11-21T10:05",
+            "extra-unit": world.unit("25966").pk,
+        }
+    )
+    report = client.post(location, data)
+    assert report.status_code == 200 and "3 dòng: thêm 3" in report.content.decode()
+    assert "VN215" in client.get("/tracing/trips/").content.decode()
