@@ -704,4 +704,5 @@ VI = {
     "Trips with a passenger list": "Chuyến đi có danh sách hành khách",
     "Import a passenger list": "Nhập danh sách hành khách",
     "Columns": "Các cột",
+    "Until": "Đến",
 }

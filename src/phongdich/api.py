@@ -4,7 +4,7 @@ from phongdich.accounts.api import router as accounts_router
 from phongdich.core.api import build_api
 from phongdich.people.api import router as people_router
 from phongdich.places.api import router as places_router
-from phongdich.surveillance.api import cases_router, clusters_router, contacts_router, tracing_router
+from phongdich.surveillance.api import cases_router, clusters_router, contacts_router, tracing_router, trips_router
 from phongdich.surveillance.api import router as checkins_router
 
 api = build_api()
@@ -15,4 +15,5 @@ api.add_router("/checkins", checkins_router)
 api.add_router("/cases", cases_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/clusters", clusters_router)
+api.add_router("/trips", trips_router)
 api.add_router("/tracing", tracing_router)

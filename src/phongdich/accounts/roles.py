@@ -36,6 +36,7 @@ MANAGE_PLACES = {"places.change_adminunit"} | MANAGE_VENUES | MANAGE_FACILITIES
 RECORD_CHECKINS = {"surveillance.add_checkin"}
 SEE_TRACING = {
     "surveillance.view_case",
+    "surveillance.view_checkin",
     "surveillance.view_cluster",
     "surveillance.view_contact",
     "surveillance.view_trip",

@@ -29,8 +29,15 @@ from .choices import (
     Severity,
     TaskOutcome,
 )
-from .filtersets import CaseFilterSet, ClusterFilterSet, ContactFilterSet, TracingStateFilterSet, TracingTaskFilterSet
-from .models import Case, Cluster, Contact, TracingState, TracingTask
+from .filtersets import (
+    CaseFilterSet,
+    CheckInFilterSet,
+    ClusterFilterSet,
+    ContactFilterSet,
+    TracingStateFilterSet,
+    TracingTaskFilterSet,
+)
+from .models import Case, CheckIn, Cluster, Contact, TracingState, TracingTask, Trip
 from .selectors import cluster_graph, counts_by_unit, exposure_matches, level_history, rules_in_force
 from .services import (
     MAX_BATCH,
@@ -67,6 +74,39 @@ class CheckInBatchOut(Schema):
     duplicate: int
     rejected: int
     results: list[ItemResultOut]
+
+
+class CheckInOut(Schema):
+    id: int
+    client_id: str
+    venue_id: int
+    unit_id: int
+    person_id: int
+    checked_in_at: datetime
+    checked_out_at: datetime | None
+    source: str
+
+
+class CheckInPage(Schema):
+    items: list[CheckInOut]
+    next_cursor: str | None
+
+
+class CheckInFilters(Schema):
+    venue: int | None = None
+    person: int | None = None
+    unit: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@router.get("", response=CheckInPage, summary="Check-ins at venues in the caller's jurisdiction")
+def list_checkins(request, filters: Query[CheckInFilters], cursor: str | None = None, limit: int = 50):
+    _require(request.user, "surveillance.view_checkin")
+    params = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in filters.dict().items()}
+    found = _filtered(CheckInFilterSet, params, CheckIn.objects.visible_to(request.user), request.user)
+    rows, next_cursor = keyset_page(found, ("-id",), cursor, max(1, min(limit, 200)))
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 @router.post("/batch", response=CheckInBatchOut, summary="Upload up to 1,000 check-ins; retries are idempotent")
@@ -522,3 +562,34 @@ def cluster_graph_nodes(
     if cluster is None:
         raise Http404
     return cluster_graph(request.user, cluster, max(0, min(max_level, 3)), since, until)
+
+
+trips_router = Router(tags=["trips"])
+
+
+class TripOut(Schema):
+    id: int
+    kind: str
+    code: str
+    departed_at: datetime
+    arrived_at: datetime
+    origin: str
+    unit_id: int
+    passenger_ids: list[int]
+
+    @staticmethod
+    def resolve_passenger_ids(trip) -> list[int]:
+        return [p.person_id for p in trip.passengers.all()]
+
+
+class TripPage(Schema):
+    items: list[TripOut]
+    next_cursor: str | None
+
+
+@trips_router.get("", response=TripPage, summary="Trips with an uploaded passenger list")
+def list_trips(request, cursor: str | None = None, limit: int = 25):
+    _require(request.user, "surveillance.view_trip")
+    trips = Trip.objects.visible_to(request.user).prefetch_related("passengers")
+    rows, next_cursor = keyset_page(trips, ("-id",), cursor, max(1, min(limit, 100)))
+    return {"items": rows, "next_cursor": next_cursor}

@@ -17,7 +17,7 @@ from .choices import (
     TaskOutcome,
     TripKind,
 )
-from .models import Case, Cluster, Contact, TracingState, TracingTask, Trip
+from .models import Case, CheckIn, Cluster, Contact, TracingState, TracingTask, Trip
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -151,3 +151,14 @@ class TripFilterSet(UnitFilterSet):
     class Meta:
         model = Trip
         fields = ["q", "kind", "unit", "departed_from"]
+
+
+class CheckInFilterSet(UnitFilterSet):
+    venue = django_filters.NumberFilter(label=_("Venue (id)"), field_name="venue_id")
+    person = django_filters.NumberFilter(label=_("Person (id)"), field_name="person_id")
+    since = django_filters.IsoDateTimeFilter(label=_("Since"), field_name="checked_in_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(label=_("Until"), field_name="checked_in_at", lookup_expr="lte")
+
+    class Meta:
+        model = CheckIn
+        fields = ["venue", "person", "unit", "since", "until"]

@@ -109,6 +109,8 @@ API = [
     ("PATCH", "/api/v1/persons/{a}", {"occupation": "Thợ may"}, expect(200, O=404, A=404, X=404, E=404)),
     ("POST", "/api/v1/persons/{a}/merge", {"duplicate_id": 0}, expect(404)),
     ("POST", "/api/v1/checkins/batch", {"items": []}, expect(403, P=200, C=200, D=200, O=200, T=200)),
+    ("GET", "/api/v1/checkins", None, expect(200, A=403, X=403, E=403, S=403)),
+    ("GET", "/api/v1/trips", None, expect(200, A=403, X=403, E=403, S=403)),
     ("GET", "/api/v1/cases", None, expect(200, A=403, X=403, E=403, S=403)),
     # A confirmation in the future: refused after the permission and scope checks, so nothing is created.
     (

@@ -103,3 +103,16 @@ def test_a_contact_naming_an_unknown_person_answers_like_one_outside_the_jurisdi
     body = {"person_id": 987654, "other_id": f0.pk, "kind": "other", "first_at": "2026-11-21T08:00:00+07:00"}
     response = api_as("commune_officer").post("/api/v1/contacts", body, content_type="application/json")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_check_ins_are_listed_within_the_jurisdiction(api_as, world):
+    from django.utils import timezone
+
+    from phongdich.surveillance.models import CheckIn
+
+    market = world.venue("Chợ Lái Thiêu")
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    CheckIn.objects.create(client_id="l1", venue=market, unit=market.unit, person=hang, checked_in_at=timezone.now())
+    mine = api_as("community_team").get("/api/v1/checkins", {"person": hang.pk}).json()["items"]
+    assert [c["client_id"] for c in mine] == ["l1"]
+    assert api_as("other_commune").get("/api/v1/checkins", {"person": hang.pk}).json()["items"] == []
