@@ -76,7 +76,8 @@ def rebuild(rules: TracingRules) -> int:
             parent[root(a)] = root(b)
 
     for pk, source in Case.objects.filter(source_case__isnull=False).values_list("pk", "source_case"):
-        join(pk, source)
+        if source is not None:
+            join(pk, source)
     case_people = Case.objects.values("person_id")
     between_cases = Contact.objects.filter(
         status__in=[ContactStatus.PROPOSED, ContactStatus.CONFIRMED],

@@ -96,7 +96,7 @@ class TracingRules(models.Model):
 
 class Cluster(models.Model):
     """An outbreak cluster (ổ dịch): cases linked by transmission (a known source, or a contact between two
-    cases). Kept by services.clusters_update; its unit is where most of its cases live, for scoping."""
+    cases). Kept by clusters.py; its unit is where most of its cases live, for scoping."""
 
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")

@@ -1,0 +1,48 @@
+"""Surveillance writes, one module per subject; every rule-carrying write is imported from here.
+
+Every change that can move an F-level (a case, a contact, a clearance, a check-in match, a manifest)
+re-levels around it through `levels_update` (see flevels.py), which also opens the door-to-door tasks.
+"""
+
+from .cases import (
+    SYSTEM_MATCHER,
+    case_confirm,
+    case_status_set,
+    enqueue_exposure_match,
+    exposure_match_record,
+    trip_contacts,
+)
+from .checkins import (
+    CARD_PREFIX,
+    MAX_BATCH,
+    ItemResult,
+    checkin_batch_ingest,
+    checkin_self_record,
+    person_card_text,
+)
+from .contacts import contact_record, contact_review
+from .levels import clusters_rebuild, levels_recompute, levels_update, person_clear
+from .tracing_tasks import task_assign, task_outcome_record
+
+__all__ = [
+    "CARD_PREFIX",
+    "MAX_BATCH",
+    "SYSTEM_MATCHER",
+    "ItemResult",
+    "case_confirm",
+    "case_status_set",
+    "checkin_batch_ingest",
+    "checkin_self_record",
+    "clusters_rebuild",
+    "contact_record",
+    "contact_review",
+    "enqueue_exposure_match",
+    "exposure_match_record",
+    "levels_recompute",
+    "levels_update",
+    "person_card_text",
+    "person_clear",
+    "task_assign",
+    "task_outcome_record",
+    "trip_contacts",
+]

@@ -1,0 +1,270 @@
+"""Check-in ingestion: scanner and app batches and the public page; every item is judged on its own."""
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from phongdich.core import audit, validators
+from phongdich.core.bulk import db_datetime, insert_new
+from phongdich.core.choices import AuditAction
+from phongdich.core.scoping import Scope, scope_of
+from phongdich.people.models import Person
+from phongdich.places.models import Venue
+
+from ..choices import (
+    CheckInOutcome,
+    CheckInSource,
+)
+from ..models import CheckIn
+
+log = logging.getLogger(__name__)
+
+
+MAX_BATCH = 1000
+
+
+CHECKIN_COLUMNS = [
+    "client_id",
+    "venue",
+    "unit",
+    "person",
+    "checked_in_at",
+    "checked_out_at",
+    "source",
+    "received_at",
+    "recorded_by",
+]
+
+
+@dataclass
+class ItemResult:
+    client_id: str
+    status: str
+    code: str = ""
+    message: str = ""
+
+
+# A batch repeats numbers; normalising each distinct one once is enough.
+
+
+normalize_id_number = lru_cache(maxsize=65536)(validators.normalize_id_number)
+
+
+normalize_phone = lru_cache(maxsize=65536)(validators.normalize_phone)
+
+
+class VenueRef(NamedTuple):
+    pk: int
+    unit_id: int
+    unit_path: str
+
+
+class ItemError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def checkin_batch_ingest(*, actor, items: list[dict], source: str = CheckInSource.SCANNER) -> list[ItemResult]:
+    """Store the valid, new check-ins of a batch (up to MAX_BATCH) and say what happened to each item.
+
+    Retrying a batch stores nothing twice (client ids are unique); a bad item never stops the others."""
+    if len(items) > MAX_BATCH:
+        raise ValidationError({"items": _("At most %(n)d check-ins per batch.") % {"n": MAX_BATCH}})
+    if source not in CheckInSource.values:
+        raise ValidationError({"source": _("Unknown source.")})
+    return _ingest(actor, items, source, scope_of(actor, "surveillance.add_checkin"))
+
+
+def checkin_self_record(*, venue_token: str, number: str, client_id: str) -> ItemResult:
+    """A resident checking in on the public page opened from the venue's QR code, naming themself by phone,
+    CCCD/CMND or the text of their personal QR card. The venue's signed token is the authority here, so any
+    active venue is accepted; the page's own id for the visit makes a resubmitted form count once."""
+    item = {"client_id": client_id, "venue_token": venue_token, "checked_in_at": timezone.now().isoformat()}
+    number = number.strip()
+    digits = re.sub(r"[\s.+()-]", "", number)
+    if number.startswith(CARD_PREFIX):
+        item["person_card"] = number
+    elif digits.isdigit() and len(digits) in (9, 12):  # a CMND or a CCCD; phone numbers have 10 or 11 digits
+        item["id_number"] = digits
+    else:
+        item["phone"] = number
+    return _ingest("public", [item], CheckInSource.WEB, Scope(everywhere=True))[0]
+
+
+def person_card_text(person: Person) -> str:
+    """What a personal QR card carries: a signed reference, no name or number."""
+    return CARD_PREFIX + signing.Signer(salt=settings.PHONGDICH_CARD_SALT).sign(str(person.pk))
+
+
+CARD_PREFIX = "PD1:"
+
+
+def _ingest(actor, items: list[dict], source: str, scope: Scope) -> list[ItemResult]:
+    batch = _Batch(actor, items, scope)
+    results: list[ItemResult] = []
+    rows: list[tuple] = []
+    received_at, recorded_by = db_datetime(timezone.now()), getattr(actor, "pk", None)
+    for item in items:
+        client_id = str(item.get("client_id") or "")[:64] if isinstance(item, dict) else ""
+        try:
+            row = batch.check(item, client_id)
+        except ItemError as error:
+            results.append(ItemResult(client_id, CheckInOutcome.REJECTED, error.code, error.message))
+            continue
+        if row is None:
+            results.append(ItemResult(client_id, CheckInOutcome.DUPLICATE))
+            continue
+        rows.append((*row, source, received_at, recorded_by))
+        results.append(ItemResult(client_id, CheckInOutcome.ACCEPTED))
+    counts = Counter(r.status for r in results)
+    rejected = Counter(r.code for r in results if r.code)
+    with transaction.atomic():
+        insert_new(CheckIn, CHECKIN_COLUMNS, rows, unique="client_id")
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="surveillance.checkin",
+            object_repr=f"{len(rows)} check-ins",
+            detail={**counts, "rejected_by_reason": dict(rejected)},
+        )
+    if rejected:
+        log.info("check-in batch from %s: %s rejected %s", actor, sum(rejected.values()), dict(rejected))
+    return results
+
+
+class _Batch:
+    """What one batch needs looked up, fetched in a handful of queries rather than per item."""
+
+    def __init__(self, actor, items: list[dict], scope: Scope):
+        self.now = timezone.now()
+        self.scope = scope
+        self.future = timedelta(seconds=settings.PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS)
+        self.oldest = self.now - timedelta(days=settings.PHONGDICH_CHECKIN_MAX_AGE_DAYS)
+        dicts = [i for i in items if isinstance(i, dict)]
+        client_ids = [str(i.get("client_id") or "") for i in dicts]
+        self.known = set(CheckIn.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True))
+        self.seen: set[str] = set()
+        self.venues = self._venues({Venue.token_in(str(i.get("venue_token") or "")) for i in dicts})
+        self.by_phone, self.by_id = self._persons(dicts)
+
+    def check(self, item, client_id: str) -> tuple | None:
+        """The item's values in CHECKIN_COLUMNS order (without the last three), None for a repeat, or ItemError."""
+        if not isinstance(item, dict) or not client_id:
+            raise ItemError("client_id_missing", _("Each check-in needs a client id."))
+        if client_id in self.known or client_id in self.seen:
+            return None
+        venue = self._venue(Venue.token_in(str(item.get("venue_token") or "")))
+        person_id = self._person(item)
+        checked_in_at = self._time(item.get("checked_in_at"), "checked_in_at")
+        checked_out_at = self._time(item["checked_out_at"], "checked_out_at") if item.get("checked_out_at") else None
+        if checked_out_at and checked_out_at < checked_in_at:
+            raise ItemError("checkout_before_checkin", _("The check-out is before the check-in."))
+        self.seen.add(client_id)
+        return (
+            client_id,
+            venue.pk,
+            venue.unit_id,
+            person_id,
+            db_datetime(checked_in_at),
+            db_datetime(checked_out_at) if checked_out_at else None,
+        )
+
+    def _venues(self, tokens: set[str]) -> dict[str, VenueRef | str]:
+        """token -> (venue id, unit id, unit path), or the error code for a forged or unknown token."""
+        signer = signing.Signer(salt=settings.PHONGDICH_VENUE_TOKEN_SALT)
+        keys: dict[str, str] = {}
+        found: dict[str, VenueRef | str] = {}
+        for token in tokens:
+            try:
+                keys[signer.unsign(token)] = token
+            except signing.BadSignature:
+                found[token] = "venue_token_forged"
+        venues = Venue.objects.filter(key__in=keys, active=True).values_list("key", "pk", "unit_id", "unit__path")
+        by_key = {key: VenueRef(pk, unit_id, path) for key, pk, unit_id, path in venues}
+        for key, token in keys.items():
+            found[token] = by_key.get(key, "venue_unknown")
+        return found
+
+    def _venue(self, token: str) -> VenueRef:
+        venue = self.venues.get(token, "venue_token_forged")
+        if venue == "venue_token_forged":
+            raise ItemError("venue_token_forged", _("The venue code is not one this platform issued."))
+        if isinstance(venue, str):
+            raise ItemError("venue_unknown", _("No active venue has this code."))
+        if not self.scope.covers_path(venue.unit_path):
+            raise ItemError("venue_outside_jurisdiction", _("This venue is outside your jurisdiction."))
+        return venue
+
+    def _persons(self, items: list[dict]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        phones, numbers = set(), set()
+        for item in items:
+            try:
+                if item.get("phone"):
+                    phones.add(normalize_phone(str(item["phone"])))
+                if item.get("id_number"):
+                    numbers.add(normalize_id_number(str(item["id_number"])))
+            except ValidationError:
+                continue
+        active = Person.objects.filter(merged_into__isnull=True)
+        by_phone: dict[str, list[int]] = {}
+        for pk, phone in active.filter(phone__in=phones).values_list("pk", "phone"):
+            by_phone.setdefault(phone, []).append(pk)
+        by_id: dict[str, list[int]] = {}
+        for pk, number in active.filter(id_number__in=numbers).values_list("pk", "id_number"):
+            by_id.setdefault(number, []).append(pk)
+        return by_phone, by_id
+
+    def _person(self, item: dict) -> int:
+        """The one person a CCCD/CMND (preferred) or a phone number names."""
+        if item.get("person_card"):
+            return self._card_holder(str(item["person_card"]))
+        try:
+            if item.get("id_number"):
+                matches = self.by_id.get(normalize_id_number(str(item["id_number"])), [])
+            elif item.get("phone"):
+                matches = self.by_phone.get(normalize_phone(str(item["phone"])), [])
+            else:
+                raise ItemError("person_missing", _("Give the person's CCCD/CMND or phone number."))
+        except ValidationError as error:
+            raise ItemError("person_number_invalid", error.messages[0]) from error
+        if not matches:
+            raise ItemError("person_unknown", _("No registered person has this number."))
+        if len(matches) > 1:
+            raise ItemError("person_ambiguous", _("Several people share this number; use the CCCD/CMND."))
+        return matches[0]
+
+    @staticmethod
+    def _card_holder(text: str) -> int:
+        try:
+            pk = int(signing.Signer(salt=settings.PHONGDICH_CARD_SALT).unsign(text.removeprefix(CARD_PREFIX)))
+        except (signing.BadSignature, ValueError) as error:
+            raise ItemError("person_card_forged", _("This personal QR code was not issued by the platform.")) from error
+        if not Person.objects.active().filter(pk=pk).exists():
+            raise ItemError("person_unknown", _("No registered person has this number."))
+        return pk
+
+    def _time(self, value, field: str) -> datetime:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is None:
+            raise ItemError("time_invalid", _("%(field)s is not an ISO 8601 time.") % {"field": field})
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)  # scanners without a zone record local (Vietnam) time
+        if moment > self.now + self.future:
+            raise ItemError("time_in_future", _("%(field)s is in the future.") % {"field": field})
+        if moment < self.oldest:
+            raise ItemError("time_too_old", _("%(field)s is older than the platform accepts.") % {"field": field})
+        return moment

@@ -1,0 +1,114 @@
+"""Contacts recorded by tracers, importers and the API, and their review."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.people.models import Person
+
+from ..choices import (
+    ContactKind,
+    ContactSource,
+    ContactStatus,
+)
+from ..models import Contact
+from .levels import levels_update
+
+
+def contact_record(
+    *,
+    actor,
+    person: Person,
+    other: Person,
+    kind: str,
+    first_at: datetime,
+    last_at: datetime | None = None,
+    source: str = ContactSource.INTERVIEW,
+    status: str = ContactStatus.CONFIRMED,
+    venue=None,
+    overlap_minutes: int | None = None,
+    key: str = "",
+) -> tuple[Contact, bool]:
+    """Record that `person` met `other` (e.g. an F0); returns (contact, created). A repeated `key` (an import
+    row, a check-in pair) returns the contact already stored, so retries never duplicate."""
+    last_at = last_at or first_at
+    if person.pk == other.pk:
+        raise ValidationError({"other": _("A person cannot be their own contact.")})
+    if last_at < first_at:
+        raise ValidationError({"last_at": _("The last contact is before the first.")})
+    if first_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"first_at": _("The contact cannot be in the future.")})
+    if kind not in ContactKind.values:
+        raise ValidationError({"kind": _("Unknown kind of contact.")})
+    with transaction.atomic():
+        person = Person.objects.select_related("unit").get(pk=person.pk)
+        other = Person.objects.select_related("unit").get(pk=other.pk)
+        scope = scope_of(actor, "surveillance.add_contact")
+        if not (scope.covers_path(person.unit.path) or scope.covers_path(other.unit.path)):
+            raise OutOfScope(_("Neither person is in your jurisdiction."))
+        key = key or f"{source}:{person.pk}:{other.pk}:{kind}:{first_at.isoformat()}"
+        existing = Contact.objects.filter(key=key).first()
+        if existing is not None:
+            return existing, False
+        contact = Contact.objects.create(
+            key=key[:120],
+            person=person,
+            other=other,
+            unit_id=person.unit_id,
+            kind=kind,
+            source=source,
+            status=status,
+            first_at=first_at,
+            last_at=last_at,
+            venue=venue,
+            overlap_minutes=overlap_minutes,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=contact,
+            person_id=person.pk,
+            unit_path=person.unit.path,
+            after=audit.snapshot(contact),
+        )
+        levels_update(
+            around={person.pk, other.pk}, actor=actor, reason="contact_added", detail=f"contact with #{other.pk}"
+        )
+    return contact, True
+
+
+def contact_review(*, actor, contact: Contact, confirm: bool, reason: str = "") -> Contact:
+    """A tracer confirms a proposed contact, or dismisses one (with the reason kept), which re-levels."""
+    with transaction.atomic():
+        contact = Contact.objects.restrict(actor, "change").select_for_update().filter(pk=contact.pk).first()
+        if contact is None:
+            raise OutOfScope(_("No such contact in your jurisdiction."))
+        if not confirm and not reason.strip():
+            raise ValidationError({"reason": _("Say why the contact is dismissed.")})
+        before = audit.snapshot(contact, ["status", "dismissed_reason"])
+        contact.status = ContactStatus.CONFIRMED if confirm else ContactStatus.DISMISSED
+        contact.dismissed_reason = "" if confirm else reason.strip()[:300]
+        contact.save(update_fields=["status", "dismissed_reason"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=contact,
+            person_id=contact.person_id,
+            before=before,
+            after=audit.snapshot(contact, ["status", "dismissed_reason"]),
+        )
+        if not confirm:
+            levels_update(
+                around={contact.person_id, contact.other_id},
+                actor=actor,
+                reason="contact_dismissed",
+                detail=f"contact with #{contact.other_id} dismissed: {contact.dismissed_reason}",
+            )
+    return contact

@@ -1,0 +1,132 @@
+"""Re-levelling after a change, full recomputes of levels and clusters, clearing a contact, and the
+door-to-door tasks that follow new levels."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.people.models import Person
+
+from .. import clusters, flevels
+from ..choices import (
+    ClearReason,
+    TaskMethod,
+)
+from ..models import TracingState, TracingTask
+from ..selectors import rules_in_force
+
+
+def require_in_scope(actor, permission: str, person: Person) -> None:
+    """A person outside the actor's jurisdiction for this permission is reported as not found."""
+    if not scope_of(actor, permission).covers_path(person.unit.path):
+        raise OutOfScope(_("No such person in your jurisdiction."))
+
+
+def levels_update(*, actor, around: set[int], reason: str, detail: str) -> flevels.Relevel:
+    """Re-level the neighbourhood of `around` after a change there, with tasks for new contacts. Called by the
+    services below inside their transaction; `reason` is a code, `detail` the cause in words."""
+    with transaction.atomic():
+        result = flevels.relevel(around, rules=rules_in_force(), actor=str(actor), reason=reason, detail=detail)
+        _tasks_for(result.changes, reason=detail)
+    return result
+
+
+def person_clear(*, actor, person: Person, reason: str) -> TracingState:
+    """A contact tested negative or finished quarantine: their exposures so far no longer make them (or the
+    people they met) contacts; a later exposure would."""
+    if reason not in ClearReason.values:
+        raise ValidationError({"reason": _("Say why the person is cleared.")})
+    with transaction.atomic():
+        person = Person.objects.select_related("unit").get(pk=person.pk)
+        require_in_scope(actor, "surveillance.change_tracingstate", person)
+        state = TracingState.objects.select_for_update().filter(person=person).first()
+        if state is None or state.level in (None, 0):
+            raise ValidationError({"person": _("Only a current contact (F1–F3) can be cleared.")})
+        state.cleared_at, state.cleared_reason = timezone.now(), reason
+        state.save(update_fields=["cleared_at", "cleared_reason"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=state,
+            person_id=person.pk,
+            unit_path=person.unit.path,
+            after={"cleared_reason": reason},
+        )
+        levels_update(
+            around={person.pk},
+            actor=actor,
+            reason="cleared",
+            detail=f"#{person.pk}: {state.get_cleared_reason_display()}",
+        )
+        state.refresh_from_db()
+    return state
+
+
+def clusters_rebuild(*, actor) -> int:
+    """Recompute every cluster from the cases and their links (after a bulk load); close the quiet ones."""
+    rules = rules_in_force()
+    with transaction.atomic():
+        made = clusters.rebuild(rules)
+        closed = clusters.close_quiet(rules, timezone.localdate())
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="surveillance.cluster",
+            object_repr="rebuild",
+            detail={"clusters": made, "closed": closed},
+        )
+    return made
+
+
+def levels_recompute(*, actor) -> flevels.Relevel:
+    """Recompute every level from scratch (after a bulk load or a change of rules), with tasks for new contacts."""
+    with transaction.atomic():
+        result = flevels.relevel(None, rules=rules_in_force(), actor=str(actor), reason="full_recompute")
+        _tasks_for(result.changes, reason=_("full recompute"))
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="surveillance.tracingstate",
+            object_repr="full recompute",
+            detail={"changed": len(result.changes)},
+        )
+    return result
+
+
+def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
+    """New F1/F2 get a task to reach them (F1: visit, F2: call); a person who is no longer a contact has their
+    open task closed with the reason."""
+    if not changes:
+        return
+    rules = rules_in_force()
+    now = timezone.now()
+    wanted = {c.person_id: c.after for c in changes if c.after in (1, 2)}
+    units = {c.person_id: c.unit_id for c in changes}
+    gone = [c.person_id for c in changes if c.after is None or c.after > 2]
+    open_tasks = TracingTask.objects.filter(done_at__isnull=True)
+    has_open = set()
+    for ids in flevels.chunks(wanted):
+        has_open |= set(open_tasks.filter(person_id__in=ids).values_list("person_id", flat=True))
+    TracingTask.objects.bulk_create(
+        [
+            TracingTask(
+                person_id=person,
+                unit_id=units[person],
+                level=level,
+                method=TaskMethod.VISIT if level == 1 else TaskMethod.CALL,
+                due_at=now + timedelta(hours=rules.task_due_hours),
+            )
+            for person, level in wanted.items()
+            if level is not None
+            if person not in has_open
+        ],
+        batch_size=2000,
+    )
+    for ids in flevels.chunks(gone):
+        open_tasks.filter(person_id__in=ids).update(done_at=now, note=_("No longer a contact: %s") % reason[:250])
