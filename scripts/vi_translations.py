@@ -705,4 +705,13 @@ VI = {
     "Import a passenger list": "Nhập danh sách hành khách",
     "Columns": "Các cột",
     "Until": "Đến",
+    "Tracing rules": "Quy định truy vết",
+    "Only a province-level administrator changes the tracing rules.": "Chỉ quản trị cấp tỉnh được thay đổi quy định truy vết.",
+    "Cite the document these rules come from.": "Hãy ghi văn bản căn cứ của quy định này.",
+    "Between %(low)d and %(high)d.": "Từ %(low)d đến %(high)d.",
+    "The longest stay counted cannot be shorter than the default stay.": "Thời gian lưu lại tối đa không được ngắn hơn thời gian lưu lại mặc định.",
+    "A version already takes effect on this date.": "Đã có một phiên bản có hiệu lực từ ngày này.",
+    "New rules saved; levels recomputed where they already apply.": "Đã lưu quy định mới; mức F đã được tính lại nếu quy định đã có hiệu lực.",
+    "A new version": "Phiên bản mới",
+    "Past versions are kept as they were. A version already in force recomputes every F-level when saved.": "Các phiên bản cũ được giữ nguyên. Phiên bản đã có hiệu lực sẽ tính lại toàn bộ mức F khi lưu.",
 }

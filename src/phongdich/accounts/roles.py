@@ -43,6 +43,7 @@ SEE_TRACING = {
     "surveillance.view_tracingstate",
     "surveillance.view_levelchange",
     "surveillance.view_tracingtask",
+    "surveillance.view_tracingrules",
 }
 WORK_TASKS = SEE_TRACING | {
     "surveillance.add_contact",
@@ -69,7 +70,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE),
     Role.ENTERPRISE_REP: frozenset({"places.view_organisation"} | READ_PEOPLE),
     Role.SYSTEM_ADMIN: frozenset(
-        UNITS | MANAGE_PEOPLE | MANAGE_PLACES | {"core.view_auditevent", "accounts.manage_users"}
+        UNITS
+        | MANAGE_PEOPLE
+        | MANAGE_PLACES
+        | {"core.view_auditevent", "accounts.manage_users"}
+        | {"surveillance.view_tracingrules", "surveillance.add_tracingrules"}
     ),
 }
 

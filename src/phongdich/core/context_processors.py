@@ -13,6 +13,7 @@ NAVIGATION = [
     ("surveillance:levels", _("F-levels"), "surveillance.view_tracingstate"),
     ("surveillance:tasks", _("Tasks"), "surveillance.view_tracingtask"),
     ("surveillance:trips", _("Trips"), "surveillance.view_trip"),
+    ("surveillance:rules", _("Tracing rules"), "surveillance.add_tracingrules"),
     ("places:venues", _("QR venues"), "places.view_venue"),
     ("places:facilities", _("Facilities"), "places.view_facility"),
     ("people:duplicates", _("Duplicates"), "people.merge_person"),

@@ -33,6 +33,11 @@ class Scope:
         """A province or a district: scanning a list's own index beats looking rows up by unit."""
         return any(path.count("/") <= BROAD_DEPTH + 1 for path in self.unit_paths)
 
+    @property
+    def is_provincial(self) -> bool:
+        """Everywhere, or a whole province (a path of one level, "legacy:74/")."""
+        return self.everywhere or any(path.count("/") == 1 for path in self.unit_paths)
+
     def covers_path(self, path: str) -> bool:
         return self.everywhere or any(path.startswith(root) for root in self.unit_paths)
 

@@ -20,6 +20,7 @@ from .choices import (
     TaskOutcome,
     TripKind,
 )
+from .models import TracingRules
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -148,3 +149,23 @@ class TripForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(user, "surveillance.add_contact").exclude(level="group")
+
+
+class TracingRulesForm(forms.ModelForm):
+    class Meta:
+        model = TracingRules
+        fields = [
+            "effective_from",
+            "source_document",
+            "infectious_days_before",
+            "max_level",
+            "checkin_window_minutes",
+            "default_stay_minutes",
+            "max_stay_minutes",
+            "task_due_hours",
+            "cluster_quiet_days",
+        ]
+        widgets = {"effective_from": DATE}
+
+    def _post_clean(self):
+        """The service validates, with the limits every field must keep."""

@@ -18,6 +18,7 @@ urlpatterns = [
     path("persons/<int:person_pk>/clear/", views.clear, name="clear"),
     path("persons/<int:person_pk>/card/", views.person_card, name="person_card"),
     path("trips/", views.TripListView.as_view(), name="trips"),
+    path("rules/", views.rules, name="rules"),
     path("imports/<str:kind>/", views.import_upload, name="import_upload"),
     path("imports/<str:kind>/<str:token>/", views.import_map, name="import_map"),
     path("tasks/", views.TaskListView.as_view(), name="tasks"),

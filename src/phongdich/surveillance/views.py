@@ -24,7 +24,7 @@ from phongdich.core.imports import (
     kept_upload,
     read_table,
 )
-from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView, add_form_errors, service_form
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
@@ -40,6 +40,7 @@ from .forms import (
     ReviewForm,
     TaskAssignForm,
     TaskOutcomeForm,
+    TracingRulesForm,
     TripForm,
 )
 from .importers import (
@@ -50,7 +51,7 @@ from .importers import (
     contact_list_import,
     manifest_import,
 )
-from .models import Case, Cluster, Contact, TracingState, TracingTask, Trip
+from .models import Case, Cluster, Contact, TracingRules, TracingState, TracingTask, Trip
 from .selectors import case_contacts, cluster_graph, counts_by_unit, exposure_matches, rules_in_force, tracers_for
 from .services import (
     case_confirm,
@@ -63,6 +64,7 @@ from .services import (
     person_clear,
     task_assign,
     task_outcome_record,
+    tracing_rules_add,
 )
 from .tables import CaseTable, ClusterTable, TracingStateTable, TracingTaskTable, TripTable
 
@@ -444,3 +446,28 @@ def import_map(request, kind, token):
     preview = [(line, [row.get(name, "") for name in header]) for line, row in rows[:5]]
     context = {"title": title, "form": form, "extra": extra, "header": header, "preview": preview, "rows": len(rows)}
     return render(request, "surveillance/import_map.html", context)
+
+
+def rules(request):
+    """The versions of the tracing rules, newest first, and (for a province administrator) a new version."""
+    _require(request.user, "surveillance.view_tracingrules")
+    can_add = scope_of(request.user, "surveillance.add_tracingrules").is_provincial
+    form = TracingRulesForm(request.POST or None, initial=_current_rule_values()) if can_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                tracing_rules_add(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                messages.success(request, _("New rules saved; levels recomputed where they already apply."))
+                return redirect("surveillance:rules")
+    versions = TracingRules.objects.order_by("-effective_from")
+    return render(request, "surveillance/rules.html", {"versions": versions, "form": form})
+
+
+def _current_rule_values() -> dict:
+    current = rules_in_force()
+    return {name: getattr(current, name) for name in TracingRulesForm.Meta.fields if name != "effective_from"}

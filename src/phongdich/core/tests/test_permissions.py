@@ -67,6 +67,7 @@ PAGES = [
     ),
     ("surveillance:clusters", "/tracing/clusters/", expect(200, X=403, E=403, S=403)),
     ("surveillance:cluster", "/tracing/clusters/{cluster_a}/", expect(200, O=404, X=403, E=403, S=403)),
+    ("surveillance:rules", "/tracing/rules/", expect(200, A=403, X=403, E=403)),
     ("surveillance:trips", "/tracing/trips/", expect(200, A=403, X=403, E=403, S=403)),
     ("surveillance:import_upload", "/tracing/imports/manifest/", expect(200, A=403, X=403, E=403, S=403)),
     ("surveillance:import_upload", "/tracing/imports/cases/", expect(403, P=200, C=200, D=200, O=200, H=200)),

@@ -21,7 +21,7 @@ from .checkins import (
     person_card_text,
 )
 from .contacts import contact_record, contact_review
-from .levels import clusters_rebuild, levels_recompute, levels_update, person_clear
+from .levels import clusters_rebuild, levels_recompute, levels_update, person_clear, tracing_rules_add
 from .tracing_tasks import task_assign, task_outcome_record
 
 __all__ = [
@@ -44,5 +44,6 @@ __all__ = [
     "person_clear",
     "task_assign",
     "task_outcome_record",
+    "tracing_rules_add",
     "trip_contacts",
 ]

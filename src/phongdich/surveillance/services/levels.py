@@ -3,7 +3,7 @@ door-to-door tasks that follow new levels."""
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from ..choices import (
     ClearReason,
     TaskMethod,
 )
-from ..models import TracingState, TracingTask
+from ..models import TracingRules, TracingState, TracingTask
 from ..selectors import rules_in_force
 
 
@@ -130,3 +130,53 @@ def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
     )
     for ids in flevels.chunks(gone):
         open_tasks.filter(person_id__in=ids).update(done_at=now, note=_("No longer a contact: %s") % reason[:250])
+
+
+RULE_FIELDS = [
+    "infectious_days_before",
+    "max_level",
+    "checkin_window_minutes",
+    "default_stay_minutes",
+    "max_stay_minutes",
+    "task_due_hours",
+    "cluster_quiet_days",
+]
+RULE_LIMITS = {
+    "infectious_days_before": (0, 14),
+    "max_level": (1, 3),
+    "checkin_window_minutes": (0, 24 * 60),
+    "default_stay_minutes": (1, 24 * 60),
+    "max_stay_minutes": (1, 24 * 60),
+    "task_due_hours": (1, 24 * 7),
+    "cluster_quiet_days": (7, 90),
+}
+
+
+def tracing_rules_add(*, actor, effective_from, source_document: str, **values) -> TracingRules:
+    """A new version of the tracing rules, province-wide, citing its document. Past versions are never edited
+    (cases keep the infectious period computed when they were confirmed); when the version is already in
+    force, every level is recomputed with it at once."""
+    if not scope_of(actor, "surveillance.add_tracingrules").is_provincial:
+        raise PermissionDenied(_("Only a province-level administrator changes the tracing rules."))
+    errors = {}
+    if not source_document.strip():
+        errors["source_document"] = _("Cite the document these rules come from.")
+    for name, (low, high) in RULE_LIMITS.items():
+        if not low <= int(values.get(name, low)) <= high:
+            errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
+    if int(values.get("max_stay_minutes", 720)) < int(values.get("default_stay_minutes", 60)):
+        errors["max_stay_minutes"] = _("The longest stay counted cannot be shorter than the default stay.")
+    if TracingRules.objects.filter(effective_from=effective_from).exists():
+        errors["effective_from"] = _("A version already takes effect on this date.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rules = TracingRules.objects.create(
+            effective_from=effective_from,
+            source_document=source_document.strip(),
+            **{name: values[name] for name in RULE_FIELDS if name in values},
+        )
+        audit.record(actor=actor, action=AuditAction.CREATE, instance=rules, after=audit.snapshot(rules))
+        if effective_from <= timezone.localdate():
+            levels_recompute(actor=actor)
+    return rules

@@ -287,3 +287,41 @@ def test_the_relevel_command_changes_nothing_when_levels_are_true(world, people,
     TracingState.objects.filter(person=people["bao"]).update(level=None)  # as after a bulk load
     call_command("tracing", "relevel")
     assert level_of(people["bao"]) == 2
+
+
+def test_a_province_administrator_adds_rules_and_levels_follow_them(world, client_as):
+    from phongdich.surveillance.models import TracingRules
+
+    officer = world.user("commune_officer")
+    thu = world.person("Lý Thị Thu", "25966")
+    son = person_create(actor=officer, full_name="Lý Văn Sơn", birth_year=2012, unit=world.unit("25966-01"))
+    contact_record(actor=officer, person=son, other=thu, kind=ContactKind.HOUSEHOLD, first_at=days_ago(0.1))
+    assert level_of(son) == 2
+    client = client_as("system_admin")
+    page = client.get("/tracing/rules/")
+    assert "11042/BYT-DP" in page.content.decode()
+    values = {name: value for name, value in page.context["form"].initial.items()}
+    values.update(effective_from=timezone.localdate().isoformat(), source_document="Văn bản thử nghiệm", max_level=1)
+    response = client.post("/tracing/rules/", values)
+    assert response.status_code == 302
+    assert TracingRules.objects.count() == 2 and level_of(son) is None and level_of(thu) == 1
+
+
+def test_rules_outside_their_limits_or_on_a_taken_date_are_refused(world):
+    from phongdich.surveillance.services import tracing_rules_add
+
+    with pytest.raises(ValidationError) as error:
+        tracing_rules_add(
+            actor=world.user("system_admin"),
+            effective_from=date(2021, 7, 30),
+            source_document="",
+            max_level=5,
+            default_stay_minutes=90,
+            max_stay_minutes=60,
+        )
+    assert {"effective_from", "source_document", "max_level", "max_stay_minutes"} <= set(error.value.message_dict)
+
+
+def test_only_a_province_administrator_changes_the_rules(client_as):
+    assert client_as("province_commander").post("/tracing/rules/", {"max_level": 1}).status_code == 403
+    assert client_as("province_commander").get("/tracing/rules/").status_code == 200
