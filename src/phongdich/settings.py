@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "ninja",
+    "django_tasks_db",
     "phongdich.core",
     "phongdich.accounts",
     "phongdich.places",
@@ -192,6 +193,15 @@ LOGGING = {
 }
 
 # Venue QR tokens are signed with this salt; rotating SECRET_KEY invalidates printed posters (docs/deploy.md).
+# Background tasks (exposure matching after a new case): a queue in the database, worked by
+# `phongdich db_worker` (started beside the web server by `phongdich serve`). "immediate" runs each task in
+# the process that enqueued it, after the commit: for a machine that cannot run a worker.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("PHONGDICH_TASKS", "database")]}}
+
 PHONGDICH_VENUE_TOKEN_SALT = "phongdich.places.venue"
 PHONGDICH_CARD_SALT = "phongdich.people.card"
 # The address residents reach the platform at: venue QR codes carry {PUBLIC_URL}/c/<token>/.

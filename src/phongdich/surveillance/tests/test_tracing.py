@@ -233,14 +233,16 @@ def test_people_at_the_same_venue_within_an_hour_become_proposed_contacts(world,
     assert exposure_match_record(actor="test", case=case) == 0  # on demand again: nothing twice
 
 
-def test_a_new_case_matches_check_ins_after_the_commit(world, people, django_capture_on_commit_callbacks):
-    market = world.venue("Chợ Lái Thiêu")
-    visit = days_ago(1).replace(hour=8, minute=0)
-    checkin(people["hang"], market, visit, minutes=30)
-    checkin(people["dung"], market, visit + timedelta(minutes=10))
+def test_a_new_case_queues_its_exposure_matching_for_the_task_worker(world, people, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
     with django_capture_on_commit_callbacks(execute=True):
-        confirm(world, people["hang"])
-    assert level_of(people["dung"]) == 1
+        case = confirm(world, people["hang"])
+    queued = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert queued.task_path == "phongdich.surveillance.tasks.match_exposures" and queued.args_kwargs["args"] == [
+        case.pk
+    ]
+    assert queued.status == "READY"  # the worker runs it: tests/integration/test_task_worker.py
 
 
 def test_dismissing_a_proposed_contact_keeps_the_reason_and_relevels(world, people):
