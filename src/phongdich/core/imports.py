@@ -46,17 +46,20 @@ class FileFormatError(ValueError):
     """The file as a whole cannot be read (encoding, missing columns)."""
 
 
-def read_rows(source: str | Path | bytes, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) from a UTF-8 CSV (with or without BOM). Line 1 is the header."""
-    raw = Path(source).read_bytes() if isinstance(source, str | Path) else source
+def _utf8(raw: bytes) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileFormatError(
             _("The file is not UTF-8 text (byte %(pos)d). Save it as 'CSV UTF-8' and upload it again.")
             % {"pos": error.start}
         ) from error
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+
+
+def read_rows(source: str | Path | bytes, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) from a UTF-8 CSV (with or without BOM). Line 1 is the header."""
+    raw = Path(source).read_bytes() if isinstance(source, str | Path) else source
+    reader = csv.DictReader(io.StringIO(_utf8(raw), newline=""))
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [name for name in required if name not in header]
     if missing:
@@ -86,14 +89,7 @@ def read_table(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int, di
     """The header and (line, row) pairs of a CSV (UTF-8) or an Excel workbook (.xlsx, first sheet)."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return _read_workbook(raw)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileFormatError(
-            _("The file is not UTF-8 text (byte %(pos)d). Save it as 'CSV UTF-8' and upload it again.")
-            % {"pos": error.start}
-        ) from error
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(_utf8(raw), newline=""))
     header = [name.strip() for name in next(reader, [])]
     if not any(header):
         raise FileFormatError(_("Line 1 should name the columns; it is empty."))

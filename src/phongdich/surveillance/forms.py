@@ -21,6 +21,7 @@ from .choices import (
     TripKind,
 )
 from .models import TracingRules
+from .services.levels import RULE_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -154,17 +155,7 @@ class TripForm(forms.Form):
 class TracingRulesForm(forms.ModelForm):
     class Meta:
         model = TracingRules
-        fields = [
-            "effective_from",
-            "source_document",
-            "infectious_days_before",
-            "max_level",
-            "checkin_window_minutes",
-            "default_stay_minutes",
-            "max_stay_minutes",
-            "task_due_hours",
-            "cluster_quiet_days",
-        ]
+        fields = ["effective_from", "source_document", *RULE_FIELDS]
         widgets = {"effective_from": DATE}
 
     def _post_clean(self):

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -219,14 +220,26 @@ def case_detail(request, pk):
 @require_POST
 def case_status(request, pk):
     case = get_object_or_404(Case.objects.restrict(request.user, "change"), pk=pk)
-    form = CaseStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            case_status_set(actor=request.user, case=case, **form.cleaned_data)
-            messages.success(request, _("Case closed; contacts re-levelled."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    _post_action(
+        request,
+        CaseStatusForm(request.POST),
+        lambda data: case_status_set(actor=request.user, case=case, **data),
+        _("Case closed; contacts re-levelled."),
+    )
     return redirect("surveillance:case", pk=case.pk)
+
+
+def _post_action(request, form, save, success: str) -> None:
+    """A small POST form (a button on a page) whose data goes to a service; the outcome is told as a message."""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
+        return
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
 
 
 @require_POST
@@ -267,26 +280,26 @@ def case_contact_add(request, pk):
 @require_POST
 def contact_decide(request, pk):
     contact = get_object_or_404(Contact.objects.restrict(request.user, "change"), pk=pk)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            contact_review(actor=request.user, contact=contact, **form.cleaned_data)
-            messages.success(request, _("Contact updated."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or reverse("surveillance:levels"))
+    _post_action(
+        request,
+        ReviewForm(request.POST),
+        lambda data: contact_review(actor=request.user, contact=contact, **data),
+        _("Contact updated."),
+    )
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if back and safe else reverse("surveillance:levels"))
 
 
 @require_POST
 def clear(request, person_pk):
     state = get_object_or_404(TracingState.objects.restrict(request.user, "change"), person_id=person_pk)
-    form = ClearForm(request.POST)
-    if form.is_valid():
-        try:
-            person_clear(actor=request.user, person=state.person, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Cleared; the people they met were re-levelled."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    _post_action(
+        request,
+        ClearForm(request.POST),
+        lambda data: person_clear(actor=request.user, person=state.person, reason=data["reason"]),
+        _("Cleared; the people they met were re-levelled."),
+    )
     return redirect("people:detail", pk=person_pk)
 
 

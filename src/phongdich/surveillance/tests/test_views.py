@@ -143,3 +143,11 @@ def test_opening_a_case_page_is_audited(client_as, world):
     client_as("health_worker").get(f"/tracing/cases/{case.pk}/")
     event = AuditEvent.objects.filter(action="read", object_type="surveillance.case").latest("id")
     assert event.person_id == tam(world).pk and event.actor == world.user("health_worker")
+
+
+def test_a_review_never_sends_the_browser_to_another_site(client_as, world):
+    contact = Contact.objects.get(person=thu(world))
+    response = client_as("commune_officer").post(
+        f"/tracing/contacts/{contact.pk}/review/", {"confirm": "1", "next": "https://evil.example/phish"}
+    )
+    assert response["Location"] == "/tracing/levels/"
