@@ -1,3 +1,4 @@
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from pydantic import Field
 
 from phongdich.accounts.models import User
 from phongdich.core import audit
+from phongdich.core.api import schema_shaped
 from phongdich.core.choices import AuditAction
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import has_permission_somewhere
@@ -118,7 +120,7 @@ def upload_checkins(request, payload: CheckInBatchIn):
         raise PermissionDenied(_("Your role does not record check-ins."))
     results = checkin_batch_ingest(actor=request.user, items=payload.items, source=payload.source)
     counts = {status: sum(1 for r in results if r.status == status) for status in ("accepted", "duplicate", "rejected")}
-    return {**counts, "results": results}
+    return schema_shaped({**counts, "results": [asdict(result) for result in results]})
 
 
 # ---- Cases, contacts, F-levels, tasks ---------------------------------------------------------------------
