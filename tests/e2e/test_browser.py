@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,11 +63,10 @@ def test_an_officer_searches_with_and_without_diacritics_opens_a_person_and_swit
     assert len([r for r in rows if "Nguyễn Thị Hằng" in r]) == 2
     page.get_by_role("link", name="Nguyễn Thị Hằng").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Nguyễn Thị Hằng").is_visible()
-    assert page.get_by_text("Ngày sinh").is_visible()
+    expect(page.get_by_role("heading", name="Nguyễn Thị Hằng")).to_be_visible()
+    expect(page.get_by_text("Ngày sinh")).to_be_visible()
     page.get_by_role("button", name="EN").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Date of birth").is_visible()
+    expect(page.get_by_text("Date of birth")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
 
 
@@ -84,12 +84,10 @@ def test_a_team_member_records_a_visit_on_a_phone_and_the_f1_leaves_the_not_reac
     log_in(page, live_server.url, "community_team")
     page.goto(f"{live_server.url}/tracing/tasks/?state=open")
     page.get_by_role("link", name="Lý Thị Thu").click()
-    page.wait_for_load_state()
-    page.get_by_label("Đã cách ly").check()
+    page.get_by_label("Đã cách ly").check()  # waits for the task page
     page.get_by_label("Ghi chú").fill("Cách ly tại nhà, đã dán thông báo")
     page.get_by_role("button", name="Lưu").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Đã ghi kết quả.").is_visible()
+    expect(page.get_by_text("Đã ghi kết quả.")).to_be_visible()  # waits for the list it returns to
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, "the task list scrolls sideways on a 360-px screen"
     page.goto(f"{live_server.url}/tracing/levels/?level=1&not_reached=true")
