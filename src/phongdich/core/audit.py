@@ -27,6 +27,11 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
+def user_of(actor):
+    """The user an actor is, or None for a named system actor ("demo", "cli", "public")."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def record(
     *,
     actor,
@@ -47,7 +52,7 @@ def record(
         object_id = object_id or str(instance.pk)
         object_repr = object_repr or str(instance)[:200]
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_of(actor),
         actor_label=_actor_label(actor),
         action=str(action),
         object_type=object_type,

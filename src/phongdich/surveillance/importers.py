@@ -135,7 +135,7 @@ def _run(actor, rows, mapping, object_type: str, handle) -> ImportReport:
     return report
 
 
-_FIELD_OF = {"person": "full_name", "other": "case", "unit": "unit", "last_at": "last_at"}
+_FIELD_OF = {"person": "full_name", "other": "case"}  # service fields named differently in a row
 
 
 def _by_field(error: ValidationError):
@@ -313,7 +313,7 @@ def manifest_import(*, actor, trip: dict, rows, mapping: dict[str, str]) -> tupl
             "arrived_at": trip["arrived_at"],
             "origin": trip.get("origin", ""),
             "unit": unit,
-            "recorded_by": actor if getattr(actor, "pk", None) else None,
+            "recorded_by": audit.user_of(actor),
         },
     )
 

@@ -125,7 +125,6 @@ def cluster_detail(request, pk):
         "step_x": GRAPH_STEP_X,
         "step_y": GRAPH_STEP_Y,
         "margin": GRAPH_MARGIN,
-        "cases": cluster.cases.count(),
     }
     return render(request, "surveillance/cluster_detail.html", context)
 

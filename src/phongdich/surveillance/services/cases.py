@@ -78,7 +78,7 @@ def case_confirm(
             infectious_from=_start_of_day(start - timedelta(days=rules.infectious_days_before)),
             source_case=source_case,
             notes=notes,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=audit.user_of(actor),
         )
         audit.record(
             actor=actor,
@@ -138,11 +138,12 @@ def _household_contacts(actor, case: Case) -> None:
             status=ContactStatus.CONFIRMED,
             first_at=case.infectious_from,
             last_at=max(case.infectious_until, case.infectious_from),
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=audit.user_of(actor),
         )
         for member_id, unit_id in members.values_list("pk", "unit_id")
     ]
     Contact.objects.bulk_create(rows, ignore_conflicts=True)
+    _audit_contacts(actor, case, len(rows), "household register")
 
 
 def trip_contacts(actor, case: Case) -> int:
@@ -164,7 +165,7 @@ def trip_contacts(actor, case: Case) -> int:
             status=ContactStatus.CONFIRMED,
             first_at=departed,
             last_at=arrived,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=audit.user_of(actor),
         )
         for trip_id, departed, arrived, other, unit in TripPassenger.objects.filter(trip__in=trips)
         .exclude(person=case.person_id)
@@ -173,7 +174,21 @@ def trip_contacts(actor, case: Case) -> int:
     known = set(Contact.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
     new = [row for row in rows if row.key not in known]
     Contact.objects.bulk_create(new, batch_size=1000)
+    _audit_contacts(actor, case, len(new), "passenger lists")
     return len(new)
+
+
+def _audit_contacts(actor, case: Case, count: int, source: str) -> None:
+    """One audit row for the contacts a case brought from a register or a manifest."""
+    if count:
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="surveillance.contact",
+            object_repr=f"{count} contacts of {case} from the {source}",
+            person_id=case.person_id,
+            detail={"case": case.pk, "contacts": count, "source": source},
+        )
 
 
 CASE_CLOSING = {CaseStatus.RECOVERED, CaseStatus.DIED, CaseStatus.MOVED_AWAY, CaseStatus.RULED_OUT}

@@ -68,7 +68,7 @@ def contact_record(
             last_at=last_at,
             venue=venue,
             overlap_minutes=overlap_minutes,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=audit.user_of(actor),
         )
         audit.record(
             actor=actor,

@@ -52,7 +52,7 @@ def task_outcome_record(*, actor, task: TracingTask, outcome: str, note: str = "
         if task.done_at is not None:
             raise ValidationError({"outcome": _("This task is already done.")})
         task.outcome, task.note, task.done_at = outcome, note.strip()[:300], timezone.now()
-        task.done_by = actor if getattr(actor, "pk", None) else None
+        task.done_by = audit.user_of(actor)
         task.save(update_fields=["outcome", "note", "done_at", "done_by"])
         audit.record(
             actor=actor,
