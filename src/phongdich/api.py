@@ -2,6 +2,7 @@
 
 from phongdich.accounts.api import router as accounts_router
 from phongdich.core.api import build_api
+from phongdich.labs.api import router as labs_router
 from phongdich.people.api import router as people_router
 from phongdich.places.api import router as places_router
 from phongdich.surveillance.api import cases_router, clusters_router, contacts_router, tracing_router, trips_router
@@ -17,3 +18,4 @@ api.add_router("/contacts", contacts_router)
 api.add_router("/clusters", clusters_router)
 api.add_router("/trips", trips_router)
 api.add_router("/tracing", tracing_router)
+api.add_router("/testing", labs_router)

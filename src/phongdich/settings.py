@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "phongdich.places",
     "phongdich.people",
     "phongdich.surveillance",
+    "phongdich.labs",
     "phongdich.demo",
 ]
 
@@ -172,6 +173,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("PHONGDICH_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+# Uploaded files (photos of self-tests) hold personal data: never served as static files, only through scoped views.
+MEDIA_ROOT = Path(os.environ.get("PHONGDICH_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("phongdich.places.urls")),
     path("persons/", include("phongdich.people.urls")),
     path("tracing/", include("phongdich.surveillance.urls")),
+    path("testing/", include("phongdich.labs.urls")),
     path("c/<str:token>/", checkin_page, name="checkin"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

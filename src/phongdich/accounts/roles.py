@@ -53,28 +53,51 @@ WORK_TASKS = SEE_TRACING | {
 TRACE = WORK_TASKS | {"surveillance.change_tracingstate"}
 MANAGE_CASES = TRACE | {"surveillance.add_case", "surveillance.change_case", "surveillance.assign_tracingtask"}
 
+SEE_TESTING = {"labs.view_sample", "labs.view_pool", "labs.view_testinground", "labs.view_resampletask"}
+SAMPLE = SEE_TESTING | {"labs.add_sample", "labs.add_pool", "labs.change_pool", "labs.change_resampletask"}
+RUN_LAB = SEE_TESTING | {
+    "labs.view_lab",
+    "labs.change_lab",
+    "labs.change_sample",
+    "labs.change_pool",
+    "labs.view_resultimport",
+    "labs.add_resultimport",
+}
+PLAN_TESTING = SAMPLE | {"labs.view_lab", "labs.add_testinground", "labs.view_testingplan", "labs.add_testingplan"}
+TESTING_RULES = {"labs.view_testingrules", "labs.add_testingrules"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_COMMANDER: frozenset(
-        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES
+        UNITS
+        | MANAGE_PEOPLE
+        | MANAGE_VENUES
+        | MANAGE_FACILITIES
+        | RECORD_CHECKINS
+        | MANAGE_CASES
+        | PLAN_TESTING
+        | {"labs.view_testingrules", "labs.change_sample", "labs.view_resultimport"}
     ),
-    Role.PROVINCE_ANALYST: frozenset(UNITS | {"surveillance.view_cluster"}),
+    Role.PROVINCE_ANALYST: frozenset(UNITS | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab"}),
     Role.DISTRICT_OFFICER: frozenset(
-        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES
+        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES | PLAN_TESTING
     ),
-    Role.COMMUNE_OFFICER: frozenset(UNITS | MANAGE_PEOPLE | MANAGE_VENUES | RECORD_CHECKINS | MANAGE_CASES),
-    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS),
-    Role.HEALTH_WORKER: frozenset(UNITS | WRITE_PEOPLE | MANAGE_CASES),
-    Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE),
+    Role.COMMUNE_OFFICER: frozenset(
+        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | RECORD_CHECKINS | MANAGE_CASES | SAMPLE | {"labs.view_testingplan"}
+    ),
+    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE),
+    Role.HEALTH_WORKER: frozenset(UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | {"labs.change_sample"}),
+    Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE),
     Role.CHECKPOINT_OFFICER: frozenset(UNITS | READ_PEOPLE | RECORD_CHECKINS),
     Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE),
-    Role.ENTERPRISE_REP: frozenset({"places.view_organisation"} | READ_PEOPLE),
+    Role.ENTERPRISE_REP: frozenset({"places.view_organisation", "labs.view_testingplan"} | READ_PEOPLE),
     Role.SYSTEM_ADMIN: frozenset(
         UNITS
         | MANAGE_PEOPLE
         | MANAGE_PLACES
         | {"core.view_auditevent", "accounts.manage_users"}
         | {"surveillance.view_tracingrules", "surveillance.add_tracingrules"}
+        | TESTING_RULES
     ),
 }
 

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .pagination import BadCursor
+from .scoping import has_permission_somewhere
 
 
 class ErrorOut(Schema):
@@ -25,6 +26,20 @@ def schema_shaped(body: dict, status: int = 200) -> JsonResponse:
     Each such endpoint has a test validating its body against the schema.
     """
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+def require_permission(user, permission: str) -> None:
+    """403 for a caller whose role holds `permission` nowhere; rows are then scoped by the queryset."""
+    if not has_permission_somewhere(user, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def filtered(filterset_class, params: dict, queryset, user):
+    """A list endpoint's query parameters through the same FilterSet as the page; bad values answer 422."""
+    filterset = filterset_class({k: v for k, v in params.items() if v is not None}, queryset=queryset, user=user)
+    if not filterset.is_valid():
+        raise DjangoValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
+    return filterset.qs
 
 
 class TokenAuth(HttpBearer):

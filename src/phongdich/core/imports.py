@@ -87,37 +87,50 @@ class Column:
 
 def read_table(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and (line, row) pairs of a CSV (UTF-8) or an Excel workbook (.xlsx, first sheet)."""
+    table = iter_table(raw, filename)
+    rows = []
+    for line, values in table.lines:
+        row = {name: value.strip() for name, value in zip(table.header, values, strict=False) if name}
+        if any(row.values()):
+            rows.append((line, row))
+    return table.header, rows
+
+
+@dataclass
+class Table:
+    """A file's header and its lines as (line number, cell texts), read lazily: for files of a million rows,
+    where a dict per row would cost more than the import. `size` is the number of data lines, or close to it."""
+
+    header: list[str]
+    lines: Iterator[tuple[int, list[str]]]
+    size: int
+
+
+def iter_table(raw: bytes, filename: str) -> Table:
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        return _read_workbook(raw)
-    reader = csv.reader(io.StringIO(_utf8(raw), newline=""))
+        return _iter_workbook(raw)
+    text = _utf8(raw)
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip() for name in next(reader, [])]
     if not any(header):
         raise FileFormatError(_("Line 1 should name the columns; it is empty."))
-    rows = [
-        (reader.line_num, {name: (value or "").strip() for name, value in zip(header, values, strict=False)})
-        for values in reader
-        if any(value.strip() for value in values)
-    ]
-    return header, rows
+    lines = ((number, values) for number, values in enumerate(reader, start=2) if any(values))
+    return Table(header, lines, max(text.count("\n") - 1, 0))
 
 
-def _read_workbook(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _iter_workbook(raw: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:
         sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         raise FileFormatError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from error
-    lines = sheet.iter_rows(values_only=True)
-    header = [_cell(value) for value in next(lines, ())]
+    cells = sheet.iter_rows(values_only=True)
+    header = [_cell(value) for value in next(cells, ())]
     if not any(header):
         raise FileFormatError(_("Line 1 should name the columns; it is empty."))
-    rows = []
-    for number, values in enumerate(lines, start=2):
-        row = {name: _cell(value) for name, value in zip(header, values, strict=False) if name}
-        if any(row.values()):
-            rows.append((number, row))
-    return header, rows
+    lines = ((number, [_cell(v) for v in values]) for number, values in enumerate(cells, start=2) if any(values))
+    return Table(header, lines, max((sheet.max_row or 1) - 1, 0))
 
 
 def _cell(value) -> str:

@@ -1,7 +1,9 @@
 """Jurisdiction scoping: the one place that decides which rows a user may see or change.
 
 A user's role assignments each bind a role to an admin unit (its whole subtree), a facility (the subtree of
-the unit the facility sits in) or an organisation (the people who work there). For a permission such as
+the unit the facility sits in, and the rows of models that belong to the facility itself, such as the samples
+sent to a lab) or an organisation (the people who work there). Named system actors (a string such as "demo",
+"cli" or "lab-result:<user>") are code, never a request: they act everywhere. For a permission such as
 "people.change_person", the scope is the union of what every assignment whose role grants it covers.
 Views, the API, exports and selectors fetch through `Model.objects.visible_to(user)` or
 `.restrict(user, action)`; nothing else filters by jurisdiction.
@@ -22,11 +24,12 @@ class OutOfScope(Http404):
 class Scope:
     unit_paths: tuple[str, ...] = ()
     organisation_ids: tuple[int, ...] = ()
+    facility_ids: tuple[int, ...] = ()
     everywhere: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not (self.everywhere or self.unit_paths or self.organisation_ids)
+        return not (self.everywhere or self.unit_paths or self.organisation_ids or self.facility_ids)
 
     @property
     def is_broad(self) -> bool:
@@ -48,6 +51,8 @@ BROAD_DEPTH = 1  # depth of a district in the legacy tree (province 0, district 
 
 def scope_of(user, permission: str) -> Scope:
     """The scope in which `user` holds `permission`, cached on the user object for the request."""
+    if isinstance(user, str):
+        return Scope(everywhere=True)
     if user is None or not user.is_authenticated or not user.is_active:
         return NOBODY
     if user.is_superuser:
@@ -67,16 +72,22 @@ def _compute_scope(user, permission: str) -> Scope:
 
     unit_paths: set[str] = set()
     organisation_ids: set[int] = set()
-    for role, path, organisation_id in user.scope_rows():
+    facility_ids: set[int] = set()
+    for role, path, facility_id, organisation_id in user.scope_rows():
         if not role_grants(role, permission):
             continue
         if organisation_id:
             organisation_ids.add(organisation_id)
-        elif path:
+            continue
+        if facility_id:
+            facility_ids.add(facility_id)
+        if path:
             unit_paths.add(path)
     # A subtree inside another subtree adds nothing.
     roots = tuple(sorted(p for p in unit_paths if not any(p != q and p.startswith(q) for q in unit_paths)))
-    return Scope(unit_paths=roots, organisation_ids=tuple(sorted(organisation_ids)))
+    return Scope(
+        unit_paths=roots, organisation_ids=tuple(sorted(organisation_ids)), facility_ids=tuple(sorted(facility_ids))
+    )
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -85,7 +96,8 @@ class ScopedQuerySet(models.QuerySet):
     A model says how it reaches its admin unit, one of:
       scope_unit_field = "unit"          a foreign key (or a path of them, "person__unit") to the unit;
       scope_path_lookup = "unit_path"    a column holding the unit's materialised path itself;
-    and optionally scope_organisation_lookup = "workplace_id" for people reached through an organisation.
+    and optionally scope_organisation_lookup = "workplace_id" for people reached through an organisation,
+    and scope_facility_lookup = "lab__facility_id" for rows that also belong to a facility.
     """
 
     def visible_to(self, user):
@@ -116,6 +128,9 @@ def scope_filter(model, scope: Scope) -> models.Q:
         elif path_lookup := getattr(model, "scope_path_lookup", None):
             for root in scope.unit_paths:
                 query |= models.Q(**{f"{path_lookup}__prefix": root})
+    facility_lookup = getattr(model, "scope_facility_lookup", None)
+    if facility_lookup and scope.facility_ids:
+        query |= models.Q(**{f"{facility_lookup}__in": scope.facility_ids})
     organisation_lookup = getattr(model, "scope_organisation_lookup", None)
     if organisation_lookup and scope.organisation_ids:
         query |= models.Q(**{f"{organisation_lookup}__in": scope.organisation_ids})

@@ -5,6 +5,10 @@ commune_officer     Lái Thiêu (25966)          other_commune     Hiệp Thành
 community_team      Lái Thiêu, Khu phố 1       health_worker     Trạm Y tế Phường Lái Thiêu
 enterprise_rep      an enterprise in Lái Thiêu analyst           province, no access to persons
 system_admin        province                   outsider          no role at all
+lab_technician      the CDC lab, in Hiệp Thành: the samples sent to it, and the people of Hiệp Thành
+
+Testing: round 1 in Lái Thiêu, Nguyễn Thị Hằng's sample in pool LT-POOL-0001 sent to the CDC lab (in Hiệp
+Thành); Phước Thịnh's staff tested weekly.
 
 In Lái Thiêu, Khu phố 1, Đỗ Văn Tâm is an active case (F0) and Lý Thị Thu, who works with him, is his F1 with an
 open door-to-door task; Phan Văn Lộc (Khu phố 2), infected by him, is a second case: together a cluster.
@@ -18,6 +22,7 @@ from django.utils import timezone
 from phongdich.accounts.models import User
 from phongdich.accounts.roles import Role
 from phongdich.accounts.services import role_assign
+from phongdich.labs.models import Lab
 from phongdich.people.models import Person
 from phongdich.people.services import person_create
 from phongdich.places.choices import FacilityKind, OrganisationKind, Structure, VenueKind
@@ -39,6 +44,7 @@ PERSONAS = {
     "health_worker": (Role.HEALTH_WORKER, "facility", "Trạm Y tế Phường Lái Thiêu"),
     "enterprise_rep": (Role.ENTERPRISE_REP, "organisation", "Công ty TNHH Giày da Phước Thịnh"),
     "system_admin": (Role.SYSTEM_ADMIN, "unit", "74"),
+    "lab_technician": (Role.LAB_TECHNICIAN, "facility", "Phòng xét nghiệm CDC Bình Dương"),
     "outsider": None,
 }
 
@@ -59,6 +65,8 @@ def build_world() -> None:
     Organisation.objects.create(
         name="Công ty TNHH Giày da Phước Thịnh", kind=OrganisationKind.ENTERPRISE, unit=unit("25966")
     )
+    lab = Facility.objects.create(name="Phòng xét nghiệm CDC Bình Dương", kind=FacilityKind.LAB, unit=unit("25741"))
+    Lab.objects.create(facility=lab, daily_capacity=2000)
     Venue.objects.create(name="Chợ Lái Thiêu", kind=VenueKind.MARKET, unit=unit("25966-01"))
     for username, spec in PERSONAS.items():
         user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
@@ -102,6 +110,7 @@ def build_world() -> None:
     )
 
     build_outbreak()
+    build_testing()
 
 
 def build_outbreak() -> None:
@@ -126,6 +135,52 @@ def build_outbreak() -> None:
         confirmation_test="antigen",
         detection_setting=DetectionSetting.QUARANTINE,
         source_case=first,
+    )
+
+
+def build_testing() -> None:
+    """Round 1 in Lái Thiêu: Nguyễn Thị Hằng's sample sits in a pool sent to the CDC lab; the Phước Thịnh
+    company tests its staff weekly."""
+    from phongdich.labs.choices import SampleKind
+    from phongdich.labs.importers import result_import_run, result_import_start
+    from phongdich.labs.services import pool_open, pool_send, round_create, sample_register, testing_plan_save
+
+    officer = User.objects.get(username="commune_officer")
+    today = timezone.localdate()
+    testing_round = round_create(
+        actor=User.objects.get(username="district_officer"),
+        name="Xét nghiệm toàn dân đợt 1",
+        unit=unit("25966"),
+        starts_on=today,
+        ends_on=today,
+    )
+    lab = Lab.objects.get(facility__name="Phòng xét nghiệm CDC Bình Dương")
+    pool = pool_open(actor=officer, barcode="LT-POOL-0001", lab=lab, unit=unit("25966-01"), testing_round=testing_round)
+    hang = Person.objects.get(full_name="Nguyễn Thị Hằng", unit__code="25966-01")
+    sample_register(
+        actor=officer,
+        person=hang,
+        kind=SampleKind.RT_PCR_POOLED,
+        barcode="LT-0001-01",
+        pool=pool,
+        sampled_at=timezone.now() - timedelta(hours=3),
+    )
+    pool_send(actor=officer, pool=pool)
+    result_import_run(
+        result_import_start(
+            actor=User.objects.get(username="lab_technician"),
+            lab=lab,
+            raw="Mã mẫu,Kết quả,Thời gian\nKHONG-CO,Âm tính,01/08/2021 10:00\n".encode(),
+            filename="ket-qua-thu.csv",
+            mapping={"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian"},
+        ).pk
+    )
+    testing_plan_save(
+        actor=User.objects.get(username="district_officer"),
+        organisation=Organisation.objects.get(name="Công ty TNHH Giày da Phước Thịnh"),
+        every_days=7,
+        responsible="Giám đốc Trần Quốc Hùng",
+        starts_on=today,
     )
 
 

@@ -88,6 +88,19 @@ def service_form(request, form, save, *, title, success_message, success_url, ca
     return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
+def post_action(request, form, save, success: str) -> None:
+    """A small POST form (a button on a page) whose data goes to a service; the outcome is told as a message."""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
+        return
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+
+
 def add_form_errors(form, error: ValidationError) -> None:
     """Put a service's errors on the form: on the field they name, or on the form as a whole."""
     by_field = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]

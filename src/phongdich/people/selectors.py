@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, validators
 from phongdich.core.choices import AuditAction
 from phongdich.core.text import fold
 from phongdich.core.validators import normalize_phone
@@ -122,3 +122,19 @@ def persons_for_export(user, filterset) -> QuerySet:
             detail={"filters": dict(filterset.data.items()), "rows": count},
         )
     return queryset
+
+
+def person_by_number(people: QuerySet, text: str) -> Person:
+    """The one person among `people` with this CCCD/CMND or phone number, or a ValidationError saying why not."""
+    try:
+        matches = list(people.filter(id_number=validators.normalize_id_number(text))[:2])
+    except ValidationError:
+        try:
+            matches = list(people.filter(phone=validators.normalize_phone(text))[:2])
+        except ValidationError as error:
+            raise ValidationError(_("Enter a CCCD/CMND or a phone number.")) from error
+    if not matches:
+        raise ValidationError(_("No one in your jurisdiction has this number; register the person first."))
+    if len(matches) > 1:
+        raise ValidationError(_("Several people share this number; use the CCCD/CMND."))
+    return matches[0]

@@ -11,6 +11,8 @@ from pydantic import Field
 
 from phongdich.accounts.models import User
 from phongdich.core import audit
+from phongdich.core.api import filtered as _filtered
+from phongdich.core.api import require_permission as _require
 from phongdich.core.api import schema_shaped
 from phongdich.core.choices import AuditAction
 from phongdich.core.pagination import keyset_page
@@ -128,18 +130,6 @@ def upload_checkins(request, payload: CheckInBatchIn):
 cases_router = Router(tags=["cases"])
 contacts_router = Router(tags=["contacts"])
 tracing_router = Router(tags=["tracing"])
-
-
-def _require(user, permission: str) -> None:
-    if not has_permission_somewhere(user, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
-
-
-def _filtered(filterset_class, params: dict, queryset, user):
-    filterset = filterset_class({k: v for k, v in params.items() if v is not None}, queryset=queryset, user=user)
-    if not filterset.is_valid():
-        raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
-    return filterset.qs
 
 
 class CaseOut(Schema):

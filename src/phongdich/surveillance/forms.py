@@ -1,12 +1,11 @@
 """Fields and widgets only: the services validate and save."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.accounts.models import User
-from phongdich.core import validators
 from phongdich.people.models import Person
+from phongdich.people.selectors import person_by_number
 from phongdich.places.forms import UnitChoiceField, units_for
 from phongdich.places.models import AdminUnit
 
@@ -70,21 +69,7 @@ class ContactForm(forms.Form):
         self.user = user
 
     def clean_number(self):
-        text = self.cleaned_data["number"]
-        people = Person.objects.visible_to(self.user).active()
-        try:
-            number = validators.normalize_id_number(text)
-            matches = list(people.filter(id_number=number)[:2])
-        except ValidationError:
-            try:
-                matches = list(people.filter(phone=validators.normalize_phone(text))[:2])
-            except ValidationError as error:
-                raise ValidationError(_("Enter a CCCD/CMND or a phone number.")) from error
-        if not matches:
-            raise ValidationError(_("No one in your jurisdiction has this number; register the person first."))
-        if len(matches) > 1:
-            raise ValidationError(_("Several people share this number; use the CCCD/CMND."))
-        return matches[0]
+        return person_by_number(Person.objects.visible_to(self.user).active(), self.cleaned_data["number"])
 
 
 class ReviewForm(forms.Form):

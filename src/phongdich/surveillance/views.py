@@ -26,7 +26,7 @@ from phongdich.core.imports import (
     read_table,
 )
 from phongdich.core.scoping import has_permission_somewhere, scope_of
-from phongdich.core.views import ScopedListView, add_form_errors, service_form
+from phongdich.core.views import ScopedListView, add_form_errors, post_action, service_form
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
 
@@ -219,26 +219,13 @@ def case_detail(request, pk):
 @require_POST
 def case_status(request, pk):
     case = get_object_or_404(Case.objects.restrict(request.user, "change"), pk=pk)
-    _post_action(
+    post_action(
         request,
         CaseStatusForm(request.POST),
         lambda data: case_status_set(actor=request.user, case=case, **data),
         _("Case closed; contacts re-levelled."),
     )
     return redirect("surveillance:case", pk=case.pk)
-
-
-def _post_action(request, form, save, success: str) -> None:
-    """A small POST form (a button on a page) whose data goes to a service; the outcome is told as a message."""
-    if not form.is_valid():
-        messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
-        return
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
 
 
 @require_POST
@@ -279,7 +266,7 @@ def case_contact_add(request, pk):
 @require_POST
 def contact_decide(request, pk):
     contact = get_object_or_404(Contact.objects.restrict(request.user, "change"), pk=pk)
-    _post_action(
+    post_action(
         request,
         ReviewForm(request.POST),
         lambda data: contact_review(actor=request.user, contact=contact, **data),
@@ -293,7 +280,7 @@ def contact_decide(request, pk):
 @require_POST
 def clear(request, person_pk):
     state = get_object_or_404(TracingState.objects.restrict(request.user, "change"), person_id=person_pk)
-    _post_action(
+    post_action(
         request,
         ClearForm(request.POST),
         lambda data: person_clear(actor=request.user, person=state.person, reason=data["reason"]),

@@ -12,9 +12,28 @@ def clear_database():
     from phongdich.accounts.models import RoleAssignment
     from phongdich.people.models import Household, PersonMerge, ResidenceChange
     from phongdich.places.models import Facility, IndustrialPark, Organisation, Venue
+    from phongdich.labs.models import (
+        Lab,
+        Pool,
+        PoolResult,
+        ResampleTask,
+        ResultImport,
+        Sample,
+        TestingPlan,
+        TestingRound,
+    )
     from phongdich.surveillance.models import Case, CheckIn, Cluster, Contact, LevelChange, TracingState, TracingTask
 
+    Sample.objects.update(for_task=None)
     for model in (
+        ResampleTask,
+        PoolResult,
+        Sample,
+        Pool,
+        TestingRound,
+        TestingPlan,
+        ResultImport,
+        Lab,
         TracingTask,
         LevelChange,
         TracingState,

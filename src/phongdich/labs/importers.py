@@ -1,0 +1,284 @@
+"""Lab result files (CSV or Excel): hundreds of thousands of rows, imported in the background.
+
+Each line names a sample's or a pool's barcode, the result, its time and optional Ct values. Lines are read
+lazily and checked in batches of 5,000 against the samples and pools they name (two queries a batch); good
+individual results are written with one statement a batch through the same `release` the forms use, pool
+results through `pool_result_record`; every refused line is kept with its line, the file's column and why.
+A file already imported for the lab is not read again, and a line whose result is already released changes
+nothing, so a retried upload never duplicates anything.
+"""
+
+import csv
+import hashlib
+import io
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import batched
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.imports import Column, FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
+from phongdich.core.scoping import OutOfScope
+from phongdich.core.text import fold
+
+from .choices import ImportStatus, Result
+from .models import Lab, Pool, ResultImport, Sample
+from .services import SAMPLE_ROW_FIELDS, Reading, SampleRow, individual_refusal, pool_result_record, release
+
+RESULT_COLUMNS = [
+    Column("barcode", gettext_lazy("Barcode (sample or pool)"), True,
+           ("ma mau", "ma ong", "ma vach", "ma ong mau", "ma mau gop", "ma pool", "barcode", "sample")),
+    Column("result", gettext_lazy("Result"), True, ("ket qua", "kq", "ket qua xet nghiem", "result")),
+    Column("result_at", gettext_lazy("Result time"), True,
+           ("thoi gian tra ket qua", "ngay tra ket qua", "thoi gian co ket qua", "ngay co ket qua", "result time")),
+    Column("ct_e", gettext_lazy("Ct E gene"), False, ("ct e", "gen e", "ct_e", "e")),
+    Column("ct_n", gettext_lazy("Ct N gene"), False, ("ct n", "gen n", "ct_n", "n")),
+    Column("ct_rdrp", gettext_lazy("Ct RdRp gene"), False, ("ct rdrp", "gen rdrp", "ct orf1ab", "ct_rdrp", "rdrp")),
+]  # fmt: skip
+RESULT_WORDS = {
+    "am tinh": Result.NEGATIVE, "am": Result.NEGATIVE, "neg": Result.NEGATIVE, "-": Result.NEGATIVE,
+    "duong tinh": Result.POSITIVE, "duong": Result.POSITIVE, "pos": Result.POSITIVE, "+": Result.POSITIVE,
+    "khong xac dinh": Result.INCONCLUSIVE, "nghi ngo": Result.INCONCLUSIVE, "chua xac dinh": Result.INCONCLUSIVE,
+    "khong hop le": Result.INVALID, "mau hong": Result.INVALID, "loi": Result.INVALID,
+}  # fmt: skip
+BATCH = 5000
+MAX_KEPT_ERRORS = 100_000
+
+
+class LineError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@lru_cache(maxsize=256)
+def parse_result(text: str) -> str:
+    key = fold(text)
+    for value, label in Result.choices:
+        if key in (value, fold(str(label))):
+            return value
+    if key in RESULT_WORDS:
+        return RESULT_WORDS[key]
+    raise LineError("result", _("%(value)s is not a result (Âm tính, Dương tính, Không xác định).") % {"value": text})
+
+
+@lru_cache(maxsize=65536)
+def parse_moment(text: str) -> datetime:
+    """ISO 8601 or dd/mm/yyyy hh:mm[:ss]; without a zone, Vietnam time. Lab files repeat times a lot: cached."""
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        for form in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"):
+            try:
+                moment = datetime.strptime(text, form)
+                break
+            except ValueError:
+                continue
+        else:
+            raise LineError("result_at", _("%(value)s is not a time (dd/mm/yyyy hh:mm).") % {"value": text}) from None
+    return moment if moment.tzinfo else timezone.make_aware(moment)
+
+
+def parse_ct(text: str, field: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise LineError(field, _("%(value)s is not a number.") % {"value": text}) from None
+    if not (0 <= value <= 50):
+        raise LineError(field, _("A Ct value is between 0 and 50."))
+    return value.quantize(Decimal("0.01"))
+
+
+def result_import_start(*, actor, lab: Lab, raw: bytes, filename: str, mapping: dict[str, str]) -> ResultImport:
+    """Queue a lab's file for import with the column mapping chosen (saved on the lab for its next file).
+    The same file again answers with the earlier import, unless that one failed part-way: it then runs again,
+    and the lines already applied are recognised as known."""
+    missing = [str(c.label) for c in RESULT_COLUMNS if c.required and not mapping.get(c.name)]
+    if missing:
+        raise ValidationError({"mapping": _("Match a column to: %(fields)s.") % {"fields": ", ".join(missing)}})
+    digest = hashlib.sha256(raw).hexdigest()
+    with transaction.atomic():
+        lab = Lab.objects.restrict(actor, "change").select_for_update().filter(pk=lab.pk).first()
+        if lab is None:
+            raise OutOfScope(_("No such lab in your jurisdiction."))
+        earlier = ResultImport.objects.filter(lab=lab, file_sha256=digest).first()
+        if earlier is not None and earlier.status != ImportStatus.FAILED:
+            return earlier
+        job = earlier or ResultImport(lab=lab, file_sha256=digest)
+        job.file_name, job.mapping, job.status, job.message = filename[:200], mapping, ImportStatus.QUEUED, ""
+        job.upload_token = keep_upload(raw, filename)
+        job.created_by = audit.user_of(actor)
+        job.save()
+        lab.result_mapping = mapping
+        lab.save(update_fields=["result_mapping"])
+        audit.record(actor=actor, action=AuditAction.IMPORT, instance=job, detail={"file": filename, "sha256": digest})
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import run_result_import
+
+    run_result_import.enqueue(job_id)
+
+
+def result_import_run(job_id: int) -> ResultImport:
+    """Import a queued file, committing batch by batch and keeping its progress on the job."""
+    job = ResultImport.objects.select_related("lab", "created_by").get(pk=job_id)
+    if job.status != ImportStatus.QUEUED:
+        return job
+    kept = kept_upload(job.upload_token)
+    job.status, job.done_rows, job.applied, job.unchanged, job.error_count = ImportStatus.RUNNING, 0, 0, 0, 0
+    job.save(update_fields=["status", "done_rows", "applied", "unchanged", "error_count"])
+    errors: list[tuple[int, str, str]] = []
+    try:
+        if kept is None:
+            raise FileFormatError(_("The uploaded file is no longer kept; upload it again."))
+        table = iter_table(*kept)
+        columns = {name: table.header.index(source) for name, source in job.mapping.items() if source in table.header}
+        if missing := [c.name for c in RESULT_COLUMNS if c.required and c.name not in columns]:
+            raise FileFormatError(_("The file has no column for: %(fields)s.") % {"fields": ", ".join(missing)})
+        job.total_rows = table.size
+        job.save(update_fields=["total_rows"])
+        batch_import = BatchImport(job, columns, errors)
+        for lines in batched(table.lines, BATCH):
+            with transaction.atomic():
+                batch_import.run(lines)
+            job.done_rows += len(lines)
+            job.error_count = len(errors)
+            job.save(update_fields=["done_rows", "applied", "unchanged", "error_count"])
+    except (FileFormatError, ValidationError, UnicodeError) as error:
+        job.status, job.message = ImportStatus.FAILED, str(getattr(error, "message", error))[:300]
+    except Exception as error:
+        job.status, job.message = ImportStatus.FAILED, _("Stopped by an error: %(e)s") % {"e": error}
+        job.errors = _errors_csv(errors)
+        job.save(update_fields=["status", "message", "errors"])
+        raise
+    else:
+        job.status = ImportStatus.DONE
+        job.total_rows = job.done_rows
+        forget_upload(job.upload_token)  # results are personal data: the file is kept no longer than needed
+        job.upload_token = ""
+    job.error_count = len(errors)
+    job.errors = _errors_csv(errors)
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def _errors_csv(errors: list[tuple[int, str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows(errors[:MAX_KEPT_ERRORS])
+    return out.getvalue()
+
+
+class BatchImport:
+    """Checks and applies one batch of lines after another; remembers barcodes across batches for duplicates."""
+
+    def __init__(self, job: ResultImport, columns: dict[str, int], errors: list[tuple[int, str, str]]):
+        self.job = job
+        self.actor = job.created_by or "lab-import"
+        self.columns = columns
+        self.errors = errors
+        self.seen: dict[str, int] = {}
+
+    def refuse(self, line: int, field: str, message: str) -> None:
+        self.errors.append((line, self.job.mapping.get(field, field), str(message)))
+
+    def run(self, lines) -> None:
+        readings = self._read(lines)
+        samples = {
+            row[1]: (SampleRow._make(row[:-1]), row[-1])
+            for row in Sample.objects.filter(barcode__in=readings).values_list(*SAMPLE_ROW_FIELDS, "lab_id")
+        }
+        pools = {pool.barcode: pool for pool in Pool.objects.filter(barcode__in=set(readings) - set(samples))}
+        pool_ids = {sample.pool_id for sample, _lab in samples.values() if sample.pool_id}
+        member_pools = {
+            pk: (barcode, result)
+            for pk, barcode, result in Pool.objects.filter(pk__in=pool_ids).values_list("pk", "barcode", "result")
+        }
+        to_release = []
+        for barcode, (line, reading) in readings.items():
+            if barcode in samples:
+                sample, lab_id = samples[barcode]
+                if lab_id != self.job.lab_id:
+                    self.refuse(line, "barcode", _("The sample was not sent to this lab."))
+                    continue
+                pool_barcode, pool_result = member_pools.get(sample.pool_id, ("", ""))
+                refusal = individual_refusal(sample, reading, pool_barcode=pool_barcode, pool_result=pool_result)
+                if refusal:
+                    field, message = next(iter(refusal.items()))
+                    self.refuse(line, field, message)
+                elif sample.status == "released":
+                    self.job.unchanged += 1
+                else:
+                    to_release.append((sample, reading))
+            elif barcode in pools:
+                self._pool(line, pools[barcode], reading)
+            else:
+                self.refuse(line, "barcode", _("No sample or pool has the barcode %(code)s.") % {"code": barcode})
+        release(self.actor, to_release, result_import=self.job)
+        self.job.applied += len(to_release)
+
+    def _read(self, lines) -> dict[str, tuple[int, Reading]]:
+        """barcode -> (line, reading) for the lines that parse; the others are refused here."""
+        get = self.columns.get
+        barcode_at, result_at, time_at = get("barcode"), get("result"), get("result_at")
+        ct_at = [(name, get(name)) for name in ("ct_e", "ct_n", "ct_rdrp")]
+        readings: dict[str, tuple[int, Reading]] = {}
+        for line, cells in lines:
+            try:
+                barcode = _cell(cells, barcode_at)
+                if not barcode:
+                    raise LineError("barcode", _("This column is required."))
+                if barcode in self.seen:
+                    raise LineError("barcode", _("Line %(line)d has the same barcode.") % {"line": self.seen[barcode]})
+                self.seen[barcode] = line
+                text = _cell(cells, result_at)
+                result = parse_result(text) if text else None
+                if result is None:
+                    raise LineError("result", _("This column is required."))
+                moment = _cell(cells, time_at)
+                if not moment:
+                    raise LineError("result_at", _("This column is required."))
+                cts = {
+                    name: parse_ct(_cell(cells, index), name) if index is not None else None for name, index in ct_at
+                }
+                readings[barcode] = (line, Reading(result, parse_moment(moment), **cts))
+            except LineError as error:
+                self.refuse(line, error.field, str(error))
+        return readings
+
+    def _pool(self, line: int, pool: Pool, reading: Reading) -> None:
+        if pool.lab_id != self.job.lab_id:
+            self.refuse(line, "barcode", _("The pool was sent to another lab."))
+            return
+        already = pool.status == "done"
+        try:
+            with transaction.atomic():
+                pool_result_record(actor=self.actor, pool=pool, reading=reading, result_import=self.job, line=line)
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            self.refuse(line, field, messages[0])
+        else:
+            if already:
+                self.job.unchanged += 1
+            else:
+                self.job.applied += 1
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index].strip()

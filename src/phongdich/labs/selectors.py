@@ -1,0 +1,221 @@
+"""Reads that are more than a filter: rules in force, a round's live figures, a lab's load, who is overdue."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from phongdich.people.models import Household, Person
+from phongdich.places.models import AdminUnit
+
+from .choices import PoolStatus, Result, SampleStatus
+from .models import Lab, Pool, Sample, TestingPlan, TestingRound, TestingRules
+
+PENDING = [SampleStatus.REGISTERED, SampleStatus.RECEIVED, SampleStatus.TESTED]
+
+
+def rules_in_force(on: date | None = None) -> TestingRules:
+    """The newest rules effective on `on` (today by default); the oldest version covers earlier dates."""
+    on = on or timezone.localdate()
+    rules = TestingRules.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    return rules or TestingRules.objects.order_by("effective_from").first() or TestingRules()
+
+
+def round_groups(testing_round: TestingRound) -> QuerySet[AdminUnit]:
+    """The residential groups a round covers: those it names, or every group in its area."""
+    if testing_round.pk and testing_round.groups.exists():
+        return testing_round.groups.all()
+    return AdminUnit.objects.filter(path__startswith=testing_round.unit.path, level="group")
+
+
+def in_round_area(testing_round: TestingRound, unit: AdminUnit) -> bool:
+    if not unit.path.startswith(testing_round.unit.path):
+        return False
+    return not testing_round.groups.exists() or testing_round.groups.filter(pk=unit.pk).exists()
+
+
+def percentile(sorted_values: list[int], share: float) -> float | None:
+    """The value below which `share` of the values fall (linear between neighbours), as spreadsheets compute it."""
+    if not sorted_values:
+        return None
+    position = (len(sorted_values) - 1) * share
+    low = int(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+@dataclass
+class Figures:
+    """Coverage, pending results, positivity and turnaround of a set of samples over a population."""
+
+    unit: AdminUnit | None = None
+    residents: int = 0
+    sampled: int = 0  # people with at least one sample
+    pending: int = 0  # samples without a released result
+    tested: int = 0  # people with a result
+    positive: int = 0  # people with a positive result
+    turnarounds: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def coverage(self) -> float | None:
+        return self.sampled / self.residents if self.residents else None
+
+    @property
+    def positivity(self) -> float | None:
+        return self.positive / self.tested if self.tested else None
+
+    @property
+    def turnaround_median_hours(self) -> float | None:
+        value = percentile(self.turnarounds, 0.5)
+        return None if value is None else value / 60
+
+    @property
+    def turnaround_p90_hours(self) -> float | None:
+        value = percentile(self.turnarounds, 0.9)
+        return None if value is None else value / 60
+
+    def add(self, other: "Figures") -> None:
+        for name in ("residents", "sampled", "pending", "tested", "positive"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.turnarounds.extend(other.turnarounds)
+
+
+@dataclass
+class RoundFigures:
+    total: Figures
+    by_group: list[Figures]
+    cycle_days: int | None
+    previous: TestingRound | None
+
+
+def round_figures(testing_round: TestingRound) -> RoundFigures:
+    """Live figures of a round per residential group: four grouped queries over the round's samples and the
+    register, whatever the size of the area."""
+    groups = {unit.pk: unit for unit in round_groups(testing_round).select_related("parent")}
+    per_group = {pk: Figures(unit=unit) for pk, unit in groups.items()}
+    residents = Person.objects.active().filter(unit_id__in=groups).values("unit_id").annotate(n=Count("id")).order_by()
+    for row in residents:
+        per_group[row["unit_id"]].residents = row["n"]
+    samples = Sample.objects.filter(round=testing_round)
+    counts = samples.values("unit_id").annotate(
+        sampled=Count("person_id", distinct=True),
+        pending=Count("id", filter=Q(status__in=PENDING)),
+        tested=Count("person_id", distinct=True, filter=Q(result__in=[Result.POSITIVE, Result.NEGATIVE])),
+        positive=Count("person_id", distinct=True, filter=Q(result=Result.POSITIVE)),
+    )
+    for row in counts.order_by():
+        figures = per_group.get(row["unit_id"])
+        if figures is not None:
+            figures.sampled, figures.pending = row["sampled"], row["pending"]
+            figures.tested, figures.positive = row["tested"], row["positive"]
+    timed = samples.filter(turnaround_minutes__isnull=False).values_list("unit_id", "turnaround_minutes")
+    for unit_id, minutes in timed.iterator(chunk_size=20_000):
+        if unit_id in per_group:
+            per_group[unit_id].turnarounds.append(minutes)
+    total = Figures()
+    for figures in per_group.values():
+        figures.turnarounds.sort()
+        total.add(figures)
+    total.turnarounds.sort()
+    previous = (
+        TestingRound.objects.filter(unit=testing_round.unit, starts_on__lt=testing_round.starts_on)
+        .order_by("-starts_on")
+        .first()
+    )
+    cycle = (testing_round.starts_on - previous.starts_on).days if previous else None
+    ordered = sorted(per_group.values(), key=lambda f: f.unit.path if f.unit else "")
+    return RoundFigures(total=total, by_group=ordered, cycle_days=cycle, previous=previous)
+
+
+def households_not_sampled(testing_round: TestingRound, group: AdminUnit) -> QuerySet[Household]:
+    """Households of a group where nobody has been sampled in the round, in address order, with their members."""
+    sampled = Sample.objects.filter(round=testing_round, person__household_id=OuterRef("pk"))
+    return (
+        Household.objects.filter(unit=group)
+        .annotate(any_sampled=Exists(sampled))
+        .filter(any_sampled=False)
+        .prefetch_related("members")
+        .order_by("address", "code")
+    )
+
+
+@dataclass
+class LabLoad:
+    lab: Lab
+    backlog: int  # tests waiting: received samples tested alone, and received pools
+    released_by_day: list[tuple[date, int]]
+    turnaround_median_hours: float | None
+    turnaround_p90_hours: float | None
+
+    @property
+    def backlog_days(self) -> float | None:
+        return self.backlog / self.lab.daily_capacity if self.lab.daily_capacity else None
+
+
+def lab_loads(labs: QuerySet[Lab], days: int = 14) -> list[LabLoad]:
+    """Per lab: the backlog in tests, tests released per day (a pool is one test) and last week's turnaround."""
+    today = timezone.localdate()
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), datetime.min.time()))
+    loads = []
+    for lab in labs.select_related("facility"):
+        backlog = (
+            Sample.objects.filter(lab=lab, status=SampleStatus.RECEIVED, pool__isnull=True).count()
+            + Pool.objects.filter(lab=lab, status__in=[PoolStatus.RECEIVED, PoolStatus.RETEST]).count()
+        )
+        per_day: dict[date, int] = {today - timedelta(days=n): 0 for n in range(days)}
+        individual = Sample.objects.filter(lab=lab, pool__isnull=True, result_at__gte=since).values_list("result_at")
+        pooled = lab.pools.filter(results__result_at__gte=since).values_list("results__result_at")
+        for (moment,) in [*individual, *pooled]:
+            day = timezone.localdate(moment)
+            if day in per_day:
+                per_day[day] += 1
+        week = timezone.now() - timedelta(days=7)
+        minutes = sorted(
+            Sample.objects.filter(lab=lab, result_at__gte=week, turnaround_minutes__isnull=False).values_list(
+                "turnaround_minutes", flat=True
+            )
+        )
+        median, p90 = percentile(minutes, 0.5), percentile(minutes, 0.9)
+        loads.append(
+            LabLoad(
+                lab=lab,
+                backlog=backlog,
+                released_by_day=sorted(per_day.items()),
+                turnaround_median_hours=None if median is None else median / 60,
+                turnaround_p90_hours=None if p90 is None else p90 / 60,
+            )
+        )
+    return loads
+
+
+@dataclass
+class Compliance:
+    plan: TestingPlan
+    staff: int
+    overdue: int
+
+    @property
+    def share_on_time(self) -> float | None:
+        return (self.staff - self.overdue) / self.staff if self.staff else None
+
+
+def overdue_staff(plan: TestingPlan) -> QuerySet[Person]:
+    """Staff with no sample taken within the plan's cadence."""
+    since = timezone.now() - timedelta(days=plan.every_days)
+    recent = Sample.objects.filter(person_id=OuterRef("pk"), sampled_at__gte=since)
+    return (
+        Person.objects.active()
+        .filter(workplace_id=plan.organisation_id)
+        .annotate(last_sampled=Max("samples__sampled_at"))
+        .filter(~Exists(recent))
+        .order_by("last_sampled", "name_search")
+    )
+
+
+def plans_compliance(plans: QuerySet[TestingPlan]) -> list[Compliance]:
+    rows = []
+    for plan in plans.select_related("organisation"):
+        staff = Person.objects.active().filter(workplace_id=plan.organisation_id).count()
+        rows.append(Compliance(plan=plan, staff=staff, overdue=overdue_staff(plan).count()))
+    return rows

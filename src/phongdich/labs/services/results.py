@@ -1,0 +1,319 @@
+"""Results and what they do to people. A negative clears (the sample, and contacts the rules say a negative
+frees); a positive RT-PCR confirms a case through the surveillance service; a positive antigen test follows
+the rules in force on its date; a positive pool sends every member for an individual test; an inconclusive
+result is tested again. Used alike by the forms, the API and the result-file importer."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phongdich.core import audit
+from phongdich.core.bulk import column_of
+from phongdich.core.choices import AuditAction
+from phongdich.core.scoping import OutOfScope
+from phongdich.places.models import AdminUnit
+from phongdich.surveillance.choices import CaseStatus, ClearReason, ConfirmationTest, DetectionSetting
+from phongdich.surveillance.models import Case, TracingState
+from phongdich.surveillance.services import case_confirm, person_clear
+
+from ..choices import (
+    ANTIGEN_KINDS,
+    RETEST_RESULTS,
+    PoolStatus,
+    ResampleReason,
+    Result,
+    ResultSource,
+    SampleStatus,
+    TaskStatus,
+)
+from ..models import Pool, PoolResult, ResampleTask, Sample, TestingRules
+from ..selectors import rules_in_force
+
+CT_MAX = Decimal("50")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A result as read from a form, an API call or a line of a lab's file."""
+
+    result: str
+    result_at: datetime
+    ct_e: Decimal | None = None
+    ct_n: Decimal | None = None
+    ct_rdrp: Decimal | None = None
+
+    def errors(self, sampled_at: datetime) -> dict[str, str]:
+        """What is wrong with this reading for a sample (or pool) taken at `sampled_at`."""
+        errors = {}
+        if self.result not in Result.values:
+            errors["result"] = _("A result is positive, negative, inconclusive or invalid.")
+        if self.result_at < sampled_at:
+            errors["result_at"] = _("The result time is before the sample was taken.")
+        elif self.result_at > timezone.now() + timedelta(minutes=5):
+            errors["result_at"] = _("The result time is in the future.")
+        for name in ("ct_e", "ct_n", "ct_rdrp"):
+            value = getattr(self, name)
+            if value is not None and not (0 <= value <= CT_MAX):
+                errors[name] = _("A Ct value is between 0 and 50.")
+        return errors
+
+    @property
+    def cts(self) -> dict:
+        return {"ct_e": self.ct_e, "ct_n": self.ct_n, "ct_rdrp": self.ct_rdrp}
+
+
+def effects_actor(actor) -> str:
+    """Cases confirmed and contacts cleared by a result are the result's consequences, wherever the person
+    lives: they run as a named system actor that keeps the releasing user's name for the audit trail."""
+    return f"lab-result:{getattr(actor, 'username', None) or actor}"
+
+
+class SampleRow(NamedTuple):
+    """The columns of a sample that deciding on and applying a result need; cheap to read in bulk."""
+
+    id: int
+    barcode: str
+    person_id: int
+    unit_id: int
+    kind: str
+    sampled_at: datetime
+    status: str
+    result: str
+    pool_id: int | None
+    symptoms: bool
+
+    @classmethod
+    def of(cls, sample: Sample) -> "SampleRow":
+        return cls(*(getattr(sample, name) for name in cls._fields))
+
+
+SAMPLE_ROW_FIELDS = list(SampleRow._fields)
+
+
+def sample_result_record(*, actor, sample: Sample, reading: Reading) -> Sample:
+    """An individual result. Pooled samples take their result from the pool; a result identical to the one
+    released already changes nothing."""
+    with transaction.atomic():
+        sample = Sample.objects.restrict(actor, "change").select_for_update().filter(pk=sample.pk).first()
+        if sample is None:
+            raise OutOfScope(_("No such sample in your jurisdiction."))
+        pool = sample.pool
+        refusal = individual_refusal(
+            SampleRow.of(sample),
+            reading,
+            pool_barcode=pool.barcode if pool else "",
+            pool_result=pool.result if pool else "",
+        )
+        if refusal:
+            raise ValidationError(refusal)
+        if sample.status != SampleStatus.RELEASED:
+            release(actor, [(SampleRow.of(sample), reading)])
+            sample.refresh_from_db()
+    return sample
+
+
+def individual_refusal(
+    sample: SampleRow, reading: Reading, *, pool_barcode: str = "", pool_result: str = ""
+) -> dict[str, str]:
+    """Why this individual result cannot be taken for this sample; empty if it can (or is already known)."""
+    if sample.pool_id:
+        if not pool_result:
+            return {"barcode": _("Sample in pool %(pool)s: enter the pool's result first.") % {"pool": pool_barcode}}
+        return {"barcode": _("Sample in pool %(pool)s: its result comes from the pool.") % {"pool": pool_barcode}}
+    if sample.status == SampleStatus.REJECTED:
+        return {"barcode": _("The sample was rejected.")}
+    if sample.status == SampleStatus.REGISTERED and sample.kind not in ANTIGEN_KINDS:
+        return {"barcode": _("The lab never received this sample.")}
+    if sample.status == SampleStatus.RELEASED:
+        if sample.result != reading.result:
+            label = Result(sample.result).label
+            return {"result": _("A different result (%(r)s) was already released.") % {"r": label}}
+        return {}
+    return reading.errors(sample.sampled_at)
+
+
+RELEASE_COLUMNS = [
+    "status", "result", "result_source", "result_at", "ct_e", "ct_n", "ct_rdrp", "turnaround_minutes", "result_import",
+]  # fmt: skip
+
+
+def release(
+    actor, pairs: list[tuple[SampleRow, Reading]], *, result_import=None, source=ResultSource.INDIVIDUAL
+) -> None:
+    """Write individual results (checked already) with one executemany, audit each, then apply the effects.
+    A bulk path: the result-file importer sends thousands of rows at once."""
+    if not pairs:
+        return
+    ops = connection.ops
+    import_id = result_import.pk if result_import else None
+    now = ops.adapt_datetimefield_value(timezone.now())
+    values, audits = [], []
+    for sample, reading in pairs:
+        minutes = int((reading.result_at - sample.sampled_at).total_seconds() // 60)
+        cts = [
+            None if v is None else ops.adapt_decimalfield_value(v, 5, 2)
+            for v in (reading.ct_e, reading.ct_n, reading.ct_rdrp)
+        ]
+        result_at = ops.adapt_datetimefield_value(reading.result_at)
+        values.append(
+            (SampleStatus.RELEASED.value, reading.result, source, result_at, *cts, minutes, import_id, now, sample.id)
+        )
+        after = {"result": reading.result, "result_at": reading.result_at.isoformat(), "source": str(source)}
+        audits.append((sample.id, sample.barcode, sample.person_id, sample.unit_id, after))
+    table = ops.quote_name(Sample._meta.db_table)
+    assignments = ", ".join(f"{ops.quote_name(column_of(Sample, name))} = %s" for name in RELEASE_COLUMNS)
+    sql = f"UPDATE {table} SET {assignments}, received_at = COALESCE(received_at, %s) WHERE id = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+    _audit_samples(actor, audits)
+    by_result: dict[str, list[tuple[SampleRow, Reading]]] = {}
+    for pair in pairs:
+        by_result.setdefault(pair[1].result, []).append(pair)
+    if negatives := by_result.get(Result.NEGATIVE):
+        clear_contacts(actor, negatives)
+    for sample, _reading in by_result.get(Result.POSITIVE, []):
+        _positive(actor, Sample.objects.select_related("person").get(pk=sample.id))
+    retests = by_result.get(Result.INCONCLUSIVE, []) + by_result.get(Result.INVALID, [])
+    resample([sample for sample, _reading in retests], ResampleReason.INCONCLUSIVE)
+
+
+def _audit_samples(actor, rows: list[tuple[int, str, int, int, dict]]) -> None:
+    """(sample id, barcode, person id, unit id, after) -> one audit row each, with the unit's path."""
+    paths = unit_paths({unit_id for *_head, unit_id, _after in rows})
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="labs.sample",
+        rows=[
+            (pk, barcode, person_id, paths.get(unit_id, ""), after) for pk, barcode, person_id, unit_id, after in rows
+        ],
+    )
+
+
+def unit_paths(unit_ids: set[int]) -> dict[int, str]:
+    return dict(AdminUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+
+
+def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:
+    """A negative test clears a current contact at a level the rules in force on its date let a negative free."""
+    cleared = 0
+    for rules, person_ids in _by_rules(negatives):
+        states = TracingState.objects.filter(
+            person_id__in=person_ids,
+            level__gte=max(rules.negative_clears_from_level, 1),
+            cleared_at__isnull=True,
+        ).select_related("person")
+        for state in states:
+            person_clear(actor=effects_actor(actor), person=state.person, reason=ClearReason.NEGATIVE_TEST)
+            cleared += 1
+    return cleared
+
+
+def _by_rules(pairs: list[tuple[SampleRow, Reading]]) -> list[tuple[TestingRules, set[int]]]:
+    """The persons of these results, grouped by the rules in force on each result's day (looked up once a day)."""
+    by_day: dict = {}
+    for sample, reading in pairs:
+        by_day.setdefault(timezone.localdate(reading.result_at), set()).add(sample.person_id)
+    groups: dict[int | None, tuple[TestingRules, set[int]]] = {}
+    for day, person_ids in by_day.items():
+        rules = rules_in_force(day)
+        groups.setdefault(rules.pk, (rules, set()))[1].update(person_ids)
+    return list(groups.values())
+
+
+def _positive(actor, sample: Sample) -> None:
+    """An RT-PCR positive confirms a case. An antigen positive does when the rules on its date say so and the
+    person has symptoms or is a known F1; otherwise it is a suspected case, sent for RT-PCR."""
+    if Case.objects.filter(person_id=sample.person_id, status=CaseStatus.ACTIVE).exists():
+        return
+    state = TracingState.objects.filter(person_id=sample.person_id, cleared_at__isnull=True).first()
+    is_f1 = state is not None and state.level == 1
+    if sample.kind in ANTIGEN_KINDS:
+        rules = rules_in_force(timezone.localdate(sample.sampled_at))
+        if not (rules.antigen_confirms and (sample.symptoms or is_f1)):
+            resample([sample], ResampleReason.ANTIGEN_POSITIVE)
+            return
+    case_confirm(
+        actor=effects_actor(actor),
+        person=sample.person,
+        confirmed_at=sample.result_at,
+        confirmation_test=ConfirmationTest.ANTIGEN if sample.kind in ANTIGEN_KINDS else ConfirmationTest.RT_PCR,
+        detection_setting=DetectionSetting.QUARANTINE if is_f1 else DetectionSetting.COMMUNITY,
+        sample_taken_at=sample.sampled_at,
+        notes=_("Confirmed by sample %(barcode)s.") % {"barcode": sample.barcode},
+    )
+
+
+def resample(samples: list, reason: str, pool: Pool | None = None) -> list[ResampleTask]:
+    """A re-sampling task per sample (a Sample or a SampleRow) that has no open one yet."""
+    if not samples:
+        return []
+    due = timezone.now() + timedelta(hours=rules_in_force().resample_due_hours)
+    open_already = set(
+        ResampleTask.objects.filter(cause_id__in=[s.id for s in samples], status=TaskStatus.OPEN).values_list(
+            "cause_id", flat=True
+        )
+    )
+    tasks = [
+        ResampleTask(person_id=s.person_id, unit_id=s.unit_id, reason=reason, pool=pool, cause_id=s.id, due_at=due)
+        for s in samples
+        if s.id not in open_already
+    ]
+    return ResampleTask.objects.bulk_create(tasks)
+
+
+def pool_result_record(*, actor, pool: Pool, reading: Reading, result_import=None, line: int | None = None) -> Pool:
+    """A pool's result applies to all its members or to none: negative clears them all, positive sends each
+    for an individual test, inconclusive or invalid has the pool tested again. Every run is kept."""
+    with transaction.atomic():
+        pool = Pool.objects.restrict(actor, "change").select_for_update().filter(pk=pool.pk).first()
+        if pool is None:
+            raise OutOfScope(_("No such pool in your jurisdiction."))
+        members = [SampleRow._make(row) for row in pool.samples.order_by("id").values_list(*SAMPLE_ROW_FIELDS)]
+        refusal = pool_refusal(pool, members, reading)
+        if refusal:
+            raise ValidationError(refusal)
+        if pool.status == PoolStatus.DONE:
+            return pool  # the same result again: nothing changes
+        PoolResult.objects.create(
+            pool=pool,
+            result=reading.result,
+            result_at=reading.result_at,
+            recorded_by=audit.user_of(actor),
+            result_import=result_import,
+            line=line,
+            **reading.cts,
+        )
+        pool.result, pool.result_at = reading.result, reading.result_at
+        pool.received_at = pool.received_at or timezone.now()
+        pool.status = PoolStatus.RETEST if reading.result in RETEST_RESULTS else PoolStatus.DONE
+        pool.save(update_fields=["result", "result_at", "received_at", "status"])
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, instance=pool, after={"result": pool.result, "status": pool.status}
+        )
+        if reading.result == Result.NEGATIVE:
+            release(actor, [(m, reading) for m in members], result_import=result_import, source=ResultSource.POOL)
+        elif reading.result == Result.POSITIVE:
+            Sample.objects.filter(pool=pool).update(status=SampleStatus.TESTED, result_source=ResultSource.POOL)
+            resample(members, ResampleReason.POOL_POSITIVE, pool=pool)
+            after = {"status": SampleStatus.TESTED.value, "pool_result": reading.result}
+            _audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in members])
+    return pool
+
+
+def pool_refusal(pool: Pool, members: list[SampleRow], reading: Reading) -> dict[str, str]:
+    if pool.status == PoolStatus.OPEN:
+        return {"barcode": _("Pool %(pool)s is still open for samples; send it first.") % {"pool": pool.barcode}}
+    if pool.status == PoolStatus.DONE:
+        if pool.result != reading.result:
+            return {"result": _("A different result (%(r)s) was already released.") % {"r": pool.get_result_display()}}
+        return {}
+    if not members:
+        return {"barcode": _("Pool %(pool)s has no samples.") % {"pool": pool.barcode}}
+    return reading.errors(max(m.sampled_at for m in members))

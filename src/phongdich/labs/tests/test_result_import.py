@@ -1,0 +1,105 @@
+"""A lab's result file: good lines land in batches, every bad line is listed with its line and column, the
+same file twice changes nothing, and a pool's line applies to all its members."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ..choices import ImportStatus, SampleStatus
+from ..importers import result_import_run, result_import_start
+from ..models import ResultImport, Sample
+from .factories import individual, lab, pooled, residents
+
+pytestmark = pytest.mark.django_db
+HEADER = ["Mã mẫu", "Kết quả", "Thời gian trả kết quả", "Ct N"]
+MAPPING = {"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian trả kết quả", "ct_n": "Ct N"}
+
+
+def csv_bytes(rows, header=HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def run(world, raw: bytes, name="ket-qua.csv") -> ResultImport:
+    job = result_import_start(actor=world.user("lab_technician"), lab=lab(), raw=raw, filename=name, mapping=MAPPING)
+    return result_import_run(job.pk)
+
+
+def local(hours_ago: int) -> str:
+    return timezone.localtime(timezone.now() - timedelta(hours=hours_ago)).strftime("%d/%m/%Y %H:%M")
+
+
+def test_good_lines_land_and_bad_lines_are_listed_with_their_line_and_column(world):
+    team = world.user("community_team")
+    people = residents(team, 6)
+    for index, person in enumerate(people[:4]):
+        individual(team, person, barcode=f"CDC-{index:05d}", hours_ago=10)
+    individual(team, people[4], barcode="CDC-NOTRECV", receive=False)
+    pool = pooled(team, people[5:], barcode="CDC-POOL01", hours_ago=10)
+    raw = csv_bytes(
+        [
+            ["CDC-00000", "Âm tính", local(2), ""],
+            ["CDC-00001", "âm tính", local(2), ""],
+            ["CDC-00002", "Dương tính", local(2), "-4"],  # negative Ct
+            ["CDC-00003", "Có thể", local(2), ""],  # not a result
+            ["CDC-00000", "Âm tính", local(2), ""],  # the same barcode again
+            ["CDC-99999", "Âm tính", local(2), ""],  # unknown
+            ["CDC-NOTRECV", "Âm tính", local(2), ""],  # never received
+            ["CDC-POOL01", "Âm tính", local(20), ""],  # before sampling
+        ]
+    )
+    job = run(world, raw)
+    assert job.status == ImportStatus.DONE and job.applied == 2 and job.error_count == 6
+    errors = list(csv.reader(io.StringIO(job.errors)))
+    assert [(int(line), column) for line, column, _message in errors] == [
+        (4, "Ct N"), (5, "Kết quả"), (6, "Mã mẫu"), (7, "Mã mẫu"), (8, "Mã mẫu"), (9, "Thời gian trả kết quả"),
+    ]  # fmt: skip
+    assert "Line 2" in errors[2][2] or "Dòng 2" in errors[2][2]
+    assert set(Sample.objects.filter(barcode__in=["CDC-00000", "CDC-00001"]).values_list("result", flat=True)) == {
+        "negative"
+    }
+    assert not pool.samples.filter(status=SampleStatus.RELEASED).exists()
+
+
+def test_the_same_file_twice_changes_nothing(world):
+    team = world.user("community_team")
+    person = residents(team, 1)[0]
+    individual(team, person, barcode="CDC-TWICE", hours_ago=5)
+    raw = csv_bytes([["CDC-TWICE", "Âm tính", local(1), "35"]])
+    before = ResultImport.objects.count()
+    first = run(world, raw)
+    second = result_import_start(
+        actor=world.user("lab_technician"), lab=lab(), raw=raw, filename="again.csv", mapping=MAPPING
+    )
+    assert second.pk == first.pk and ResultImport.objects.count() == before + 1
+    renamed = run(world, raw + b"\n")  # the same lines in a file that differs: each line is recognised
+    assert renamed.applied == 0 and renamed.unchanged == 1
+
+
+def test_a_pool_line_applies_to_every_member(world):
+    team = world.user("community_team")
+    pool = pooled(team, residents(team, 5), barcode="CDC-POOL02", hours_ago=8)
+    job = run(world, csv_bytes([["CDC-POOL02", "Âm tính", local(1), ""]]))
+    assert job.applied == 1
+    assert set(pool.samples.values_list("status", "result")) == {(SampleStatus.RELEASED, "negative")}
+
+
+def test_a_file_in_another_encoding_fails_with_a_clear_message(world):
+    job = run(world, "Mã mẫu,Kết quả,Thời gian trả kết quả\nX,Âm tính,1/1/2021\n".encode("utf-16"))
+    assert job.status == ImportStatus.FAILED and "UTF-8" in job.message
+
+
+def test_a_mapping_without_the_result_column_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        result_import_start(
+            actor=world.user("lab_technician"), lab=lab(), raw=b"a,b\n", filename="x.csv", mapping={"barcode": "a"}
+        )
+    assert not ResultImport.objects.filter(file_name="x.csv").exists()
