@@ -35,6 +35,7 @@ from phongdich.places.services import population_rollup, residential_groups_crea
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
 from .outbreak import OutbreakBuilder
 from .outbreak import Result as OutbreakResult
+from .testing import TestingResult, build_testing
 
 PROVINCE_CODE = 74
 CENSUS_TOTAL_2019 = 2_426_561
@@ -147,6 +148,7 @@ class DemoResult:
     seconds: float = 0.0
     accounts: list[str] = field(default_factory=list)
     outbreak: OutbreakResult | None = None
+    testing: TestingResult | None = None
 
 
 class Weighted:
@@ -216,6 +218,8 @@ class DemoBuilder:
         if self.outbreak:
             with transaction.atomic():
                 self.result.outbreak = OutbreakBuilder(rng=self.rng, scale=self.scale, log=self.log).build()
+            with transaction.atomic():
+                self.result.testing = build_testing(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

@@ -15,14 +15,14 @@ from pydantic import Field
 from phongdich.core import audit
 from phongdich.core.api import filtered, require_permission
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import guess_mapping, iter_table
+from phongdich.core.imports import iter_table
 from phongdich.core.pagination import keyset_page
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit
 
 from .choices import Result, SampleKind
 from .filtersets import PoolFilterSet, ResampleTaskFilterSet, SampleFilterSet
-from .importers import RESULT_COLUMNS, result_import_start
+from .importers import mapping_for, result_import_start
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound
 from .selectors import lab_loads, plans_compliance, round_figures
 from .services import (
@@ -319,8 +319,7 @@ def upload_results(request, lab_id: Form[int], file: File[UploadedFile], mapping
     raw = file.read()
     chosen = json.loads(mapping) if mapping else None
     if chosen is None:
-        header = iter_table(raw, file.name or "file.csv").header
-        chosen = {k: v for k, v in lab.result_mapping.items() if v in header} or guess_mapping(header, RESULT_COLUMNS)
+        chosen = mapping_for(lab, iter_table(raw, file.name or "file.csv").header)
     job = result_import_start(actor=request.user, lab=lab, raw=raw, filename=file.name or "file.csv", mapping=chosen)
     return Status(202, _import_out(job))
 

@@ -24,7 +24,15 @@ from django.utils.translation import gettext_lazy
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import Column, FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
+from phongdich.core.imports import (
+    Column,
+    FileFormatError,
+    forget_upload,
+    guess_mapping,
+    iter_table,
+    keep_upload,
+    kept_upload,
+)
 from phongdich.core.scoping import OutOfScope
 from phongdich.core.text import fold
 
@@ -97,6 +105,13 @@ def parse_ct(text: str, field: str) -> Decimal | None:
     if not (0 <= value <= 50):
         raise LineError(field, _("A Ct value is between 0 and 50."))
     return value.quantize(Decimal("0.01"))
+
+
+def mapping_for(lab: Lab, header: list[str]) -> dict[str, str]:
+    """The columns to propose for a lab's file: the lab's choice from its last file where this file has the
+    column, otherwise the column whose header matches the field."""
+    saved = {name: column for name, column in lab.result_mapping.items() if column in header}
+    return {**guess_mapping(header, RESULT_COLUMNS), **saved}
 
 
 def result_import_start(*, actor, lab: Lab, raw: bytes, filename: str, mapping: dict[str, str]) -> ResultImport:

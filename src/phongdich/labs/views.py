@@ -9,13 +9,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import FileFormatError, forget_upload, guess_mapping, iter_table, keep_upload, kept_upload
+from phongdich.core.imports import FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
 from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, service_form
 from phongdich.places.models import AdminUnit
@@ -35,7 +36,7 @@ from .forms import (
     SampleForm,
     TestingRulesForm,
 )
-from .importers import RESULT_COLUMNS, result_import_start
+from .importers import RESULT_COLUMNS, mapping_for, result_import_start
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound, TestingRules
 from .selectors import (
     households_not_sampled,
@@ -310,7 +311,8 @@ def imports(request):
                 form.add_error("file", _("The file is larger than 60 MB; split it."))
             else:
                 token = keep_upload(upload.read(), upload.name)
-                return redirect("labs:import_map", lab=form.cleaned_data["lab"].pk, token=token)
+                url = reverse("labs:import_map", kwargs={"lab": form.cleaned_data["lab"].pk, "token": token})
+                return redirect(f"{url}?{urlencode({'name': upload.name})}")
     return render(request, "labs/imports.html", {"jobs": jobs, "form": form})
 
 
@@ -328,13 +330,13 @@ def import_map(request, lab, token):
         messages.error(request, str(error))
         return redirect("labs:imports")
     preview = [values for _line, values in zip(range(5), table.lines, strict=False)]
-    saved = {name: column for name, column in lab.result_mapping.items() if column in table.header}
-    initial = saved or guess_mapping(table.header, RESULT_COLUMNS)
+    initial = mapping_for(lab, table.header)
     form = MappingForm(request.POST or None, columns=RESULT_COLUMNS, header=table.header, initial=initial)
     if request.method == "POST" and form.is_valid():
         mapping = {name: source for name, source in form.cleaned_data.items() if source}
         try:
-            job = result_import_start(actor=request.user, lab=lab, raw=kept[0], filename=kept[1], mapping=mapping)
+            name = request.GET.get("name", "")[:200] or kept[1]
+            job = result_import_start(actor=request.user, lab=lab, raw=kept[0], filename=name, mapping=mapping)
         except ValidationError as error:
             add_form_errors(form, error)
         else:

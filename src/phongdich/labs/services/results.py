@@ -20,7 +20,7 @@ from phongdich.core.scoping import OutOfScope
 from phongdich.places.models import AdminUnit
 from phongdich.surveillance.choices import CaseStatus, ClearReason, ConfirmationTest, DetectionSetting
 from phongdich.surveillance.models import Case, TracingState
-from phongdich.surveillance.services import case_confirm, person_clear
+from phongdich.surveillance.services import case_confirm, contacts_clear
 
 from ..choices import (
     ANTIGEN_KINDS,
@@ -201,18 +201,17 @@ def unit_paths(unit_ids: set[int]) -> dict[int, str]:
 
 
 def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:
-    """A negative test clears a current contact at a level the rules in force on its date let a negative free."""
-    cleared = 0
-    for rules, person_ids in _by_rules(negatives):
-        states = TracingState.objects.filter(
-            person_id__in=person_ids,
-            level__gte=max(rules.negative_clears_from_level, 1),
-            cleared_at__isnull=True,
-        ).select_related("person")
-        for state in states:
-            person_clear(actor=effects_actor(actor), person=state.person, reason=ClearReason.NEGATIVE_TEST)
-            cleared += 1
-    return cleared
+    """A negative test clears a current contact at a level the rules in force on its date let a negative free:
+    one re-levelling per batch of results, not one per person."""
+    return sum(
+        contacts_clear(
+            actor=effects_actor(actor),
+            person_ids=person_ids,
+            reason=ClearReason.NEGATIVE_TEST,
+            min_level=rules.negative_clears_from_level,
+        )
+        for rules, person_ids in _by_rules(negatives)
+    )
 
 
 def _by_rules(pairs: list[tuple[SampleRow, Reading]]) -> list[tuple[TestingRules, set[int]]]:

@@ -21,7 +21,14 @@ from .checkins import (
     person_card_text,
 )
 from .contacts import contact_record, contact_review
-from .levels import clusters_rebuild, levels_recompute, levels_update, person_clear, tracing_rules_add
+from .levels import (
+    clusters_rebuild,
+    contacts_clear,
+    levels_recompute,
+    levels_update,
+    person_clear,
+    tracing_rules_add,
+)
 from .tracing_tasks import task_assign, task_outcome_record
 
 __all__ = [
@@ -35,6 +42,7 @@ __all__ = [
     "checkin_self_record",
     "clusters_rebuild",
     "contact_record",
+    "contacts_clear",
     "contact_review",
     "enqueue_exposure_match",
     "exposure_match_record",

@@ -45,27 +45,46 @@ def person_clear(*, actor, person: Person, reason: str) -> TracingState:
     with transaction.atomic():
         person = Person.objects.select_related("unit").get(pk=person.pk)
         require_in_scope(actor, "surveillance.change_tracingstate", person)
-        state = TracingState.objects.select_for_update().filter(person=person).first()
+        state = TracingState.objects.filter(person=person).first()
         if state is None or state.level in (None, 0):
             raise ValidationError({"person": _("Only a current contact (F1–F3) can be cleared.")})
-        state.cleared_at, state.cleared_reason = timezone.now(), reason
-        state.save(update_fields=["cleared_at", "cleared_reason"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=state,
-            person_id=person.pk,
-            unit_path=person.unit.path,
-            after={"cleared_reason": reason},
-        )
-        levels_update(
-            around={person.pk},
-            actor=actor,
-            reason="cleared",
-            detail=f"#{person.pk}: {state.get_cleared_reason_display()}",
-        )
+        contacts_clear(actor=actor, person_ids={person.pk}, reason=reason)
         state.refresh_from_db()
     return state
+
+
+def contacts_clear(*, actor, person_ids: set[int], reason: str, min_level: int = 1) -> int:
+    """Clear, in one re-levelling, every current contact among `person_ids` at `min_level` or deeper (a lab's
+    batch of negative results). People who are not current contacts are passed over. Returns how many cleared."""
+    if reason not in ClearReason.values:
+        raise ValidationError({"reason": _("Say why the person is cleared.")})
+    with transaction.atomic():
+        states = list(
+            TracingState.objects.select_for_update()
+            .filter(person_id__in=person_ids, level__gte=max(min_level, 1), cleared_at__isnull=True)
+            .select_related("unit")
+        )
+        if not states:
+            return 0
+        now = timezone.now()
+        TracingState.objects.filter(pk__in=[s.pk for s in states]).update(cleared_at=now, cleared_reason=reason)
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="surveillance.tracingstate",
+            rows=[
+                (s.pk, f"F{s.level} #{s.person_id}", s.person_id, s.unit.path, {"cleared_reason": reason})
+                for s in states
+            ],
+        )
+        who = f"#{states[0].person_id}" if len(states) == 1 else _("%(n)d people") % {"n": len(states)}
+        levels_update(
+            around={s.person_id for s in states},
+            actor=actor,
+            reason="cleared",
+            detail=f"{who}: {ClearReason(reason).label}",
+        )
+    return len(states)
 
 
 def clusters_rebuild(*, actor) -> int:

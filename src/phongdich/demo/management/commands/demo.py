@@ -38,6 +38,10 @@ class Command(BaseCommand):
                 f"Outbreak: {outbreak.cases:,} cases, {outbreak.contacts:,} contacts, {outbreak.checkins:,} check-ins, "
                 f"{outbreak.levels:,} current F-levels, {outbreak.clusters:,} clusters."
             )
+        if result.testing:
+            self.stdout.write(
+                f"Testing: round 3 in Lái Thiêu, {result.testing.samples:,} samples in {result.testing.pools:,} pools."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")

@@ -1,0 +1,124 @@
+"""The pages: a sampling team scans a pool, a lab uploads its result file, the command centre reads the round."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from phongdich.core.testing import unit
+from phongdich.people.services import household_create, person_update
+
+from ..choices import ImportStatus, Result
+from ..importers import result_import_run
+from ..models import Pool, ResultImport, Sample, TestingRound
+from ..services import Reading, pool_result_record, round_create
+from .factories import lab, pooled, residents
+from .test_result_import import csv_bytes, local
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_sampling_team_scans_ten_people_into_a_pool_and_the_eleventh_is_refused(client_as, world):
+    team = world.user("community_team")
+    people = residents(team, 11)
+    client = client_as("community_team")
+    response = client.post(
+        "/testing/pools/new/", {"barcode": "KP1-POOL-01", "lab": lab().pk, "unit": unit("25966-01").pk}, follow=True
+    )
+    pool = Pool.objects.get(barcode="KP1-POOL-01")
+    assert response.redirect_chain[-1][0] == f"/testing/pools/{pool.pk}/"
+    page = response.content.decode()
+    assert "autofocus" in page and 'inputmode="numeric"' in page  # ready for the scanner, and for a phone
+    for index, person in enumerate(people[:10]):
+        client.post(f"/testing/pools/{pool.pk}/", {"number": person.id_number, "barcode": f"KP1-{index:03d}"})
+    page = client.post(f"/testing/pools/{pool.pk}/", {"number": people[10].id_number, "barcode": "KP1-010"}).content
+    assert "đã đủ (10 mẫu)" in page.decode()
+    assert pool.samples.count() == 10
+    client.post(f"/testing/pools/{pool.pk}/send/")
+    pool.refresh_from_db()
+    assert pool.status == "sent"
+
+
+def test_a_lab_uploads_its_result_file_matches_the_columns_and_reads_the_report(
+    client_as, world, django_capture_on_commit_callbacks
+):
+    team = world.user("community_team")
+    pooled(team, residents(team, 3), barcode="CDC-VIEW-P1", hours_ago=9)
+    client = client_as("lab_technician")
+    raw = csv_bytes([["CDC-VIEW-P1", "Âm tính", local(1), ""], ["CDC-KHONG-CO", "Âm tính", local(1), ""]])
+    upload = _file(raw, "ket-qua-ngay-20.csv")
+    response = client.post("/testing/imports/", {"lab": lab().pk, "file": upload})
+    mapping_page = client.get(response["Location"]).content.decode()
+    assert "Thời gian trả kết quả" in mapping_page and "CDC-VIEW-P1" in mapping_page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            response["Location"],
+            {"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian trả kết quả", "ct_n": "Ct N"},
+        )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    job = ResultImport.objects.get(file_name="ket-qua-ngay-20.csv")
+    assert response["Location"] == f"/testing/imports/{job.pk}/" and job.status == ImportStatus.QUEUED
+    result_import_run(job.pk)  # what the task worker does with the queued job
+    page = client.get(f"/testing/imports/{job.pk}/").content.decode()
+    assert "CDC-KHONG-CO" in page and "Mã mẫu" in page
+    errors = client.get(f"/testing/imports/{job.pk}/errors.csv").content.decode()
+    assert errors.splitlines()[1].startswith("3,Mã mẫu,")
+    assert lab().result_mapping["result_at"] == "Thời gian trả kết quả"  # remembered for the lab's next file
+
+
+def test_the_round_page_shows_coverage_and_the_walking_list_names_the_households_not_yet_sampled(client_as, world):
+    officer = world.user("district_officer")
+    testing_round = round_create(
+        actor=officer,
+        name="Đợt 2 Lái Thiêu",
+        unit=unit("25966"),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    household = household_create(actor=officer, unit=unit("25966-02"), address="12 Nguyễn Trãi")
+    waiting = residents(officer, 1, group="25966-02")[0]
+    person_update(actor=officer, person=waiting, household=household)
+    sampled = residents(officer, 2)
+    pool = pooled(world.user("community_team"), sampled, barcode="LT-R2-POOL", testing_round=testing_round)
+    pool_result_record(
+        actor=world.user("lab_technician"),
+        pool=pool,
+        reading=Reading(Result.NEGATIVE, timezone.now() - timedelta(hours=1)),
+    )
+    client = client_as("commune_officer")
+    page = client.get(f"/testing/rounds/{testing_round.pk}/").content.decode()
+    row = re.search(r"<tr><td>Khu phố 1, [^<]*</td>(.*?)</tr>", page).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert cells[1] == "2"  # two sampled in Khu phố 1
+    assert "5,0" in row or "5.0" in row  # five hours from sampling to result
+    walking = client.get(f"/testing/rounds/{testing_round.pk}/groups/{unit('25966-02').pk}/").content.decode()
+    assert "12 Nguyễn Trãi" in walking and waiting.full_name in walking
+
+
+def test_a_sample_page_read_is_audited_and_a_lab_releases_an_individual_result_there(client_as, world):
+    from phongdich.core.models import AuditEvent
+
+    from .factories import individual
+
+    sample = individual(world.user("community_team"), residents(world.user("community_team"), 1)[0], barcode="LT-IND-1")
+    client = client_as("lab_technician")
+    assert client.get(f"/testing/samples/{sample.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(object_type="labs.sample", object_id=str(sample.pk), action="read").exists()
+    client.post(
+        f"/testing/samples/{sample.pk}/result/",
+        {"result": "negative", "result_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert Sample.objects.get(pk=sample.pk).result == "negative"
+
+
+def _file(raw: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, raw, content_type="text/csv")
+
+
+def test_the_commune_team_sees_the_round_of_its_commune(world):
+    team = world.user("community_team")
+    assert TestingRound.objects.visible_to(team).filter(name="Xét nghiệm toàn dân đợt 1").exists()
+    assert not TestingRound.objects.restrict(team, "change").exists()
