@@ -34,7 +34,7 @@ def test_a_pool_takes_ten_samples_and_refuses_the_eleventh(world):
             actor=team, person=person, kind=SampleKind.RT_PCR_POOLED, barcode=f"LT-S{index:04d}", pool=pool,
             sampled_at=timezone.now(),
         )  # fmt: skip
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="đã đủ"):
         sample_register(
             actor=team, person=people[10], kind=SampleKind.RT_PCR_POOLED, barcode="LT-S0010", pool=pool,
             sampled_at=timezone.now(),
@@ -53,7 +53,7 @@ def test_a_reused_barcode_is_refused(world):
     team = world.user("community_team")
     person, other = residents(team, 2)
     individual(team, person, barcode="LT-000123")
-    with pytest.raises(ValidationError, match="already used"):
+    with pytest.raises(ValidationError, match="đã được dùng"):
         individual(team, other, barcode="LT-000123")
 
 
@@ -93,7 +93,7 @@ def test_a_result_for_a_pool_member_before_the_pool_result_is_refused(world):
     team = world.user("community_team")
     pool = pooled(team, residents(team, 3), barcode="LT-P0300")
     member = pool.samples.first()
-    with pytest.raises(ValidationError, match="enter the pool's result first"):
+    with pytest.raises(ValidationError, match="nhập kết quả mẫu gộp trước"):
         sample_result_record(actor=world.user("lab_technician"), sample=member, reading=reading(Result.NEGATIVE))
 
 
@@ -111,7 +111,7 @@ def test_an_inconclusive_pool_is_tested_again_and_its_history_keeps_both_runs(wo
 def test_a_pool_result_dated_before_its_samples_changes_nothing(world):
     team = world.user("community_team")
     pool = pooled(team, residents(team, 3), barcode="LT-P0500", hours_ago=2)
-    with pytest.raises(ValidationError, match="before the sample"):
+    with pytest.raises(ValidationError, match="trước thời gian lấy mẫu"):
         pool_result_record(actor=world.user("lab_technician"), pool=pool, reading=reading(Result.NEGATIVE, hours_ago=5))
     assert not PoolResult.objects.filter(pool=pool).exists()
     assert set(pool.samples.values_list("status", flat=True)) == {SampleStatus.RECEIVED}
@@ -124,7 +124,7 @@ def test_the_same_pool_result_twice_changes_nothing_and_a_different_one_is_refus
     pool_result_record(actor=technician, pool=pool, reading=first)
     pool_result_record(actor=technician, pool=pool, reading=first)
     assert PoolResult.objects.filter(pool=pool).count() == 1
-    with pytest.raises(ValidationError, match="different result"):
+    with pytest.raises(ValidationError, match="kết quả khác"):
         pool_result_record(actor=technician, pool=pool, reading=reading(Result.POSITIVE))
 
 
@@ -142,5 +142,5 @@ def test_a_negative_ct_is_refused(world):
 def test_a_result_for_a_sample_the_lab_never_received_is_refused(world):
     team = world.user("community_team")
     sample = individual(team, residents(team, 1)[0], barcode="LT-NR0001", receive=False)
-    with pytest.raises(ValidationError, match="never received"):
+    with pytest.raises(ValidationError, match="chưa nhận"):
         sample_result_record(actor=world.user("lab_technician"), sample=sample, reading=reading(Result.NEGATIVE))
