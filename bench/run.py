@@ -7,7 +7,8 @@ means something on a noisy machine:
   api_person_list_p95_ms   GET /api/v1/persons under 20 concurrent clients on gunicorn vs GET /healthz
   checkin_ingest_per_s     check-ins stored through POST /api/v1/checkins/batch (1,000 per request, two senders)
                            vs a raw executemany of the same rows into an indexed copy of the table
-Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_full_s, flevel_incremental_ms.
+Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_full_s, flevel_incremental_ms,
+and the lab figures (bench/labs.py): lab_import_rows_per_s, pool_result_apply_ms, round_dashboard_p95_ms.
 """
 
 import http.client
@@ -310,6 +311,9 @@ def main() -> None:
     import tracing  # after Django is set up
 
     results += tracing.benchmarks(result)
+    import labs
+
+    results += labs.benchmarks(result)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     for row in results:
         print(

@@ -7,10 +7,12 @@ Only for callers that hold the write lock for the whole run (demo build, imports
 sequences are reset afterwards so the ORM's next insert gets a fresh id.
 """
 
+import json
 from collections.abc import Sequence
 
 from django.core.management.color import no_style
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 
 class RowWriter:
@@ -81,6 +83,15 @@ def db_date(value):
 
 def db_datetime(value):
     return connection.ops.adapt_datetimefield_value(value)
+
+
+def json_values(values) -> RawSQL:
+    """A subquery yielding `values`, for `field__in=json_values(ids)`: the whole list is one JSON parameter, so
+    thousands of values cost one string instead of a prepared parameter each (the ORM prepares every element
+    of a plain list, about 7 µs each), and no parameter limit applies."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT jsonb_array_elements_text(%s::jsonb)", [json.dumps(list(values))])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
 
 
 def insert_new(model: type[models.Model], columns: Sequence[str], rows: list[tuple], unique: str) -> None:

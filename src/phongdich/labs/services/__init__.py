@@ -8,6 +8,7 @@ from .results import (
     individual_refusal,
     pool_refusal,
     pool_result_record,
+    pools_release,
     release,
     sample_result_record,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "pool_open",
     "pool_refusal",
     "pool_result_record",
+    "pools_release",
     "pool_send",
     "release",
     "round_create",

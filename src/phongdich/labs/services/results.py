@@ -36,6 +36,7 @@ from ..models import Pool, PoolResult, ResampleTask, Sample, TestingRules
 from ..selectors import rules_in_force
 
 CT_MAX = Decimal("50")
+RESULTS = frozenset(Result.values)
 
 
 @dataclass(frozen=True)
@@ -48,19 +49,20 @@ class Reading:
     ct_n: Decimal | None = None
     ct_rdrp: Decimal | None = None
 
-    def errors(self, sampled_at: datetime) -> dict[str, str]:
-        """What is wrong with this reading for a sample (or pool) taken at `sampled_at`."""
+    def errors(self, sampled_at: datetime, latest: datetime | None = None) -> dict[str, str]:
+        """What is wrong with this reading for a sample (or pool) taken at `sampled_at`; a result time after
+        `latest` (a few minutes from now by default) is in the future."""
         errors = {}
-        if self.result not in Result.values:
+        if self.result not in RESULTS:
             errors["result"] = _("A result is positive, negative, inconclusive or invalid.")
         if self.result_at < sampled_at:
             errors["result_at"] = _("The result time is before the sample was taken.")
-        elif self.result_at > timezone.now() + timedelta(minutes=5):
+        elif self.result_at > (latest or timezone.now() + timedelta(minutes=5)):
             errors["result_at"] = _("The result time is in the future.")
-        for name in ("ct_e", "ct_n", "ct_rdrp"):
-            value = getattr(self, name)
-            if value is not None and not (0 <= value <= CT_MAX):
-                errors[name] = _("A Ct value is between 0 and 50.")
+        if self.ct_e is not None or self.ct_n is not None or self.ct_rdrp is not None:
+            for name, value in self.cts.items():
+                if value is not None and not (0 <= value <= CT_MAX):
+                    errors[name] = _("A Ct value is between 0 and 50.")
         return errors
 
     @property
@@ -119,7 +121,7 @@ def sample_result_record(*, actor, sample: Sample, reading: Reading) -> Sample:
 
 
 def individual_refusal(
-    sample: SampleRow, reading: Reading, *, pool_barcode: str = "", pool_result: str = ""
+    sample: SampleRow, reading: Reading, *, pool_barcode: str = "", pool_result: str = "", latest=None
 ) -> dict[str, str]:
     """Why this individual result cannot be taken for this sample; empty if it can (or is already known)."""
     if sample.pool_id:
@@ -135,16 +137,17 @@ def individual_refusal(
             label = Result(sample.result).label
             return {"result": _("A different result (%(r)s) was already released.") % {"r": label}}
         return {}
-    return reading.errors(sample.sampled_at)
+    return reading.errors(sample.sampled_at, latest)
 
 
+RELEASED = SampleStatus.RELEASED.value
 RELEASE_COLUMNS = [
     "status", "result", "result_source", "result_at", "ct_e", "ct_n", "ct_rdrp", "turnaround_minutes", "result_import",
 ]  # fmt: skip
 
 
 def release(
-    actor, pairs: list[tuple[SampleRow, Reading]], *, result_import=None, source=ResultSource.INDIVIDUAL
+    actor, pairs: list[tuple[SampleRow, Reading]], *, result_import=None, source: str = ResultSource.INDIVIDUAL.value
 ) -> None:
     """Write individual results (checked already) with one executemany, audit each, then apply the effects.
     A bulk path: the result-file importer sends thousands of rows at once."""
@@ -153,19 +156,27 @@ def release(
     ops = connection.ops
     import_id = result_import.pk if result_import else None
     now = ops.adapt_datetimefield_value(timezone.now())
+    adapted: dict[datetime, tuple] = {}  # a lab's lines share a few result times: adapt each once
     values, audits = [], []
     for sample, reading in pairs:
-        minutes = int((reading.result_at - sample.sampled_at).total_seconds() // 60)
-        cts = [
-            None if v is None else ops.adapt_decimalfield_value(v, 5, 2)
-            for v in (reading.ct_e, reading.ct_n, reading.ct_rdrp)
-        ]
-        result_at = ops.adapt_datetimefield_value(reading.result_at)
-        values.append(
-            (SampleStatus.RELEASED.value, reading.result, source, result_at, *cts, minutes, import_id, now, sample.id)
+        at = reading.result_at
+        if at not in adapted:
+            adapted[at] = (ops.adapt_datetimefield_value(at), at.isoformat())
+        stored_at, iso_at = adapted[at]
+        minutes = int((at - sample.sampled_at).total_seconds() // 60)
+        cts = (reading.ct_e, reading.ct_n, reading.ct_rdrp)
+        if any(cts):
+            cts = tuple(None if v is None else ops.adapt_decimalfield_value(v, 5, 2) for v in cts)
+        values.append((RELEASED, reading.result, source, stored_at, *cts, minutes, import_id, now, sample.id))
+        audits.append(
+            (
+                sample.id,
+                sample.barcode,
+                sample.person_id,
+                sample.unit_id,
+                {"result": reading.result, "result_at": iso_at, "source": source},
+            )
         )
-        after = {"result": reading.result, "result_at": reading.result_at.isoformat(), "source": str(source)}
-        audits.append((sample.id, sample.barcode, sample.person_id, sample.unit_id, after))
     table = ops.quote_name(Sample._meta.db_table)
     assignments = ", ".join(f"{ops.quote_name(column_of(Sample, name))} = %s" for name in RELEASE_COLUMNS)
     sql = f"UPDATE {table} SET {assignments}, received_at = COALESCE(received_at, %s) WHERE id = %s"
@@ -216,9 +227,12 @@ def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:
 
 def _by_rules(pairs: list[tuple[SampleRow, Reading]]) -> list[tuple[TestingRules, set[int]]]:
     """The persons of these results, grouped by the rules in force on each result's day (looked up once a day)."""
-    by_day: dict = {}
+    by_time: dict[datetime, set[int]] = {}
     for sample, reading in pairs:
-        by_day.setdefault(timezone.localdate(reading.result_at), set()).add(sample.person_id)
+        by_time.setdefault(reading.result_at, set()).add(sample.person_id)
+    by_day: dict = {}
+    for moment, person_ids in by_time.items():
+        by_day.setdefault(timezone.localdate(moment), set()).update(person_ids)
     groups: dict[int | None, tuple[TestingRules, set[int]]] = {}
     for day, person_ids in by_day.items():
         rules = rules_in_force(day)
@@ -249,8 +263,9 @@ def _positive(actor, sample: Sample) -> None:
     )
 
 
-def resample(samples: list, reason: str, pool: Pool | None = None) -> list[ResampleTask]:
-    """A re-sampling task per sample (a Sample or a SampleRow) that has no open one yet."""
+def resample(samples: list, reason: str) -> list[ResampleTask]:
+    """A re-sampling task per sample (a Sample or a SampleRow) that has no open one yet; a pool member's task
+    names its pool."""
     if not samples:
         return []
     due = timezone.now() + timedelta(hours=rules_in_force().resample_due_hours)
@@ -260,14 +275,16 @@ def resample(samples: list, reason: str, pool: Pool | None = None) -> list[Resam
         )
     )
     tasks = [
-        ResampleTask(person_id=s.person_id, unit_id=s.unit_id, reason=reason, pool=pool, cause_id=s.id, due_at=due)
+        ResampleTask(
+            person_id=s.person_id, unit_id=s.unit_id, reason=reason, pool_id=s.pool_id, cause_id=s.id, due_at=due
+        )
         for s in samples
         if s.id not in open_already
     ]
     return ResampleTask.objects.bulk_create(tasks)
 
 
-def pool_result_record(*, actor, pool: Pool, reading: Reading, result_import=None, line: int | None = None) -> Pool:
+def pool_result_record(*, actor, pool: Pool, reading: Reading) -> Pool:
     """A pool's result applies to all its members or to none: negative clears them all, positive sends each
     for an individual test, inconclusive or invalid has the pool tested again. Every run is kept."""
     with transaction.atomic():
@@ -278,35 +295,63 @@ def pool_result_record(*, actor, pool: Pool, reading: Reading, result_import=Non
         refusal = pool_refusal(pool, members, reading)
         if refusal:
             raise ValidationError(refusal)
-        if pool.status == PoolStatus.DONE:
-            return pool  # the same result again: nothing changes
-        PoolResult.objects.create(
-            pool=pool,
-            result=reading.result,
-            result_at=reading.result_at,
-            recorded_by=audit.user_of(actor),
-            result_import=result_import,
-            line=line,
-            **reading.cts,
-        )
-        pool.result, pool.result_at = reading.result, reading.result_at
-        pool.received_at = pool.received_at or timezone.now()
-        pool.status = PoolStatus.RETEST if reading.result in RETEST_RESULTS else PoolStatus.DONE
-        pool.save(update_fields=["result", "result_at", "received_at", "status"])
-        audit.record(
-            actor=actor, action=AuditAction.UPDATE, instance=pool, after={"result": pool.result, "status": pool.status}
-        )
-        if reading.result == Result.NEGATIVE:
-            release(actor, [(m, reading) for m in members], result_import=result_import, source=ResultSource.POOL)
-        elif reading.result == Result.POSITIVE:
-            Sample.objects.filter(pool=pool).update(status=SampleStatus.TESTED, result_source=ResultSource.POOL)
-            resample(members, ResampleReason.POOL_POSITIVE, pool=pool)
-            after = {"status": SampleStatus.TESTED.value, "pool_result": reading.result}
-            _audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in members])
+        if pool.status != PoolStatus.DONE:  # else the same result again: nothing changes
+            pools_release(actor, [(pool, members, reading, None)])
+            pool.refresh_from_db()
     return pool
 
 
-def pool_refusal(pool: Pool, members: list[SampleRow], reading: Reading) -> dict[str, str]:
+def pools_release(actor, items: list[tuple[Pool, list[SampleRow], Reading, int | None]], *, result_import=None) -> None:
+    """Apply pool results (checked already, pools locked) in bulk: each run kept, each pool updated, and its
+    members released (negative), sent for individual tests (positive) or left for the retest."""
+    if not items:
+        return
+    now = timezone.now()
+    user = audit.user_of(actor)
+    PoolResult.objects.bulk_create(
+        [
+            PoolResult(pool=pool, result=r.result, result_at=r.result_at, recorded_by=user, result_import=result_import,
+                       line=line, **r.cts)
+            for pool, _members, r, line in items
+        ]
+    )  # fmt: skip
+    ops = connection.ops
+    values = []
+    for pool, _members, reading, _line in items:
+        pool.result, pool.result_at, pool.received_at = reading.result, reading.result_at, pool.received_at or now
+        pool.status = PoolStatus.RETEST if reading.result in RETEST_RESULTS else PoolStatus.DONE
+        at = ops.adapt_datetimefield_value
+        values.append((pool.result, at(pool.result_at), at(pool.received_at), pool.status, pool.pk))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {ops.quote_name(Pool._meta.db_table)} SET result = %s, result_at = %s, received_at = %s, "
+            "status = %s WHERE id = %s",
+            values,
+        )
+    paths = unit_paths({pool.unit_id for pool, *_rest in items})
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="labs.pool",
+        rows=[
+            (p.pk, p.barcode, None, paths.get(p.unit_id, ""), {"result": p.result, "status": p.status})
+            for p, *_r in items
+        ],
+    )
+    negatives = [(m, r) for _pool, members, r, _line in items if r.result == Result.NEGATIVE for m in members]
+    release(actor, negatives, result_import=result_import, source=ResultSource.POOL)
+    flagged = [m for _pool, members, r, _line in items if r.result == Result.POSITIVE for m in members]
+    if flagged:
+        Sample.objects.filter(pk__in=[m.id for m in flagged]).update(
+            status=SampleStatus.TESTED, result_source=ResultSource.POOL
+        )
+        resample(flagged, ResampleReason.POOL_POSITIVE)
+        after = {"status": SampleStatus.TESTED.value, "pool_result": Result.POSITIVE.value}
+        _audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in flagged])
+
+
+def pool_refusal(pool: Pool, members: list[SampleRow], reading: Reading, latest=None) -> dict[str, str]:
+    """Why this result cannot be taken for this pool; empty if it can (or is already known)."""
     if pool.status == PoolStatus.OPEN:
         return {"barcode": _("Pool %(pool)s is still open for samples; send it first.") % {"pool": pool.barcode}}
     if pool.status == PoolStatus.DONE:
@@ -315,4 +360,4 @@ def pool_refusal(pool: Pool, members: list[SampleRow], reading: Reading) -> dict
         return {}
     if not members:
         return {"barcode": _("Pool %(pool)s has no samples.") % {"pool": pool.barcode}}
-    return reading.errors(max(m.sampled_at for m in members))
+    return reading.errors(max(m.sampled_at for m in members), latest)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit
+from phongdich.core.bulk import json_values
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
@@ -61,7 +62,7 @@ def contacts_clear(*, actor, person_ids: set[int], reason: str, min_level: int =
     with transaction.atomic():
         states = list(
             TracingState.objects.select_for_update()
-            .filter(person_id__in=person_ids, level__gte=max(min_level, 1), cleared_at__isnull=True)
+            .filter(person_id__in=json_values(person_ids), level__gte=max(min_level, 1), cleared_at__isnull=True)
             .select_related("unit")
         )
         if not states:
