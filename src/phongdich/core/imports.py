@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .text import fold
@@ -80,7 +81,7 @@ class Column:
     """A field an importer fills, with the header names it is recognised by (compared without diacritics)."""
 
     name: str
-    label: str
+    label: str | Promise
     required: bool = False
     aliases: tuple[str, ...] = ()
 

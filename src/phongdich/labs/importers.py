@@ -239,14 +239,15 @@ class BatchImport:
                 pk__in={sample.pool_id for sample, _lab in samples.values() if sample.pool_id}
             ).values_list("pk", "barcode", "result")
         }
-        individual, pooled = [], []
+        individual: list[tuple[SampleRow, Reading]] = []
+        pooled: list[tuple[int, Pool, Reading]] = []
         for barcode, (line, reading) in readings.items():
             if barcode in samples:
                 sample, lab_id = samples[barcode]
                 if lab_id != self.job.lab_id:
                     self.refuse(line, "barcode", _("The sample was not sent to this lab."))
                     continue
-                pool_barcode, pool_result = member_pools.get(sample.pool_id, ("", ""))
+                pool_barcode, pool_result = member_pools.get(sample.pool_id or 0, ("", ""))
                 refusal = individual_refusal(
                     sample, reading, pool_barcode=pool_barcode, pool_result=pool_result, latest=latest
                 )
@@ -285,7 +286,8 @@ class BatchImport:
         rows = Sample.objects.filter(pool_id__in=[pool.pk for pool in pools]).order_by("id")
         for row in rows.values_list(*SAMPLE_ROW_FIELDS):
             sample = SampleRow._make(row)
-            members.setdefault(sample.pool_id, []).append(sample)
+            if sample.pool_id is not None:
+                members.setdefault(sample.pool_id, []).append(sample)
         return members
 
     def _read(self, lines) -> dict[str, tuple[int, Reading]]:

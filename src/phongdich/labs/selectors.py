@@ -111,7 +111,7 @@ def round_figures(testing_round: TestingRound) -> RoundFigures:
             figures.tested, figures.positive = row["tested"], row["positive"]
     timed = samples.filter(turnaround_minutes__isnull=False).values_list("unit_id", "turnaround_minutes")
     for unit_id, minutes in timed.iterator(chunk_size=20_000):
-        if unit_id in per_group:
+        if unit_id in per_group and minutes is not None:
             per_group[unit_id].turnarounds.append(minutes)
     total = Figures()
     for figures in per_group.values():
@@ -171,11 +171,8 @@ def lab_loads(labs: QuerySet[Lab], days: int = 14) -> list[LabLoad]:
             if day in per_day:
                 per_day[day] += 1
         week = timezone.now() - timedelta(days=7)
-        minutes = sorted(
-            Sample.objects.filter(lab=lab, result_at__gte=week, turnaround_minutes__isnull=False).values_list(
-                "turnaround_minutes", flat=True
-            )
-        )
+        timed = Sample.objects.filter(lab=lab, result_at__gte=week, turnaround_minutes__isnull=False)
+        minutes = sorted(m for m in timed.values_list("turnaround_minutes", flat=True) if m is not None)
         median, p90 = percentile(minutes, 0.5), percentile(minutes, 0.9)
         loads.append(
             LabLoad(

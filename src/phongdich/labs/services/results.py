@@ -164,7 +164,7 @@ def release(
             adapted[at] = (ops.adapt_datetimefield_value(at), at.isoformat())
         stored_at, iso_at = adapted[at]
         minutes = int((at - sample.sampled_at).total_seconds() // 60)
-        cts = (reading.ct_e, reading.ct_n, reading.ct_rdrp)
+        cts: tuple = (reading.ct_e, reading.ct_n, reading.ct_rdrp)
         if any(cts):
             cts = tuple(None if v is None else ops.adapt_decimalfield_value(v, 5, 2) for v in cts)
         values.append((RELEASED, reading.result, source, stored_at, *cts, minutes, import_id, now, sample.id))
@@ -252,6 +252,7 @@ def _positive(actor, sample: Sample) -> None:
         if not (rules.antigen_confirms and (sample.symptoms or is_f1)):
             resample([sample], ResampleReason.ANTIGEN_POSITIVE)
             return
+    assert sample.result_at is not None  # released just before
     case_confirm(
         actor=effects_actor(actor),
         person=sample.person,
