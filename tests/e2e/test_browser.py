@@ -92,3 +92,35 @@ def test_a_team_member_records_a_visit_on_a_phone_and_the_f1_leaves_the_not_reac
     assert overflow <= 0, "the task list scrolls sideways on a 360-px screen"
     page.goto(f"{live_server.url}/tracing/levels/?level=1&not_reached=true")
     assert "Lý Thị Thu" not in page.locator("main").inner_text()
+
+
+def test_a_sampling_team_scans_people_into_a_pool_on_a_phone_with_a_scanner_typing_and_pressing_enter(
+    browser, live_server, seeded
+):
+    from phongdich.core.testing import unit
+    from phongdich.labs.models import Lab, Pool
+    from phongdich.labs.services import pool_open
+    from phongdich.people.models import Person
+
+    pool = pool_open(
+        actor="test",
+        barcode="KP1-BROWSER",
+        lab=Lab.objects.get(),
+        unit=unit("25966-01"),
+    )
+    hang = Person.objects.get(id_number="074186123456")
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, "community_team")
+    page.goto(f"{live_server.url}/testing/pools/{pool.pk}/")
+    number = page.get_by_label("CCCD/CMND hoặc số điện thoại của người được lấy mẫu")
+    expect(number).to_be_focused()  # the scanner's first code lands here without a tap
+    number.press_sequentially(hang.id_number)
+    number.press("Tab")
+    tube = page.get_by_label("Mã vạch ống mẫu")
+    tube.press_sequentially("KP1-BR-001")
+    tube.press("Enter")  # what a handheld scanner sends after the code
+    expect(page.get_by_text("Đã thêm mẫu.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Nguyễn Thị Hằng")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the pool page scrolls sideways on a 360-px screen"
+    assert Pool.objects.get(pk=pool.pk).samples.count() == 1
