@@ -1027,4 +1027,6 @@ VI = {
     "Receive at the lab": "Nhận mẫu tại phòng xét nghiệm",
     "Result files": "Tệp kết quả",
     "About %(n)s row in the file.": ("Tệp có khoảng %(n)s dòng.",),
+    "An antigen test is read where it is taken, not sent to a lab.": "Test nhanh được đọc tại chỗ, không gửi phòng xét nghiệm.",
+    "%(n)d people": "%(n)d người",
 }

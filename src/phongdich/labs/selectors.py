@@ -26,7 +26,7 @@ def round_groups(testing_round: TestingRound) -> QuerySet[AdminUnit]:
     """The residential groups a round covers: those it names, or every group in its area."""
     if testing_round.pk and testing_round.groups.exists():
         return testing_round.groups.all()
-    return AdminUnit.objects.filter(path__startswith=testing_round.unit.path, level="group")
+    return AdminUnit.objects.filter(path__prefix=testing_round.unit.path, level="group")
 
 
 def in_round_area(testing_round: TestingRound, unit: AdminUnit) -> bool:

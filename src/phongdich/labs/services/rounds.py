@@ -66,7 +66,7 @@ def round_create(
         if groups:
             target = people.filter(unit__in=groups).count()
         else:
-            target = people.filter(unit__path__startswith=unit.path).count()
+            target = people.filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk")).count()
         testing_round = TestingRound.objects.create(
             name=name,
             number=TestingRound.objects.filter(unit=unit).count() + 1,

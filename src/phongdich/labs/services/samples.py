@@ -240,6 +240,8 @@ def _receive_one(lab: Lab, barcode: str, now: datetime) -> str:
         return _("No sample or pool has this barcode.")
     if sample.pool_id:
         return _("This sample is in a pool; scan the pool's barcode.")
+    if sample.kind in ANTIGEN_KINDS:
+        return _("An antigen test is read where it is taken, not sent to a lab.")
     if sample.lab_id not in (None, lab.pk):
         return _("The sample was sent to another lab.")
     if sample.status != SampleStatus.REGISTERED:
