@@ -59,17 +59,17 @@ def pooled(actor, people, *, barcode: str, hours_ago: int = 6, receive: bool = T
     return pool
 
 
-def individual(actor, person, *, barcode: str, hours_ago: int = 6, receive: bool = True, **extra):
+def individual(actor, person, *, barcode: str, hours_ago: int = 6, receive: bool = True, to_lab=None, **extra):
     sample = sample_register(
         actor=actor,
         person=person,
         kind=SampleKind.RT_PCR,
         barcode=barcode,
-        lab=lab(),
+        lab=to_lab or lab(),
         sampled_at=timezone.now() - timedelta(hours=hours_ago),
         **extra,
     )
     if receive:
-        samples_receive(actor="lab-reception", lab=lab(), barcodes=[barcode])
+        samples_receive(actor="lab-reception", lab=to_lab or lab(), barcodes=[barcode])
     sample.refresh_from_db()
     return sample
