@@ -193,7 +193,7 @@ def dashboard_benchmark(rng: random.Random, lab: Lab) -> tuple[float, float, int
     insert(Sample._meta.db_table, SAMPLE_COLUMNS, rows)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(commander)
     url = f"/testing/rounds/{testing_round.pk}/"
     assert client.get(url).status_code == 200

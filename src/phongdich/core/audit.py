@@ -72,8 +72,9 @@ def record(
 
 def record_many(*, actor, action: AuditAction | str, object_type: str, rows: list[tuple]) -> None:
     """Audit rows for a bulk change, written with one executemany: `rows` are
-    (object id, object repr, person id, unit path, after) tuples. For imports that change thousands of records,
-    where building a model instance per row would cost more than the change itself."""
+    (object id, object repr, person id, unit path, after) tuples, `after` a dict or its JSON text already
+    encoded (a batch repeats a few values). For imports that change thousands of records, where building a
+    model instance per row would cost more than the change itself."""
     if not rows:
         return
     ctx = current()
@@ -86,9 +87,10 @@ def record_many(*, actor, action: AuditAction | str, object_type: str, rows: lis
         "person_id", "unit_path", "after", "request_id", "ip",
     ]  # fmt: skip
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    actor_id = user.pk if user else None
     values = [
-        (now, user.pk if user else None, label, str(action), object_type, str(object_id), str(text)[:200],
-         person_id, unit_path, json.dumps(after, default=_jsonable), request_id, ip)
+        (now, actor_id, label, str(action), object_type, str(object_id), str(text)[:200], person_id, unit_path,
+         after if isinstance(after, str) else json.dumps(after, default=_jsonable), request_id, ip)
         for object_id, text, person_id, unit_path, after in rows
     ]  # fmt: skip
     with connection.cursor() as cursor:

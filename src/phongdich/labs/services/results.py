@@ -3,6 +3,8 @@ frees); a positive RT-PCR confirms a case through the surveillance service; a po
 the rules in force on its date; a positive pool sends every member for an individual test; an inconclusive
 result is tested again. Used alike by the forms, the API and the result-file importer."""
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -156,27 +158,22 @@ def release(
     ops = connection.ops
     import_id = result_import.pk if result_import else None
     now = ops.adapt_datetimefield_value(timezone.now())
-    adapted: dict[datetime, tuple] = {}  # a lab's lines share a few result times: adapt each once
+    adapted: dict[datetime, str | None] = {}  # a lab's lines share a few result times: adapt each once
+    audited: dict[tuple[str, datetime], str] = {}  # and the audit text of each result at each time
     values, audits = [], []
     for sample, reading in pairs:
         at = reading.result_at
         if at not in adapted:
-            adapted[at] = (ops.adapt_datetimefield_value(at), at.isoformat())
-        stored_at, iso_at = adapted[at]
+            adapted[at] = ops.adapt_datetimefield_value(at)
+        key = (reading.result, at)
+        if key not in audited:
+            audited[key] = json.dumps({"result": reading.result, "result_at": at.isoformat(), "source": source})
         minutes = int((at - sample.sampled_at).total_seconds() // 60)
         cts: tuple = (reading.ct_e, reading.ct_n, reading.ct_rdrp)
         if any(cts):
             cts = tuple(None if v is None else ops.adapt_decimalfield_value(v, 5, 2) for v in cts)
-        values.append((RELEASED, reading.result, source, stored_at, *cts, minutes, import_id, now, sample.id))
-        audits.append(
-            (
-                sample.id,
-                sample.barcode,
-                sample.person_id,
-                sample.unit_id,
-                {"result": reading.result, "result_at": iso_at, "source": source},
-            )
-        )
+        values.append((RELEASED, reading.result, source, adapted[at], *cts, minutes, import_id, now, sample.id))
+        audits.append((sample.id, sample.barcode, sample.person_id, sample.unit_id, audited[key]))
     table = ops.quote_name(Sample._meta.db_table)
     assignments = ", ".join(f"{ops.quote_name(column_of(Sample, name))} = %s" for name in RELEASE_COLUMNS)
     sql = f"UPDATE {table} SET {assignments}, received_at = COALESCE(received_at, %s) WHERE id = %s"
@@ -194,7 +191,7 @@ def release(
     resample([sample for sample, _reading in retests], ResampleReason.INCONCLUSIVE)
 
 
-def _audit_samples(actor, rows: list[tuple[int, str, int, int, dict]]) -> None:
+def _audit_samples(actor, rows: Sequence[tuple[int, str, int, int, dict | str]]) -> None:
     """(sample id, barcode, person id, unit id, after) -> one audit row each, with the unit's path."""
     paths = unit_paths({unit_id for *_head, unit_id, _after in rows})
     audit.record_many(
