@@ -17,7 +17,7 @@ from django_tables2 import LazyPaginator, RequestConfig
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
 from .pagination import capped_count
-from .scoping import has_permission_somewhere
+from .scoping import has_permission_somewhere, scope_of
 from .tables import AuditEventTable
 
 
@@ -99,6 +99,31 @@ def post_action(request, form, save, success: str) -> None:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
+
+
+def rules_page(request, *, model, form_class, current, add, template: str, success_message: str):
+    """The versions of a set of rules (tracing, testing, …), newest first, and, for a province-level
+    administrator, a form for a new version pre-filled with the rules in force; `add(actor=, **data)` is the
+    service that validates and saves it."""
+    meta = model._meta
+    if not has_permission_somewhere(request.user, f"{meta.app_label}.view_{meta.model_name}"):
+        raise PermissionDenied
+    can_add = scope_of(request.user, f"{meta.app_label}.add_{meta.model_name}").is_provincial
+    initial = {name: getattr(current, name) for name in form_class.Meta.fields if name != "effective_from"}
+    form = form_class(request.POST or None, initial=initial) if can_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                add(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                messages.success(request, success_message)
+                return redirect(request.path)
+    versions = model.objects.order_by("-effective_from")
+    return render(request, template, {"versions": versions, "form": form})
 
 
 def add_form_errors(form, error: ValidationError) -> None:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
-from phongdich.core.scoping import has_permission_somewhere, scope_of
-from phongdich.core.views import ScopedListView, add_form_errors, post_action, service_form
+from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.places.models import AdminUnit
 from phongdich.surveillance.forms import MappingForm
 
@@ -48,7 +48,6 @@ from .selectors import (
     rules_in_force,
 )
 from .services import (
-    RULE_FIELDS,
     Reading,
     pool_open,
     pool_result_record,
@@ -479,21 +478,12 @@ def plan_detail(request, pk):
 
 
 def rules(request):
-    _require(request.user, "labs.view_testingrules")
-    can_add = scope_of(request.user, "labs.add_testingrules").is_provincial
-    current = rules_in_force()
-    initial = {name: getattr(current, name) for name in RULE_FIELDS}
-    form = TestingRulesForm(request.POST or None, initial=initial) if can_add else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                testing_rules_add(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                messages.success(request, _("New testing rules saved."))
-                return redirect("labs:rules")
-    versions = TestingRules.objects.order_by("-effective_from")
-    return render(request, "labs/rules.html", {"versions": versions, "form": form})
+    return rules_page(
+        request,
+        model=TestingRules,
+        form_class=TestingRulesForm,
+        current=rules_in_force(),
+        add=testing_rules_add,
+        template="labs/rules.html",
+        success_message=_("New testing rules saved."),
+    )

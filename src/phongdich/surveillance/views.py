@@ -25,8 +25,8 @@ from phongdich.core.imports import (
     kept_upload,
     read_table,
 )
-from phongdich.core.scoping import has_permission_somewhere, scope_of
-from phongdich.core.views import ScopedListView, add_form_errors, post_action, service_form
+from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
 
@@ -448,25 +448,12 @@ def import_map(request, kind, token):
 
 
 def rules(request):
-    """The versions of the tracing rules, newest first, and (for a province administrator) a new version."""
-    _require(request.user, "surveillance.view_tracingrules")
-    can_add = scope_of(request.user, "surveillance.add_tracingrules").is_provincial
-    form = TracingRulesForm(request.POST or None, initial=_current_rule_values()) if can_add else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                tracing_rules_add(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                messages.success(request, _("New rules saved; levels recomputed where they already apply."))
-                return redirect("surveillance:rules")
-    versions = TracingRules.objects.order_by("-effective_from")
-    return render(request, "surveillance/rules.html", {"versions": versions, "form": form})
-
-
-def _current_rule_values() -> dict:
-    current = rules_in_force()
-    return {name: getattr(current, name) for name in TracingRulesForm.Meta.fields if name != "effective_from"}
+    return rules_page(
+        request,
+        model=TracingRules,
+        form_class=TracingRulesForm,
+        current=rules_in_force(),
+        add=tracing_rules_add,
+        template="surveillance/rules.html",
+        success_message=_("New rules saved; levels recomputed where they already apply."),
+    )

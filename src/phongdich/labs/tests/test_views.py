@@ -122,3 +122,19 @@ def test_the_commune_team_sees_the_round_of_its_commune(world):
     team = world.user("community_team")
     assert TestingRound.objects.visible_to(team).filter(name="Xét nghiệm toàn dân đợt 1").exists()
     assert not TestingRound.objects.restrict(team, "change").exists()
+
+
+def test_a_province_administrator_adds_a_testing_rules_version_citing_its_document(client_as, world):
+    from ..models import TestingRules
+
+    client = client_as("system_admin")
+    response = client.post(
+        "/testing/rules/",
+        {"effective_from": "2021-09-01", "source_document": "Công văn thí điểm gộp 5 mẫu", "pool_size": 5,
+         "high_risk_pool_size": 3, "negative_clears_from_level": 2, "resample_due_hours": 12,
+         "turnaround_target_hours": 24},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert TestingRules.objects.get(effective_from="2021-09-01").pool_size == 5
+    refused = client.post("/testing/rules/", {"effective_from": "2021-10-01", "source_document": " ", "pool_size": 30})
+    assert refused.status_code == 200 and not TestingRules.objects.filter(effective_from="2021-10-01").exists()
