@@ -89,9 +89,12 @@ def json_values(values) -> RawSQL:
     """A subquery yielding `values`, for `field__in=json_values(ids)`: the whole list is one JSON parameter, so
     thousands of values cost one string instead of a prepared parameter each (the ORM prepares every element
     of a plain list, about 7 µs each), and no parameter limit applies."""
+    values = list(values)
+    text = json.dumps(values)
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT jsonb_array_elements_text(%s::jsonb)", [json.dumps(list(values))])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
+        cast = "::bigint" if values and isinstance(values[0], int) else ""  # the elements come out as text
+        return RawSQL(f"SELECT jsonb_array_elements_text(%s::jsonb){cast}", [text])
+    return RawSQL("SELECT value FROM json_each(%s)", [text])
 
 
 def insert_new(model: type[models.Model], columns: Sequence[str], rows: list[tuple], unique: str) -> None:

@@ -132,7 +132,7 @@ def result_import_start(*, actor, lab: Lab, raw: bytes, filename: str, mapping: 
         raise ValidationError({"mapping": _("Match a column to: %(fields)s.") % {"fields": ", ".join(missing)}})
     digest = hashlib.sha256(raw).hexdigest()
     with transaction.atomic():
-        lab = Lab.objects.restrict(actor, "change").select_for_update().filter(pk=lab.pk).first()
+        lab = Lab.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=lab.pk).first()
         if lab is None:
             raise OutOfScope(_("No such lab in your jurisdiction."))
         earlier = ResultImport.objects.filter(lab=lab, file_sha256=digest).first()

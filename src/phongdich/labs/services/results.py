@@ -104,7 +104,7 @@ def sample_result_record(*, actor, sample: Sample, reading: Reading) -> Sample:
     """An individual result. Pooled samples take their result from the pool; a result identical to the one
     released already changes nothing."""
     with transaction.atomic():
-        sample = Sample.objects.restrict(actor, "change").select_for_update().filter(pk=sample.pk).first()
+        sample = Sample.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=sample.pk).first()
         if sample is None:
             raise OutOfScope(_("No such sample in your jurisdiction."))
         pool = sample.pool
@@ -286,7 +286,7 @@ def pool_result_record(*, actor, pool: Pool, reading: Reading) -> Pool:
     """A pool's result applies to all its members or to none: negative clears them all, positive sends each
     for an individual test, inconclusive or invalid has the pool tested again. Every run is kept."""
     with transaction.atomic():
-        pool = Pool.objects.restrict(actor, "change").select_for_update().filter(pk=pool.pk).first()
+        pool = Pool.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=pool.pk).first()
         if pool is None:
             raise OutOfScope(_("No such pool in your jurisdiction."))
         members = [SampleRow._make(row) for row in pool.samples.order_by("id").values_list(*SAMPLE_ROW_FIELDS)]

@@ -93,7 +93,7 @@ def pool_send(*, actor, pool: Pool) -> Pool:
 
 
 def _locked_pool(actor, pool: Pool, action: str) -> Pool:
-    locked = Pool.objects.restrict(actor, action).select_for_update().filter(pk=pool.pk).first()
+    locked = Pool.objects.restrict(actor, action).select_for_update(of=("self",)).filter(pk=pool.pk).first()
     if locked is None:
         raise OutOfScope(_("No such pool in your jurisdiction."))
     return locked
@@ -253,7 +253,7 @@ def _receive_one(lab: Lab, barcode: str, now: datetime) -> str:
 def sample_reject(*, actor, sample: Sample, reason: str) -> Sample:
     """The lab cannot test a sample (leaked, unlabelled, too old): the person is sampled again."""
     with transaction.atomic():
-        sample = Sample.objects.restrict(actor, "change").select_for_update().filter(pk=sample.pk).first()
+        sample = Sample.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=sample.pk).first()
         if sample is None:
             raise OutOfScope(_("No such sample in your jurisdiction."))
         if sample.status not in (SampleStatus.REGISTERED, SampleStatus.RECEIVED) or sample.pool_id:
