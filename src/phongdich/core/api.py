@@ -10,7 +10,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .pagination import BadCursor
-from .scoping import has_permission_somewhere
 
 
 class ErrorOut(Schema):
@@ -26,12 +25,6 @@ def schema_shaped(body: dict, status: int = 200) -> JsonResponse:
     Each such endpoint has a test validating its body against the schema.
     """
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
-
-
-def require_permission(user, permission: str) -> None:
-    """403 for a caller whose role holds `permission` nowhere; rows are then scoped by the queryset."""
-    if not has_permission_somewhere(user, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def filtered(filterset_class, params: dict, queryset, user):

@@ -11,8 +11,10 @@ Views, the API, exports and selectors fetch through `Model.objects.visible_to(us
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 
 class OutOfScope(Http404):
@@ -65,6 +67,12 @@ def scope_of(user, permission: str) -> Scope:
 
 def has_permission_somewhere(user, permission: str) -> bool:
     return not scope_of(user, permission).is_empty
+
+
+def require_permission(user, permission: str) -> None:
+    """403 for a user whose roles grant `permission` nowhere; which rows they reach is the queryset's business."""
+    if not has_permission_somewhere(user, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _compute_scope(user, permission: str) -> Scope:

@@ -13,10 +13,11 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from phongdich.core import audit
-from phongdich.core.api import filtered, require_permission
+from phongdich.core.api import filtered
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import iter_table
 from phongdich.core.pagination import keyset_page
+from phongdich.core.scoping import require_permission
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from phongdich.core.rules import in_force
 from phongdich.people.models import Household, Person
 from phongdich.places.models import AdminUnit
 
@@ -17,9 +18,7 @@ PENDING = [SampleStatus.REGISTERED, SampleStatus.RECEIVED, SampleStatus.TESTED]
 
 def rules_in_force(on: date | None = None) -> TestingRules:
     """The newest rules effective on `on` (today by default); the oldest version covers earlier dates."""
-    on = on or timezone.localdate()
-    rules = TestingRules.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
-    return rules or TestingRules.objects.order_by("effective_from").first() or TestingRules()
+    return in_force(TestingRules, on)
 
 
 def round_groups(testing_round: TestingRound) -> QuerySet[AdminUnit]:

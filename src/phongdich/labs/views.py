@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
-from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.places.models import AdminUnit
 from phongdich.surveillance.forms import MappingForm
@@ -65,11 +65,6 @@ from .tables import PoolTable, ResampleTaskTable, RoundTable, SampleTable
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 
 
-def _require(user, permission: str) -> None:
-    if not has_permission_somewhere(user, permission):
-        raise PermissionDenied
-
-
 def _reading(data: dict) -> Reading:
     return Reading(data["result"], data["result_at"], data.get("ct_e"), data.get("ct_n"), data.get("ct_rdrp"))
 
@@ -97,7 +92,7 @@ class SampleListView(ScopedListView):
 
 
 def sample_create(request):
-    _require(request.user, "labs.add_sample")
+    require_permission(request.user, "labs.add_sample")
     form = SampleForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,7 +119,7 @@ def sample_create(request):
 
 
 def sample_detail(request, pk):
-    _require(request.user, "labs.view_sample")
+    require_permission(request.user, "labs.view_sample")
     sample = get_object_or_404(
         Sample.objects.visible_to(request.user).select_related("person", "unit", "lab__facility", "pool", "round"),
         pk=pk,
@@ -182,7 +177,7 @@ def sample_photo(request, pk):
 
 def receive(request):
     """The lab scans what arrives (pools and individual tubes) before testing it."""
-    _require(request.user, "labs.change_lab")
+    require_permission(request.user, "labs.change_lab")
     form = ReceiveForm(request.POST or None, user=request.user)
     receipt = None
     if request.method == "POST" and form.is_valid():
@@ -214,7 +209,7 @@ class PoolListView(ScopedListView):
 
 
 def pool_create(request):
-    _require(request.user, "labs.add_pool")
+    require_permission(request.user, "labs.add_pool")
     form = PoolForm(request.POST or None, user=request.user)
     return service_form(
         request,
@@ -236,7 +231,7 @@ def pool_create(request):
 
 def pool_detail(request, pk):
     """Scan samples into an open pool; send it; record its result; and its history, member by member."""
-    _require(request.user, "labs.view_pool")
+    require_permission(request.user, "labs.view_pool")
     pool = get_object_or_404(Pool.objects.visible_to(request.user).select_related("lab__facility", "round"), pk=pk)
     scan_form = PoolScanForm(request.POST or None, user=request.user)
     if request.method == "POST" and scan_form.is_valid():
@@ -297,7 +292,7 @@ def pool_result(request, pk):
 
 
 def imports(request):
-    _require(request.user, "labs.view_resultimport")
+    require_permission(request.user, "labs.view_resultimport")
     jobs = ResultImport.objects.visible_to(request.user).select_related("lab__facility", "created_by")[:50]
     can_upload = has_permission_somewhere(request.user, "labs.add_resultimport")
     form = ResultUploadForm(request.POST or None, request.FILES or None, user=request.user) if can_upload else None
@@ -317,7 +312,7 @@ def imports(request):
 
 def import_map(request, lab, token):
     """Match the file's columns (the lab's saved choice first, else guessed from the headers), then queue it."""
-    _require(request.user, "labs.add_resultimport")
+    require_permission(request.user, "labs.add_resultimport")
     lab = get_object_or_404(Lab.objects.restrict(request.user, "change"), pk=lab)
     kept = kept_upload(token)
     if kept is None:
@@ -383,7 +378,7 @@ class RoundListView(ScopedListView):
 
 
 def round_create_view(request):
-    _require(request.user, "labs.add_testinground")
+    require_permission(request.user, "labs.add_testinground")
     form = RoundForm(request.POST or None, user=request.user)
     return service_form(
         request,
@@ -408,7 +403,7 @@ def round_create_view(request):
 
 def round_detail(request, pk):
     """The round's live figures per residential group: coverage, pending, positivity, turnaround."""
-    _require(request.user, "labs.view_testinground")
+    require_permission(request.user, "labs.view_testinground")
     testing_round = get_object_or_404(TestingRound.objects.visible_to(request.user).select_related("unit"), pk=pk)
     context = {
         "round": testing_round,
@@ -421,7 +416,7 @@ def round_detail(request, pk):
 
 def round_households(request, pk, unit_pk):
     """A printable walking list: the households of a group where nobody has been sampled in the round yet."""
-    _require(request.user, "people.view_household")
+    require_permission(request.user, "people.view_household")
     testing_round = get_object_or_404(TestingRound.objects.visible_to(request.user), pk=pk)
     group = get_object_or_404(AdminUnit.objects.visible_to(request.user).filter(level="group"), pk=unit_pk)
     if not round_groups(testing_round).filter(pk=group.pk).exists():
@@ -444,21 +439,21 @@ class ResampleTaskListView(ScopedListView):
 
 def labs(request):
     """Per lab: capacity, backlog, results released per day and turnaround."""
-    _require(request.user, "labs.view_lab")
+    require_permission(request.user, "labs.view_lab")
     loads = lab_loads(Lab.objects.visible_to(request.user))
     return render(request, "labs/labs.html", {"loads": loads})
 
 
 def plans(request):
     """Organisations' periodic testing: who answers for it, and how many staff are overdue."""
-    _require(request.user, "labs.view_testingplan")
+    require_permission(request.user, "labs.view_testingplan")
     rows = plans_compliance(TestingPlan.objects.visible_to(request.user))
     can_add = has_permission_somewhere(request.user, "labs.add_testingplan")
     return render(request, "labs/plans.html", {"rows": rows, "can_add": can_add})
 
 
 def plan_create(request):
-    _require(request.user, "labs.add_testingplan")
+    require_permission(request.user, "labs.add_testingplan")
     form = PlanForm(request.POST or None, user=request.user)
     return service_form(
         request,
@@ -471,7 +466,7 @@ def plan_create(request):
 
 
 def plan_detail(request, pk):
-    _require(request.user, "labs.view_testingplan")
+    require_permission(request.user, "labs.view_testingplan")
     plan = get_object_or_404(TestingPlan.objects.visible_to(request.user).select_related("organisation"), pk=pk)
     overdue = overdue_staff(plan)[:500]
     return render(request, "labs/plan_detail.html", {"plan": plan, "overdue": overdue})

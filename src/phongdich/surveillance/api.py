@@ -12,11 +12,11 @@ from pydantic import Field
 from phongdich.accounts.models import User
 from phongdich.core import audit
 from phongdich.core.api import filtered as _filtered
-from phongdich.core.api import require_permission as _require
 from phongdich.core.api import schema_shaped
 from phongdich.core.choices import AuditAction
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.scoping import require_permission as _require
 from phongdich.people.models import Person
 
 from .choices import (

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
+from phongdich.core.rules import in_force
 from phongdich.core.scoping import scope_of
 
 from .models import Case, CheckIn, TracingRules, TracingState
@@ -13,9 +13,7 @@ from .models import Case, CheckIn, TracingRules, TracingState
 
 def rules_in_force(on: date | None = None) -> TracingRules:
     """The newest rules effective on `on` (today by default); the oldest version covers earlier dates."""
-    on = on or timezone.localdate()
-    rules = TracingRules.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
-    return rules or TracingRules.objects.order_by("effective_from").first() or TracingRules()
+    return in_force(TracingRules, on)
 
 
 @dataclass(frozen=True)

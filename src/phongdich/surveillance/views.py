@@ -4,7 +4,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,7 @@ from phongdich.core.imports import (
     kept_upload,
     read_table,
 )
-from phongdich.core.scoping import has_permission_somewhere
+from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
@@ -70,11 +70,6 @@ from .services import (
 from .tables import CaseTable, ClusterTable, TracingStateTable, TracingTaskTable, TripTable
 
 
-def _require(user, permission: str) -> None:
-    if not has_permission_somewhere(user, permission):
-        raise PermissionDenied
-
-
 class CaseListView(ScopedListView):
     model = Case
     filterset_class = CaseFilterSet
@@ -106,7 +101,7 @@ class ClusterListView(ScopedListView):
 
 def cluster_detail(request, pk):
     """A cluster and its transmission graph, filtered by depth (F0 only … F3) and by confirmation dates."""
-    _require(request.user, "surveillance.view_cluster")
+    require_permission(request.user, "surveillance.view_cluster")
     cluster = get_object_or_404(Cluster.objects.visible_to(request.user).select_related("unit"), pk=pk)
     form = GraphForm(request.GET or None)
     options = form.cleaned_data if form.is_valid() else {"max_level": 1, "since": None, "until": None}
@@ -176,14 +171,14 @@ class TaskListView(ScopedListView):
 
 
 def levels_by_unit(request):
-    _require(request.user, "surveillance.view_tracingstate")
+    require_permission(request.user, "surveillance.view_tracingstate")
     level = int(request.GET.get("level", 2)) if request.GET.get("level", "2") in {"1", "2", "3"} else 2
     rows = list(counts_by_unit(request.user, level)[:500])
     return render(request, "surveillance/levels_by_unit.html", {"rows": rows, "level": level})
 
 
 def case_create(request, person_pk):
-    _require(request.user, "surveillance.add_case")
+    require_permission(request.user, "surveillance.add_case")
     person = get_object_or_404(Person.objects.visible_to(request.user).active(), pk=person_pk)
     form = CaseForm(request.POST or None, initial={"confirmed_at": timezone.localtime().replace(second=0)})
     return service_form(
@@ -198,7 +193,7 @@ def case_create(request, person_pk):
 
 
 def case_detail(request, pk):
-    _require(request.user, "surveillance.view_case")
+    require_permission(request.user, "surveillance.view_case")
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit", "cluster"), pk=pk)
     audit.record(
         actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
@@ -237,7 +232,7 @@ def case_exposures(request, pk):
 
 
 def case_contact_add(request, pk):
-    _require(request.user, "surveillance.add_contact")
+    require_permission(request.user, "surveillance.add_contact")
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person"), pk=pk)
     form = ContactForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -317,7 +312,7 @@ def task_detail(request, pk):
 
 def walking_list(request, unit_pk):
     """A printable list of one group's open tasks, in address order, for the team walking door to door."""
-    _require(request.user, "surveillance.view_tracingtask")
+    require_permission(request.user, "surveillance.view_tracingtask")
     unit = get_object_or_404(AdminUnit.objects.visible_to(request.user), pk=unit_pk)
     tasks = (
         TracingTask.objects.visible_to(request.user)
@@ -351,7 +346,7 @@ def _venue_key(token: str) -> str | None:
 
 def person_card(request, person_pk):
     """A printable personal QR card, for residents who check in without a phone of their own."""
-    _require(request.user, "people.change_person")
+    require_permission(request.user, "people.change_person")
     person = get_object_or_404(Person.objects.restrict(request.user, "change").select_related("unit"), pk=person_pk)
     audit.record(
         actor=request.user,
@@ -399,7 +394,7 @@ def _import_kind(request, kind: str):
     if kind not in IMPORTS:
         raise Http404
     columns, run, permission, title, extra = IMPORTS[kind]
-    _require(request.user, permission)
+    require_permission(request.user, permission)
     return columns, run, title, extra
 
 

@@ -4,7 +4,6 @@ the rules in force on its date; a positive pool sends every member for an indivi
 result is tested again. Used alike by the forms, the API and the result-file importer."""
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -36,6 +35,7 @@ from ..choices import (
 )
 from ..models import Pool, PoolResult, ResampleTask, Sample, TestingRules
 from ..selectors import rules_in_force
+from .samples import audit_samples
 
 CT_MAX = Decimal("50")
 RESULTS = frozenset(Result.values)
@@ -179,7 +179,7 @@ def release(
     sql = f"UPDATE {table} SET {assignments}, received_at = COALESCE(received_at, %s) WHERE id = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
-    _audit_samples(actor, audits)
+    audit_samples(actor, audits)
     by_result: dict[str, list[tuple[SampleRow, Reading]]] = {}
     for pair in pairs:
         by_result.setdefault(pair[1].result, []).append(pair)
@@ -189,23 +189,6 @@ def release(
         _positive(actor, Sample.objects.select_related("person").get(pk=sample.id))
     retests = by_result.get(Result.INCONCLUSIVE, []) + by_result.get(Result.INVALID, [])
     resample([sample for sample, _reading in retests], ResampleReason.INCONCLUSIVE)
-
-
-def _audit_samples(actor, rows: Sequence[tuple[int, str, int, int, dict | str]]) -> None:
-    """(sample id, barcode, person id, unit id, after) -> one audit row each, with the unit's path."""
-    paths = unit_paths({unit_id for *_head, unit_id, _after in rows})
-    audit.record_many(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        object_type="labs.sample",
-        rows=[
-            (pk, barcode, person_id, paths.get(unit_id, ""), after) for pk, barcode, person_id, unit_id, after in rows
-        ],
-    )
-
-
-def unit_paths(unit_ids: set[int]) -> dict[int, str]:
-    return dict(AdminUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
 
 
 def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:
@@ -326,7 +309,7 @@ def pools_release(actor, items: list[tuple[Pool, list[SampleRow], Reading, int |
             "status = %s WHERE id = %s",
             values,
         )
-    paths = unit_paths({pool.unit_id for pool, *_rest in items})
+    paths = dict(AdminUnit.objects.filter(pk__in={p.unit_id for p, *_r in items}).values_list("pk", "path"))
     audit.record_many(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -345,7 +328,7 @@ def pools_release(actor, items: list[tuple[Pool, list[SampleRow], Reading, int |
         )
         resample(flagged, ResampleReason.POOL_POSITIVE)
         after = {"status": SampleStatus.TESTED.value, "pool_result": Result.POSITIVE.value}
-        _audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in flagged])
+        audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in flagged])
 
 
 def pool_refusal(pool: Pool, members: list[SampleRow], reading: Reading, latest=None) -> dict[str, str]:

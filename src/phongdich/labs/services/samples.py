@@ -3,6 +3,7 @@ the lab receiving what arrives, and a rejected sample."""
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -209,22 +210,34 @@ def samples_receive(*, actor, lab: Lab, barcodes: list[str]) -> Receipt:
     with transaction.atomic():
         if not Lab.objects.restrict(actor, "change").filter(pk=lab.pk).exists():
             raise OutOfScope(_("No such lab in your jurisdiction."))
+        received: list[int] = []
         for barcode in dict.fromkeys(code.strip() for code in barcodes if code.strip()):
-            why = _receive_one(lab, barcode, now)
+            why = _receive_one(lab, barcode, now, received)
             if why:
                 receipt.errors.append((barcode, why))
             else:
                 receipt.received += 1
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=lab,
-            detail={"received": receipt.received, "refused": len(receipt.errors)},
-        )
+        rows = Sample.objects.filter(pk__in=received).values_list("pk", "barcode", "person_id", "unit_id")
+        after = {"status": SampleStatus.RECEIVED.value, "lab": lab.pk}
+        audit_samples(actor, [(*row, after) for row in rows])
     return receipt
 
 
-def _receive_one(lab: Lab, barcode: str, now: datetime) -> str:
+def audit_samples(actor, rows: Sequence[tuple[int, str, int, int, dict | str]]) -> None:
+    """(sample id, barcode, person id, unit id, after) -> one audit row each, with the unit's path."""
+    paths = dict(AdminUnit.objects.filter(pk__in={row[3] for row in rows}).values_list("pk", "path"))
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="labs.sample",
+        rows=[
+            (pk, barcode, person_id, paths.get(unit_id, ""), after) for pk, barcode, person_id, unit_id, after in rows
+        ],
+    )
+
+
+def _receive_one(lab: Lab, barcode: str, now: datetime, received: list[int]) -> str:
+    """Receive what `barcode` names, adding the samples received to `received`; or say why not."""
     pool = Pool.objects.select_for_update().filter(barcode=barcode).first()
     if pool is not None:
         if pool.lab_id != lab.pk:
@@ -233,7 +246,9 @@ def _receive_one(lab: Lab, barcode: str, now: datetime) -> str:
             return _("The pool was already received.")
         pool.status, pool.received_at = PoolStatus.RECEIVED, now
         pool.save(update_fields=["status", "received_at"])
-        pool.samples.filter(status=SampleStatus.REGISTERED).update(status=SampleStatus.RECEIVED, received_at=now)
+        waiting = pool.samples.filter(status=SampleStatus.REGISTERED)
+        received.extend(waiting.values_list("pk", flat=True))
+        waiting.update(status=SampleStatus.RECEIVED, received_at=now)
         return ""
     sample = Sample.objects.filter(barcode=barcode).first()
     if sample is None:
@@ -247,6 +262,7 @@ def _receive_one(lab: Lab, barcode: str, now: datetime) -> str:
     if sample.status != SampleStatus.REGISTERED:
         return _("The sample was already received.")
     Sample.objects.filter(pk=sample.pk).update(status=SampleStatus.RECEIVED, received_at=now, lab=lab)
+    received.append(sample.pk)
     return ""
 
 
