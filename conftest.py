@@ -18,6 +18,7 @@ def _test_settings():
         STORAGES=storages,
         STATIC_ROOT=tempfile.mkdtemp(prefix="phongdich-static-"),
         WHITENOISE_USE_FINDERS=True,
+        DCC_KEY_DIR=tempfile.mkdtemp(prefix="phongdich-dcc-keys-"),
     ):
         yield
 

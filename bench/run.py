@@ -8,7 +8,12 @@ means something on a noisy machine:
   checkin_ingest_per_s     check-ins stored through POST /api/v1/checkins/batch (1,000 per request, two senders)
                            vs a raw executemany of the same rows into an indexed copy of the table
 Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_full_s, flevel_incremental_ms,
-and the lab figures (bench/labs.py): lab_import_rows_per_s, pool_result_apply_ms, round_dashboard_p95_ms.
+the lab figures (bench/labs.py): lab_import_rows_per_s, pool_result_apply_ms, round_dashboard_p95_ms,
+and the vaccination figures (bench/vaccination.py): dcc_issue_per_s, dcc_verify_per_s, coverage_refresh_s,
+coverage_page_p95_ms.
+
+`bench/run.py --only vaccination` reruns one group on the database of the last full run (migrated first) and
+replaces that group's figures in results.json.
 """
 
 import http.client
@@ -299,7 +304,32 @@ def server_benchmarks() -> list[dict]:
     ]
 
 
+def only(group: str) -> None:
+    """One group of figures on the existing benchmark database; the others in results.json stay as they were."""
+    import importlib
+
+    if not DB_PATH.exists():
+        sys.exit("No benchmark database yet: run `make bench` once.")
+    call_command("migrate", verbosity=0)
+    fresh = importlib.import_module(group).benchmarks(result)
+    path = HERE / "results.json"
+    names = {row["name"] for row in fresh}
+    kept = [row for row in json.loads(path.read_text()) if row["name"] not in names] if path.exists() else []
+    path.write_text(json.dumps(kept + fresh, indent=2) + "\n")
+    report(fresh)
+
+
+def report(results: list[dict]) -> None:
+    for row in results:
+        print(
+            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
+            f"baseline {row['baseline']:>8}  ratio {row['ratio']}"
+        )
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--only":
+        return only(sys.argv[2])
     print(f"Building the demo province with {PERSONS:,} residents on SQLite…", flush=True)
     seconds, persons = build_database()
     per_100k = seconds * 100_000 / persons
@@ -314,12 +344,11 @@ def main() -> None:
     import labs
 
     results += labs.benchmarks(result)
+    import vaccination
+
+    results += vaccination.benchmarks(result)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    for row in results:
-        print(
-            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
-            f"baseline {row['baseline']:>8}  ratio {row['ratio']}"
-        )
+    report(results)
 
 
 if __name__ == "__main__":

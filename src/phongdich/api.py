@@ -7,6 +7,8 @@ from phongdich.people.api import router as people_router
 from phongdich.places.api import router as places_router
 from phongdich.surveillance.api import cases_router, clusters_router, contacts_router, tracing_router, trips_router
 from phongdich.surveillance.api import router as checkins_router
+from phongdich.vaccination.api import dcc_router
+from phongdich.vaccination.api import router as vaccination_router
 
 api = build_api()
 api.add_router("/", accounts_router)
@@ -19,3 +21,5 @@ api.add_router("/clusters", clusters_router)
 api.add_router("/trips", trips_router)
 api.add_router("/tracing", tracing_router)
 api.add_router("/testing", labs_router)
+api.add_router("/vaccination", vaccination_router)
+api.add_router("/dcc", dcc_router)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "phongdich.people",
     "phongdich.surveillance",
     "phongdich.labs",
+    "phongdich.vaccination",
     "phongdich.demo",
 ]
 
@@ -215,3 +216,8 @@ PHONGDICH_COUNT_CAP = 1000
 # Check-ins: how far in the future a device clock may run, and how old an offline upload may be.
 PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS = int(os.environ.get("PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS", "300"))
 PHONGDICH_CHECKIN_MAX_AGE_DAYS = int(os.environ.get("PHONGDICH_CHECKIN_MAX_AGE_DAYS", "21"))
+
+# Vaccine certificates: private signing keys live in this directory (mode 0700), never in the database.
+DCC_KEY_DIR = Path(os.environ.get("PHONGDICH_DCC_KEY_DIR", VAR_DIR / "dcc-keys"))
+DCC_COUNTRY = os.environ.get("PHONGDICH_DCC_COUNTRY", "VN")
+DCC_ISSUER = os.environ.get("PHONGDICH_DCC_ISSUER", "Ministry of Health of Viet Nam")

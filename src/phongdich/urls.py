@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from .api import api
 from .core.views import healthz
 from .surveillance.views import checkin_page
+from .vaccination.views import verify
 
 urlpatterns = [
     path("", include("phongdich.core.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("persons/", include("phongdich.people.urls")),
     path("tracing/", include("phongdich.surveillance.urls")),
     path("testing/", include("phongdich.labs.urls")),
+    path("vaccination/", include("phongdich.vaccination.urls")),
+    path("verify", verify, name="verify"),
     path("c/<str:token>/", checkin_page, name="checkin"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

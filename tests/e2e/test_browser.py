@@ -124,3 +124,23 @@ def test_a_sampling_team_scans_people_into_a_pool_on_a_phone_with_a_scanner_typi
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, "the pool page scrolls sideways on a 360-px screen"
     assert Pool.objects.get(pk=pool.pk).samples.count() == 1
+
+
+def test_a_checkpoint_checks_a_certificate_from_a_photo_on_a_phone_without_logging_in(browser, live_server, seeded):
+    from phongdich.vaccination.documents import certificate_png
+    from phongdich.vaccination.models import Certificate
+
+    photo = certificate_png(Certificate.objects.get())
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/verify")
+    page.get_by_label("Ảnh mã QR").set_input_files({"name": "ma-qr.png", "mimeType": "image/png", "buffer": photo})
+    page.get_by_role("button", name="Kiểm tra").click()
+    verdict = page.get_by_role("status")
+    expect(verdict).to_contain_text("✔ Hợp lệ")
+    expect(verdict).to_contain_text("Nguyễn Thị Hằng")
+    expect(verdict).to_contain_text("2/2")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the verifier scrolls sideways on a 360-px screen"
+    page.get_by_label("Chuỗi chứng nhận (HC1:…)").fill("HC1:NOT-A-CERTIFICATE")
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.get_by_role("status")).to_contain_text("✘ Không hợp lệ")

@@ -66,6 +66,24 @@ RUN_LAB = SEE_TESTING | {
 PLAN_TESTING = SAMPLE | {"labs.view_lab", "labs.add_testinground", "labs.view_testingplan", "labs.add_testingplan"}
 TESTING_RULES = {"labs.view_testingrules", "labs.add_testingrules"}
 
+SEE_VACCINATION = {"vaccination.view_dose", "vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
+VACCINATE = SEE_VACCINATION | {
+    "vaccination.add_dose",
+    "vaccination.view_certificate",
+    "vaccination.add_certificate",
+    "vaccination.view_delivery",
+    "vaccination.add_delivery",
+}
+MANAGE_VACCINATION = VACCINATE | {
+    "vaccination.change_certificate",
+    "vaccination.view_doseimport",
+    "vaccination.add_doseimport",
+    "vaccination.view_reviewrow",
+    "vaccination.change_reviewrow",
+    "vaccination.view_shipment",
+}
+ALLOCATE = MANAGE_VACCINATION | {"vaccination.add_shipment", "vaccination.change_shipment"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_COMMANDER: frozenset(
         UNITS
@@ -76,18 +94,40 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MANAGE_CASES
         | PLAN_TESTING
         | {"labs.view_testingrules", "labs.change_sample", "labs.view_resultimport"}
+        | ALLOCATE
+        | {"vaccination.add_vaccinationtarget", "vaccination.view_vaccinationrules"}
     ),
-    Role.PROVINCE_ANALYST: frozenset(UNITS | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab"}),
+    Role.PROVINCE_ANALYST: frozenset(
+        UNITS
+        | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab", "vaccination.view_shipment"}
+        | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
+    ),
     Role.DISTRICT_OFFICER: frozenset(
-        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES | PLAN_TESTING
+        UNITS
+        | MANAGE_PEOPLE
+        | MANAGE_VENUES
+        | MANAGE_FACILITIES
+        | RECORD_CHECKINS
+        | MANAGE_CASES
+        | PLAN_TESTING
+        | ALLOCATE
     ),
     Role.COMMUNE_OFFICER: frozenset(
-        UNITS | MANAGE_PEOPLE | MANAGE_VENUES | RECORD_CHECKINS | MANAGE_CASES | SAMPLE | {"labs.view_testingplan"}
+        UNITS
+        | MANAGE_PEOPLE
+        | MANAGE_VENUES
+        | RECORD_CHECKINS
+        | MANAGE_CASES
+        | SAMPLE
+        | MANAGE_VACCINATION
+        | {"labs.view_testingplan"}
     ),
-    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE),
-    Role.HEALTH_WORKER: frozenset(UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | {"labs.change_sample"}),
+    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE | SEE_VACCINATION),
+    Role.HEALTH_WORKER: frozenset(
+        UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | {"labs.change_sample", "vaccination.view_dose"}
+    ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
-    Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE),
+    Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
     Role.CHECKPOINT_OFFICER: frozenset(UNITS | READ_PEOPLE | RECORD_CHECKINS),
     Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE),
     Role.ENTERPRISE_REP: frozenset({"places.view_organisation", "labs.view_testingplan"} | READ_PEOPLE),
@@ -98,6 +138,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"core.view_auditevent", "accounts.manage_users"}
         | {"surveillance.view_tracingrules", "surveillance.add_tracingrules"}
         | TESTING_RULES
+        | {"vaccination.view_vaccinationrules", "vaccination.view_signingkey"}
     ),
 }
 

@@ -35,6 +35,16 @@ def filtered(filterset_class, params: dict, queryset, user):
     return filterset.qs
 
 
+def visible_or_invalid(queryset, pk: int | None, field: str):
+    """The record a request names by id, if the caller may see it; otherwise a 422 on that field."""
+    if pk is None:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise DjangoValidationError({field: _("Not found in your jurisdiction.")})
+    return found
+
+
 class TokenAuth(HttpBearer):
     openapi_description = "API token: `Authorization: Bearer pd_…` (create one under Account → API tokens)."
 

@@ -57,6 +57,19 @@ def _utf8(raw: bytes) -> str:
         ) from error
 
 
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_day(text: str) -> date:
+    """A date as Vietnamese files write it (dd/mm/yyyy) or in ISO; a time after it is ignored."""
+    for form in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip().split(" ")[0], form).date()
+        except ValueError:
+            continue
+    raise ValueError(_("%(value)s is not a date (dd/mm/yyyy).") % {"value": text})
+
+
 def read_rows(source: str | Path | bytes, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) from a UTF-8 CSV (with or without BOM). Line 1 is the header."""
     raw = Path(source).read_bytes() if isinstance(source, str | Path) else source

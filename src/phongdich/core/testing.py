@@ -111,6 +111,7 @@ def build_world() -> None:
 
     build_outbreak()
     build_testing()
+    build_vaccination()
 
 
 def build_outbreak() -> None:
@@ -199,3 +200,63 @@ class World:
 
     def person(self, name: str, commune_code: str) -> Person:
         return Person.objects.get(full_name=name, unit__path__startswith=unit(commune_code).path)
+
+
+TARGET_DOCUMENT = (
+    "Chỉ thị về tăng cường lãnh đạo phòng, chống dịch Covid-19 (11/2021): trong tháng 12/2021, 100% dân số "
+    "trong diện được tiêm vắc xin được tiêm đủ 2 mũi"
+)
+
+
+def build_vaccination() -> None:
+    """Hằng of Lái Thiêu has two doses of Comirnaty and a certificate; a vaccination site works in Lái Thiêu;
+    the province's target for December 2021 is set."""
+    from phongdich.vaccination.importers import dose_import_run, dose_import_start
+    from phongdich.vaccination.models import VaccinationRules, VaccinationTarget, VaccineProduct
+    from phongdich.vaccination.seeds import seed
+    from phongdich.vaccination.services import (
+        certificate_issue,
+        coverage_refresh,
+        dose_record,
+        shipment_propose,
+        signing_key_create,
+    )
+
+    seed(VaccineProduct, VaccinationRules)  # gone if a transactional test flushed the database
+    site = Facility.objects.create(
+        name="Điểm tiêm chủng Phường Lái Thiêu", kind=FacilityKind.VACCINATION_SITE, unit=unit("25966")
+    )
+    officer = User.objects.get(username="commune_officer")
+    hang = Person.objects.get(full_name="Nguyễn Thị Hằng", unit=unit("25966-01"))
+    comirnaty = VaccineProduct.objects.get(code="EU/1/20/1528")
+    for day in (date(2021, 8, 2), date(2021, 8, 30)):
+        dose_record(actor=officer, person=hang, product=comirnaty, given_on=day, site=site, lot="FF2382")
+    signing_key_create(actor="test")
+    certificate_issue(actor=officer, person=hang)
+    VaccinationTarget.objects.create(
+        unit=unit("74"),
+        indicator="full",
+        population="18+",
+        percent=100,
+        deadline=date(2021, 12, 31),
+        source_document=TARGET_DOCUMENT,
+    )
+    coverage_refresh()
+    thuan_an = unit("25966").parent
+    assert thuan_an is not None
+    shipment_propose(
+        actor=User.objects.get(username="district_officer"),
+        product=comirnaty,
+        doses=1000,
+        received_on=date(2021, 9, 1),
+        unit=thuan_an,
+    )
+    dose_import_run(
+        dose_import_start(
+            actor=User.objects.get(username="province_commander"),
+            unit=unit("74"),
+            raw="Họ tên,Ngày sinh,Vắc xin,Ngày tiêm\nTrần Văn Bình,01/01/1956,Vero Cell,15/09/2021\n".encode(),
+            filename="tiem-chung-quoc-gia.csv",
+            mapping={"full_name": "Họ tên", "birth_date": "Ngày sinh", "product": "Vắc xin", "given_on": "Ngày tiêm"},
+        ).pk
+    )

@@ -22,6 +22,7 @@ from phongdich.accounts.models import User
 from phongdich.accounts.roles import Role
 from phongdich.accounts.services import role_assign
 from phongdich.core import audit
+from phongdich.core.arithmetic import largest_remainder
 from phongdich.core.bulk import RowWriter, db_date, db_datetime
 from phongdich.core.choices import AuditAction
 from phongdich.core.text import fold, search_keys
@@ -36,6 +37,7 @@ from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, O
 from .outbreak import OutbreakBuilder
 from .outbreak import Result as OutbreakResult
 from .testing import TestingResult, build_testing
+from .vaccination import VaccinationResult, build_vaccination
 
 PROVINCE_CODE = 74
 CENSUS_TOTAL_2019 = 2_426_561
@@ -149,6 +151,7 @@ class DemoResult:
     accounts: list[str] = field(default_factory=list)
     outbreak: OutbreakResult | None = None
     testing: TestingResult | None = None
+    vaccination: VaccinationResult | None = None
 
 
 class Weighted:
@@ -174,16 +177,6 @@ ORIGIN = Weighted([((name, code), w) for name, code, w in ORIGIN_PROVINCES])
 def search_forms(full_name: str) -> tuple[str, tuple[str, ...]]:
     folded = fold(full_name)
     return folded, tuple(search_keys(folded))
-
-
-def largest_remainder(total: int, weights: list[float]) -> list[int]:
-    """Split `total` into integers proportional to `weights`, summing exactly to `total`."""
-    weight_sum = sum(weights)
-    raw = [total * w / weight_sum for w in weights]
-    shares = [int(x) for x in raw]
-    for i in sorted(range(len(raw)), key=lambda i: raw[i] - shares[i], reverse=True)[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
 
 
 class DemoBuilder:
@@ -220,6 +213,8 @@ class DemoBuilder:
                 self.result.outbreak = OutbreakBuilder(rng=self.rng, scale=self.scale, log=self.log).build()
             with transaction.atomic():
                 self.result.testing = build_testing(rng=self.rng)
+            with transaction.atomic():
+                self.result.vaccination = build_vaccination(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

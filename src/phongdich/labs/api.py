@@ -5,15 +5,13 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from phongdich.core import audit
-from phongdich.core.api import filtered
+from phongdich.core.api import filtered, visible_or_invalid
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import iter_table
 from phongdich.core.pagination import keyset_page
@@ -106,15 +104,6 @@ def _one(queryset, pk: int):
     return found
 
 
-def _visible_or_invalid(queryset, pk: int | None, field: str):
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: _("Not found in your jurisdiction.")})
-    return found
-
-
 @router.get("/samples", response=SamplePage, summary="Samples in the caller's jurisdiction or sent to their lab")
 def list_samples(request, filters: Query[SampleFilters], cursor: str | None = None, limit: int = 50):
     require_permission(request.user, "labs.view_sample")
@@ -127,17 +116,17 @@ def list_samples(request, filters: Query[SampleFilters], cursor: str | None = No
 def create_sample(request, payload: SampleIn):
     require_permission(request.user, "labs.add_sample")
     user = request.user
-    person = _visible_or_invalid(Person.objects.restrict(user, "view").active(), payload.person_id, "person_id")
+    person = visible_or_invalid(Person.objects.restrict(user, "view").active(), payload.person_id, "person_id")
     sample = sample_register(
         actor=user,
         person=person,
         kind=payload.kind,
         sampled_at=payload.sampled_at,
         barcode=payload.barcode,
-        lab=_visible_or_invalid(Lab.objects.all(), payload.lab_id, "lab_id"),
-        pool=_visible_or_invalid(Pool.objects.visible_to(user), payload.pool_id, "pool_id"),
-        testing_round=_visible_or_invalid(TestingRound.objects.visible_to(user), payload.round_id, "round_id"),
-        for_task=_visible_or_invalid(ResampleTask.objects.restrict(user, "change"), payload.task_id, "task_id"),
+        lab=visible_or_invalid(Lab.objects.all(), payload.lab_id, "lab_id"),
+        pool=visible_or_invalid(Pool.objects.visible_to(user), payload.pool_id, "pool_id"),
+        testing_round=visible_or_invalid(TestingRound.objects.visible_to(user), payload.round_id, "round_id"),
+        for_task=visible_or_invalid(ResampleTask.objects.restrict(user, "change"), payload.task_id, "task_id"),
         symptoms=payload.symptoms,
         team=payload.team,
     )
@@ -251,9 +240,9 @@ def create_pool(request, payload: PoolIn):
     pool = pool_open(
         actor=user,
         barcode=payload.barcode,
-        lab=_visible_or_invalid(Lab.objects.all(), payload.lab_id, "lab_id"),
-        unit=_visible_or_invalid(AdminUnit.objects.visible_to(user), payload.unit_id, "unit_id"),
-        testing_round=_visible_or_invalid(TestingRound.objects.visible_to(user), payload.round_id, "round_id"),
+        lab=visible_or_invalid(Lab.objects.all(), payload.lab_id, "lab_id"),
+        unit=visible_or_invalid(AdminUnit.objects.visible_to(user), payload.unit_id, "unit_id"),
+        testing_round=visible_or_invalid(TestingRound.objects.visible_to(user), payload.round_id, "round_id"),
         high_risk=payload.high_risk,
         team=payload.team,
     )
@@ -394,7 +383,7 @@ def create_round(request, payload: RoundIn):
     units = AdminUnit.objects.visible_to(request.user)
     data = payload.dict()
     groups = list(units.filter(pk__in=data.pop("group_ids")))
-    unit = _visible_or_invalid(units, data.pop("unit_id"), "unit_id")
+    unit = visible_or_invalid(units, data.pop("unit_id"), "unit_id")
     return Status(201, round_create(actor=request.user, unit=unit, groups=groups, **data))
 
 

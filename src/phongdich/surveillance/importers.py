@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from phongdich.core import audit, validators
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import Column, ImportReport, mapped_rows
+from phongdich.core.imports import Column, ImportReport, mapped_rows, parse_day
 from phongdich.core.scoping import scope_of
 from phongdich.core.text import fold
 from phongdich.people.models import Person
@@ -266,19 +266,14 @@ def _coded(text: str, words: dict, choices, field: str) -> str:
     raise CellError(field, _("%(value)s is not a value this column accepts.") % {"value": text})
 
 
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
-
-
 def _day(text: str, field: str) -> date | None:
     text = text.strip()
     if not text:
         return None
-    for form in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.split(" ")[0], form).date()
-        except ValueError:
-            continue
-    raise CellError(field, _("%(value)s is not a date (dd/mm/yyyy).") % {"value": text})
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise CellError(field, str(error)) from error
 
 
 def _moment(text: str, field: str) -> datetime:

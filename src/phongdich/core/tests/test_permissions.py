@@ -119,6 +119,48 @@ PAGES = [
     ("accounts:user", "/accounts/users/{commune_officer}/", expect(403, S=200)),
     ("accounts:password", "/accounts/password/", expect(200)),
     ("accounts:password_done", "/accounts/password/done/", expect(200)),
+    ("verify", "/verify", expect(200)),
+    ("vaccination:coverage", "/vaccination/", expect(200, H=403, X=403, E=403, S=403, L=403)),
+    (
+        "vaccination:coverage_unit",
+        "/vaccination/units/{unit_a}/",
+        expect(200, O=404, T=404, H=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "vaccination:priority",
+        "/vaccination/units/{unit_a}/priority/",
+        expect(200, O=404, T=404, A=404, H=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "vaccination:dose_create",
+        "/vaccination/doses/new/",
+        expect(200, T=403, H=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("vaccination:person", "/vaccination/persons/{a}/", expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "vaccination:certificate",
+        "/vaccination/certificates/{certificate_a}/",
+        expect(200, O=404, T=403, H=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "vaccination:certificate_qr",
+        "/vaccination/certificates/{certificate_a}/qr.svg",
+        expect(200, O=404, T=403, H=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "vaccination:certificate_card",
+        "/vaccination/certificates/{certificate_a}/card.pdf",
+        expect(200, O=404, T=403, H=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("vaccination:sites", "/vaccination/sites/", expect(200, T=403, H=403, A=403, X=403, E=403, S=403, L=403)),
+    ("vaccination:shipments", "/vaccination/shipments/", expect(200, T=403, H=403, X=403, E=403, S=403, L=403)),
+    (
+        "vaccination:shipment",
+        "/vaccination/shipments/{shipment_a}/",
+        expect(403, P=200, D=200, A=200, C=404, O=404),
+    ),
+    ("vaccination:imports", "/vaccination/imports/", expect(200, T=403, H=403, A=403, X=403, E=403, S=403, L=403)),
+    ("vaccination:import", "/vaccination/imports/{dose_import_a}/", expect(403, P=200, C=404, D=404, O=404)),
 ]
 
 API = [
@@ -250,6 +292,57 @@ API = [
     ("GET", "/api/v1/testing/labs", None, expect(403, P=200, D=200, A=200, L=200)),
     ("GET", "/api/v1/testing/resample-tasks", None, expect(200, A=403, X=403, E=403, S=403)),
     ("GET", "/api/v1/testing/plans", None, expect(200, H=403, T=403, A=403, X=403, S=403, L=403)),
+    ("GET", "/api/v1/vaccination/doses", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
+    # An unknown product: refused after the permission check, so nothing is created.
+    (
+        "POST",
+        "/api/v1/vaccination/doses",
+        {"person_id": "{a}", "product": "KHONG-CO", "given_on": "2021-09-01"},
+        expect(403, P=422, C=422, D=422, O=422),
+    ),
+    (
+        "GET",
+        "/api/v1/vaccination/coverage/{unit_a}",
+        None,
+        expect(200, O=404, T=404, H=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "GET",
+        "/api/v1/vaccination/priority/{unit_a}",
+        None,
+        expect(200, O=404, T=404, A=404, H=403, X=403, E=403, S=403, L=403),
+    ),
+    # Hằng's certificate is still valid: asking again returns it.
+    ("POST", "/api/v1/vaccination/persons/{a}/certificate", None, expect(403, P=201, C=201, D=201, O=404)),
+    (
+        "GET",
+        "/api/v1/vaccination/certificates/{certificate_a}",
+        None,
+        expect(200, O=404, T=403, H=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    # No reason given: refused after the permission and scope checks.
+    (
+        "POST",
+        "/api/v1/vaccination/certificates/{certificate_a}/revoke",
+        {"reason": " "},
+        expect(403, P=422, C=422, D=422, O=404),
+    ),
+    ("GET", "/api/v1/vaccination/shipments/{shipment_a}", None, expect(403, P=200, D=200, A=200, C=404, O=404)),
+    (
+        "POST",
+        "/api/v1/vaccination/shipments",
+        {"product": "EU/1/20/1528", "doses": 0, "received_on": "2021-09-01", "unit_id": "{unit_a}"},
+        expect(403, P=422, D=422),
+    ),
+    (
+        "POST",
+        "/api/v1/vaccination/shipments/{shipment_a}/shares",
+        {"doses_by_unit": {"0": 5}},
+        expect(403, P=422, D=422),
+    ),
+    ("GET", "/api/v1/dcc/trust-list", None, expect(200)),
+    ("GET", "/api/v1/dcc/revocations", None, expect(200)),
+    ("POST", "/api/v1/dcc/verify", {"text": "HC1:NOT-A-CERTIFICATE"}, expect(200)),
 ]
 # The only routes not in the tables above, and why.
 # POST-only actions are tested beside their pages (accounts, people and surveillance tests).
@@ -262,6 +355,9 @@ UNLISTED = {
     "labs:sample_reject",
     "labs:pool_send",
     "labs:pool_result",
+    "vaccination:certificate_issue",
+    "vaccination:certificate_revoke",
+    "vaccination:review_decide",
     "api:upload_results",
     "accounts:user_active",
     "accounts:assignment_remove",
@@ -280,6 +376,7 @@ UNLISTED = {
 def fill(template: str, world) -> str:
     from phongdich.labs.models import Lab, Pool, ResultImport, Sample, TestingPlan, TestingRound
     from phongdich.surveillance.models import Case, Contact, TracingTask
+    from phongdich.vaccination.models import Certificate, DoseImport, Shipment
 
     f0 = world.person("Đỗ Văn Tâm", "25966")
     f1 = world.person("Lý Thị Thu", "25966")
@@ -305,6 +402,9 @@ def fill(template: str, world) -> str:
         plan_a=TestingPlan.objects.get().pk,
         import_a=ResultImport.objects.get().pk,
         lab_a=Lab.objects.get().pk,
+        certificate_a=Certificate.objects.get().pk,
+        shipment_a=Shipment.objects.get().pk,
+        dose_import_a=DoseImport.objects.get().pk,
     )
 
 

@@ -23,9 +23,29 @@ def clear_database():
     from phongdich.people.models import Household, PersonMerge, ResidenceChange
     from phongdich.places.models import Facility, IndustrialPark, Organisation, Venue
     from phongdich.surveillance.models import Case, CheckIn, Cluster, Contact, LevelChange, TracingState, TracingTask
+    from phongdich.vaccination.models import (
+        Allocation,
+        Certificate,
+        CoverageCell,
+        Delivery,
+        Dose,
+        DoseImport,
+        ReviewRow,
+        Shipment,
+        VaccinationTarget,
+    )
 
     Sample.objects.update(for_task=None)
     for model in (
+        Certificate,
+        Delivery,
+        Allocation,
+        Shipment,
+        ReviewRow,
+        Dose,
+        DoseImport,
+        CoverageCell,
+        VaccinationTarget,
         ResampleTask,
         PoolResult,
         Sample,
@@ -120,3 +140,22 @@ def test_the_demo_outbreak_follows_the_reported_curve_up_to_its_day(empty_db):
     assert Case.objects.filter(status="active").exists() and Case.objects.filter(status="recovered").exists()
     assert TracingState.objects.filter(level=1).count() > TracingState.objects.filter(level=0).count()
     assert TracingTask.objects.filter(done_at__isnull=True, level=1).exists()
+
+
+def test_the_demo_vaccinates_most_adults_issues_certificates_and_proposes_a_split(empty_db):
+    from phongdich.vaccination.dcc import codec
+    from phongdich.vaccination.models import Certificate, Dose, Shipment
+    from phongdich.vaccination.selectors import coverage_of, trusted_keys
+
+    result = build_demo(scale=0.002, seed=5)
+    assert result.vaccination.doses == Dose.objects.count() > 0
+    province = AdminUnit.objects.get(structure=Structure.LEGACY, code="74")
+    coverage = coverage_of(province)
+    assert 0.8 < coverage.count("18+", "one_dose") / coverage.count("18+", "residents") < 0.97
+    assert coverage.count("18+", "full") < coverage.count("18+", "one_dose")
+    certificate = Certificate.objects.first()
+    assert result.vaccination.certificates == Certificate.objects.count() > 0
+    from django.utils import timezone
+
+    assert codec.verify(certificate.text, keys=trusted_keys(), at=timezone.now()).valid
+    assert sum(a.doses for a in Shipment.objects.get().allocations.all()) == 100_000

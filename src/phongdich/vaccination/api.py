@@ -1,0 +1,346 @@
+"""/api/v1/vaccination: doses, coverage, priority lists, certificates (issue, read, revoke), shipments; and
+/api/v1/dcc: the public trust list, revocation list and verifier. Scoped and audited like the pages."""
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from phongdich.core import audit
+from phongdich.core.api import visible_or_invalid
+from phongdich.core.choices import AuditAction
+from phongdich.core.pagination import keyset_page
+from phongdich.core.scoping import require_permission
+from phongdich.people.models import Person
+from phongdich.places.forms import units_for
+
+from .dcc import codec
+from .forms import sites_for
+from .models import Certificate, Dose, Shipment, VaccineProduct
+from .selectors import (
+    coverage_by_child,
+    coverage_of,
+    priority_people,
+    revoked_hashes,
+    targets_for,
+    trust_list,
+    trusted_keys,
+)
+from .services import (
+    allocation_set,
+    certificate_issue,
+    certificate_revoke,
+    dose_record,
+    shipment_approve,
+    shipment_propose,
+)
+from .views import public_view
+
+router = Router(tags=["vaccination"])
+dcc_router = Router(tags=["certificates"])
+
+
+class DoseOut(Schema):
+    id: int
+    person_id: int
+    number: int
+    kind: str
+    completes_series: bool
+    product: str = Field(alias="product.code")
+    lot: str
+    given_on: date
+    site_id: int | None
+    source: str
+
+
+class DoseIn(Schema):
+    person_id: int
+    product: str = Field(description="value-set code, e.g. EU/1/20/1528 or BBIBP-CorV")
+    given_on: date
+    lot: str = ""
+    site_id: int | None = None
+    vaccinator: str = ""
+
+
+class DosePage(Schema):
+    items: list[DoseOut]
+    next_cursor: str | None
+
+
+@router.get("/doses", response=DosePage, summary="Doses of people in the caller's jurisdiction or given at their site")
+def list_doses(request, person_id: int | None = None, cursor: str | None = None, limit: int = 50):
+    require_permission(request.user, "vaccination.view_dose")
+    doses = Dose.objects.visible_to(request.user).select_related("product")
+    if person_id is not None:
+        doses = doses.filter(person_id=person_id)
+    rows, next_cursor = keyset_page(doses, ("-id",), cursor, max(1, min(limit, 200)))
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+@router.post("/doses", response={201: DoseOut}, summary="Record a dose (order and intervals are checked)")
+def create_dose(request, payload: DoseIn):
+    require_permission(request.user, "vaccination.add_dose")
+    product = VaccineProduct.objects.filter(code=payload.product).first()
+    if product is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"product": [f"Unknown vaccine product: {payload.product}."]})
+    site = visible_or_invalid(sites_for(request.user, "vaccination.add_dose"), payload.site_id, "site_id")
+    people = Person.objects.active() if site is not None else Person.objects.restrict(request.user, "view").active()
+    dose = dose_record(
+        actor=request.user,
+        person=visible_or_invalid(people, payload.person_id, "person_id"),
+        product=product,
+        given_on=payload.given_on,
+        lot=payload.lot,
+        site=site,
+        vaccinator=payload.vaccinator,
+    )
+    return Status(201, dose)
+
+
+class CoverageRow(Schema):
+    population: str
+    residents: int
+    one_dose: int
+    full: int
+    boosted: int
+    one_dose_percent: float | None
+    full_percent: float | None
+    boosted_percent: float | None
+
+
+class TargetOut(Schema):
+    indicator: str
+    population: str
+    percent: float
+    deadline: date
+    source_document: str
+    reached: int
+    residents: int
+    gap_people: int
+    days_left: int
+
+
+class ChildCoverage(Schema):
+    unit_id: int
+    name: str
+    rows: list[CoverageRow]
+
+
+class CoverageOut(Schema):
+    unit_id: int
+    rows: list[CoverageRow]
+    targets: list[TargetOut]
+    children: list[ChildCoverage]
+
+
+@router.get("/coverage/{unit_id}", response=CoverageOut, summary="Coverage by age band, targets and units below")
+def unit_coverage(request, unit_id: int):
+    require_permission(request.user, "vaccination.view_coveragecell")
+    unit = get_object_or_404(units_for(request.user, "vaccination.view_coveragecell"), pk=unit_id)
+    figures = coverage_of(unit)
+    targets = [
+        {
+            "indicator": p.target.indicator,
+            "population": p.target.population,
+            "percent": float(p.target.percent),
+            "deadline": p.target.deadline,
+            "source_document": p.target.source_document,
+            "reached": p.reached,
+            "residents": p.residents,
+            "gap_people": p.gap_people,
+            "days_left": p.days_left,
+        }
+        for p in targets_for(unit, figures)
+    ]
+    children = [{"unit_id": c.pk, "name": c.name, "rows": cov.rows()} for c, cov in coverage_by_child(unit)]
+    return {"unit_id": unit.pk, "rows": figures.rows(), "targets": targets, "children": children}
+
+
+class PriorityPerson(Schema):
+    person_id: int = Field(alias="pk")
+    full_name: str
+    unit_id: int
+    priority: int
+    birth_date: date | None
+    birth_year: int | None
+
+
+@router.get("/priority/{unit_id}", response=list[PriorityPerson], summary="People with no dose yet, priority first")
+def unit_priority(request, unit_id: int, limit: int = 1000):
+    require_permission(request.user, "vaccination.view_coveragecell")
+    unit = get_object_or_404(units_for(request.user, "people.view_person"), pk=unit_id)
+    people = priority_people(actor=request.user, unit=unit, limit=max(1, min(limit, 5000)), export=True)
+    return people
+
+
+class CertificateOut(Schema):
+    id: int
+    uvci: str
+    person_id: int
+    dose_id: int
+    kid: str = Field(alias="signing_key.kid")
+    text: str
+    issued_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    revocation_reason: str
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/persons/{person_id}/certificate",
+    response={201: CertificateOut},
+    summary="Issue (or return the valid) certificate",
+)
+def issue_certificate(request, person_id: int):
+    require_permission(request.user, "vaccination.add_certificate")
+    person = get_object_or_404(Person.objects.restrict(request.user, "view").active(), pk=person_id)
+    return Status(201, certificate_issue(actor=request.user, person=person))
+
+
+def _certificate(request, pk: int) -> Certificate:
+    require_permission(request.user, "vaccination.view_certificate")
+    return get_object_or_404(Certificate.objects.visible_to(request.user).select_related("signing_key"), pk=pk)
+
+
+@router.get("/certificates/{certificate_id}", response=CertificateOut, summary="A certificate and its HC1 text")
+def read_certificate(request, certificate_id: int):
+    certificate = _certificate(request, certificate_id)
+    audit.record(actor=request.user, action=AuditAction.READ, instance=certificate, person_id=certificate.person_id)
+    return certificate
+
+
+@router.post("/certificates/{certificate_id}/revoke", response=CertificateOut, summary="Revoke a certificate")
+def revoke_certificate(request, certificate_id: int, payload: RevokeIn):
+    require_permission(request.user, "vaccination.change_certificate")
+    certificate = _certificate(request, certificate_id)
+    return certificate_revoke(actor=request.user, certificate=certificate, reason=payload.reason)
+
+
+class AllocationOut(Schema):
+    unit_id: int
+    inputs: dict
+    need: int
+    proposed: int
+    doses: int
+
+
+class ShipmentOut(Schema):
+    id: int
+    product: str = Field(alias="product.code")
+    doses: int
+    received_on: date
+    unit_id: int
+    status: str
+    formula: dict
+    allocations: list[AllocationOut]
+
+    @staticmethod
+    def resolve_allocations(shipment):
+        return list(shipment.allocations.all())
+
+
+class ShipmentIn(Schema):
+    product: str
+    doses: int
+    received_on: date
+    unit_id: int
+    reference: str = ""
+
+
+class SharesIn(Schema):
+    doses_by_unit: dict[int, int]
+    approve: bool = False
+
+
+@router.post("/shipments", response={201: ShipmentOut}, summary="Propose the split of a shipment")
+def propose_shipment(request, payload: ShipmentIn):
+    require_permission(request.user, "vaccination.add_shipment")
+    product = visible_or_invalid(VaccineProduct.objects.filter(active=True), _product_pk(payload.product), "product")
+    unit = visible_or_invalid(units_for(request.user, "vaccination.add_shipment"), payload.unit_id, "unit_id")
+    shipment = shipment_propose(
+        actor=request.user,
+        product=product,
+        doses=payload.doses,
+        received_on=payload.received_on,
+        unit=unit,
+        reference=payload.reference,
+    )
+    return Status(201, shipment)
+
+
+def _product_pk(code: str) -> int:
+    return VaccineProduct.objects.filter(code=code).values_list("pk", flat=True).first() or 0
+
+
+@router.get("/shipments/{shipment_id}", response=ShipmentOut, summary="A shipment's split with its inputs")
+def read_shipment(request, shipment_id: int):
+    require_permission(request.user, "vaccination.view_shipment")
+    return get_object_or_404(Shipment.objects.visible_to(request.user).select_related("product"), pk=shipment_id)
+
+
+@router.post("/shipments/{shipment_id}/shares", response=ShipmentOut, summary="Edit the split, and approve it")
+def set_shares(request, shipment_id: int, payload: SharesIn):
+    require_permission(request.user, "vaccination.change_shipment")
+    shipment = get_object_or_404(Shipment.objects.restrict(request.user, "change"), pk=shipment_id)
+    if payload.doses_by_unit:
+        allocation_set(actor=request.user, shipment=shipment, doses_by_unit=payload.doses_by_unit)
+    if payload.approve:
+        shipment_approve(actor=request.user, shipment=shipment)
+    return Shipment.objects.select_related("product").get(pk=shipment.pk)
+
+
+# ---- Public: trust list, revocations, verification ----------------------------------------------------------
+
+
+class TrustEntry(Schema):
+    kid: str
+    country: str
+    certificate: str
+    not_before: datetime
+    not_after: datetime
+    signing: bool
+
+
+class TrustList(Schema):
+    certificates: list[TrustEntry]
+
+
+class VerifyIn(Schema):
+    text: str = Field(max_length=codec.MAX_TEXT * 2)
+
+
+class VerifyOut(Schema):
+    valid: bool
+    verified: bool
+    error: str | None
+    message: str
+    name: str | None = None
+    dob: str | None = None
+    doses: list[dict] = []
+    expires_at: datetime | None = None
+
+
+@dcc_router.get("/trust-list", auth=None, response=TrustList, summary="Document-signer certificates (base64 DER)")
+def get_trust_list(request):
+    return {"certificates": trust_list()}
+
+
+@dcc_router.get("/revocations", auth=None, summary="Revoked certificates: SHA-256 of each UVCI")
+def get_revocations(request):
+    return {"hash": "sha256(uvci)", "revoked": revoked_hashes(), "generated_at": timezone.now()}
+
+
+@dcc_router.post(
+    "/verify", auth=None, response=VerifyOut, summary="Verify a certificate text; shows only what a check needs"
+)
+def verify_text(request, payload: VerifyIn):
+    verdict = codec.verify(payload.text, keys=trusted_keys(), at=timezone.now(), revoked=set(revoked_hashes()))
+    return public_view(verdict)

@@ -1,0 +1,98 @@
+"""Fields and widgets only: the services validate and save."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from phongdich.core.scoping import scope_filter, scope_of
+from phongdich.people.models import Person
+from phongdich.people.selectors import person_by_number
+from phongdich.places.forms import UnitChoiceField, units_for
+from phongdich.places.models import AdminUnit, Facility
+
+from .models import VaccineProduct
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def sites_for(user, permission: str):
+    """Facilities where the user may record: the site they work at, or the sites in their units."""
+    scope = scope_of(user, permission)
+    sites = Facility.objects.select_related("unit").order_by("name")
+    if scope.everywhere:
+        return sites
+    return sites.filter(scope_filter(Facility, scope) | Q(pk__in=scope.facility_ids))
+
+
+class DoseForm(forms.Form):
+    number = forms.CharField(
+        label=_("Person's CCCD/CMND or phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}),
+    )
+    product = forms.ModelChoiceField(label=_("Vaccine"), queryset=VaccineProduct.objects.filter(active=True))
+    lot = forms.CharField(label=_("Lot"), max_length=40, required=False)
+    given_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Facility.objects.none(), required=False)
+    vaccinator = forms.CharField(label=_("Vaccinator"), max_length=150, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["site"].queryset = sites_for(user, "vaccination.add_dose")
+
+    def clean_number(self):
+        # Site staff vaccinate whoever comes: they find people province-wide by their exact number only.
+        people = Person.objects.active() if scope_of(self.user, "vaccination.add_dose").facility_ids else None
+        people = people if people is not None else Person.objects.restrict(self.user, "view").active()
+        return person_by_number(people, self.cleaned_data["number"])
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class VerifyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Certificate text (HC1:…)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+    )
+    image = forms.ImageField(label=_("Or a photo of the QR code"), required=False)
+
+
+class ShipmentForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Vaccine"), queryset=VaccineProduct.objects.filter(active=True))
+    doses = forms.IntegerField(label=_("Doses"), min_value=1)
+    received_on = forms.DateField(label=_("Received"), widget=DATE, initial=timezone.localdate)
+    unit = UnitChoiceField(label=_("Split across the units of"), queryset=AdminUnit.objects.none())
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user, "vaccination.add_shipment").filter(
+            level__in=["province", "district"]
+        )
+
+
+class DeliveryForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Facility.objects.none())
+    product = forms.ModelChoiceField(label=_("Vaccine"), queryset=VaccineProduct.objects.filter(active=True))
+    doses = forms.IntegerField(label=_("Doses"), help_text=_("A negative number records waste or a transfer out."))
+    lot = forms.CharField(label=_("Lot"), max_length=40, required=False)
+    delivered_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_for(user, "vaccination.add_delivery")
+
+
+class DoseImportForm(forms.Form):
+    unit = UnitChoiceField(label=_("Doses of people in"), queryset=AdminUnit.objects.none())
+    file = forms.FileField(label=_("File (CSV UTF-8 or Excel)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user, "vaccination.add_doseimport").exclude(level="group")

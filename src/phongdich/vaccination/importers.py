@@ -1,0 +1,288 @@
+"""Doses from the national vaccination platform (CSV or Excel). Each line is matched to a person by CCCD,
+else by name, birth date and commune; a line that matches nobody, or several people, waits in a review queue.
+The same file twice is the same import; a dose already known (same person, date and vaccine) is counted,
+not added again, so a file that overlaps an earlier one is safe to import."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.imports import Column, FileFormatError, iter_table, keep_upload, kept_upload, parse_day
+from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.core.text import clean_name, fold
+from phongdich.core.validators import normalize_id_number
+from phongdich.people.models import Person
+from phongdich.places.models import AdminUnit, Facility
+
+from .choices import DoseSource, ImportStatus
+from .models import Dose, DoseImport, ReviewRow, VaccineProduct
+
+DOSE_COLUMNS = [
+    Column("id_number", gettext_lazy("CCCD / CMND"), aliases=("cccd", "cmnd", "so cccd", "so dinh danh", "id")),
+    Column("full_name", gettext_lazy("Full name"), required=True, aliases=("ho ten", "ho va ten", "name")),
+    Column("birth_date", gettext_lazy("Date of birth"), required=True, aliases=("ngay sinh", "birth date", "dob")),
+    Column("commune", gettext_lazy("Commune (code or name)"), aliases=("xa", "phuong", "xa/phuong", "ma xa")),
+    Column("product", gettext_lazy("Vaccine"), required=True, aliases=("vac xin", "loai vac xin", "vaccine")),
+    Column("number", gettext_lazy("Dose number"), aliases=("mui", "mui so", "mui tiem", "dose")),
+    Column("given_on", gettext_lazy("Date given"), required=True, aliases=("ngay tiem", "date")),
+    Column("site", gettext_lazy("Vaccination site"), aliases=("co so tiem", "diem tiem", "site")),
+    Column("lot", gettext_lazy("Lot"), aliases=("lo", "so lo", "lot")),
+]
+FIELDS = [column.name for column in DOSE_COLUMNS]
+MAX_ERRORS_KEPT = 5000
+
+
+class LineError(ValueError):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+@dataclass
+class Line:
+    number: int
+    values: dict[str, str]
+    product: VaccineProduct
+    given_on: date
+    person_id: int | None = None
+    person: Person | None = None
+    area: AdminUnit | None = None  # the commune the line names, when it names one
+
+
+def product_lookup() -> dict[str, VaccineProduct]:
+    lookup = {}
+    for product in VaccineProduct.objects.all():
+        for name in [product.code, product.name, *product.aliases]:
+            lookup[fold(name)] = product
+    return lookup
+
+
+def row_dose_fields(values: dict[str, str]) -> dict:
+    """The dose_record arguments an imported row carries (for a row matched by hand from the queue)."""
+    product = product_lookup().get(fold(values.get("product", "")))
+    if product is None:
+        raise ValidationError(_("Unknown vaccine: %(value)s.") % {"value": values.get("product", "")})
+    site_name = values.get("site", "")
+    return {
+        "product": product,
+        "given_on": parse_day(values["given_on"]),
+        "site": Facility.objects.filter(name=site_name).first() if site_name else None,
+        "site_name": site_name,
+        "lot": values.get("lot", ""),
+    }
+
+
+def dose_import_start(*, actor, unit: AdminUnit, raw: bytes, filename: str, mapping: dict[str, str]) -> DoseImport:
+    missing = [str(c.label) for c in DOSE_COLUMNS if c.required and not mapping.get(c.name)]
+    if missing:
+        raise ValidationError({"mapping": _("Match a column to: %(fields)s.") % {"fields": ", ".join(missing)}})
+    if not scope_of(actor, "vaccination.add_doseimport").covers_path(unit.path):
+        raise OutOfScope(_("No such unit in your jurisdiction."))
+    digest = hashlib.sha256(raw).hexdigest()
+    with transaction.atomic():
+        earlier = DoseImport.objects.select_for_update().filter(sha256=digest).first()
+        if earlier is not None and earlier.status != ImportStatus.FAILED:
+            return earlier
+        job = earlier or DoseImport(sha256=digest)
+        job.unit, job.original_name, job.mapping, job.status, job.message = (
+            unit,
+            filename[:200],
+            mapping,
+            ImportStatus.QUEUED,
+            "",
+        )
+        job.upload_token = keep_upload(raw, filename)
+        job.created_by = audit.user_of(actor)
+        job.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            instance=job,
+            unit_path=unit.path,
+            detail={"file": filename, "sha256": digest},
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import run_dose_import
+
+    run_dose_import.enqueue(job_id)
+
+
+def dose_import_run(job_id: int) -> DoseImport:
+    job = DoseImport.objects.select_related("unit", "created_by").get(pk=job_id)
+    if job.status not in (ImportStatus.QUEUED,):
+        return job
+    job.status = ImportStatus.RUNNING
+    job.save(update_fields=["status"])
+    actor = job.created_by or f"dose-import:{job.pk}"
+    errors: list[list] = []
+    try:
+        kept = kept_upload(job.upload_token)
+        if kept is None:
+            raise FileFormatError(_("The uploaded file is no longer kept; upload it again."))
+        lines = _read(iter_table(*kept), job, errors)
+        _match(lines, job.unit)
+        _apply(actor, job, lines, errors)
+        job.status = ImportStatus.DONE
+    except FileFormatError as error:
+        job.status, job.message = ImportStatus.FAILED, str(error)[:300]
+    job.refused = len(errors)
+    job.errors = errors[:MAX_ERRORS_KEPT]
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def _read(table, job: DoseImport, errors: list) -> list[Line]:
+    header = {name: index for index, name in enumerate(table.header)}
+    for column in job.mapping.values():
+        if column and column not in header:
+            raise FileFormatError(_("The file has no column %(column)s.") % {"column": column})
+    products = product_lookup()
+    lines = []
+    for number, cells in table.lines:
+        job.lines += 1
+        values = {
+            field: (cells[header[column]].strip() if header[column] < len(cells) else "")
+            for field, column in job.mapping.items()
+            if column in header
+        }
+        try:
+            lines.append(_parse(number, values, products))
+        except LineError as error:
+            errors.append([number, job.mapping.get(error.column, error.column), str(error)])
+    return lines
+
+
+def _parse(number: int, values: dict[str, str], products: dict) -> Line:
+    for field in ("full_name", "birth_date", "product", "given_on"):
+        if not values.get(field):
+            raise LineError(field, _("This column is required."))
+    product = products.get(fold(values["product"]))
+    if product is None:
+        raise LineError("product", _("Unknown vaccine: %(value)s.") % {"value": values["product"]})
+    try:
+        given_on = parse_day(values["given_on"])
+    except ValueError as error:
+        raise LineError("given_on", str(error)) from error
+    try:
+        values["birth_date"] = parse_day(values["birth_date"]).isoformat()
+    except ValueError as error:
+        raise LineError("birth_date", str(error)) from error
+    if values.get("id_number"):
+        try:
+            values["id_number"] = normalize_id_number(values["id_number"])
+        except ValidationError as error:
+            raise LineError("id_number", " ".join(error.messages)) from error
+    if values.get("number") and not values["number"].isdigit():
+        raise LineError("number", _("%(value)s is not a dose number.") % {"value": values["number"]})
+    return Line(number, values, product, given_on)
+
+
+def _match(lines: list[Line], unit: AdminUnit) -> None:
+    """CCCD first; else name + birth date within the commune named (or the import's area)."""
+    people = Person.objects.active()
+    by_number: dict[str, list[int]] = {}
+    numbers = {line.values["id_number"] for line in lines if line.values.get("id_number")}
+    for pk, number in people.filter(id_number__in=numbers).values_list("pk", "id_number"):
+        by_number.setdefault(number, []).append(pk)
+    communes = _communes(unit)
+    for line in lines:
+        ids = by_number.get(line.values.get("id_number", ""), [])
+        line.area = communes.get(fold(line.values.get("commune", "")))
+        if not ids:
+            ids = list(
+                people.filter(
+                    name_search=fold(clean_name(line.values["full_name"])),
+                    birth_date=line.values["birth_date"],
+                    unit__path__startswith=(line.area or unit).path,
+                ).values_list("pk", flat=True)[:2]
+            )
+        if len(ids) == 1:
+            line.person_id = ids[0]
+        else:
+            line.values["_reason"] = str(
+                _("Several people match this name and birth date; choose one.")
+                if ids
+                else _("Nobody matches this CCCD, or this name and birth date.")
+            )
+    persons = Person.objects.select_related("unit").in_bulk({line.person_id for line in lines if line.person_id})
+    for line in lines:
+        if line.person_id is not None:
+            line.person = persons[line.person_id]
+
+
+def _communes(unit: AdminUnit) -> dict[str, AdminUnit]:
+    """Communes (and districts) under the import's area, by GSO code and by name."""
+    communes = AdminUnit.objects.filter(path__startswith=unit.path).exclude(level="group")
+    lookup = {}
+    for commune in communes.only("code", "name", "path", "level"):
+        lookup[fold(commune.code)] = commune
+        lookup.setdefault(fold(commune.name), commune)
+    return lookup
+
+
+def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
+    from .services.doses import dose_record
+
+    sites = {
+        fold(f.name): f
+        for f in Facility.objects.filter(unit__path__startswith=job.unit.path[: job.unit.path.index("/") + 1])
+    }
+    matched = sorted(
+        (line for line in lines if line.person), key=lambda line: (line.person_id, line.given_on, line.number)
+    )
+    known: set[tuple[int | None, date, int]] = set(
+        Dose.objects.filter(person__in=[line.person for line in matched]).values_list(
+            "person_id", "given_on", "product_id"
+        )
+    )
+    for line in matched:
+        if (line.person_id, line.given_on, line.product.pk) in known:
+            job.known += 1
+            continue
+        site = sites.get(fold(line.values.get("site", "")))
+        try:
+            dose_record(
+                actor=actor,
+                person=line.person,  # type: ignore[arg-type]
+                product=line.product,
+                given_on=line.given_on,
+                site=site,
+                site_name=line.values.get("site", ""),
+                lot=line.values.get("lot", ""),
+                source=DoseSource.IMPORT,
+                dose_import=job,
+            )
+        except (ValidationError, OutOfScope) as error:
+            column = next(iter(getattr(error, "message_dict", {}) or {"": 0}), "")
+            errors.append(
+                [line.number, job.mapping.get(column, column), " ".join(getattr(error, "messages", [str(error)]))]
+            )
+            continue
+        known.add((line.person_id, line.given_on, line.product.pk))
+        job.added += 1
+    review = [
+        ReviewRow(
+            dose_import=job,
+            unit=line.area or job.unit,
+            line=line.number,
+            data=line.values,
+            reason=line.values.pop("_reason"),
+        )
+        for line in lines
+        if line.person is None
+    ]
+    ReviewRow.objects.bulk_create(review, ignore_conflicts=True)
+    job.to_review = len(review)

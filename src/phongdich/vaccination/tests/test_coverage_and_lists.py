@@ -1,0 +1,109 @@
+"""Coverage figures, targets, priority lists, shipments and stock."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from phongdich.core.models import AuditEvent
+from phongdich.places.models import Facility
+from phongdich.vaccination.models import Allocation, Shipment, VaccineProduct
+from phongdich.vaccination.selectors import coverage_of, priority_list, stock, targets_for
+from phongdich.vaccination.services import (
+    allocation_set,
+    coverage_refresh,
+    delivery_record,
+    shipment_approve,
+    shipment_propose,
+)
+
+
+def test_coverage_counts_residents_and_vaccinated_people_by_age_band(world):
+    coverage_refresh(as_of=date(2021, 12, 1))
+    lai_thieu = coverage_of(world.unit("25966"))
+    # Hằng (35, two doses), Tâm (42), Thu (33), Lộc (52): four adults, one fully vaccinated.
+    assert lai_thieu.count("18+", "residents") == 4
+    assert (lai_thieu.count("18+", "one_dose"), lai_thieu.count("18+", "full"), lai_thieu.count("18+", "boosted")) == (
+        1,
+        1,
+        0,
+    )
+    assert lai_thieu.percent("18+", "full") == 25
+
+
+def test_the_target_is_shown_as_a_gap_in_people(world):
+    coverage_refresh(as_of=date(2021, 12, 1))
+    unit = world.unit("25966")
+    [progress] = targets_for(unit, coverage_of(unit), today=date(2021, 12, 1))
+    assert (progress.reached, progress.residents, progress.gap_people, progress.days_left) == (1, 4, 3, 30)
+
+
+def test_the_coverage_page_shows_the_target_and_the_units_below(client_as, world):
+    coverage_refresh()
+    page = client_as("district_officer").get(f"/vaccination/units/{world.unit('25966').pk}/").content.decode()
+    assert "Khu phố 1" in page and "100" in page and "12/2021" in page
+
+
+def test_the_priority_list_puts_people_over_65_first_and_leaves_out_the_vaccinated(world):
+    people = list(priority_list(world.unit("74"), as_of=date(2021, 12, 1)))
+    names = [person.full_name for person in people]
+    assert names[0] == "Trần Văn Bình"  # born 1956, chronic disease: 65 and over comes first
+    assert "Nguyễn Thị Hằng" not in names or all(p.priority for p in people)
+
+
+def test_the_priority_list_exports_as_csv_and_the_export_is_audited(client_as, world):
+    unit = world.unit("25963")
+    response = client_as("province_commander").get(f"/vaccination/units/{unit.pk}/priority/?format=csv")
+    text = response.content.decode("utf-8-sig")
+    assert "Trần Văn Bình" in text and "1956" in text
+    assert AuditEvent.objects.filter(action="export", detail__list="priority").exists()
+
+
+def test_a_shipment_is_split_in_proportion_to_need_and_adds_up(world):
+    province = world.unit("74")
+    shipment = shipment_propose(
+        actor=world.user("province_commander"),
+        product=VaccineProduct.objects.get(code="BBIBP-CorV"),
+        doses=10_001,
+        received_on=date(2021, 9, 1),
+        unit=province,
+    )
+    allocations = list(shipment.allocations.all())
+    assert sum(a.doses for a in allocations) == 10_001
+    assert shipment.formula["weights"] == {"priority_unvaccinated": 3, "other_unvaccinated": 1, "awaiting_next_dose": 1}
+    biggest = max(allocations, key=lambda a: a.need)
+    assert (
+        biggest.need
+        == 3 * biggest.inputs["priority_unvaccinated"]
+        + biggest.inputs["other_unvaccinated"]
+        + biggest.inputs["awaiting_next_dose"]
+    )
+
+
+def test_an_edited_split_must_still_add_up_and_an_approved_one_is_frozen(world):
+    officer = world.user("district_officer")
+    shipment = Shipment.objects.get()
+    first, second = list(shipment.allocations.order_by("unit__code"))[:2]
+    with pytest.raises(ValidationError):
+        allocation_set(actor=officer, shipment=shipment, doses_by_unit={first.unit_id: first.doses + 1})
+    allocation_set(
+        actor=officer,
+        shipment=shipment,
+        doses_by_unit={first.unit_id: first.doses + 1, second.unit_id: second.doses - 1},
+    )
+    assert Allocation.objects.get(pk=first.pk).doses == first.doses + 1
+    shipment_approve(actor=officer, shipment=shipment)
+    with pytest.raises(ValidationError):
+        allocation_set(actor=officer, shipment=shipment, doses_by_unit={first.unit_id: first.doses})
+
+
+def test_stock_is_deliveries_less_doses_given(world):
+    site = Facility.objects.get(name="Điểm tiêm chủng Phường Lái Thiêu")
+    officer = world.user("commune_officer")
+    comirnaty = VaccineProduct.objects.get(code="EU/1/20/1528")
+    delivery_record(actor=officer, site=site, product=comirnaty, doses=500, delivered_on=date(2021, 8, 1), lot="FF2382")
+    with pytest.raises(ValidationError):
+        delivery_record(actor=officer, site=site, product=comirnaty, doses=-5, delivered_on=date(2021, 8, 2))
+    delivery_record(actor=officer, site=site, product=comirnaty, doses=-5, delivered_on=date(2021, 8, 2), note="Vỡ lọ")
+    [row] = stock(Facility.objects.filter(pk=site.pk))
+    assert (row["received"], row["given"], row["left"]) == (495, 2, 493)

@@ -1,0 +1,416 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.imports import FileFormatError, guess_mapping, iter_table
+from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
+from phongdich.core.views import add_form_errors, post_action, service_form
+from phongdich.people.models import Person
+from phongdich.places.forms import units_for
+from phongdich.places.models import AdminUnit
+
+from .choices import ImportStatus, Priority, ReviewStatus
+from .dcc import codec
+from .dcc.qr import text_from_image
+from .documents import certificate_entry, certificate_pdf, certificate_png, certificate_svg
+from .forms import DeliveryForm, DoseForm, DoseImportForm, RevokeForm, ShipmentForm, VerifyForm, sites_for
+from .importers import DOSE_COLUMNS, dose_import_start
+from .models import Certificate, Dose, DoseImport, ReviewRow, Shipment
+from .selectors import (
+    coverage_by_child,
+    coverage_of,
+    daily_doses,
+    last_refresh,
+    priority_people,
+    revoked_hashes,
+    stock,
+    targets_for,
+    trusted_keys,
+)
+from .services import (
+    allocation_set,
+    certificate_issue,
+    certificate_revoke,
+    delivery_record,
+    dose_record,
+    review_row_decide,
+    shipment_approve,
+    shipment_propose,
+)
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+PRIORITY_LIMIT = 5000
+
+
+def _top_unit(user, permission: str) -> AdminUnit:
+    scope = scope_of(user, permission)
+    if scope.everywhere:
+        top = AdminUnit.objects.filter(parent__isnull=True).order_by("path").first()
+        if top is None:
+            raise Http404
+        return top
+    units = AdminUnit.objects.filter(path__in=scope.unit_paths).order_by("depth", "path")
+    unit = units.first()
+    if unit is None:
+        raise PermissionDenied
+    return unit
+
+
+# ---- Coverage, targets, priority lists ------------------------------------------------------------------
+
+
+def coverage(request, pk=None):
+    """Coverage of a unit by age band against its targets, and of each unit below it."""
+    require_permission(request.user, "vaccination.view_coveragecell")
+    if pk is None:
+        unit = _top_unit(request.user, "vaccination.view_coveragecell")
+    else:
+        unit = get_object_or_404(units_for(request.user, "vaccination.view_coveragecell"), pk=pk)
+    figures = coverage_of(unit)
+    context = {
+        "unit": unit,
+        "rows": figures.rows(),
+        "targets": targets_for(unit, figures),
+        "children": [(child, cov.rows()[0]) for child, cov in coverage_by_child(unit)],
+        "refresh": last_refresh(),
+        "daily": daily_doses(unit=unit, days=7),
+        "can_list": has_permission_somewhere(request.user, "people.view_person"),
+    }
+    return render(request, "vaccination/coverage.html", context)
+
+
+def priority(request, pk):
+    """People with no dose yet in the unit's priority groups, group by group: printable, or as CSV."""
+    require_permission(request.user, "vaccination.view_coveragecell")
+    unit = get_object_or_404(units_for(request.user, "people.view_person"), pk=pk)
+    export = request.GET.get("format") == "csv"
+    people = priority_people(actor=request.user, unit=unit, limit=PRIORITY_LIMIT, export=export)
+    labels = dict(Priority.choices)
+    if export:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="uu-tien-{unit.code}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [_("Residential group"), _("Priority"), _("Full name"), _("Date of birth"), _("Address"), _("Phone")]
+        )
+        for person in people:
+            born = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else person.birth_year or ""
+            writer.writerow(
+                [person.unit.name, labels[person.priority], person.full_name, born, person.address, person.phone]
+            )
+        return response
+    context = {"unit": unit, "people": people, "labels": labels, "limit": PRIORITY_LIMIT, "now": timezone.now()}
+    return render(request, "vaccination/priority.html", context)
+
+
+# ---- Doses and certificates -------------------------------------------------------------------------------
+
+
+def dose_create(request):
+    require_permission(request.user, "vaccination.add_dose")
+    form = DoseForm(request.POST or None, user=request.user)
+
+    def save(data):
+        person = data.pop("number")
+        return dose_record(actor=request.user, person=person, **data)
+
+    return service_form(
+        request,
+        form,
+        save,
+        title=_("Record a dose"),
+        success_message=_("Dose recorded."),
+        success_url=lambda dose: f"/vaccination/persons/{dose.person_id}/",
+    )
+
+
+def _person(request, pk) -> Person:
+    """A resident of the user's area, or, for a site's staff, anyone vaccinated at their site."""
+    require_permission(request.user, "vaccination.view_dose")
+    people = Person.objects.restrict(request.user, "view")
+    if sites := scope_of(request.user, "vaccination.view_dose").facility_ids:
+        people = people | Person.objects.filter(pk__in=Dose.objects.filter(site_id__in=sites).values("person_id"))
+    return get_object_or_404(people.select_related("unit"), pk=pk)
+
+
+def person_record(request, pk):
+    """A person's doses and certificates."""
+    person = _person(request, pk)
+    doses = Dose.objects.filter(person=person).select_related("product", "site").order_by("number")
+    certificates = Certificate.objects.visible_to(request.user).filter(person=person).select_related("dose")
+    audit.record(
+        actor=request.user,
+        action=AuditAction.READ,
+        instance=person,
+        person_id=person.pk,
+        unit_path=person.unit.path,
+        detail={"page": "vaccination record"},
+    )
+    context = {
+        "person": person,
+        "doses": doses,
+        "certificates": certificates,
+        "can_issue": has_permission_somewhere(request.user, "vaccination.add_certificate"),
+    }
+    return render(request, "vaccination/person.html", context)
+
+
+@require_POST
+def certificate_issue_view(request, pk):
+    person = _person(request, pk)
+    try:
+        certificate = certificate_issue(actor=request.user, person=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("vaccination:person", pk=person.pk)
+    messages.success(request, _("Certificate issued."))
+    return redirect(certificate)
+
+
+def _certificate(request, pk) -> Certificate:
+    require_permission(request.user, "vaccination.view_certificate")
+    queryset = Certificate.objects.visible_to(request.user).select_related("person", "dose__product", "unit")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def certificate_detail(request, pk):
+    certificate = _certificate(request, pk)
+    audit.record(actor=request.user, action=AuditAction.READ, instance=certificate, person_id=certificate.person_id)
+    context = {
+        "certificate": certificate,
+        "entry": certificate_entry(certificate),
+        "form": RevokeForm(),
+        "can_revoke": scope_of(request.user, "vaccination.change_certificate").covers_path(certificate.unit.path),
+    }
+    return render(request, "vaccination/certificate.html", context)
+
+
+def certificate_qr(request, pk, kind):
+    certificate = _certificate(request, pk)
+    if kind not in ("png", "svg"):
+        raise Http404
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        instance=certificate,
+        person_id=certificate.person_id,
+        detail={"format": kind},
+    )
+    if kind == "png":
+        return HttpResponse(certificate_png(certificate), content_type="image/png")
+    return HttpResponse(certificate_svg(certificate), content_type="image/svg+xml")
+
+
+def certificate_card(request, pk):
+    certificate = _certificate(request, pk)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        instance=certificate,
+        person_id=certificate.person_id,
+        detail={"format": "pdf"},
+    )
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="chung-nhan-{certificate.pk}.pdf"'
+    return response
+
+
+@require_POST
+def certificate_revoke_view(request, pk):
+    certificate = _certificate(request, pk)
+    post_action(
+        request,
+        RevokeForm(request.POST),
+        lambda data: certificate_revoke(actor=request.user, certificate=certificate, reason=data["reason"]),
+        _("Certificate revoked."),
+    )
+    return redirect(certificate)
+
+
+def verify(request):
+    """The public verifier: scan, upload or paste; it shows validity, name, birth date and doses only."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = verify_submission(form.cleaned_data.get("text") or "", form.cleaned_data.get("image"))
+    return render(request, "vaccination/verify.html", {"form": form, "result": result})
+
+
+def verify_submission(text: str, image) -> dict:
+    if image is not None:
+        try:
+            text = text_from_image(image.read())
+        except codec.DccError as error:
+            return public_view(codec.Verdict(error=error.code, message=str(error)))
+    verdict = codec.verify(text, keys=trusted_keys(), at=timezone.now(), revoked=set(revoked_hashes()))
+    return public_view(verdict)
+
+
+def public_view(verdict: codec.Verdict) -> dict:
+    """What a checkpoint needs and nothing more: validity, name, birth date and the doses."""
+    result: dict = {
+        "valid": verdict.valid,
+        "verified": verdict.verified,
+        "error": verdict.error,
+        "message": verdict.message,
+    }
+    if verdict.payload and verdict.verified:
+        name = verdict.payload.get("nam", {})
+        result["name"] = " ".join(part for part in (name.get("fn"), name.get("gn")) if part) or name.get("fnt", "")
+        result["dob"] = verdict.payload.get("dob")
+        result["doses"] = [
+            {"dn": entry.get("dn"), "sd": entry.get("sd"), "dt": entry.get("dt"), "mp": entry.get("mp")}
+            for entry in verdict.payload.get("v", [])
+        ]
+        result["expires_at"] = verdict.expires_at
+    return result
+
+
+# ---- Sites, stock, shipments ----------------------------------------------------------------------------
+
+
+def _can(request, permission: str) -> bool:
+    return has_permission_somewhere(request.user, f"vaccination.{permission}")
+
+
+def _save_posted(request, form, save):
+    """The object a posted form's service saved, or None (not posted, or the form now shows the errors).
+    A page shows no form to those who may not add; posting anyway is refused."""
+    if request.method != "POST":
+        return None
+    if form is None:
+        raise PermissionDenied
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        add_form_errors(form, error)
+        return None
+
+
+def sites(request):
+    """Stock and doses per day at the sites the user works at or oversees, and deliveries."""
+    require_permission(request.user, "vaccination.view_delivery")
+    site_list = sites_for(request.user, "vaccination.view_delivery")
+    form = DeliveryForm(request.POST or None, user=request.user) if _can(request, "add_delivery") else None
+    if _save_posted(request, form, lambda data: delivery_record(actor=request.user, **data)) is not None:
+        messages.success(request, _("Delivery recorded."))
+        return redirect("vaccination:sites")
+    context = {"stock": stock(site_list), "daily": daily_doses(sites=site_list), "form": form}
+    return render(request, "vaccination/sites.html", context)
+
+
+def shipments(request):
+    require_permission(request.user, "vaccination.view_shipment")
+    form = ShipmentForm(request.POST or None, user=request.user) if _can(request, "add_shipment") else None
+    if (shipment := _save_posted(request, form, lambda data: shipment_propose(actor=request.user, **data))) is not None:
+        return redirect(shipment)
+    items = Shipment.objects.visible_to(request.user).select_related("product", "unit")[:100]
+    return render(request, "vaccination/shipments.html", {"shipments": items, "form": form})
+
+
+def shipment_detail(request, pk):
+    """The proposed split with its inputs; the shares can be edited, then approved."""
+    require_permission(request.user, "vaccination.view_shipment")
+    shipment = get_object_or_404(Shipment.objects.visible_to(request.user).select_related("product", "unit"), pk=pk)
+    allocations = list(shipment.allocations.select_related("unit"))
+    if request.method == "POST":
+        try:
+            if "approve" in request.POST:
+                shipment_approve(actor=request.user, shipment=shipment)
+                messages.success(request, _("Split approved."))
+            else:
+                shares = {a.unit_id: _int(request.POST.get(f"unit-{a.unit_id}"), a.doses) for a in allocations}
+                allocation_set(actor=request.user, shipment=shipment, doses_by_unit=shares)
+                messages.success(request, _("Split saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(shipment)
+    can_change = (
+        shipment.status == "proposed" and Shipment.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    )
+    return render(
+        request,
+        "vaccination/shipment.html",
+        {"shipment": shipment, "allocations": allocations, "can_change": can_change},
+    )
+
+
+def _int(text, default: int) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+# ---- Imports from the national platform -------------------------------------------------------------------
+
+
+def imports(request):
+    require_permission(request.user, "vaccination.view_doseimport")
+    form = (
+        DoseImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if _can(request, "add_doseimport")
+        else None
+    )
+    if (job := _save_posted(request, form, lambda data: _start_import(request, data))) is not None:
+        return redirect(job)
+    jobs = DoseImport.objects.visible_to(request.user).select_related("unit", "created_by")[:50]
+    return render(request, "vaccination/imports.html", {"jobs": jobs, "form": form, "columns": DOSE_COLUMNS})
+
+
+def _start_import(request, data) -> DoseImport:
+    upload = data["file"]
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is larger than 30 MB; split it.")})
+    raw = upload.read()
+    try:
+        header = iter_table(raw, upload.name).header
+    except FileFormatError as error:
+        raise ValidationError({"file": str(error)}) from error
+    mapping = guess_mapping(header, DOSE_COLUMNS)
+    try:
+        return dose_import_start(actor=request.user, unit=data["unit"], raw=raw, filename=upload.name, mapping=mapping)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+
+
+def import_detail(request, pk):
+    require_permission(request.user, "vaccination.view_doseimport")
+    job = get_object_or_404(DoseImport.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    rows = ReviewRow.objects.visible_to(request.user).filter(dose_import=job, status=ReviewStatus.OPEN)[:200]
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    return render(request, "vaccination/import.html", {"job": job, "rows": rows, "running": running})
+
+
+@require_POST
+def review_decide(request, pk):
+    """Match a row from the review queue to a person (by CCCD or phone), or dismiss it."""
+    require_permission(request.user, "vaccination.change_reviewrow")
+    row = get_object_or_404(ReviewRow.objects.restrict(request.user, "change"), pk=pk)
+    person = None
+    if number := request.POST.get("number", "").strip():
+        from phongdich.people.selectors import person_by_number
+
+        try:
+            person = person_by_number(Person.objects.restrict(request.user, "view").active(), number)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(row.dose_import)
+    try:
+        review_row_decide(actor=request.user, row=row, person=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Dose recorded.") if person else _("Row dismissed."))
+    return redirect(row.dose_import)
