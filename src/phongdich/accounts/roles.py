@@ -81,6 +81,7 @@ MANAGE_VACCINATION = VACCINATE | {
     "vaccination.view_reviewrow",
     "vaccination.change_reviewrow",
     "vaccination.view_shipment",
+    "vaccination.add_vaccinationtarget",
 }
 ALLOCATE = MANAGE_VACCINATION | {"vaccination.add_shipment", "vaccination.change_shipment"}
 
@@ -95,7 +96,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | PLAN_TESTING
         | {"labs.view_testingrules", "labs.change_sample", "labs.view_resultimport"}
         | ALLOCATE
-        | {"vaccination.add_vaccinationtarget", "vaccination.view_vaccinationrules"}
+        | {"vaccination.view_vaccinationrules"}
     ),
     Role.PROVINCE_ANALYST: frozenset(
         UNITS
@@ -138,7 +139,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"core.view_auditevent", "accounts.manage_users"}
         | {"surveillance.view_tracingrules", "surveillance.add_tracingrules"}
         | TESTING_RULES
-        | {"vaccination.view_vaccinationrules", "vaccination.view_signingkey"}
+        | {"vaccination.view_vaccinationrules", "vaccination.add_vaccinationrules", "vaccination.view_signingkey"}
     ),
 }
 

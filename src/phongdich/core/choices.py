@@ -9,6 +9,8 @@ class AuditAction(models.TextChoices):
     READ = "read", _("viewed")
     EXPORT = "export", _("exported")
     MERGE = "merge", _("merged")
+    ISSUE = "issue", _("certificate issued")
+    REVOKE = "revoke", _("certificate revoked")
     IMPORT = "import", _("imported")
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("login failed")

@@ -26,6 +26,7 @@ NAVIGATION = [
     ("vaccination:sites", _("Vaccine stock"), "vaccination.view_delivery"),
     ("vaccination:shipments", _("Shipments"), "vaccination.view_shipment"),
     ("vaccination:imports", _("Dose imports"), "vaccination.view_doseimport"),
+    ("vaccination:rules", _("Vaccination rules"), "vaccination.add_vaccinationrules"),
     ("verify", _("Verify a certificate"), ""),
     ("places:venues", _("QR venues"), "places.view_venue"),
     ("places:facilities", _("Facilities"), "places.view_facility"),

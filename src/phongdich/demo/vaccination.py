@@ -1,7 +1,8 @@
 """The demo's vaccination in late 2021: doses at the district sites (Sinopharm, AstraZeneca, Pfizer, Moderna),
 most adults with a first dose, fewer with a full series, a few boosters; the December target; certificates for
-some residents of Lái Thiêu; a shipment split proposed across the districts. Doses are numbered and checked by
-the same rules as the service (dose_check); they are written in bulk."""
+some residents of Lái Thiêu; a shipment split proposed across the districts. Doses keep each product's
+interval and the three months to a booster, and are written in bulk (a service call per dose would make the
+demo slow); certificates, coverage and the split go through the services."""
 
 import random
 from dataclasses import dataclass

@@ -11,7 +11,8 @@ from phongdich.people.selectors import person_by_number
 from phongdich.places.forms import UnitChoiceField, units_for
 from phongdich.places.models import AdminUnit, Facility
 
-from .models import VaccineProduct
+from .models import VaccinationRules, VaccinationTarget, VaccineProduct
+from .services import RULE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -96,3 +97,39 @@ class DoseImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(user, "vaccination.add_doseimport").exclude(level="group")
+
+
+class VaccinationRulesForm(forms.ModelForm):
+    front_line_occupations = forms.CharField(
+        label=_("front-line occupations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One occupation per line, as the register writes it."),
+    )
+
+    class Meta:
+        model = VaccinationRules
+        fields = ["effective_from", "source_document", *RULE_FIELDS]
+        widgets = {"effective_from": DATE}
+
+    def __init__(self, *args, **kwargs):
+        initial = kwargs.get("initial") or {}
+        if isinstance(initial.get("front_line_occupations"), list):
+            initial["front_line_occupations"] = "\n".join(initial["front_line_occupations"])
+        super().__init__(*args, **kwargs)
+
+    def clean_front_line_occupations(self):
+        return [line.strip() for line in self.cleaned_data["front_line_occupations"].splitlines() if line.strip()]
+
+    def _post_clean(self):
+        """The service validates."""
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = VaccinationTarget
+        fields = ["indicator", "population", "percent", "deadline", "source_document"]
+        widgets = {"deadline": DATE}
+
+    def _post_clean(self):
+        """The service validates."""

@@ -38,6 +38,7 @@ DOSE_COLUMNS = [
 ]
 FIELDS = [column.name for column in DOSE_COLUMNS]
 MAX_ERRORS_KEPT = 5000
+CHUNK = 5000  # ids per IN (…): SQLite takes at most 32,766 parameters in one statement
 
 
 class LineError(ValueError):
@@ -55,6 +56,7 @@ class Line:
     person_id: int | None = None
     person: Person | None = None
     area: AdminUnit | None = None  # the commune the line names, when it names one
+    reason: str = ""  # why it waits for review
 
 
 def product_lookup() -> dict[str, VaccineProduct]:
@@ -124,7 +126,8 @@ def dose_import_run(job_id: int) -> DoseImport:
     if job.status not in (ImportStatus.QUEUED,):
         return job
     job.status = ImportStatus.RUNNING
-    job.save(update_fields=["status"])
+    job.lines = job.added = job.known = job.to_review = job.refused = 0  # a failed import may run again
+    job.save(update_fields=["status", "lines", "added", "known", "to_review", "refused"])
     actor = job.created_by or f"dose-import:{job.pk}"
     errors: list[list] = []
     try:
@@ -141,7 +144,16 @@ def dose_import_run(job_id: int) -> DoseImport:
     job.errors = errors[:MAX_ERRORS_KEPT]
     job.finished_at = timezone.now()
     job.save()
+    if job.added:
+        _refresh_coverage()
     return job
+
+
+def _refresh_coverage() -> None:
+    """The coverage pages read pre-computed figures: rebuild them once a file has added doses."""
+    from .tasks import run_coverage_refresh
+
+    run_coverage_refresh.enqueue()
 
 
 def _read(table, job: DoseImport, errors: list) -> list[Line]:
@@ -194,9 +206,10 @@ def _match(lines: list[Line], unit: AdminUnit) -> None:
     """CCCD first; else name + birth date within the commune named (or the import's area)."""
     people = Person.objects.active()
     by_number: dict[str, list[int]] = {}
-    numbers = {line.values["id_number"] for line in lines if line.values.get("id_number")}
-    for pk, number in people.filter(id_number__in=numbers).values_list("pk", "id_number"):
-        by_number.setdefault(number, []).append(pk)
+    numbers = sorted({line.values["id_number"] for line in lines if line.values.get("id_number")})
+    for start in range(0, len(numbers), CHUNK):
+        for pk, number in people.filter(id_number__in=numbers[start : start + CHUNK]).values_list("pk", "id_number"):
+            by_number.setdefault(number, []).append(pk)
     communes = _communes(unit)
     for line in lines:
         ids = by_number.get(line.values.get("id_number", ""), [])
@@ -212,7 +225,7 @@ def _match(lines: list[Line], unit: AdminUnit) -> None:
         if len(ids) == 1:
             line.person_id = ids[0]
         else:
-            line.values["_reason"] = str(
+            line.reason = str(
                 _("Several people match this name and birth date; choose one.")
                 if ids
                 else _("Nobody matches this CCCD, or this name and birth date.")
@@ -233,6 +246,15 @@ def _communes(unit: AdminUnit) -> dict[str, AdminUnit]:
     return lookup
 
 
+def _known_doses(person_ids: set) -> set[tuple[int | None, date, int]]:
+    """(person, date, product) of the doses these people already have, asked in chunks the database accepts."""
+    ids, known = sorted(person_ids), set[tuple[int | None, date, int]]()
+    for start in range(0, len(ids), CHUNK):
+        chunk = Dose.objects.filter(person_id__in=ids[start : start + CHUNK])
+        known |= set(chunk.values_list("person_id", "given_on", "product_id"))
+    return known
+
+
 def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
     from .services.doses import dose_record
 
@@ -243,11 +265,7 @@ def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
     matched = sorted(
         (line for line in lines if line.person), key=lambda line: (line.person_id, line.given_on, line.number)
     )
-    known: set[tuple[int | None, date, int]] = set(
-        Dose.objects.filter(person__in=[line.person for line in matched]).values_list(
-            "person_id", "given_on", "product_id"
-        )
-    )
+    known = _known_doses({line.person_id for line in matched})
     for line in matched:
         if (line.person_id, line.given_on, line.product.pk) in known:
             job.known += 1
@@ -265,11 +283,12 @@ def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
                 source=DoseSource.IMPORT,
                 dose_import=job,
             )
-        except (ValidationError, OutOfScope) as error:
-            column = next(iter(getattr(error, "message_dict", {}) or {"": 0}), "")
-            errors.append(
-                [line.number, job.mapping.get(column, column), " ".join(getattr(error, "messages", [str(error)]))]
-            )
+        except ValidationError as error:
+            field = next(iter(error.message_dict), "") if hasattr(error, "error_dict") else ""
+            errors.append([line.number, job.mapping.get(field, field), " ".join(error.messages)])
+            continue
+        except OutOfScope as error:
+            errors.append([line.number, "", str(error)])
             continue
         known.add((line.person_id, line.given_on, line.product.pk))
         job.added += 1
@@ -279,7 +298,7 @@ def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
             unit=line.area or job.unit,
             line=line.number,
             data=line.values,
-            reason=line.values.pop("_reason"),
+            reason=line.reason,
         )
         for line in lines
         if line.person is None

@@ -9,3 +9,11 @@ def run_dose_import(import_id: int) -> int:
     from .importers import dose_import_run
 
     return dose_import_run(import_id).added
+
+
+@task
+def run_coverage_refresh() -> int:
+    """Rebuild the coverage figures (after an import added doses); returns the residents counted."""
+    from .services import coverage_refresh
+
+    return coverage_refresh().residents

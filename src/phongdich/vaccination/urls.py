@@ -17,6 +17,7 @@ urlpatterns = [
     path("sites/", views.sites, name="sites"),
     path("shipments/", views.shipments, name="shipments"),
     path("shipments/<int:pk>/", views.shipment_detail, name="shipment"),
+    path("rules/", views.rules, name="rules"),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/review/<int:pk>/", views.review_decide, name="review_decide"),

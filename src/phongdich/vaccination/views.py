@@ -12,7 +12,7 @@ from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import FileFormatError, guess_mapping, iter_table
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
-from phongdich.core.views import add_form_errors, post_action, service_form
+from phongdich.core.views import add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
 from phongdich.places.forms import units_for
 from phongdich.places.models import AdminUnit
@@ -21,9 +21,19 @@ from .choices import ImportStatus, Priority, ReviewStatus
 from .dcc import codec
 from .dcc.qr import text_from_image
 from .documents import certificate_entry, certificate_pdf, certificate_png, certificate_svg
-from .forms import DeliveryForm, DoseForm, DoseImportForm, RevokeForm, ShipmentForm, VerifyForm, sites_for
+from .forms import (
+    DeliveryForm,
+    DoseForm,
+    DoseImportForm,
+    RevokeForm,
+    ShipmentForm,
+    TargetForm,
+    VaccinationRulesForm,
+    VerifyForm,
+    sites_for,
+)
 from .importers import DOSE_COLUMNS, dose_import_start
-from .models import Certificate, Dose, DoseImport, ReviewRow, Shipment
+from .models import Certificate, Dose, DoseImport, ReviewRow, Shipment, VaccinationRules
 from .selectors import (
     coverage_by_child,
     coverage_of,
@@ -31,6 +41,7 @@ from .selectors import (
     last_refresh,
     priority_people,
     revoked_hashes,
+    rules_in_force,
     stock,
     targets_for,
     trusted_keys,
@@ -44,6 +55,8 @@ from .services import (
     review_row_decide,
     shipment_approve,
     shipment_propose,
+    target_add,
+    vaccination_rules_add,
 )
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -74,8 +87,14 @@ def coverage(request, pk=None):
         unit = _top_unit(request.user, "vaccination.view_coveragecell")
     else:
         unit = get_object_or_404(units_for(request.user, "vaccination.view_coveragecell"), pk=pk)
+    can_set_target = scope_of(request.user, "vaccination.add_vaccinationtarget").covers_path(unit.path)
+    form = TargetForm(request.POST or None) if can_set_target else None
+    if _save_posted(request, form, lambda data: target_add(actor=request.user, unit=unit, **data)) is not None:
+        messages.success(request, _("Target saved."))
+        return redirect(request.path)
     figures = coverage_of(unit)
     context = {
+        "form": form,
         "unit": unit,
         "rows": figures.rows(),
         "targets": targets_for(unit, figures),
@@ -351,6 +370,18 @@ def _int(text, default: int) -> int:
         return int(text)
     except (TypeError, ValueError):
         return default
+
+
+def rules(request):
+    return rules_page(
+        request,
+        model=VaccinationRules,
+        form_class=VaccinationRulesForm,
+        current=rules_in_force(),
+        add=vaccination_rules_add,
+        template="vaccination/rules.html",
+        success_message=_("New vaccination rules saved."),
+    )
 
 
 # ---- Imports from the national platform -------------------------------------------------------------------

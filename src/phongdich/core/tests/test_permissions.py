@@ -159,6 +159,7 @@ PAGES = [
         "/vaccination/shipments/{shipment_a}/",
         expect(403, P=200, D=200, A=200, C=404, O=404),
     ),
+    ("vaccination:rules", "/vaccination/rules/", expect(403, P=200, S=200)),
     ("vaccination:imports", "/vaccination/imports/", expect(200, T=403, H=403, A=403, X=403, E=403, S=403, L=403)),
     ("vaccination:import", "/vaccination/imports/{dose_import_a}/", expect(403, P=200, C=404, D=404, O=404)),
 ]

@@ -4,8 +4,10 @@ from .allocation import allocation_set, delivery_record, shipment_approve, shipm
 from .certificates import certificate_issue, certificate_revoke, signing_key_create
 from .coverage import coverage_refresh
 from .doses import DoseCheck, dose_check, dose_record, review_row_decide
+from .rules import RULE_FIELDS, target_add, vaccination_rules_add
 
 __all__ = [
+    "RULE_FIELDS",
     "DoseCheck",
     "allocation_set",
     "certificate_issue",
@@ -18,4 +20,6 @@ __all__ = [
     "shipment_approve",
     "shipment_propose",
     "signing_key_create",
+    "target_add",
+    "vaccination_rules_add",
 ]

@@ -93,14 +93,15 @@ def certificate_issue(*, actor, person: Person) -> Certificate:
             raise ValidationError(_("No signing key is in use: run `phongdich dcc keys create`."))
         uvci = new_uvci(settings.DCC_COUNTRY)
         hcert = payload_for(person, dose, uvci)
-        expires = now + timedelta(days=in_force(VaccinationRules).certificate_valid_days)
+        # Valid for the rules' days, and never past the signer's own certificate.
+        expires = min(now + timedelta(days=in_force(VaccinationRules).certificate_valid_days), key.not_after)
         text = signer.sign(
             hcert,
             key=_private_key(str(settings.DCC_KEY_DIR), key.key_file),
             kid=bytes.fromhex(key.kid),
             issuer=settings.DCC_COUNTRY,
             issued_at=now,
-            expires_at=min(expires, key.not_after),
+            expires_at=expires,
         )
         certificate = Certificate.objects.create(
             uvci=uvci,
@@ -111,17 +112,16 @@ def certificate_issue(*, actor, person: Person) -> Certificate:
             signing_key=key,
             text=text,
             issued_at=now.replace(microsecond=0),
-            expires_at=min(expires, key.not_after).replace(microsecond=0),
+            expires_at=expires.replace(microsecond=0),
             issued_by=audit.user_of(actor),
         )
         audit.record(
             actor=actor,
-            action=AuditAction.CREATE,
+            action=AuditAction.ISSUE,
             instance=certificate,
             person_id=person.pk,
             unit_path=person.unit.path,
             after={"uvci": uvci, "dose": dose.number, "kid": key.kid},
-            detail={"event": "certificate issued"},
         )
     return certificate
 
@@ -153,10 +153,10 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
         locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         audit.record(
             actor=actor,
-            action=AuditAction.UPDATE,
+            action=AuditAction.REVOKE,
             instance=locked,
             person_id=locked.person_id,
+            unit_path=locked.unit.path,
             after={"revoked_at": locked.revoked_at.isoformat(), "reason": reason},
-            detail={"event": "certificate revoked"},
         )
     return locked

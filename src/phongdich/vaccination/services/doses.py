@@ -31,15 +31,19 @@ def _day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def dose_check(*, earlier: list[Dose], product: VaccineProduct, given_on: date, birth_date: date | None) -> DoseCheck:
-    """Where a new dose falls in a person's history, or the ValidationError that says why it cannot.
-    `earlier` is the person's doses, oldest first."""
+def _check_product_and_day(product: VaccineProduct, given_on: date, birth_date: date | None) -> None:
     if not product.active:
         raise ValidationError({"product": _("%(product)s is no longer in use.") % {"product": product.name}})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("A dose cannot be dated in the future.")})
     if birth_date and given_on < birth_date:
         raise ValidationError({"given_on": _("A dose cannot be dated before the person's birth.")})
+
+
+def dose_check(*, earlier: list[Dose], product: VaccineProduct, given_on: date, birth_date: date | None) -> DoseCheck:
+    """Where a new dose falls in a person's history, or the ValidationError that says why it cannot.
+    `earlier` is the person's doses, oldest first."""
+    _check_product_and_day(product, given_on, birth_date)
     if not earlier:
         return DoseCheck(1, DoseKind.PRIMARY, product.series_doses <= 1)
     last = earlier[-1]

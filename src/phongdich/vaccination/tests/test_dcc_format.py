@@ -162,3 +162,32 @@ def test_the_decoder_answers_any_compressed_bytes_with_a_verdict(data):
     text = "HC1:" + base45.b45encode(zlib.compress(data)).decode()
     verdict = codec.verify(text, keys={}, at=NOW)
     assert verdict.valid is False and verdict.error
+
+
+CBOR_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**64), 2**64)
+    | st.floats()
+    | st.text(max_size=20)
+    | st.binary(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.integers(-300, 10) | st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    CBOR_VALUES, CBOR_VALUES, st.one_of(CBOR_VALUES, st.just({-260: {1: {"nam": {"fnt": "A"}, "dob": 1, "v": [1]}}}))
+)
+def test_a_cose_message_of_any_shape_gets_a_verdict(headers, unprotected, claims):
+    """Well-formed CBOR in the wrong shape: every part of the message and of the payload is checked."""
+    try:
+        protected, payload = cbor2.dumps(headers), cbor2.dumps(claims)
+    except (TypeError, ValueError, OverflowError):
+        return
+    message = cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, b"\0" * 64]))
+    verdict = codec.verify("HC1:" + base45.b45encode(zlib.compress(message)).decode(), keys={}, at=NOW)
+    assert verdict.valid is False and verdict.error

@@ -1,0 +1,78 @@
+"""Rules and targets as data: a new version of the vaccination rules, a coverage target for an area."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
+from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.places.models import AdminUnit
+
+from ..models import VaccinationRules, VaccinationTarget
+
+RULE_FIELDS = ["booster_min_days", "certificate_valid_days", "front_line_occupations"]
+RULE_LIMITS = {"booster_min_days": (28, 730), "certificate_valid_days": (30, 1095)}
+
+
+def vaccination_rules_add(*, actor, effective_from: date, source_document: str, **values) -> VaccinationRules:
+    """A new version of the rules, province-wide, citing its document; doses and certificates are judged by
+    the version in force on their date."""
+    if not scope_of(actor, "vaccination.add_vaccinationrules").is_provincial:
+        raise PermissionDenied(_("Only a province-level administrator changes the vaccination rules."))
+    errors = {}
+    if not source_document.strip():
+        errors["source_document"] = _("Cite the document these rules come from.")
+    for name, (low, high) in RULE_LIMITS.items():
+        if name in values and not low <= int(values[name]) <= high:
+            errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
+    if VaccinationRules.objects.filter(effective_from=effective_from).exists():
+        errors["effective_from"] = _("A version already takes effect on this date.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rules = VaccinationRules.objects.create(
+            effective_from=effective_from,
+            source_document=source_document.strip(),
+            **{name: values[name] for name in RULE_FIELDS if name in values},
+        )
+        audit.record(actor=actor, action=AuditAction.CREATE, instance=rules, after=audit.snapshot(rules))
+    return rules
+
+
+def target_add(
+    *,
+    actor,
+    unit: AdminUnit,
+    indicator: str,
+    population: str,
+    percent: Decimal,
+    deadline: date,
+    source_document: str,
+) -> VaccinationTarget:
+    """A target for an area ("100% of adults fully vaccinated by 31/12/2021"), with the document that set it."""
+    errors = {}
+    if not Decimal(0) < percent <= Decimal(100):
+        errors["percent"] = _("A target is a share above 0% and at most 100%.")
+    if not source_document.strip():
+        errors["source_document"] = _("Cite the document that sets this target.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if not scope_of(actor, "vaccination.add_vaccinationtarget").covers_path(unit.path):
+            raise OutOfScope(_("No such unit in your jurisdiction."))
+        target = VaccinationTarget.objects.create(
+            unit=unit,
+            indicator=indicator,
+            population=population,
+            percent=percent,
+            deadline=deadline,
+            source_document=source_document.strip(),
+        )
+        audit.record(
+            actor=actor, action=AuditAction.CREATE, instance=target, unit_path=unit.path, after=audit.snapshot(target)
+        )
+    return target
