@@ -45,6 +45,15 @@ def main() -> None:
         desktop.click("table.table tbody tr a")  # the newest round: round 3 in Lái Thiêu
         desktop.wait_for_load_state()
         desktop.screenshot(path=OUT / "testing-round.png", full_page=True)
+        desktop.goto(f"{BASE}/vaccination/")
+        desktop.screenshot(path=OUT / "vaccination-coverage.png", full_page=True)
+        qr = desktop.request.get(f"{BASE}/vaccination/certificates/1/qr.png").body()
+        checkpoint = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+        checkpoint.goto(f"{BASE}/verify")  # no login: the public verifier
+        checkpoint.set_input_files("#id_image", {"name": "qr.png", "mimeType": "image/png", "buffer": qr})
+        checkpoint.click("#verify-form button[type=submit]")
+        checkpoint.wait_for_load_state()
+        checkpoint.screenshot(path=OUT / "phone-verify.png")
         phone = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
         log_in(phone, "xa.laithieu")
         phone.goto(f"{BASE}/persons/?q=hang")

@@ -1267,4 +1267,5 @@ VI = {
     "New vaccination rules saved.": "Đã lưu quy định tiêm chủng mới.",
     "certificate issued": "cấp chứng nhận",
     "certificate revoked": "thu hồi chứng nhận",
+    '%(gap)s people short; the deadline has passed': 'còn thiếu %(gap)s người; đã quá thời hạn',
 }

@@ -198,7 +198,15 @@ def priority_counts(unit: AdminUnit, *, as_of: date | None = None) -> dict[str, 
     return result
 
 
-def daily_doses(*, sites=None, unit: AdminUnit | None = None, days: int = 14, today: date | None = None) -> list[dict]:
+@dataclass
+class DailyDoses:
+    """Doses per site (rows) and day (columns)."""
+
+    days: list[date]
+    sites: list[tuple[str, list[int]]]
+
+
+def daily_doses(*, sites=None, unit: AdminUnit | None = None, days: int = 14, today: date | None = None) -> DailyDoses:
     """Doses per site and day over the last `days` days."""
     today = today or timezone.localdate()
     if sites is None:
@@ -208,8 +216,12 @@ def daily_doses(*, sites=None, unit: AdminUnit | None = None, days: int = 14, to
     # A list of site ids, so the database walks the (site, date) index site by site.
     site_ids = list(sites.values_list("pk", flat=True))
     doses = Dose.objects.filter(site_id__in=site_ids, given_on__gt=today - timedelta(days=days), given_on__lte=today)
-    rows = doses.values("site_id", "site__name", "given_on").annotate(doses=Count("id"))
-    return [dict(row) for row in rows.order_by("site__name", "given_on")]
+    counts = doses.values_list("site__name", "given_on").annotate(n=Count("id")).order_by("site__name")
+    columns = [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+    per_site: dict[str, dict[date, int]] = defaultdict(dict)
+    for name, day, n in counts:
+        per_site[name][day] = n
+    return DailyDoses(columns, [(name, [by_day.get(day, 0) for day in columns]) for name, by_day in per_site.items()])
 
 
 def stock(sites) -> list[dict]:

@@ -1,4 +1,5 @@
 import csv
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -274,6 +275,14 @@ def verify_submission(text: str, image) -> dict:
     return public_view(verdict)
 
 
+def _day_or_text(value):
+    """A full ISO date as a date (shown dd/mm/yyyy); a partial one ("1956", "1990-07") as it is written."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else value
+    except ValueError:
+        return value
+
+
 def public_view(verdict: codec.Verdict) -> dict:
     """What a checkpoint needs and nothing more: validity, name, birth date and the doses."""
     result: dict = {
@@ -285,9 +294,9 @@ def public_view(verdict: codec.Verdict) -> dict:
     if verdict.payload and verdict.verified:
         name = verdict.payload.get("nam", {})
         result["name"] = " ".join(part for part in (name.get("fn"), name.get("gn")) if part) or name.get("fnt", "")
-        result["dob"] = verdict.payload.get("dob")
+        result["dob"] = _day_or_text(verdict.payload.get("dob"))
         result["doses"] = [
-            {"dn": entry.get("dn"), "sd": entry.get("sd"), "dt": entry.get("dt"), "mp": entry.get("mp")}
+            {"dn": entry.get("dn"), "sd": entry.get("sd"), "dt": _day_or_text(entry.get("dt")), "mp": entry.get("mp")}
             for entry in verdict.payload.get("v", [])
         ]
         result["expires_at"] = verdict.expires_at

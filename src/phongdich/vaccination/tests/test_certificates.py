@@ -145,7 +145,7 @@ def test_the_other_commune_cannot_revoke_hangs_certificate(world, certificate):
 def test_the_public_page_shows_only_validity_name_birth_date_and_doses(client, certificate):
     response = client.post("/verify", {"text": certificate.text})
     page = response.content.decode()
-    assert response.status_code == 200 and "Nguyễn Thị Hằng" in page and "1986-03-14" in page and "2/2" in page
+    assert response.status_code == 200 and "Nguyễn Thị Hằng" in page and "14/03/1986" in page and "2/2" in page
     assert certificate.uvci not in page and "FF2382" not in page and "074186123456" not in page
 
 
