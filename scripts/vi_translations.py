@@ -1267,5 +1267,9 @@ VI = {
     "New vaccination rules saved.": "Đã lưu quy định tiêm chủng mới.",
     "certificate issued": "cấp chứng nhận",
     "certificate revoked": "thu hồi chứng nhận",
-    '%(gap)s people short; the deadline has passed': 'còn thiếu %(gap)s người; đã quá thời hạn',
+    "%(gap)s people short; the deadline has passed": "còn thiếu %(gap)s người; đã quá thời hạn",
+    "allocation weight of an unvaccinated priority person": "trọng số phân bổ cho một người ưu tiên chưa tiêm",
+    "allocation weight of another unvaccinated person": "trọng số phân bổ cho một người khác chưa tiêm",
+    "allocation weight of a person awaiting their next dose": "trọng số phân bổ cho một người chờ mũi tiếp theo",
+    "Allocation weights": "Trọng số phân bổ",
 }

@@ -49,6 +49,9 @@ def search(page, base, text):
     page.goto(f"{base}/persons/")
     page.get_by_label("Họ tên, CCCD hoặc số điện thoại").fill(text)
     page.get_by_role("button", name="Lọc").click()
+    # The list is swapped in by HTMX, which then pushes the query into the address: wait for that, not for a
+    # quiet network (typing also sends a delayed request, which could land after the quiet moment).
+    page.wait_for_function("text => new URLSearchParams(location.search).get('q') === text", arg=text)
     page.wait_for_load_state("networkidle")
     return page.locator("table.table tbody tr").all_inner_texts()
 

@@ -49,6 +49,13 @@ class VaccinationRules(models.Model):
     booster_min_days = models.PositiveSmallIntegerField(_("shortest interval to a booster (days)"), default=90)
     certificate_valid_days = models.PositiveSmallIntegerField(_("certificate valid for (days)"), default=365)
     front_line_occupations = models.JSONField(_("front-line occupations"), default=list, blank=True)
+    weight_priority = models.PositiveSmallIntegerField(
+        _("allocation weight of an unvaccinated priority person"), default=3
+    )
+    weight_other = models.PositiveSmallIntegerField(_("allocation weight of another unvaccinated person"), default=1)
+    weight_awaiting = models.PositiveSmallIntegerField(
+        _("allocation weight of a person awaiting their next dose"), default=1
+    )
 
     class Meta:
         verbose_name = _("vaccination rules")
@@ -57,6 +64,14 @@ class VaccinationRules(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_from} {self.source_document}"
+
+    @property
+    def allocation_weights(self) -> dict[str, int]:
+        return {
+            "priority_unvaccinated": self.weight_priority,
+            "other_unvaccinated": self.weight_other,
+            "awaiting_next_dose": self.weight_awaiting,
+        }
 
 
 class Dose(models.Model):

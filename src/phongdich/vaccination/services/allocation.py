@@ -1,9 +1,10 @@
 """Splitting a shipment across the units below the area it is for, recording deliveries to sites.
 
-The formula, written on the shipment so anyone can check it:
-    need = 3 × unvaccinated priority people + 1 × other unvaccinated eligible people
-           + 1 × people waiting for their next primary dose
+The formula, written on the shipment with its weights so anyone can check it:
+    need = a × unvaccinated priority people + b × other unvaccinated eligible people
+           + c × people waiting for their next primary dose
     doses = the shipment split in proportion to need (largest remainder, so the shares add up exactly).
+The weights a, b, c (3, 1, 1 to start) are part of the vaccination rules in force on the shipment's date.
 """
 
 from django.core.exceptions import ValidationError
@@ -14,16 +15,17 @@ from django.utils.translation import gettext as _
 from phongdich.core import audit
 from phongdich.core.arithmetic import largest_remainder
 from phongdich.core.choices import AuditAction
+from phongdich.core.rules import in_force
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.places.models import AdminUnit, Facility
 
 from ..choices import ShipmentStatus
-from ..models import Allocation, Delivery, Shipment, VaccineProduct
+from ..models import Allocation, Delivery, Shipment, VaccinationRules, VaccineProduct
 
-WEIGHTS = {"priority_unvaccinated": 3, "other_unvaccinated": 1, "awaiting_next_dose": 1}
 FORMULA = (
-    "need = 3 × unvaccinated priority people (65+, chronic disease, pregnant, front line) "
-    "+ 1 × other unvaccinated people aged 5+ + 1 × people waiting for their next primary dose; "
+    "need = {priority_unvaccinated} × unvaccinated priority people (65+, chronic disease, pregnant, front line) "
+    "+ {other_unvaccinated} × other unvaccinated people aged 5+ "
+    "+ {awaiting_next_dose} × people waiting for their next primary dose; "
     "doses in proportion to need, largest remainder"
 )
 
@@ -64,7 +66,8 @@ def shipment_propose(
         inputs = allocation_inputs(unit)
         if not inputs:
             raise ValidationError({"unit": _("%(unit)s has no units below it to split across.") % {"unit": unit.name}})
-        needs = [sum(WEIGHTS[key] * value for key, value in values.items()) for _child, values in inputs]
+        weights = in_force(VaccinationRules, received_on).allocation_weights
+        needs = [sum(weights[key] * value for key, value in values.items()) for _child, values in inputs]
         shares = largest_remainder(doses, needs) if sum(needs) else largest_remainder(doses, [1] * len(needs))
         shipment = Shipment.objects.create(
             product=product,
@@ -72,7 +75,7 @@ def shipment_propose(
             received_on=received_on,
             unit=unit,
             reference=reference.strip(),
-            formula={"weights": WEIGHTS, "text": FORMULA},
+            formula={"weights": weights, "text": FORMULA.format(**weights)},
             created_by=audit.user_of(actor),
         )
         Allocation.objects.bulk_create(

@@ -14,8 +14,21 @@ from phongdich.places.models import AdminUnit
 
 from ..models import VaccinationRules, VaccinationTarget
 
-RULE_FIELDS = ["booster_min_days", "certificate_valid_days", "front_line_occupations"]
-RULE_LIMITS = {"booster_min_days": (28, 730), "certificate_valid_days": (30, 1095)}
+RULE_FIELDS = [
+    "booster_min_days",
+    "certificate_valid_days",
+    "front_line_occupations",
+    "weight_priority",
+    "weight_other",
+    "weight_awaiting",
+]
+RULE_LIMITS = {
+    "booster_min_days": (28, 730),
+    "certificate_valid_days": (30, 1095),
+    "weight_priority": (0, 100),
+    "weight_other": (0, 100),
+    "weight_awaiting": (0, 100),
+}
 
 
 def vaccination_rules_add(*, actor, effective_from: date, source_document: str, **values) -> VaccinationRules:

@@ -107,3 +107,29 @@ def test_stock_is_deliveries_less_doses_given(world):
     delivery_record(actor=officer, site=site, product=comirnaty, doses=-5, delivered_on=date(2021, 8, 2), note="Vỡ lọ")
     [row] = stock(Facility.objects.filter(pk=site.pk))
     assert (row["received"], row["given"], row["left"]) == (495, 2, 493)
+
+
+def test_the_split_uses_the_weights_of_the_rules_in_force_on_the_shipments_date(world):
+    from phongdich.vaccination.services import vaccination_rules_add
+
+    vaccination_rules_add(
+        actor=world.user("system_admin"),
+        effective_from=date(2021, 10, 1),
+        source_document="Kế hoạch phân bổ: ưu tiên người chờ mũi 2",
+        weight_priority=0,
+        weight_other=0,
+        weight_awaiting=1,
+    )
+    officer, comirnaty = world.user("province_commander"), VaccineProduct.objects.get(code="EU/1/20/1528")
+    before = shipment_propose(
+        actor=officer, product=comirnaty, doses=100, received_on=date(2021, 9, 30), unit=world.unit("74")
+    )
+    after = shipment_propose(
+        actor=officer, product=comirnaty, doses=100, received_on=date(2021, 10, 2), unit=world.unit("74")
+    )
+    assert before.formula["weights"]["priority_unvaccinated"] == 3
+    assert after.formula["weights"] == {"priority_unvaccinated": 0, "other_unvaccinated": 0, "awaiting_next_dose": 1}
+    assert "0 × unvaccinated priority people" in after.formula["text"]
+    # Nobody in the test province awaits a second dose: with no need anywhere the doses are shared evenly.
+    shares = [a.doses for a in after.allocations.all()]
+    assert sum(shares) == 100 and max(shares) - min(shares) <= 1

@@ -46,6 +46,9 @@ def test_the_rules_page_shows_the_versions_and_takes_a_new_one(client_as):
             "booster_min_days": 120,
             "certificate_valid_days": 365,
             "front_line_occupations": "Nhân viên y tế\nCông an\n",
+            "weight_priority": 3,
+            "weight_other": 1,
+            "weight_awaiting": 2,
         },
     )
     assert response.status_code == 302
