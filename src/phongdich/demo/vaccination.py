@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
 from phongdich.people.models import Person
 from phongdich.places.choices import FacilityKind, Structure
 from phongdich.places.models import AdminUnit, Facility
@@ -66,6 +68,13 @@ def build_vaccination(*, rng: random.Random) -> VaccinationResult:
         if second <= today and rng.random() < 0.85:
             doses.append(_dose(pk, unit_id, 2, DoseKind.PRIMARY, True, product, second, site))
     Dose.objects.bulk_create(doses, batch_size=5000)
+    audit.record(
+        actor=ACTOR,
+        action=AuditAction.IMPORT,
+        object_type="vaccination.dose",
+        object_repr="demo vaccination campaign",
+        detail={"doses": len(doses)},
+    )
     province = AdminUnit.objects.get(structure=Structure.LEGACY, code="74")
     VaccinationTarget.objects.get_or_create(
         unit=province,
