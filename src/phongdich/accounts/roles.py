@@ -85,17 +85,15 @@ MANAGE_VACCINATION = VACCINATE | {
 }
 ALLOCATE = MANAGE_VACCINATION | {"vaccination.add_shipment", "vaccination.change_shipment"}
 
+# What a district officer does in their district, and a province commander in the province.
+COMMAND_AREA = (
+    UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES | PLAN_TESTING | ALLOCATE
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_COMMANDER: frozenset(
-        UNITS
-        | MANAGE_PEOPLE
-        | MANAGE_VENUES
-        | MANAGE_FACILITIES
-        | RECORD_CHECKINS
-        | MANAGE_CASES
-        | PLAN_TESTING
+        COMMAND_AREA
         | {"labs.view_testingrules", "labs.change_sample", "labs.view_resultimport"}
-        | ALLOCATE
         | {"vaccination.view_vaccinationrules"}
     ),
     Role.PROVINCE_ANALYST: frozenset(
@@ -103,16 +101,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab", "vaccination.view_shipment"}
         | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
     ),
-    Role.DISTRICT_OFFICER: frozenset(
-        UNITS
-        | MANAGE_PEOPLE
-        | MANAGE_VENUES
-        | MANAGE_FACILITIES
-        | RECORD_CHECKINS
-        | MANAGE_CASES
-        | PLAN_TESTING
-        | ALLOCATE
-    ),
+    Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
     Role.COMMUNE_OFFICER: frozenset(
         UNITS
         | MANAGE_PEOPLE

@@ -2,8 +2,14 @@
 
 from datetime import date
 
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .choices import AuditAction
+from .scoping import scope_of
 
 
 def in_force(model: type[models.Model], on: date | None = None):
@@ -12,3 +18,40 @@ def in_force(model: type[models.Model], on: date | None = None):
     on = on or timezone.localdate()
     versions = model._default_manager.order_by("-effective_from")
     return versions.filter(effective_from__lte=on).first() or versions.order_by("effective_from").first() or model()
+
+
+def version_add(
+    *,
+    actor,
+    model: type[models.Model],
+    effective_from: date,
+    source_document: str,
+    values: dict,
+    fields: list[str],
+    limits: dict[str, tuple[int, int]],
+    refusal: str,
+    errors: dict | None = None,
+):
+    """A new version of a rule set, province-wide, citing its document; earlier versions are never edited.
+    `limits` bound the numeric fields; `errors` are the rule set's own checks, reported with these."""
+    meta = model._meta
+    if not scope_of(actor, f"{meta.app_label}.add_{meta.model_name}").is_provincial:
+        raise PermissionDenied(refusal)
+    errors = dict(errors or {})
+    if not source_document.strip():
+        errors["source_document"] = _("Cite the document these rules come from.")
+    for name, (low, high) in limits.items():
+        if name in values and not low <= int(values[name]) <= high:
+            errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
+    if model._default_manager.filter(effective_from=effective_from).exists():
+        errors["effective_from"] = _("A version already takes effect on this date.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        version = model._default_manager.create(
+            effective_from=effective_from,
+            source_document=source_document.strip(),
+            **{name: values[name] for name in fields if name in values},
+        )
+        audit.record(actor=actor, action=AuditAction.CREATE, instance=version, after=audit.snapshot(version))
+    return version

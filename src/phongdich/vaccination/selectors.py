@@ -264,6 +264,11 @@ def trust_list_pem() -> str:
     )
 
 
+def is_revoked(uvci_hash: str) -> bool:
+    """One indexed lookup per certificate checked, rather than loading the whole revocation list."""
+    return Certificate.objects.filter(uvci_hash=uvci_hash, revoked_at__isnull=False).exists()
+
+
 def revoked_hashes() -> list[str]:
     return list(
         Certificate.objects.filter(revoked_at__isnull=False).order_by("uvci_hash").values_list("uvci_hash", flat=True)

@@ -39,9 +39,9 @@ from .selectors import (
     coverage_by_child,
     coverage_of,
     daily_doses,
+    is_revoked,
     last_refresh,
     priority_people,
-    revoked_hashes,
     rules_in_force,
     stock,
     targets_for,
@@ -271,7 +271,7 @@ def verify_submission(text: str, image) -> dict:
             text = text_from_image(image.read())
         except codec.DccError as error:
             return public_view(codec.Verdict(error=error.code, message=str(error)))
-    verdict = codec.verify(text, keys=trusted_keys(), at=timezone.now(), revoked=set(revoked_hashes()))
+    verdict = codec.verify(text, keys=trusted_keys(), at=timezone.now(), revoked=is_revoked)
     return public_view(verdict)
 
 

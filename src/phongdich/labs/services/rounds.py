@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.rules import version_add
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Organisation
@@ -145,25 +146,17 @@ def lab_save(*, actor, facility, daily_capacity: int) -> Lab:
 def testing_rules_add(*, actor, effective_from: date, source_document: str, **values) -> TestingRules:
     """A new version of the testing rules, province-wide, citing its document. Earlier versions stay as they
     were: each result is judged by the version in force on its date."""
-    if not scope_of(actor, "labs.add_testingrules").is_provincial:
-        raise PermissionDenied(_("Only a province-level administrator changes the testing rules."))
     errors = {}
-    if not source_document.strip():
-        errors["source_document"] = _("Cite the document these rules come from.")
-    for name, (low, high) in RULE_LIMITS.items():
-        if name in values and not low <= int(values[name]) <= high:
-            errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
     if int(values.get("high_risk_pool_size", 1)) > int(values.get("pool_size", 20)):
         errors["high_risk_pool_size"] = _("Higher-risk pools cannot be larger than other pools.")
-    if TestingRules.objects.filter(effective_from=effective_from).exists():
-        errors["effective_from"] = _("A version already takes effect on this date.")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        rules = TestingRules.objects.create(
-            effective_from=effective_from,
-            source_document=source_document.strip(),
-            **{name: values[name] for name in RULE_FIELDS if name in values},
-        )
-        audit.record(actor=actor, action=AuditAction.CREATE, instance=rules, after=audit.snapshot(rules))
-    return rules
+    return version_add(
+        actor=actor,
+        model=TestingRules,
+        effective_from=effective_from,
+        source_document=source_document,
+        values=values,
+        fields=RULE_FIELDS,
+        limits=RULE_LIMITS,
+        refusal=_("Only a province-level administrator changes the testing rules."),
+        errors=errors,
+    )

@@ -3,7 +3,7 @@ door-to-door tasks that follow new levels."""
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from phongdich.core import audit
 from phongdich.core.bulk import json_values
 from phongdich.core.choices import AuditAction
+from phongdich.core.rules import version_add
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
 
@@ -176,27 +177,21 @@ def tracing_rules_add(*, actor, effective_from, source_document: str, **values) 
     """A new version of the tracing rules, province-wide, citing its document. Past versions are never edited
     (cases keep the infectious period computed when they were confirmed); when the version is already in
     force, every level is recomputed with it at once."""
-    if not scope_of(actor, "surveillance.add_tracingrules").is_provincial:
-        raise PermissionDenied(_("Only a province-level administrator changes the tracing rules."))
     errors = {}
-    if not source_document.strip():
-        errors["source_document"] = _("Cite the document these rules come from.")
-    for name, (low, high) in RULE_LIMITS.items():
-        if not low <= int(values.get(name, low)) <= high:
-            errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
     if int(values.get("max_stay_minutes", 720)) < int(values.get("default_stay_minutes", 60)):
         errors["max_stay_minutes"] = _("The longest stay counted cannot be shorter than the default stay.")
-    if TracingRules.objects.filter(effective_from=effective_from).exists():
-        errors["effective_from"] = _("A version already takes effect on this date.")
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
-        rules = TracingRules.objects.create(
+        rules = version_add(
+            actor=actor,
+            model=TracingRules,
             effective_from=effective_from,
-            source_document=source_document.strip(),
-            **{name: values[name] for name in RULE_FIELDS if name in values},
+            source_document=source_document,
+            values=values,
+            fields=RULE_FIELDS,
+            limits=RULE_LIMITS,
+            refusal=_("Only a province-level administrator changes the tracing rules."),
+            errors=errors,
         )
-        audit.record(actor=actor, action=AuditAction.CREATE, instance=rules, after=audit.snapshot(rules))
         if effective_from <= timezone.localdate():
             levels_recompute(actor=actor)
     return rules

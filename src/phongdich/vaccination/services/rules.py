@@ -3,12 +3,13 @@
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.rules import version_add
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.places.models import AdminUnit
 
@@ -32,28 +33,18 @@ RULE_LIMITS = {
 
 
 def vaccination_rules_add(*, actor, effective_from: date, source_document: str, **values) -> VaccinationRules:
-    """A new version of the rules, province-wide, citing its document; doses and certificates are judged by
+    """A new version of the rules, province-wide, citing its document; doses, certificates and splits follow
     the version in force on their date."""
-    if not scope_of(actor, "vaccination.add_vaccinationrules").is_provincial:
-        raise PermissionDenied(_("Only a province-level administrator changes the vaccination rules."))
-    errors = {}
-    if not source_document.strip():
-        errors["source_document"] = _("Cite the document these rules come from.")
-    for name, (low, high) in RULE_LIMITS.items():
-        if name in values and not low <= int(values[name]) <= high:
-            errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
-    if VaccinationRules.objects.filter(effective_from=effective_from).exists():
-        errors["effective_from"] = _("A version already takes effect on this date.")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        rules = VaccinationRules.objects.create(
-            effective_from=effective_from,
-            source_document=source_document.strip(),
-            **{name: values[name] for name in RULE_FIELDS if name in values},
-        )
-        audit.record(actor=actor, action=AuditAction.CREATE, instance=rules, after=audit.snapshot(rules))
-    return rules
+    return version_add(
+        actor=actor,
+        model=VaccinationRules,
+        effective_from=effective_from,
+        source_document=source_document,
+        values=values,
+        fields=RULE_FIELDS,
+        limits=RULE_LIMITS,
+        refusal=_("Only a province-level administrator changes the vaccination rules."),
+    )
 
 
 def target_add(
