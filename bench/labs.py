@@ -39,6 +39,7 @@ POOLS = 10_000
 POOL_SIZE = 10
 BAD_LINES = 1_000
 NOW = datetime.now(UTC).replace(microsecond=0)
+RUN = NOW.strftime("%y%m%d%H%M%S")  # in every barcode, so that `run.py --only labs` can run again on the same database
 SAMPLED = (NOW - timedelta(hours=30)).strftime("%Y-%m-%d %H:%M:%S")
 SAMPLE_COLUMNS = [
     "barcode", "person_id", "unit_id", "kind", "sampled_at", "team", "lab_id", "round_id", "pool_id", "symptoms",
@@ -70,7 +71,7 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> 
     created = NOW.strftime("%Y-%m-%d %H:%M:%S")
     first_unit = people[0][1]
     # BP… pools are in the file; the 31 BQ… pools are kept for pool_result_apply_ms.
-    barcodes = [f"BP{i:07d}" for i in range(POOLS)] + [f"BQ{i:07d}" for i in range(31)]
+    barcodes = [f"BP{RUN}-{i:07d}" for i in range(POOLS)] + [f"BQ{RUN}-{i:07d}" for i in range(31)]
     columns = ["barcode", "lab_id", "unit_id", "size_limit", "high_risk", "status", "result", "received_at", "team"]
     insert(
         Pool._meta.db_table,
@@ -81,12 +82,12 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> 
     rows = []
     for i in range(INDIVIDUAL):
         person, unit = people[rng.randrange(len(people))]
-        rows.append((f"BS{i:08d}", person, unit, "rt_pcr", SAMPLED, "", lab.pk, None, None, False, "", "received",
+        rows.append((f"BS{RUN}-{i:08d}", person, unit, "rt_pcr", SAMPLED, "", lab.pk, None, None, False, "", "received",
                      "", "", created, None, None, created))  # fmt: skip
     for i in range(len(barcodes) * POOL_SIZE):
         person, unit = people[rng.randrange(len(people))]
         pool = pool_ids[barcodes[i // POOL_SIZE]]
-        rows.append((f"BM{i:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, None, pool, False, "",
+        rows.append((f"BM{RUN}-{i:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, None, pool, False, "",
                      "received", "", "", created, None, None, created))  # fmt: skip
     insert(Sample._meta.db_table, SAMPLE_COLUMNS, rows)
     result_time = (NOW - timedelta(hours=2)).astimezone().strftime("%d/%m/%Y %H:%M")
@@ -94,10 +95,12 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> 
     for i in range(INDIVIDUAL):
         roll = rng.random()
         value = "Dương tính" if roll < 0.00002 else "Không xác định" if roll < 0.0003 else "Âm tính"
-        lines.append([f"BS{i:08d}", value, result_time, f"{rng.uniform(18, 35):.2f}" if value == "Dương tính" else ""])
+        lines.append(
+            [f"BS{RUN}-{i:08d}", value, result_time, f"{rng.uniform(18, 35):.2f}" if value == "Dương tính" else ""]
+        )
     for i in range(POOLS):
         value = "Dương tính" if i % 1000 == 0 else "Âm tính"
-        lines.append([f"BP{i:07d}", value, result_time, ""])
+        lines.append([f"BP{RUN}-{i:07d}", value, result_time, ""])
     for i in range(BAD_LINES):
         lines.append([f"KHONG-CO-{i}", "Âm tính", result_time, ""])
     rng.shuffle(lines)
@@ -110,10 +113,10 @@ def import_benchmark(lab: Lab, lines: list[list[str]]) -> tuple[float, float]:
     writer.writerow(["Mã mẫu", "Kết quả", "Thời gian trả kết quả", "Ct N"])
     writer.writerows(lines)
     raw = out.getvalue().encode()
-    technician = User.objects.create_user(username="bench-lab", password=None)
+    technician = User.objects.create_user(username=f"bench-lab-{RUN}", password=None)
     role_assign(actor="bench", user=technician, role=Role.LAB_TECHNICIAN, facility=lab.facility)
     mapping = {"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian trả kết quả", "ct_n": "Ct N"}
-    job = result_import_start(actor="bench-lab", lab=lab, raw=raw, filename="ket-qua.csv", mapping=mapping)
+    job = result_import_start(actor=technician.username, lab=lab, raw=raw, filename="ket-qua.csv", mapping=mapping)
     job.created_by = technician
     job.save(update_fields=["created_by"])
     started = time.perf_counter()
@@ -139,9 +142,9 @@ def raw_baseline(lines: list[list[str]]) -> float:
 
 def pool_benchmark(lab: Lab, people: list[tuple[int, int]]) -> tuple[float, float]:
     """Positive results for 30 received pools of 10, one at a time through the service."""
-    pools = list(Pool.objects.filter(barcode__startswith="BQ").order_by("pk"))
+    pools = list(Pool.objects.filter(barcode__startswith=f"BQ{RUN}-").order_by("pk"))
     timings = []
-    technician = User.objects.get(username="bench-lab")
+    technician = User.objects.get(username=f"bench-lab-{RUN}")
     for pool in pools[:30]:
         started = time.perf_counter()
         pool_result_record(actor=technician, pool=pool, reading=Reading("positive", NOW - timedelta(hours=1)))
@@ -187,7 +190,7 @@ def dashboard_benchmark(rng: random.Random, lab: Lab) -> tuple[float, float, int
             (NOW - timedelta(hours=30) + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S") if done else None
         )
         value = ("positive" if rng.random() < 0.004 else "negative") if done else ""
-        rows.append((f"BR{index:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, testing_round.pk, None,
+        rows.append((f"BR{RUN}-{index:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, testing_round.pk, None,
                      False, "", "released" if done else "received", value, "pool" if done else "", created, result_at,
                      minutes, created))  # fmt: skip
     insert(Sample._meta.db_table, SAMPLE_COLUMNS, rows)

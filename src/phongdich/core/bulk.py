@@ -9,6 +9,7 @@ sequences are reset afterwards so the ORM's next insert gets a fresh id.
 
 import json
 from collections.abc import Sequence
+from datetime import UTC
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -108,3 +109,61 @@ def insert_new(model: type[models.Model], columns: Sequence[str], rows: list[tup
     conflict = connection.ops.quote_name(column_of(model, unique))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING", rows)
+
+
+def update_rows(
+    model: type[models.Model], columns: Sequence[str], rows: list[tuple], *, keep_if_set: Sequence[str] = ()
+) -> None:
+    """Set `columns` of many rows at once: `rows` are (id, *values) tuples, database-ready. The rows go into a
+    scratch table (COPY on PostgreSQL, one executemany elsewhere), then one UPDATE … FROM joins it to the
+    table: about three times faster on SQLite than an UPDATE per row. A column in `keep_if_set` is written
+    only where the row has no value yet."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    scratch = quote(f"bulk_{model._meta.db_table}")
+    fields = [model._meta.get_field(name) for name in columns]
+    names = [quote(column_of(model, name)) for name in columns]
+    definitions = ", ".join(f"{name} {field.db_type(connection)}" for name, field in zip(names, fields, strict=True))
+    assignments = ", ".join(
+        f"{name} = COALESCE({table}.{name}, s.{name})" if column in keep_if_set else f"{name} = s.{name}"
+        for column, name in zip(columns, names, strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (id bigint, {definitions})")
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {scratch} (id, {', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * (len(columns) + 1))
+            cursor.executemany(f"INSERT INTO {scratch} VALUES ({marks})", rows)
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM {scratch} AS s WHERE {table}.id = s.id")
+        cursor.execute(f"DROP TABLE {scratch}")
+
+
+def plain_values(queryset: models.QuerySet, *fields: str) -> list[tuple]:
+    """`queryset.values_list(*fields)`, for a hundred thousand rows: the ORM passes every value through its
+    converters; here only SQLite's datetimes (parsed by the driver, in UTC) are touched, to make them aware.
+    Other databases return typed, aware values already."""
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor != "sqlite":
+        return rows
+    datetimes = [
+        i for i, name in enumerate(fields) if isinstance(queryset.model._meta.get_field(name), models.DateTimeField)
+    ]
+    if not datetimes:
+        return rows
+    converted = []
+    for row in rows:
+        values = list(row)
+        for i in datetimes:
+            if values[i] is not None:
+                values[i] = values[i].replace(tzinfo=UTC)
+        converted.append(tuple(values))
+    return converted

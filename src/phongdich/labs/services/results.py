@@ -4,7 +4,6 @@ the rules in force on its date; a positive pool sends every member for an indivi
 result is tested again. Used alike by the forms, the API and the result-file importer."""
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit
-from phongdich.core.bulk import column_of
+from phongdich.core.bulk import update_rows
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
 from phongdich.places.models import AdminUnit
@@ -41,9 +40,8 @@ CT_MAX = Decimal("50")
 RESULTS = frozenset(Result.values)
 
 
-@dataclass(frozen=True)
-class Reading:
-    """A result as read from a form, an API call or a line of a lab's file."""
+class Reading(NamedTuple):
+    """A result as read from a form, an API call or a line of a lab's file (a tuple: a file makes a million)."""
 
     result: str
     result_at: datetime
@@ -145,14 +143,15 @@ def individual_refusal(
 RELEASED = SampleStatus.RELEASED.value
 RELEASE_COLUMNS = [
     "status", "result", "result_source", "result_at", "ct_e", "ct_n", "ct_rdrp", "turnaround_minutes", "result_import",
+    "received_at",
 ]  # fmt: skip
 
 
 def release(
     actor, pairs: list[tuple[SampleRow, Reading]], *, result_import=None, source: str = ResultSource.INDIVIDUAL.value
 ) -> None:
-    """Write individual results (checked already) with one executemany, audit each, then apply the effects.
-    A bulk path: the result-file importer sends thousands of rows at once."""
+    """Write individual results (checked already) with one bulk update, audit each, then apply the effects.
+    A bulk path: the result-file importer sends a hundred thousand rows at once."""
     if not pairs:
         return
     ops = connection.ops
@@ -161,7 +160,7 @@ def release(
     adapted: dict[datetime, str | None] = {}  # a lab's lines share a few result times: adapt each once
     audited: dict[tuple[str, datetime], str] = {}  # and the audit text of each result at each time
     values, audits = [], []
-    for sample, reading in pairs:
+    for sample, reading in sorted(pairs, key=_sample_id):  # in the order of the table and its indexes
         at = reading.result_at
         if at not in adapted:
             adapted[at] = ops.adapt_datetimefield_value(at)
@@ -172,13 +171,9 @@ def release(
         cts: tuple = (reading.ct_e, reading.ct_n, reading.ct_rdrp)
         if any(cts):
             cts = tuple(None if v is None else ops.adapt_decimalfield_value(v, 5, 2) for v in cts)
-        values.append((RELEASED, reading.result, source, adapted[at], *cts, minutes, import_id, now, sample.id))
+        values.append((sample.id, RELEASED, reading.result, source, adapted[at], *cts, minutes, import_id, now))
         audits.append((sample.id, sample.barcode, sample.person_id, sample.unit_id, audited[key]))
-    table = ops.quote_name(Sample._meta.db_table)
-    assignments = ", ".join(f"{ops.quote_name(column_of(Sample, name))} = %s" for name in RELEASE_COLUMNS)
-    sql = f"UPDATE {table} SET {assignments}, received_at = COALESCE(received_at, %s) WHERE id = %s"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+    update_rows(Sample, RELEASE_COLUMNS, values, keep_if_set=["received_at"])
     audit_samples(actor, audits)
     by_result: dict[str, list[tuple[SampleRow, Reading]]] = {}
     for pair in pairs:
@@ -189,6 +184,10 @@ def release(
         _positive(actor, Sample.objects.select_related("person").get(pk=sample.id))
     retests = by_result.get(Result.INCONCLUSIVE, []) + by_result.get(Result.INVALID, [])
     resample([sample for sample, _reading in retests], ResampleReason.INCONCLUSIVE)
+
+
+def _sample_id(pair: tuple[SampleRow, Reading]) -> int:
+    return pair[0].id
 
 
 def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:

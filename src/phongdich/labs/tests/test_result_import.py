@@ -4,9 +4,12 @@ same file twice changes nothing, and a pool's line applies to all its members.""
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+
+from phongdich.core.models import AuditEvent
 
 from ..choices import ImportStatus, SampleStatus
 from ..importers import result_import_run, result_import_start
@@ -65,6 +68,28 @@ def test_good_lines_land_and_bad_lines_are_listed_with_their_line_and_column(wor
         "negative"
     }
     assert not pool.samples.filter(status=SampleStatus.RELEASED).exists()
+
+
+def test_a_released_line_writes_its_result_ct_and_turnaround_keeps_the_reception_time_and_is_audited(world):
+    team = world.user("community_team")
+    person = residents(team, 1)[0]
+    sample = individual(team, person, barcode="CDC-FULL01", hours_ago=10)
+    received_at = sample.received_at
+    job = run(world, csv_bytes([["CDC-FULL01", "Dương tính", local(1), "21,5"], ["CDC-SHORT1"]]))
+    sample.refresh_from_db()
+    assert (sample.status, sample.result, sample.ct_n, sample.ct_e) == (
+        SampleStatus.RELEASED,
+        "positive",
+        Decimal("21.50"),
+        None,
+    )
+    assert sample.received_at == received_at and sample.result_import_id == job.pk
+    assert 9 * 60 - 1 <= sample.turnaround_minutes <= 9 * 60 + 1
+    assert (
+        AuditEvent.objects.filter(object_type="labs.sample", object_id=str(sample.pk), after__result="positive").count()
+        == 1
+    )
+    assert job.error_count == 1 and job.errors.startswith("3,Kết quả,")  # a line cut short: its cells are empty
 
 
 def test_the_same_file_twice_changes_nothing(world):
