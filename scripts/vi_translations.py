@@ -1009,6 +1009,8 @@ VI = {
     "Median h": "Trung vị (giờ)",
     "Not yet sampled": "Chưa lấy mẫu",
     "Households not yet sampled": "Hộ gia đình chưa lấy mẫu",
+    "First:": "Ưu tiên:",
+    "households with someone in a priority group come first": "hộ có người thuộc nhóm ưu tiên được xếp trước",
     "%(n)s households, printed %(when)s.": "%(n)s hộ, in lúc %(when)s.",
     "Members": "Thành viên",
     "away": "vắng nhà",

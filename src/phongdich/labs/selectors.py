@@ -3,14 +3,17 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from phongdich.core.rules import in_force
 from phongdich.people.models import Household, Person
+from phongdich.places.choices import OrganisationKind
 from phongdich.places.models import AdminUnit
+from phongdich.surveillance.models import TracingState
+from phongdich.vaccination.selectors import rules_in_force as vaccination_rules
 
-from .choices import PoolStatus, Result, SampleStatus
+from .choices import PoolStatus, PriorityGroup, Result, SampleStatus
 from .models import Lab, Pool, Sample, TestingPlan, TestingRound, TestingRules
 
 PENDING = [SampleStatus.REGISTERED, SampleStatus.RECEIVED, SampleStatus.TESTED]
@@ -127,16 +130,61 @@ def round_figures(testing_round: TestingRound) -> RoundFigures:
     return RoundFigures(total=total, by_group=ordered, cycle_days=cycle, previous=previous)
 
 
-def households_not_sampled(testing_round: TestingRound, group: AdminUnit) -> QuerySet[Household]:
-    """Households of a group where nobody has been sampled in the round, in address order, with their members."""
+@dataclass
+class HouseholdToVisit:
+    household: Household
+    members: list[Person]
+    priority_groups: list[str]  # the round's priority groups someone in the household belongs to
+
+    @property
+    def priority_labels(self) -> list[str]:
+        return [str(PriorityGroup(name).label) for name in self.priority_groups]
+
+
+def households_not_sampled(testing_round: TestingRound, group: AdminUnit, limit: int = 1000) -> list[HouseholdToVisit]:
+    """Households of a group where nobody has been sampled in the round, with their members: those with
+    someone in one of the round's priority groups first, then the others, each part in address order."""
     sampled = Sample.objects.filter(round=testing_round, person__household_id=OuterRef("pk"))
-    return (
+    households = (
         Household.objects.filter(unit=group)
         .annotate(any_sampled=Exists(sampled))
         .filter(any_sampled=False)
-        .prefetch_related("members")
+        .prefetch_related(Prefetch("members", Person.objects.select_related("workplace").order_by("pk")))
         .order_by("address", "code")
     )
+    belongs = priority_membership(testing_round, group)
+    visits = []
+    for household in households:
+        members = list(household.members.all())
+        found = {name for person in members for name in belongs(person)}
+        visits.append(HouseholdToVisit(household, members, [g for g in testing_round.priority_groups if g in found]))
+    visits.sort(key=lambda visit: not visit.priority_groups)  # stable: address order within each part
+    return visits[:limit]
+
+
+def priority_membership(testing_round: TestingRound, group: AdminUnit):
+    """person -> the round's priority groups the person belongs to. Front-line occupations are the ones the
+    vaccination rules name; contacts are current F1 and F2 of the group."""
+    wanted = set(testing_round.priority_groups)
+    day = testing_round.starts_on
+    contacts = set()
+    if PriorityGroup.CONTACTS in wanted:
+        current = TracingState.objects.filter(unit=group, cleared_at__isnull=True, level__in=[1, 2])
+        contacts = set(current.values_list("person_id", flat=True))
+    front_line = set(vaccination_rules(day).front_line_occupations) if PriorityGroup.FRONT_LINE in wanted else set()
+    tests = {
+        PriorityGroup.ELDERLY: lambda person: (person.age_on(day) or 0) >= 65,
+        PriorityGroup.CHRONIC: lambda person: person.chronic_disease,
+        PriorityGroup.PREGNANT: lambda person: person.pregnant,
+        PriorityGroup.CONTACTS: lambda person: person.pk in contacts,
+        PriorityGroup.WORKERS: lambda person: (
+            person.workplace is not None
+            and person.workplace.kind in (OrganisationKind.ENTERPRISE, OrganisationKind.MARKET)
+        ),
+        PriorityGroup.FRONT_LINE: lambda person: person.occupation in front_line,
+    }
+    chosen = [(name, tests[PriorityGroup(name)]) for name in testing_round.priority_groups if name in tests]
+    return lambda person: [name for name, test in chosen if test(person)]
 
 
 @dataclass

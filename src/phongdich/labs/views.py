@@ -421,7 +421,7 @@ def round_households(request, pk, unit_pk):
     group = get_object_or_404(AdminUnit.objects.visible_to(request.user).filter(level="group"), pk=unit_pk)
     if not round_groups(testing_round).filter(pk=group.pk).exists():
         raise Http404
-    households = households_not_sampled(testing_round, group)[:1000]
+    households = households_not_sampled(testing_round, group)
     context = {"round": testing_round, "group": group, "households": households, "now": timezone.now()}
     return render(request, "labs/round_households.html", context)
 

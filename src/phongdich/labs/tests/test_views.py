@@ -7,16 +7,22 @@ import pytest
 from django.utils import timezone
 
 from phongdich.core.testing import unit
-from phongdich.people.services import household_create, person_update
+from phongdich.people.services import household_create, person_create, person_update
 
-from ..choices import ImportStatus, Result
+from ..choices import ImportStatus, PriorityGroup, Result
 from ..importers import result_import_run
 from ..models import Pool, ResultImport, Sample, TestingRound
+from ..selectors import households_not_sampled
 from ..services import Reading, pool_result_record, round_create
 from .factories import lab, pooled, residents
 from .test_result_import import csv_bytes, local
 
 pytestmark = pytest.mark.django_db
+
+
+def a_round_today_in_lai_thieu(officer, name: str, **details) -> TestingRound:
+    today = timezone.localdate()
+    return round_create(actor=officer, name=name, unit=unit("25966"), starts_on=today, ends_on=today, **details)
 
 
 def test_a_sampling_team_scans_ten_people_into_a_pool_and_the_eleventh_is_refused(client_as, world):
@@ -69,13 +75,7 @@ def test_a_lab_uploads_its_result_file_matches_the_columns_and_reads_the_report(
 
 def test_the_round_page_shows_coverage_and_the_walking_list_names_the_households_not_yet_sampled(client_as, world):
     officer = world.user("district_officer")
-    testing_round = round_create(
-        actor=officer,
-        name="Đợt 2 Lái Thiêu",
-        unit=unit("25966"),
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate(),
-    )
+    testing_round = a_round_today_in_lai_thieu(officer, "Đợt 2 Lái Thiêu")
     household = household_create(actor=officer, unit=unit("25966-02"), address="12 Nguyễn Trãi")
     waiting = residents(officer, 1, group="25966-02")[0]
     person_update(actor=officer, person=waiting, household=household)
@@ -94,6 +94,29 @@ def test_the_round_page_shows_coverage_and_the_walking_list_names_the_households
     assert "5,0" in row or "5.0" in row  # five hours from sampling to result
     walking = client.get(f"/testing/rounds/{testing_round.pk}/groups/{unit('25966-02').pk}/").content.decode()
     assert "12 Nguyễn Trãi" in walking and waiting.full_name in walking
+
+
+def test_the_walking_list_puts_households_with_someone_in_a_priority_group_first_and_names_the_group(client_as, world):
+    officer = world.user("district_officer")
+    testing_round = a_round_today_in_lai_thieu(
+        officer, "Đợt 3 Lái Thiêu", priority_groups=[PriorityGroup.ELDERLY, PriorityGroup.CHRONIC]
+    )
+    for name, address, details in (
+        ("Trương Văn Lộc", "1 Lê Lợi", {"birth_year": 1995}),
+        ("Lâm Thị Xuân", "9 Trần Phú", {"birth_year": 1990, "chronic_disease": True}),
+        ("Quách Văn Tư", "5 Bạch Đằng", {"birth_year": 1950}),
+    ):
+        household = household_create(actor=officer, unit=unit("25966-02"), address=address)
+        person_create(actor=officer, full_name=name, unit=unit("25966-02"), household=household, **details)
+    visits = {
+        visit.household.address: visit.priority_groups
+        for visit in households_not_sampled(testing_round, unit("25966-02"))
+    }
+    assert visits["5 Bạch Đằng"] == ["elderly"] and visits["9 Trần Phú"] == ["chronic"] and visits["1 Lê Lợi"] == []
+    page = client_as("commune_officer").get(f"/testing/rounds/{testing_round.pk}/groups/{unit('25966-02').pk}/")
+    text = page.content.decode()
+    assert text.index("5 Bạch Đằng") < text.index("9 Trần Phú") < text.index("1 Lê Lợi")
+    assert "Người từ 65 tuổi trở lên" in text or "People aged 65 or over" in text
 
 
 def test_a_sample_page_read_is_audited_and_a_lab_releases_an_individual_result_there(client_as, world):
