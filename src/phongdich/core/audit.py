@@ -71,7 +71,7 @@ def record(
 
 
 def record_many(*, actor, action: AuditAction | str, object_type: str, rows: list[tuple]) -> None:
-    """Audit rows for a bulk change, written with one executemany: `rows` are
+    """Audit rows for a bulk change, written at once (COPY on PostgreSQL, one executemany elsewhere): `rows` are
     (object id, object repr, person id, unit path, after) tuples, `after` a dict or its JSON text already
     encoded (a batch repeats a few values). For imports that change thousands of records, where building a
     model instance per row would cost more than the change itself."""
@@ -86,7 +86,6 @@ def record_many(*, actor, action: AuditAction | str, object_type: str, rows: lis
         "at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_repr",
         "person_id", "unit_path", "after", "request_id", "ip",
     ]  # fmt: skip
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     actor_id = user.pk if user else None
     values = [
         (now, actor_id, label, str(action), object_type, str(object_id), str(text)[:200], person_id, unit_path,
@@ -94,7 +93,13 @@ def record_many(*, actor, action: AuditAction | str, object_type: str, rows: lis
         for object_id, text, person_id, unit_path, after in rows
     ]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
 
 
 def _actor_label(actor) -> str:
