@@ -8,6 +8,7 @@ import uuid
 from django.db import connection, models
 from django.utils import timezone
 
+from .bulk import append_rows
 from .choices import AuditAction
 from .context import current
 from .models import AuditEvent
@@ -93,13 +94,7 @@ def record_many(*, actor, action: AuditAction | str, object_type: str, rows: lis
         for object_id, text, person_id, unit_path, after in rows
     ]  # fmt: skip
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
+        append_rows(cursor, table, columns, values)
 
 
 def _actor_label(actor) -> str:

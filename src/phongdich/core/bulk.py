@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC
 
+from django.core.exceptions import EmptyResultSet
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -86,14 +87,17 @@ def db_datetime(value):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def json_values(values) -> RawSQL:
+def json_values(values) -> RawSQL | list:
     """A subquery yielding `values`, for `field__in=json_values(ids)`: the whole list is one JSON parameter, so
     thousands of values cost one string instead of a prepared parameter each (the ORM prepares every element
-    of a plain list, about 7 µs each), and no parameter limit applies."""
+    of a plain list, about 7 µs each), and no parameter limit applies. No values give an empty list, which the
+    ORM answers without asking the database (and PostgreSQL could not type an empty subquery)."""
     values = list(values)
+    if not values:
+        return []
     text = json.dumps(values)
     if connection.vendor == "postgresql":
-        cast = "::bigint" if values and isinstance(values[0], int) else ""  # the elements come out as text
+        cast = "::bigint" if isinstance(values[0], int) else ""  # the elements come out as text
         return RawSQL(f"SELECT jsonb_array_elements_text(%s::jsonb){cast}", [text])
     return RawSQL("SELECT value FROM json_each(%s)", [text])
 
@@ -133,22 +137,31 @@ def update_rows(
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
         cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (id bigint, {definitions})")
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {scratch} (id, {', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * (len(columns) + 1))
-            cursor.executemany(f"INSERT INTO {scratch} VALUES ({marks})", rows)
+        append_rows(cursor, scratch, ["id", *names], rows)
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {scratch} AS s WHERE {table}.id = s.id")
         cursor.execute(f"DROP TABLE {scratch}")
+
+
+def append_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Plain inserts of database-ready rows into a quoted table: COPY on PostgreSQL (an executemany there
+    still sends a statement a row), one executemany elsewhere."""
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
 
 
 def plain_values(queryset: models.QuerySet, *fields: str) -> list[tuple]:
     """`queryset.values_list(*fields)`, for a hundred thousand rows: the ORM passes every value through its
     converters; here only SQLite's datetimes (parsed by the driver, in UTC) are touched, to make them aware.
     Other databases return typed, aware values already."""
-    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    try:
+        sql, params = queryset.values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # e.g. `field__in=[]`
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -283,8 +283,6 @@ class BatchImport:
     @staticmethod
     def _members(pools: list[Pool]) -> dict[int, list[SampleRow]]:
         members: dict[int, list[SampleRow]] = {}
-        if not pools:
-            return members
         rows = Sample.objects.filter(pool_id__in=json_values([pool.pk for pool in pools])).order_by("id")
         for row in plain_values(rows, *SAMPLE_ROW_FIELDS):
             sample = SampleRow._make(row)

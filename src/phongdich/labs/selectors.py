@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from phongdich.core.rules import in_force
-from phongdich.people.models import Household, Person
+from phongdich.people.models import ELDERLY_AGE, Household, Person
 from phongdich.places.choices import OrganisationKind
 from phongdich.places.models import AdminUnit
 from phongdich.surveillance.models import TracingState
@@ -173,7 +173,7 @@ def priority_membership(testing_round: TestingRound, group: AdminUnit):
         contacts = set(current.values_list("person_id", flat=True))
     front_line = set(vaccination_rules(day).front_line_occupations) if PriorityGroup.FRONT_LINE in wanted else set()
     tests = {
-        PriorityGroup.ELDERLY: lambda person: (person.age_on(day) or 0) >= 65,
+        PriorityGroup.ELDERLY: lambda person: (person.age_on(day) or 0) >= ELDERLY_AGE,
         PriorityGroup.CHRONIC: lambda person: person.chronic_disease,
         PriorityGroup.PREGNANT: lambda person: person.pregnant,
         PriorityGroup.CONTACTS: lambda person: person.pk in contacts,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
-from phongdich.people.models import Person
+from phongdich.people.models import ELDERLY_AGE, Person
 from phongdich.places.models import AdminUnit, Facility
 
 from .choices import INDICATOR_BANDS, Indicator, Priority
@@ -144,8 +144,8 @@ def no_dose(queryset):
 
 def priority_expression(as_of: date, rules: VaccinationRules):
     """1 for people 65 or over, 2 chronic disease, 3 pregnant, 4 front line, else null."""
-    elder_born = _years_before(as_of, 65)
-    elder = Q(birth_date__lte=elder_born) | Q(birth_date__isnull=True, birth_year__lte=as_of.year - 66)
+    elder_born = _years_before(as_of, ELDERLY_AGE)
+    elder = Q(birth_date__lte=elder_born) | Q(birth_date__isnull=True, birth_year__lte=as_of.year - ELDERLY_AGE - 1)
     return Case(
         When(elder, then=Value(Priority.ELDER)),
         When(chronic_disease=True, then=Value(Priority.CHRONIC)),
