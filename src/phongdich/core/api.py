@@ -1,7 +1,11 @@
 """The API base: authentication (bearer token or session), one error body shape, shared schemas."""
 
+import json
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -9,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from .imports import FileFormatError
 from .pagination import BadCursor
 
 
@@ -35,14 +40,56 @@ def filtered(filterset_class, params: dict, queryset, user):
     return filterset.qs
 
 
-def visible_or_invalid(queryset, pk: int | None, field: str):
-    """The record a request names by id, if the caller may see it; otherwise a 422 on that field."""
+def lookup(user, rows: type[Model] | QuerySet, pk, action: str | None = "view", *, by: str = "pk"):
+    """The record a path names by id, if `user` may `action` it (`rows.restrict(user, action)`, as the pages
+    do); otherwise 404, the same answer for a record outside the caller's jurisdiction as for a missing one.
+
+    `rows` is a model or a queryset of it (to narrow or join: `Person.objects.active()`); `by` a unique column
+    other than the primary key (`person_id`). `action=None` only for rows a selector has already scoped to the
+    caller (`units_for`, `sites_for`) or that everyone may name (labs, vaccine products).
+    """
+    found = _scoped(user, rows, action).filter(**{by: pk}).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _scoped(user, rows: type[Model] | QuerySet, action: str | None) -> QuerySet:
+    queryset: Any = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
+    return queryset if action is None else queryset.restrict(user, action)
+
+
+def lookup_field(user, rows: type[Model] | QuerySet, pk, field: str, action: str | None = "view"):
+    """The record a request body names by id in `field` (None for no id), looked up like `lookup`; an id
+    outside the caller's jurisdiction and a missing one both answer 422 with the same message on that field.
+    Endpoints resolve every body id this way before anything else, so no later check tells the two apart."""
     if pk is None:
         return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
+    try:
+        return lookup(user, rows, pk, action)
+    except Http404:
+        raise DjangoValidationError({field: _("Not found in your jurisdiction.")}) from None
+
+
+def lookup_fields(user, rows: type[Model] | QuerySet, pks: list[int], field: str, action: str | None = "view") -> list:
+    """Several ids in one body field: all of them in the caller's jurisdiction, or a 422 like `lookup_field`."""
+    found = list(_scoped(user, rows, action).filter(pk__in=set(pks)))
+    if len(found) != len(set(pks)):
         raise DjangoValidationError({field: _("Not found in your jurisdiction.")})
     return found
+
+
+def json_object(text: str, field: str) -> dict[str, str] | None:
+    """A form field holding a JSON object of strings (a column mapping); empty means none; anything else 422."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise DjangoValidationError({field: _("Send a JSON object of names to column headers.")})
+    return value
 
 
 class TokenAuth(HttpBearer):
@@ -96,6 +143,15 @@ def build_api() -> NinjaAPI:
     def bad_cursor(request, exc):
         return error(request, 422, "invalid", _("The cursor is not valid."), {"cursor": [_("Not a cursor.")]})
 
+    @api.exception_handler(FileFormatError)
+    def file_unreadable(request, exc):
+        return error(request, 422, "invalid", _("The file cannot be read."), {"file": [str(exc)]})
+
+    @api.exception_handler(ValueError)
+    def value_unreadable(request, exc):
+        # A value the request sent that code further down could not read: the request's fault, not a crash.
+        return error(request, 422, "invalid", _("The request has a value that cannot be read."))
+
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         return error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
@@ -114,6 +170,8 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        if exc.status_code == 400 and exc.__cause__ is not None:  # ninja's wrapper of an unparsable body
+            return error(request, 422, "invalid", _("The request body is not valid JSON."))
         return error(request, exc.status_code, getattr(exc, "code", "error"), str(exc.message))
 
     return api

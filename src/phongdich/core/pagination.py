@@ -1,9 +1,11 @@
 """Keyset pagination for the API: a page is 'rows after this cursor', so deep pages cost what the first does."""
 
 import base64
+import binascii
 import json
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Field, Q, QuerySet
 
 
 class BadCursor(ValueError):
@@ -15,14 +17,48 @@ def encode_cursor(values: list) -> str:
 
 
 def decode_cursor(cursor: str, length: int) -> list:
+    """The values a cursor carries: a JSON list of `length` strings and numbers, or BadCursor."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as error:
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()), parse_constant=_no_constant)
+    except (ValueError, binascii.Error) as error:
         raise BadCursor(cursor) from error
     if not isinstance(values, list) or len(values) != length:
         raise BadCursor(cursor)
+    if not all(isinstance(value, str | int | float) and not isinstance(value, bool) for value in values):
+        raise BadCursor(cursor)
     return values
+
+
+def _no_constant(name: str):
+    raise ValueError(name)  # NaN and Infinity: never a key value
+
+
+def _typed(queryset: QuerySet, names: list[str], values: list, cursor: str) -> list:
+    """Each cursor value as its column's type, so a forged cursor is refused here, not by the database."""
+    typed = []
+    for name, value in zip(names, values, strict=True):
+        field = _field_of(queryset, name)
+        try:
+            value = field.to_python(value)
+            field.run_validators(value)
+        except (ValidationError, TypeError, ValueError, OverflowError) as error:
+            raise BadCursor(cursor) from error
+        typed.append(value)
+    return typed
+
+
+def _field_of(queryset: QuerySet, name: str) -> Field:
+    if name in queryset.query.annotations:
+        return queryset.query.annotations[name].output_field
+    model = queryset.model
+    *relations, last = name.split("__")
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        return model._meta.get_field(last)
+    except FieldDoesNotExist as error:
+        raise ValueError(f"{name} is not a column to page by") from error
 
 
 def keyset_page(queryset: QuerySet, order: tuple[str, ...], cursor: str | None, limit: int) -> tuple[list, str | None]:
@@ -31,7 +67,7 @@ def keyset_page(queryset: QuerySet, order: tuple[str, ...], cursor: str | None, 
     queryset = queryset.order_by(*order)
     names = [field.lstrip("-") for field in order]
     if cursor:
-        values = decode_cursor(cursor, len(order))
+        values = _typed(queryset, names, decode_cursor(cursor, len(order)), cursor)
         after = Q()
         for i, field in enumerate(order):
             step = Q(**{f"{names[i]}__{'lt' if field.startswith('-') else 'gt'}": values[i]})

@@ -1,17 +1,15 @@
 """/api/v1/testing: samples, pools, lab receipt and result files, rounds and their figures, labs, re-sampling
 tasks and organisations' testing. Scoped and audited like the pages; the same services do the writes."""
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import Http404
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from phongdich.core import audit
-from phongdich.core.api import filtered, visible_or_invalid
+from phongdich.core.api import filtered, json_object, lookup, lookup_field, lookup_fields
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import iter_table
 from phongdich.core.pagination import keyset_page
@@ -97,13 +95,6 @@ class ResultIn(Schema):
         return Reading(self.result, self.result_at, self.ct_e, self.ct_n, self.ct_rdrp)
 
 
-def _one(queryset, pk: int):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 @router.get("/samples", response=SamplePage, summary="Samples in the caller's jurisdiction or sent to their lab")
 def list_samples(request, filters: Query[SampleFilters], cursor: str | None = None, limit: int = 50):
     require_permission(request.user, "labs.view_sample")
@@ -116,17 +107,16 @@ def list_samples(request, filters: Query[SampleFilters], cursor: str | None = No
 def create_sample(request, payload: SampleIn):
     require_permission(request.user, "labs.add_sample")
     user = request.user
-    person = visible_or_invalid(Person.objects.restrict(user, "view").active(), payload.person_id, "person_id")
     sample = sample_register(
         actor=user,
-        person=person,
+        person=lookup_field(user, Person.objects.active(), payload.person_id, "person_id"),
         kind=payload.kind,
         sampled_at=payload.sampled_at,
         barcode=payload.barcode,
-        lab=visible_or_invalid(Lab.objects.all(), payload.lab_id, "lab_id"),
-        pool=visible_or_invalid(Pool.objects.visible_to(user), payload.pool_id, "pool_id"),
-        testing_round=visible_or_invalid(TestingRound.objects.visible_to(user), payload.round_id, "round_id"),
-        for_task=visible_or_invalid(ResampleTask.objects.restrict(user, "change"), payload.task_id, "task_id"),
+        lab=lookup_field(user, Lab, payload.lab_id, "lab_id", action=None),  # any lab may test a sample
+        pool=lookup_field(user, Pool, payload.pool_id, "pool_id"),
+        testing_round=lookup_field(user, TestingRound, payload.round_id, "round_id"),
+        for_task=lookup_field(user, ResampleTask, payload.task_id, "task_id", "change"),
         symptoms=payload.symptoms,
         team=payload.team,
     )
@@ -135,7 +125,7 @@ def create_sample(request, payload: SampleIn):
 
 @router.get("/samples/{int:sample_id}", response=SampleOut, summary="Read a sample and its result (audited)")
 def read_sample(request, sample_id: int):
-    sample = _one(Sample.objects.visible_to(request.user).select_related("unit"), sample_id)
+    sample = lookup(request.user, Sample.objects.select_related("unit"), sample_id)
     audit.record(
         actor=request.user,
         action=AuditAction.READ,
@@ -148,7 +138,7 @@ def read_sample(request, sample_id: int):
 
 @router.post("/samples/{int:sample_id}/result", response=SampleOut, summary="Release an individual result")
 def record_sample_result(request, sample_id: int, payload: ResultIn):
-    sample = _one(Sample.objects.restrict(request.user, "change"), sample_id)
+    sample = lookup(request.user, Sample, sample_id, "change")
     return sample_result_record(actor=request.user, sample=sample, reading=payload.reading())
 
 
@@ -165,7 +155,7 @@ class ReceiveOut(Schema):
 @router.post("/receive", response=ReceiveOut, summary="The lab receives pools and tubes by barcode")
 def receive(request, payload: ReceiveIn):
     require_permission(request.user, "labs.change_lab")
-    lab = _one(Lab.objects.restrict(request.user, "change"), payload.lab_id)
+    lab = lookup_field(request.user, Lab, payload.lab_id, "lab_id", "change")
     receipt = samples_receive(actor=request.user, lab=lab, barcodes=payload.barcodes)
     return {"received": receipt.received, "refused": [{"barcode": b, "message": m} for b, m in receipt.errors]}
 
@@ -240,9 +230,9 @@ def create_pool(request, payload: PoolIn):
     pool = pool_open(
         actor=user,
         barcode=payload.barcode,
-        lab=visible_or_invalid(Lab.objects.all(), payload.lab_id, "lab_id"),
-        unit=visible_or_invalid(AdminUnit.objects.visible_to(user), payload.unit_id, "unit_id"),
-        testing_round=visible_or_invalid(TestingRound.objects.visible_to(user), payload.round_id, "round_id"),
+        lab=lookup_field(user, Lab, payload.lab_id, "lab_id", action=None),  # any lab may test a pool
+        unit=lookup_field(user, AdminUnit, payload.unit_id, "unit_id"),
+        testing_round=lookup_field(user, TestingRound, payload.round_id, "round_id"),
         high_risk=payload.high_risk,
         team=payload.team,
     )
@@ -251,7 +241,7 @@ def create_pool(request, payload: PoolIn):
 
 @router.get("/pools/{int:pool_id}", response=PoolDetailOut, summary="A pool, its runs and what each did to each member")
 def read_pool(request, pool_id: int):
-    pool = _one(Pool.objects.visible_to(request.user), pool_id)
+    pool = lookup(request.user, Pool, pool_id)
     tasks = {task.cause_id: task for task in pool.resample_tasks.select_related("sample")}
     members = []
     for sample in pool.samples.order_by("id"):
@@ -274,13 +264,13 @@ def read_pool(request, pool_id: int):
 
 @router.post("/pools/{int:pool_id}/send", response=PoolOut, summary="Seal a pool and send it to its lab")
 def send_pool(request, pool_id: int):
-    pool = _one(Pool.objects.restrict(request.user, "change"), pool_id)
+    pool = lookup(request.user, Pool, pool_id, "change")
     return pool_send(actor=request.user, pool=pool)
 
 
 @router.post("/pools/{int:pool_id}/result", response=PoolOut, summary="A pool's result: applies to every member")
 def record_pool_result(request, pool_id: int, payload: ResultIn):
-    pool = _one(Pool.objects.restrict(request.user, "change"), pool_id)
+    pool = lookup(request.user, Pool, pool_id, "change")
     return pool_result_record(actor=request.user, pool=pool, reading=payload.reading())
 
 
@@ -305,9 +295,9 @@ def upload_results(request, lab_id: Form[int], file: File[UploadedFile], mapping
     """`mapping` is a JSON object field → column (fields: barcode, result, result_at, ct_e, ct_n, ct_rdrp);
     without it, the lab's saved mapping or the one guessed from the headers is used."""
     require_permission(request.user, "labs.add_resultimport")
-    lab = _one(Lab.objects.restrict(request.user, "change"), lab_id)
+    lab = lookup_field(request.user, Lab, lab_id, "lab_id", "change")
     raw = file.read()
-    chosen = json.loads(mapping) if mapping else None
+    chosen = json_object(mapping, "mapping")
     if chosen is None:
         chosen = mapping_for(lab, iter_table(raw, file.name or "file.csv").header)
     job = result_import_start(actor=request.user, lab=lab, raw=raw, filename=file.name or "file.csv", mapping=chosen)
@@ -317,7 +307,7 @@ def upload_results(request, lab_id: Form[int], file: File[UploadedFile], mapping
 @router.get("/imports/{int:import_id}", response=ImportOut, summary="A result file's progress and refused lines")
 def read_import(request, import_id: int):
     require_permission(request.user, "labs.view_resultimport")
-    return _import_out(_one(ResultImport.objects.visible_to(request.user), import_id))
+    return _import_out(lookup(request.user, ResultImport, import_id))
 
 
 def _import_out(job: ResultImport) -> dict:
@@ -380,17 +370,16 @@ def list_rounds(request):
 @router.post("/rounds", response={201: RoundOut}, summary="Start a testing round over an area")
 def create_round(request, payload: RoundIn):
     require_permission(request.user, "labs.add_testinground")
-    units = AdminUnit.objects.visible_to(request.user)
-    data = payload.dict()
-    groups = list(units.filter(pk__in=data.pop("group_ids")))
-    unit = visible_or_invalid(units, data.pop("unit_id"), "unit_id")
-    return Status(201, round_create(actor=request.user, unit=unit, groups=groups, **data))
+    user, data = request.user, payload.dict()
+    unit = lookup_field(user, AdminUnit, data.pop("unit_id"), "unit_id")
+    groups = lookup_fields(user, AdminUnit, data.pop("group_ids"), "group_ids")
+    return Status(201, round_create(actor=user, unit=unit, groups=groups, **data))
 
 
 @router.get("/rounds/{int:round_id}/figures", response=RoundFiguresOut, summary="A round's live figures per group")
 def read_round_figures(request, round_id: int):
     require_permission(request.user, "labs.view_testinground")
-    testing_round = _one(TestingRound.objects.visible_to(request.user), round_id)
+    testing_round = lookup(request.user, TestingRound, round_id)
     figures = round_figures(testing_round)
     return {
         "round": testing_round,

@@ -1,13 +1,11 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.schema import Field
 
-from phongdich.core.api import schema_shaped
+from phongdich.core.api import lookup, lookup_field, schema_shaped
 from phongdich.core.pagination import keyset_page
 from phongdich.core.text import mask_id_number
 from phongdich.places.models import AdminUnit, Organisation
@@ -139,20 +137,15 @@ REFERENCES = {
 
 
 def _resolve_references(user, data: dict) -> dict:
-    """Turn *_id fields into objects the caller may see; an id they may not see is reported like a missing one."""
-    resolved, errors = {}, {}
-    for key, value in data.items():
-        if key not in REFERENCES:
-            resolved[key] = value
-            continue
-        name, model = REFERENCES[key]
-        if value is None:
-            resolved[name] = None
-            continue
-        obj = model.objects.visible_to(user).filter(pk=value).first()
-        if obj is None:
-            errors[key] = _("Unknown %(kind)s %(id)s.") % {"kind": model._meta.verbose_name, "id": value}
-        resolved[name] = obj
+    """Turn *_id fields into objects the caller may see, all errors at once (core.api.lookup_field)."""
+    resolved = {key: value for key, value in data.items() if key not in REFERENCES}
+    errors = {}
+    for key, (name, model) in REFERENCES.items():
+        if key in data:
+            try:
+                resolved[name] = lookup_field(user, model, data[key], key)
+            except ValidationError as error:
+                errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     return resolved
@@ -202,19 +195,14 @@ def read_person(request, person_id: int):
 
 @router.patch("/{int:person_id}", response=PersonOut, summary="Change some fields of a person")
 def update_person(request, person_id: int, payload: PatchDict[PersonIn]):
-    person = Person.objects.visible_to(request.user).filter(pk=person_id).first()
-    if person is None:
-        raise Http404
+    person = lookup(request.user, Person, person_id, "change")
     return person_update(actor=request.user, person=person, **_resolve_references(request.user, dict(payload)))
 
 
 @router.post("/{int:person_id}/merge", response=MergeOut, summary="Merge a duplicate into this person")
 def merge_person(request, person_id: int, payload: MergeIn):
-    visible = Person.objects.restrict(request.user, "merge")
-    survivor = visible.filter(pk=person_id).first()
-    duplicate = visible.filter(pk=payload.duplicate_id).first()
-    if survivor is None or duplicate is None:
-        raise Http404
+    survivor = lookup(request.user, Person, person_id, "merge")
+    duplicate = lookup_field(request.user, Person, payload.duplicate_id, "duplicate_id", "merge")
     merge = person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
     return {
         "survivor_id": merge.survivor_id,

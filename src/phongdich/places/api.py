@@ -1,5 +1,6 @@
 from ninja import Router, Schema
-from ninja.errors import HttpError
+
+from phongdich.core.api import lookup
 
 from .models import AdminUnit, Population
 from .selectors import latest_populations, tree_roots, unit_children, unit_search
@@ -52,10 +53,7 @@ def list_units(request, parent: int | None = None, q: str | None = None):
     if q:
         units = list(unit_search(request.user, q))
     elif parent is not None:
-        parent_unit = AdminUnit.objects.visible_to(request.user).filter(pk=parent).first()
-        if parent_unit is None:
-            raise HttpError(404, "Not found.")
-        units = list(unit_children(request.user, parent_unit))
+        units = list(unit_children(request.user, lookup(request.user, AdminUnit, parent)))
     else:
         units = list(tree_roots(request.user))
     return _with_population(units)
@@ -63,11 +61,9 @@ def list_units(request, parent: int | None = None, q: str | None = None):
 
 @router.get("/{int:unit_id}", response=UnitDetailOut, summary="One unit with its ancestors")
 def read_unit(request, unit_id: int):
-    unit = AdminUnit.objects.visible_to(request.user).get(pk=unit_id)
-    return _with_population([unit])[0]
+    return _with_population([lookup(request.user, AdminUnit, unit_id)])[0]
 
 
 @router.get("/{int:unit_id}/population", response=list[PopulationOut], summary="Population by year and age band")
 def unit_population(request, unit_id: int):
-    unit = AdminUnit.objects.visible_to(request.user).get(pk=unit_id)
-    return Population.objects.filter(unit=unit).order_by("-year")
+    return Population.objects.filter(unit=lookup(request.user, AdminUnit, unit_id)).order_by("-year")

@@ -2,17 +2,15 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from phongdich.accounts.models import User
 from phongdich.core import audit
 from phongdich.core.api import filtered as _filtered
-from phongdich.core.api import schema_shaped
+from phongdich.core.api import lookup, lookup_field, schema_shaped
 from phongdich.core.choices import AuditAction
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import has_permission_somewhere
@@ -42,7 +40,7 @@ from .filtersets import (
     TracingTaskFilterSet,
 )
 from .models import Case, CheckIn, Cluster, Contact, TracingState, TracingTask, Trip
-from .selectors import cluster_graph, counts_by_unit, exposure_matches, level_history, rules_in_force
+from .selectors import cluster_graph, counts_by_unit, exposure_matches, level_history, rules_in_force, tracers_for
 from .services import (
     MAX_BATCH,
     case_confirm,
@@ -226,23 +224,15 @@ def list_cases(request, filters: Query[CaseFilters], cursor: str | None = None, 
 @cases_router.post("", response={201: CaseOut}, summary="Register a confirmed case; contacts are levelled at once")
 def create_case(request, payload: CaseIn):
     _require(request.user, "surveillance.add_case")
-    data = payload.dict()
-    person = Person.objects.visible_to(request.user).active().filter(pk=data.pop("person_id")).first()
-    if person is None:
-        raise ValidationError({"person_id": _("No such person in your jurisdiction.")})
-    source_id = data.pop("source_case_id")
-    source = Case.objects.visible_to(request.user).filter(pk=source_id).first() if source_id else None
-    if source_id and source is None:
-        raise ValidationError({"source_case_id": _("No such case in your jurisdiction.")})
-    case = case_confirm(actor=request.user, person=person, source_case=source, **data)
+    user, data = request.user, payload.dict()
+    person = lookup_field(user, Person.objects.active(), data.pop("person_id"), "person_id")
+    source = lookup_field(user, Case, data.pop("source_case_id") or None, "source_case_id")
+    case = case_confirm(actor=user, person=person, source_case=source, **data)
     return Status(201, Case.objects.select_related("person").get(pk=case.pk))
 
 
 def _case(user, case_id: int, action: str = "view") -> Case:
-    case = Case.objects.restrict(user, action).select_related("person", "unit").filter(pk=case_id).first()
-    if case is None:
-        raise Http404
-    return case
+    return lookup(user, Case.objects.select_related("person", "unit"), case_id, action)
 
 
 @cases_router.get("/{int:case_id}", response=CaseOut, summary="Read a case (audited)")
@@ -324,14 +314,14 @@ def list_contacts(request, filters: Query[ContactFilters], cursor: str | None = 
 @contacts_router.post("", response={200: ContactOut, 201: ContactOut}, summary="Record a contact (idempotent by key)")
 def create_contact(request, payload: ContactIn):
     _require(request.user, "surveillance.add_contact")
-    found = {p.pk: p for p in Person.objects.active().filter(pk__in=[payload.person_id, payload.other_id])}
-    if payload.person_id not in found or payload.other_id not in found:
-        raise Http404  # like a person outside the jurisdiction: ids are not probed this way
+    people = Person.objects.active()
+    person = lookup_field(request.user, people, payload.person_id, "person_id")
+    other = lookup_field(request.user, people, payload.other_id, "other_id")
     key = f"api:{request.user.pk}:{payload.key}" if payload.key else ""
     contact, created = contact_record(
         actor=request.user,
-        person=found[payload.person_id],
-        other=found[payload.other_id],
+        person=person,
+        other=other,
         kind=payload.kind,
         first_at=payload.first_at,
         last_at=payload.last_at,
@@ -342,9 +332,7 @@ def create_contact(request, payload: ContactIn):
 
 @contacts_router.post("/{int:contact_id}/review", response=ContactOut, summary="Confirm or dismiss (with a reason)")
 def review_contact(request, contact_id: int, payload: ReviewIn):
-    contact = Contact.objects.restrict(request.user, "change").filter(pk=contact_id).first()
-    if contact is None:
-        raise Http404
+    contact = lookup(request.user, Contact, contact_id, "change")
     return contact_review(actor=request.user, contact=contact, **payload.dict())
 
 
@@ -413,10 +401,7 @@ def levels_by_unit(request, level: int = 2):
 
 
 def _state(user, person_id: int, action: str = "view") -> TracingState:
-    state = TracingState.objects.restrict(user, action).select_related("person").filter(person_id=person_id).first()
-    if state is None:
-        raise Http404
-    return state
+    return lookup(user, TracingState.objects.select_related("person"), person_id, action, by="person_id")
 
 
 @tracing_router.get("/persons/{int:person_id}/history", response=list[LevelChangeOut], summary="F-level history")
@@ -480,10 +465,7 @@ def list_tasks(request, filters: Query[TaskFilters], cursor: str | None = None, 
 
 
 def _task(user, task_id: int, action: str) -> TracingTask:
-    task = TracingTask.objects.restrict(user, action).select_related("person").filter(pk=task_id).first()
-    if task is None:
-        raise Http404
-    return task
+    return lookup(user, TracingTask.objects.select_related("person"), task_id, action)
 
 
 @tracing_router.post("/tasks/{int:task_id}/outcome", response=TaskOut, summary="Record what happened")
@@ -494,9 +476,7 @@ def record_outcome(request, task_id: int, payload: OutcomeIn):
 @tracing_router.post("/tasks/{int:task_id}/assign", response=TaskOut, summary="Assign to a team member")
 def assign_task(request, task_id: int, payload: AssignIn):
     task = _task(request.user, task_id, "assign")
-    assignee = User.objects.filter(pk=payload.user_id, is_active=True).first() if payload.user_id else None
-    if payload.user_id and assignee is None:
-        raise ValidationError({"user_id": _("No such user.")})
+    assignee = lookup_field(request.user, tracers_for(task.unit), payload.user_id, "user_id", action=None)
     return task_assign(actor=request.user, task=task, assignee=assignee)
 
 
@@ -550,9 +530,7 @@ def list_clusters(request, filters: Query[ClusterFilters], cursor: str | None = 
 def cluster_graph_nodes(
     request, cluster_id: int, max_level: int = 1, since: date | None = None, until: date | None = None
 ):
-    cluster = Cluster.objects.visible_to(request.user).filter(pk=cluster_id).first()
-    if cluster is None:
-        raise Http404
+    cluster = lookup(request.user, Cluster, cluster_id)
     return cluster_graph(request.user, cluster, max(0, min(max_level, 3)), since, until)
 
 

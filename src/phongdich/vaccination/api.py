@@ -3,13 +3,14 @@
 
 from datetime import date, datetime
 
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from phongdich.core import audit
-from phongdich.core.api import visible_or_invalid
+from phongdich.core.api import lookup, lookup_field
 from phongdich.core.choices import AuditAction
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import require_permission
@@ -83,17 +84,13 @@ def list_doses(request, person_id: int | None = None, cursor: str | None = None,
 @router.post("/doses", response={201: DoseOut}, summary="Record a dose (order and intervals are checked)")
 def create_dose(request, payload: DoseIn):
     require_permission(request.user, "vaccination.add_dose")
-    product = VaccineProduct.objects.filter(code=payload.product).first()
-    if product is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"product": [f"Unknown vaccine product: {payload.product}."]})
-    site = visible_or_invalid(sites_for(request.user, "vaccination.add_dose"), payload.site_id, "site_id")
-    people = Person.objects.active() if site is not None else Person.objects.restrict(request.user, "view").active()
+    user = request.user
+    person = lookup_field(user, Person.objects.active(), payload.person_id, "person_id")
+    site = lookup_field(user, sites_for(user, "vaccination.add_dose"), payload.site_id, "site_id", action=None)
     dose = dose_record(
-        actor=request.user,
-        person=visible_or_invalid(people, payload.person_id, "person_id"),
-        product=product,
+        actor=user,
+        person=person,
+        product=_product(payload.product, VaccineProduct.objects.all()),
         given_on=payload.given_on,
         lot=payload.lot,
         site=site,
@@ -141,7 +138,7 @@ class CoverageOut(Schema):
 @router.get("/coverage/{unit_id}", response=CoverageOut, summary="Coverage by age band, targets and units below")
 def unit_coverage(request, unit_id: int):
     require_permission(request.user, "vaccination.view_coveragecell")
-    unit = get_object_or_404(units_for(request.user, "vaccination.view_coveragecell"), pk=unit_id)
+    unit = lookup(request.user, units_for(request.user, "vaccination.view_coveragecell"), unit_id, action=None)
     figures = coverage_of(unit)
     targets = [
         {
@@ -173,7 +170,7 @@ class PriorityPerson(Schema):
 @router.get("/priority/{unit_id}", response=list[PriorityPerson], summary="People with no dose yet, priority first")
 def unit_priority(request, unit_id: int, limit: int = 1000):
     require_permission(request.user, "vaccination.view_coveragecell")
-    unit = get_object_or_404(units_for(request.user, "people.view_person"), pk=unit_id)
+    unit = lookup(request.user, units_for(request.user, "people.view_person"), unit_id, action=None)
     people = priority_people(actor=request.user, unit=unit, limit=max(1, min(limit, 5000)), export=True)
     return people
 
@@ -202,13 +199,13 @@ class RevokeIn(Schema):
 )
 def issue_certificate(request, person_id: int):
     require_permission(request.user, "vaccination.add_certificate")
-    person = get_object_or_404(Person.objects.restrict(request.user, "view").active(), pk=person_id)
+    person = lookup(request.user, Person.objects.active(), person_id)
     return Status(201, certificate_issue(actor=request.user, person=person))
 
 
 def _certificate(request, pk: int) -> Certificate:
     require_permission(request.user, "vaccination.view_certificate")
-    return get_object_or_404(Certificate.objects.visible_to(request.user).select_related("signing_key"), pk=pk)
+    return lookup(request.user, Certificate.objects.select_related("signing_key"), pk)
 
 
 @router.get("/certificates/{certificate_id}", response=CertificateOut, summary="A certificate and its HC1 text")
@@ -221,7 +218,7 @@ def read_certificate(request, certificate_id: int):
 @router.post("/certificates/{certificate_id}/revoke", response=CertificateOut, summary="Revoke a certificate")
 def revoke_certificate(request, certificate_id: int, payload: RevokeIn):
     require_permission(request.user, "vaccination.change_certificate")
-    certificate = _certificate(request, certificate_id)
+    certificate = lookup(request.user, Certificate, certificate_id, "change")
     return certificate_revoke(actor=request.user, certificate=certificate, reason=payload.reason)
 
 
@@ -264,11 +261,11 @@ class SharesIn(Schema):
 @router.post("/shipments", response={201: ShipmentOut}, summary="Propose the split of a shipment")
 def propose_shipment(request, payload: ShipmentIn):
     require_permission(request.user, "vaccination.add_shipment")
-    product = visible_or_invalid(VaccineProduct.objects.filter(active=True), _product_pk(payload.product), "product")
-    unit = visible_or_invalid(units_for(request.user, "vaccination.add_shipment"), payload.unit_id, "unit_id")
+    user = request.user
+    unit = lookup_field(user, units_for(user, "vaccination.add_shipment"), payload.unit_id, "unit_id", action=None)
     shipment = shipment_propose(
-        actor=request.user,
-        product=product,
+        actor=user,
+        product=_product(payload.product, VaccineProduct.objects.filter(active=True)),
         doses=payload.doses,
         received_on=payload.received_on,
         unit=unit,
@@ -277,20 +274,24 @@ def propose_shipment(request, payload: ShipmentIn):
     return Status(201, shipment)
 
 
-def _product_pk(code: str) -> int:
-    return VaccineProduct.objects.filter(code=code).values_list("pk", flat=True).first() or 0
+def _product(code: str, products) -> VaccineProduct:
+    """A vaccine named by its value-set code: reference data, the same for every caller."""
+    product = products.filter(code=code).first()
+    if product is None:
+        raise ValidationError({"product": _("Unknown vaccine product %(code)s.") % {"code": code}})
+    return product
 
 
 @router.get("/shipments/{shipment_id}", response=ShipmentOut, summary="A shipment's split with its inputs")
 def read_shipment(request, shipment_id: int):
     require_permission(request.user, "vaccination.view_shipment")
-    return get_object_or_404(Shipment.objects.visible_to(request.user).select_related("product"), pk=shipment_id)
+    return lookup(request.user, Shipment.objects.select_related("product"), shipment_id)
 
 
 @router.post("/shipments/{shipment_id}/shares", response=ShipmentOut, summary="Edit the split, and approve it")
 def set_shares(request, shipment_id: int, payload: SharesIn):
     require_permission(request.user, "vaccination.change_shipment")
-    shipment = get_object_or_404(Shipment.objects.restrict(request.user, "change"), pk=shipment_id)
+    shipment = lookup(request.user, Shipment, shipment_id, "change")
     if payload.doses_by_unit:
         allocation_set(actor=request.user, shipment=shipment, doses_by_unit=payload.doses_by_unit)
     if payload.approve:

@@ -44,6 +44,9 @@ def round_create(
     earlier rounds; its target is the area's registered residents; its pool sizes may only be smaller than
     the rules allow."""
     groups = groups or []
+    scope = scope_of(actor, "labs.add_testinground")
+    if not all(scope.covers_path(place.path) for place in [unit, *groups]):
+        raise OutOfScope(_("No such unit in your jurisdiction."))
     errors = {}
     if ends_on < starts_on:
         errors["ends_on"] = _("The round cannot end before it starts.")
@@ -61,8 +64,6 @@ def round_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        if not scope_of(actor, "labs.add_testinground").covers_path(unit.path):
-            raise OutOfScope(_("No such unit in your jurisdiction."))
         people = Person.objects.active()
         if groups:
             target = people.filter(unit__in=groups).count()

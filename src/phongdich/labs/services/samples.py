@@ -42,6 +42,11 @@ def _require_unit(actor, permission: str, unit: AdminUnit) -> None:
         raise OutOfScope(_("No such unit in your jurisdiction."))
 
 
+def _require_round(actor, testing_round: TestingRound | None) -> None:
+    if testing_round is not None and not TestingRound.objects.visible_to(actor).filter(pk=testing_round.pk).exists():
+        raise OutOfScope(_("No such round in your jurisdiction."))
+
+
 def pool_open(
     *,
     actor,
@@ -53,9 +58,10 @@ def pool_open(
     team: str = "",
 ) -> Pool:
     """A new pool tube. Its size limit comes from the round (if it sets one) or the rules in force."""
-    barcode = clean_barcode(barcode)
     with transaction.atomic():
         _require_unit(actor, "labs.add_pool", unit)
+        _require_round(actor, testing_round)
+        barcode = clean_barcode(barcode)
         _barcode_free(barcode)
         rules = rules_in_force()
         if testing_round is not None:
@@ -118,17 +124,20 @@ def sample_register(
 ) -> Sample:
     """A sample taken from a person. Pooled samples go into an open pool below its size limit; an antigen test
     without a barcode gets one. A sample registered against a re-sampling task closes the task."""
-    if kind not in SampleKind.values:
-        raise ValidationError({"kind": _("Say which test this sample is for.")})
-    barcode = clean_barcode(barcode) if barcode or kind not in ANTIGEN_KINDS else f"AG-{secrets.token_hex(6).upper()}"
-    if sampled_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"sampled_at": _("The sampling time cannot be in the future.")})
-    if photo and kind != SampleKind.ANTIGEN_SELF:
-        raise ValidationError({"photo": _("A photo is only kept for a self-test.")})
     with transaction.atomic():
         person = Person.objects.select_related("unit").get(pk=person.pk)
         if person.merged_into_id or not scope_of(actor, "labs.add_sample").covers_path(person.unit.path):
             raise OutOfScope(_("No such person in your jurisdiction."))
+        _require_round(actor, testing_round)
+        if kind not in SampleKind.values:
+            raise ValidationError({"kind": _("Say which test this sample is for.")})
+        barcode = (
+            clean_barcode(barcode) if barcode or kind not in ANTIGEN_KINDS else f"AG-{secrets.token_hex(6).upper()}"
+        )
+        if sampled_at > timezone.now() + timedelta(minutes=5):
+            raise ValidationError({"sampled_at": _("The sampling time cannot be in the future.")})
+        if photo and kind != SampleKind.ANTIGEN_SELF:
+            raise ValidationError({"photo": _("A photo is only kept for a self-test.")})
         _barcode_free(barcode)
         if kind == SampleKind.RT_PCR_POOLED:
             pool = _pool_with_room(actor, pool, person)

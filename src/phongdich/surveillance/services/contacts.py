@@ -38,20 +38,14 @@ def contact_record(
     """Record that `person` met `other` (e.g. an F0); returns (contact, created). A repeated `key` (an import
     row, a check-in pair) returns the contact already stored, so retries never duplicate."""
     last_at = last_at or first_at
-    if person.pk == other.pk:
-        raise ValidationError({"other": _("A person cannot be their own contact.")})
-    if last_at < first_at:
-        raise ValidationError({"last_at": _("The last contact is before the first.")})
-    if first_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"first_at": _("The contact cannot be in the future.")})
-    if kind not in ContactKind.values:
-        raise ValidationError({"kind": _("Unknown kind of contact.")})
     with transaction.atomic():
         person = Person.objects.select_related("unit").get(pk=person.pk)
         other = Person.objects.select_related("unit").get(pk=other.pk)
+        # Both people, and before any other check: a refusal must not tell an outsider more than "not found".
         scope = scope_of(actor, "surveillance.add_contact")
-        if not (scope.covers_path(person.unit.path) or scope.covers_path(other.unit.path)):
-            raise OutOfScope(_("Neither person is in your jurisdiction."))
+        if not (scope.covers_path(person.unit.path) and scope.covers_path(other.unit.path)):
+            raise OutOfScope(_("No such person in your jurisdiction."))
+        _check_contact(person, other, kind, first_at, last_at)
         key = key or f"{source}:{person.pk}:{other.pk}:{kind}:{first_at.isoformat()}"
         existing = Contact.objects.filter(key=key).first()
         if existing is not None:
@@ -82,6 +76,17 @@ def contact_record(
             around={person.pk, other.pk}, actor=actor, reason="contact_added", detail=f"contact with #{other.pk}"
         )
     return contact, True
+
+
+def _check_contact(person: Person, other: Person, kind: str, first_at: datetime, last_at: datetime) -> None:
+    if person.pk == other.pk:
+        raise ValidationError({"other": _("A person cannot be their own contact.")})
+    if last_at < first_at:
+        raise ValidationError({"last_at": _("The last contact is before the first.")})
+    if first_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"first_at": _("The contact cannot be in the future.")})
+    if kind not in ContactKind.values:
+        raise ValidationError({"kind": _("Unknown kind of contact.")})
 
 
 def contact_review(*, actor, contact: Contact, confirm: bool, reason: str = "") -> Contact:

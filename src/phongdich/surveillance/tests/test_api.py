@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from phongdich.core.models import AuditEvent
 from phongdich.surveillance.models import Case, TracingState, TracingTask
@@ -65,7 +68,8 @@ def test_f2_by_group_counts_per_residential_group(api_as, world, f1):
 
 def test_a_contact_posted_twice_with_one_key_is_stored_once(api_as, world, f0):
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": "2026-11-21T08:00:00+07:00"}
+    met_at = (timezone.now() - timedelta(days=1)).isoformat()  # before the F0 was confirmed and isolated
+    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": met_at}
     client = api_as("commune_officer")
     first = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
     again = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
@@ -99,10 +103,14 @@ def test_a_case_for_someone_outside_the_jurisdiction_is_refused_with_the_field(a
     assert response.status_code == 422 and "person_id" in response.json()["fields"]
 
 
-def test_a_contact_naming_an_unknown_person_answers_like_one_outside_the_jurisdiction(api_as, f0):
-    body = {"person_id": 987654, "other_id": f0.pk, "kind": "other", "first_at": "2026-11-21T08:00:00+07:00"}
-    response = api_as("commune_officer").post("/api/v1/contacts", body, content_type="application/json")
-    assert response.status_code == 404 and response.json()["code"] == "not_found"
+def test_a_contact_naming_an_unknown_person_answers_like_one_outside_the_jurisdiction(api_as, world, f0):
+    outside = world.person("Nguyễn Thị Hằng", "25741")
+    body = {"other_id": f0.pk, "kind": "other", "first_at": (timezone.now() - timedelta(hours=2)).isoformat()}
+    client = api_as("commune_officer")
+    unknown = client.post("/api/v1/contacts", {**body, "person_id": 987654}, content_type="application/json")
+    out_of_scope = client.post("/api/v1/contacts", {**body, "person_id": outside.pk}, content_type="application/json")
+    assert unknown.status_code == out_of_scope.status_code == 422
+    assert unknown.json() == out_of_scope.json() and list(unknown.json()["fields"]) == ["person_id"]
 
 
 def test_check_ins_are_listed_within_the_jurisdiction(api_as, world):

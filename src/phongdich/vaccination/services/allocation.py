@@ -59,10 +59,10 @@ def _require_unit(actor, permission: str, unit: AdminUnit) -> None:
 def shipment_propose(
     *, actor, product: VaccineProduct, doses: int, received_on, unit: AdminUnit, reference: str = ""
 ) -> Shipment:
-    if doses <= 0:
-        raise ValidationError({"doses": _("A shipment has at least one dose.")})
     with transaction.atomic():
         _require_unit(actor, "vaccination.add_shipment", unit)
+        if doses <= 0:
+            raise ValidationError({"doses": _("A shipment has at least one dose.")})
         inputs = allocation_inputs(unit)
         if not inputs:
             raise ValidationError({"unit": _("%(unit)s has no units below it to split across.") % {"unit": unit.name}})

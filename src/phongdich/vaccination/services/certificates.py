@@ -136,8 +136,6 @@ def _require(actor, person: Person, dose: Dose | None) -> None:
 
 def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the certificate is revoked.")})
     with transaction.atomic():
         locked = (
             Certificate.objects.restrict(actor, "change")
@@ -147,6 +145,8 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
         )
         if locked is None:
             raise OutOfScope(_("No such certificate in your jurisdiction."))
+        if not reason:
+            raise ValidationError({"reason": _("Say why the certificate is revoked.")})
         if locked.revoked_at:
             raise ValidationError(_("This certificate is already revoked."))
         locked.revoked_at, locked.revoked_by, locked.revocation_reason = timezone.now(), audit.user_of(actor), reason
