@@ -50,6 +50,22 @@ def test_a_contact_outside_the_jurisdiction_is_refused_before_its_own_mistakes_a
         )
 
 
+def test_a_case_cannot_name_a_source_case_outside_the_jurisdiction(world, hang_hiep_thanh):
+    from phongdich.surveillance.models import Case
+    from phongdich.surveillance.services import case_confirm
+
+    with pytest.raises(OutOfScope):
+        case_confirm(
+            actor=world.user("other_commune"),
+            person=hang_hiep_thanh,
+            confirmed_at=timezone.now() - timedelta(hours=1),
+            confirmation_test="rt_pcr",
+            detection_setting="community",
+            source_case=Case.objects.get(person=world.person("Đỗ Văn Tâm", "25966")),
+        )
+    assert not Case.objects.filter(person=hang_hiep_thanh).exists()
+
+
 def test_a_sample_outside_the_jurisdiction_is_refused_before_its_fields_are_checked(world, hang_hiep_thanh):
     from phongdich.labs.services import sample_register
 

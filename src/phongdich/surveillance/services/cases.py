@@ -50,6 +50,8 @@ def case_confirm(
     with transaction.atomic():
         person = Person.objects.select_related("unit").select_for_update(of=("self",)).get(pk=person.pk)
         require_in_scope(actor, "surveillance.add_case", person)
+        if source_case is not None and not Case.objects.visible_to(actor).filter(pk=source_case.pk).exists():
+            raise OutOfScope(_("No such case in your jurisdiction."))
         _check_case_times(confirmed_at, sample_taken_at, symptom_onset, isolated_at)
         if detection_setting not in DetectionSetting.values:
             raise ValidationError({"detection_setting": _("Say where the case was found.")})
