@@ -1274,4 +1274,9 @@ VI = {
     "allocation weight of another unvaccinated person": "trọng số phân bổ cho một người khác chưa tiêm",
     "allocation weight of a person awaiting their next dose": "trọng số phân bổ cho một người chờ mũi tiếp theo",
     "Allocation weights": "Trọng số phân bổ",
+    "Scans within the window of each other": "Quét mã cách nhau không quá khoảng thời gian đối chiếu",
+    "Stays overlapping, within the window": "Thời gian lưu lại trùng nhau, trong khoảng thời gian đối chiếu",
+    "check-in match rule": "cách đối chiếu quét mã",
+    "Choose how check-ins are matched.": "Chọn cách đối chiếu các lượt quét mã.",
+    "Matched by": "Đối chiếu theo",
 }

@@ -81,6 +81,14 @@ class ContactStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class CheckInMatch(models.TextChoices):
+    """How two check-ins at one venue make a contact: PC-Covid warned people whose scans were within the window
+    of the F0's (from 1/2022); the stay-overlap method counts the stays (a default one without a check-out)."""
+
+    SCANS = "scans", _("Scans within the window of each other")
+    STAYS = "stays", _("Stays overlapping, within the window")
+
+
 class ClearReason(models.TextChoices):
     NEGATIVE_TEST = "negative_test", _("Tested negative")
     QUARANTINE_DONE = "quarantine_done", _("Completed quarantine")

@@ -7,6 +7,7 @@ from phongdich.core.scoping import ScopedQuerySet
 
 from .choices import (
     CaseStatus,
+    CheckInMatch,
     CheckInSource,
     ClearReason,
     ClusterStatus,
@@ -77,6 +78,9 @@ class TracingRules(models.Model):
         help_text=_("The infectious period starts this many days before symptom onset (or the positive sample)."),
     )
     max_level = models.PositiveSmallIntegerField(_("deepest F-level traced"), default=3)
+    checkin_match = models.CharField(
+        _("check-in match rule"), max_length=5, choices=CheckInMatch.choices, default=CheckInMatch.SCANS
+    )
     checkin_window_minutes = models.PositiveSmallIntegerField(_("check-in match window (minutes)"), default=60)
     default_stay_minutes = models.PositiveSmallIntegerField(_("stay assumed without a check-out (minutes)"), default=60)
     max_stay_minutes = models.PositiveSmallIntegerField(_("longest stay counted (minutes)"), default=720)
@@ -211,6 +215,7 @@ class Contact(models.Model):
         "places.Venue", verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     overlap_minutes = models.IntegerField(_("overlap (minutes)"), null=True, blank=True)
+    match_rule = models.CharField(_("check-in match rule"), max_length=5, choices=CheckInMatch.choices, blank=True)
     dismissed_reason = models.CharField(_("reason for dismissal"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.ForeignKey(

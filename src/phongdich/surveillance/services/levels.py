@@ -17,6 +17,7 @@ from phongdich.people.models import Person
 
 from .. import clusters, flevels
 from ..choices import (
+    CheckInMatch,
     ClearReason,
     TaskMethod,
 )
@@ -156,6 +157,7 @@ def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
 RULE_FIELDS = [
     "infectious_days_before",
     "max_level",
+    "checkin_match",
     "checkin_window_minutes",
     "default_stay_minutes",
     "max_stay_minutes",
@@ -178,6 +180,8 @@ def tracing_rules_add(*, actor, effective_from, source_document: str, **values) 
     (cases keep the infectious period computed when they were confirmed); when the version is already in
     force, every level is recomputed with it at once."""
     errors = {}
+    if values.get("checkin_match", CheckInMatch.SCANS) not in CheckInMatch.values:
+        errors["checkin_match"] = _("Choose how check-ins are matched.")
     if int(values.get("max_stay_minutes", 720)) < int(values.get("default_stay_minutes", 60)):
         errors["max_stay_minutes"] = _("The longest stay counted cannot be shorter than the default stay.")
     with transaction.atomic():

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from phongdich.core.models import AuditEvent
 from phongdich.people.services import household_create, person_create
-from phongdich.surveillance.choices import CaseStatus, ContactKind, ContactStatus, DetectionSetting
-from phongdich.surveillance.models import CheckIn, Contact, LevelChange, TracingState, TracingTask
+from phongdich.surveillance.choices import CaseStatus, CheckInMatch, ContactKind, ContactStatus, DetectionSetting
+from phongdich.surveillance.models import CheckIn, Contact, LevelChange, TracingRules, TracingState, TracingTask
 from phongdich.surveillance.services import (
     case_confirm,
     case_status_set,
@@ -217,20 +217,50 @@ def checkin(person, venue, start, minutes=None, key=""):
     )
 
 
-def test_people_at_the_same_venue_within_an_hour_become_proposed_contacts(world, people):
+@pytest.fixture
+def by_stays(db):
+    """The stay-overlap method, the rules' option, instead of PC-Covid's scans within the hour."""
+    TracingRules.objects.update(checkin_match=CheckInMatch.STAYS)
+
+
+def test_people_who_scanned_within_an_hour_of_the_f0_become_proposed_contacts(world, people):
     market = world.venue("Chợ Lái Thiêu")
     visit = days_ago(1).replace(hour=8, minute=0)
     checkin(people["hang"], market, visit, minutes=30)
-    checkin(people["dung"], market, visit + timedelta(minutes=75))  # 45 minutes after she left: within the hour
-    checkin(people["chi"], market, visit + timedelta(minutes=100))  # 70 minutes after: outside
+    checkin(people["dung"], market, visit + timedelta(minutes=45))  # 45 minutes after her scan
+    checkin(people["chi"], market, visit + timedelta(minutes=75))  # 75 minutes after: outside the hour
     checkin(people["bao"], market, visit - timedelta(days=5))  # before her infectious period
     case = confirm(world, people["hang"])
     assert exposure_match_record(actor="test", case=case) == 1
     contact = Contact.objects.get(source="checkin_match")
     assert (contact.person, contact.status, contact.venue) == (people["dung"], ContactStatus.PROPOSED, market)
-    assert contact.overlap_minutes == -45
+    assert contact.match_rule == CheckInMatch.SCANS
     assert level_of(people["dung"]) == 1
     assert exposure_match_record(actor="test", case=case) == 0  # on demand again: nothing twice
+
+
+def test_a_scan_110_minutes_after_an_f0_without_check_out_is_not_a_contact_by_default(world, people):
+    market = world.venue("Chợ Lái Thiêu")
+    visit = days_ago(1).replace(hour=8, minute=0)
+    checkin(people["hang"], market, visit)  # no check-out: a 60-minute stay assumed
+    checkin(people["dung"], market, visit + timedelta(minutes=110))
+    case = confirm(world, people["hang"])
+    assert exposure_match_record(actor="test", case=case) == 0
+    assert level_of(people["dung"]) is None
+
+
+def test_the_stay_overlap_option_matches_by_stays_and_the_exposure_list_says_so(world, people, by_stays, client_as):
+    market = world.venue("Chợ Lái Thiêu")
+    visit = days_ago(1).replace(hour=8, minute=0)
+    checkin(people["hang"], market, visit)  # assumed until 9:00, and the hour's window to 10:00
+    checkin(people["dung"], market, visit + timedelta(minutes=110))
+    checkin(people["chi"], market, visit + timedelta(minutes=130))
+    case = confirm(world, people["hang"])
+    page = client_as("commune_officer").get(case.get_absolute_url() + "?exposures=1").content.decode()
+    assert "Thời gian lưu lại trùng nhau" in page and "Quét mã cách nhau" not in page
+    assert exposure_match_record(actor="test", case=case) == 1
+    contact = Contact.objects.get(source="checkin_match")
+    assert (contact.person, contact.overlap_minutes, contact.match_rule) == (people["dung"], -50, CheckInMatch.STAYS)
 
 
 def test_a_new_case_queues_its_exposure_matching_for_the_task_worker(world, people, django_capture_on_commit_callbacks):
@@ -268,7 +298,7 @@ def test_another_commune_cannot_review_this_communes_contacts(world, people):
         contact_review(actor=world.user("other_commune"), contact=contact, confirm=True)
 
 
-def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(world, people):
+def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(world, people, by_stays):
     market = world.venue("Chợ Lái Thiêu")
     visit = days_ago(1).replace(hour=12, minute=0)
     checkin(people["hang"], market, visit, minutes=30)
