@@ -238,9 +238,28 @@ def _positive(actor, sample: Sample) -> None:
         confirmed_at=sample.result_at,
         confirmation_test=ConfirmationTest.ANTIGEN if sample.kind in ANTIGEN_KINDS else ConfirmationTest.RT_PCR,
         detection_setting=DetectionSetting.QUARANTINE if is_f1 else DetectionSetting.COMMUNITY,
-        sample_taken_at=sample.sampled_at,
+        sample_taken_at=first_positive_sampled_at(sample),
         notes=_("Confirmed by sample %(barcode)s.") % {"barcode": sample.barcode},
     )
+
+
+POSITIVE_CAUSES = {ResampleReason.POOL_POSITIVE, ResampleReason.ANTIGEN_POSITIVE}
+LONGEST_CHAIN = 10  # re-samples of re-samples followed back; a real chain has two or three
+
+
+def first_positive_sampled_at(sample: Sample) -> datetime:
+    """When the first positive sample of this person's chain of re-samples was taken: a positive pool's member
+    or a positive antigen test sent for RT-PCR started the case, so the infectious period counts from it, not
+    from the individual re-sample that confirmed it."""
+    earliest, task = sample.sampled_at, sample.for_task
+    for _step in range(LONGEST_CHAIN):
+        if task is None:
+            break
+        cause = task.cause
+        if task.reason in POSITIVE_CAUSES:
+            earliest = min(earliest, cause.sampled_at)
+        task = cause.for_task
+    return earliest
 
 
 def resample(samples: list, reason: str) -> list[ResampleTask]:
