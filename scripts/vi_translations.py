@@ -1279,4 +1279,10 @@ VI = {
     "check-in match rule": "cách đối chiếu quét mã",
     "Choose how check-ins are matched.": "Chọn cách đối chiếu các lượt quét mã.",
     "Matched by": "Đối chiếu theo",
+    "The contact they were exposed through tested negative": "Người tiếp xúc mà họ bị phơi nhiễm qua đã xét nghiệm âm tính",
+    "not a source through exposures until": "không còn là nguồn lây qua các lần tiếp xúc đến",
+    "A contact who tested negative but stays in quarantine: nobody they met until then is traced.": "Người tiếp xúc đã xét nghiệm âm tính nhưng vẫn cách ly: không truy vết những người họ đã gặp đến thời điểm đó.",
+    "a negative test ends a contact as a source": "xét nghiệm âm tính chấm dứt vai trò nguồn lây của người tiếp xúc",
+    "A contact who tested negative but stays in quarantine passes nothing on: the people traced only through them are cleared.": "Người tiếp xúc đã xét nghiệm âm tính nhưng vẫn cách ly không còn lây cho ai: những người chỉ bị truy vết qua họ được gỡ bỏ.",
+    "Negative ends a source": "Âm tính chấm dứt nguồn lây",
 }

@@ -38,6 +38,14 @@ class TestingRules(models.Model):
         default=2,
         help_text=_("2: F2 and F3 are cleared by a negative test; an F1 stays in quarantine until its end."),
     )
+    negative_ends_source = models.BooleanField(
+        _("a negative test ends a contact as a source"),
+        default=True,
+        help_text=_(
+            "A contact who tested negative but stays in quarantine passes nothing on: the people traced only "
+            "through them are cleared."
+        ),
+    )
     resample_due_hours = models.PositiveSmallIntegerField(_("hours to re-sample a person"), default=12)
     turnaround_target_hours = models.PositiveSmallIntegerField(_("target hours from sampling to result"), default=24)
 

@@ -92,6 +92,12 @@ class CheckInMatch(models.TextChoices):
 class ClearReason(models.TextChoices):
     NEGATIVE_TEST = "negative_test", _("Tested negative")
     QUARANTINE_DONE = "quarantine_done", _("Completed quarantine")
+    SOURCE_NEGATIVE = "source_negative", _("The contact they were exposed through tested negative")
+
+
+# Clearances of a person's own (a test, a quarantine served): their exposures up to it no longer count. A
+# clearance because of the source is only the record of why the level went: the engine follows the source.
+OWN_CLEARANCES = {ClearReason.NEGATIVE_TEST, ClearReason.QUARANTINE_DONE}
 
 
 class TaskMethod(models.TextChoices):

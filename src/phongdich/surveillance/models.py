@@ -255,6 +255,12 @@ class TracingState(models.Model):
     level_since = models.DateTimeField(_("level since"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
     cleared_reason = models.CharField(_("cleared because"), max_length=20, choices=ClearReason.choices, blank=True)
+    not_source_until = models.DateTimeField(
+        _("not a source through exposures until"),
+        null=True,
+        blank=True,
+        help_text=_("A contact who tested negative but stays in quarantine: nobody they met until then is traced."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"

@@ -191,14 +191,16 @@ def _sample_id(pair: tuple[SampleRow, Reading]) -> int:
 
 
 def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:
-    """A negative test clears a current contact at a level the rules in force on its date let a negative free:
-    one re-levelling per batch of results, not one per person."""
+    """A negative test clears a current contact at a level the rules in force on its date let a negative free,
+    and (when the rules say so) ends a contact who stays in quarantine as a source, clearing those traced only
+    through them: one re-levelling per batch of results, not one per person."""
     return sum(
         contacts_clear(
             actor=effects_actor(actor),
             person_ids=person_ids,
             reason=ClearReason.NEGATIVE_TEST,
             min_level=rules.negative_clears_from_level,
+            negative_ends_source=rules.negative_ends_source,
         )
         for rules, person_ids in _by_rules(negatives)
     )

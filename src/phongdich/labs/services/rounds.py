@@ -24,7 +24,7 @@ RULE_LIMITS = {
     "resample_due_hours": (1, 24 * 7),
     "turnaround_target_hours": (1, 24 * 7),
 }
-RULE_FIELDS = [*RULE_LIMITS, "antigen_confirms"]
+RULE_FIELDS = [*RULE_LIMITS, "antigen_confirms", "negative_ends_source"]
 
 
 def round_create(
