@@ -7,9 +7,10 @@ from django.db.models import Count, F, Q
 
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import scope_of
+from phongdich.places.choices import FacilityKind
 
-from .choices import CheckInMatch
-from .models import Case, CheckIn, TracingRules, TracingState
+from .choices import CheckInMatch, DetectionSetting, TaskOutcome
+from .models import Case, CheckIn, TracingRules, TracingState, TracingTask
 
 
 def rules_in_force(on: date | None = None) -> TracingRules:
@@ -105,6 +106,30 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
                 )
             )
     return sorted(found, key=lambda e: (e.checked_in_at, e.checkin_id))
+
+
+ISOLATION_SITES = {FacilityKind.ISOLATION_SITE, FacilityKind.ENTERPRISE_ISOLATION_SITE}
+
+
+def detection_setting_for(person_id: int, *, sampled_at: datetime, site_kind: str = "") -> str:
+    """Where a case found by a test was, from where the person actually was: in quarantine when sampled at an
+    isolation site, or when tracers recorded them isolated for their current exposure before the sample; in
+    the community otherwise. Being an F1 is not being in quarantine: from 1909/BYT-DP (15/4/2022) F1s were no
+    longer quarantined, and before it not every F1 was reached in time."""
+    if site_kind in ISOLATION_SITES:
+        return DetectionSetting.QUARANTINE
+    exposed_at = (
+        TracingState.objects.filter(person_id=person_id, level__gte=1, cleared_at__isnull=True)
+        .values_list("exposed_at", flat=True)
+        .first()
+    )
+    if exposed_at is not None and (
+        TracingTask.objects.filter(
+            person_id=person_id, outcome=TaskOutcome.ISOLATED, done_at__gte=exposed_at, done_at__lte=sampled_at
+        ).exists()
+    ):
+        return DetectionSetting.QUARANTINE
+    return DetectionSetting.COMMUNITY
 
 
 def counts_by_unit(user, level: int = 2):

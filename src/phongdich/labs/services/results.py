@@ -18,8 +18,9 @@ from phongdich.core.bulk import update_rows
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
 from phongdich.places.models import AdminUnit
-from phongdich.surveillance.choices import CaseStatus, ClearReason, ConfirmationTest, DetectionSetting
+from phongdich.surveillance.choices import CaseStatus, ClearReason, ConfirmationTest
 from phongdich.surveillance.models import Case, TracingState
+from phongdich.surveillance.selectors import detection_setting_for
 from phongdich.surveillance.services import case_confirm, contacts_clear
 
 from ..choices import (
@@ -234,13 +235,15 @@ def _positive(actor, sample: Sample) -> None:
             resample([sample], ResampleReason.ANTIGEN_POSITIVE)
             return
     assert sample.result_at is not None  # released just before
+    first_sampled_at = first_positive_sampled_at(sample)
+    site_kind = sample.site.kind if sample.site_id and sample.site else ""
     case_confirm(
         actor=effects_actor(actor),
         person=sample.person,
         confirmed_at=sample.result_at,
         confirmation_test=ConfirmationTest.ANTIGEN if sample.kind in ANTIGEN_KINDS else ConfirmationTest.RT_PCR,
-        detection_setting=DetectionSetting.QUARANTINE if is_f1 else DetectionSetting.COMMUNITY,
-        sample_taken_at=first_positive_sampled_at(sample),
+        detection_setting=detection_setting_for(sample.person_id, sampled_at=first_sampled_at, site_kind=site_kind),
+        sample_taken_at=first_sampled_at,
         notes=_("Confirmed by sample %(barcode)s.") % {"barcode": sample.barcode},
     )
 

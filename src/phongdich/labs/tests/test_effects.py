@@ -5,9 +5,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from phongdich.surveillance.choices import ClearReason, ContactKind
-from phongdich.surveillance.models import Case, LevelChange, TracingState
-from phongdich.surveillance.services import contact_record
+from phongdich.places.choices import FacilityKind
+from phongdich.places.models import Facility
+from phongdich.surveillance.choices import ClearReason, ContactKind, DetectionSetting, TaskOutcome
+from phongdich.surveillance.models import Case, LevelChange, TracingState, TracingTask
+from phongdich.surveillance.services import contact_record, task_outcome_record
 
 from ..choices import ResampleReason, Result, SampleKind
 from ..models import ResampleTask, TestingRules
@@ -120,3 +122,35 @@ def test_an_f2_cleared_through_a_negative_f1_is_traced_again_when_that_f1_turns_
     )
     state = TracingState.objects.get(person=only_hers)
     assert (state.level, state.cleared_at, state.cleared_reason) == (1, None, "")
+
+
+def positive(world, person, barcode: str, **extra):
+    sample = individual(world.user("commune_officer"), person, barcode=barcode, hours_ago=0, **extra)
+    sample_result_record(
+        actor=world.user("lab_technician"), sample=sample, reading=Reading(Result.POSITIVE, timezone.now())
+    )
+    return Case.objects.get(person=person)
+
+
+def test_an_f1_not_in_quarantine_who_tests_positive_is_a_community_case(world):
+    """After 15/4/2022 F1s were no longer quarantined: being an F1 says nothing about where they were."""
+    case = positive(world, world.person("Lý Thị Thu", "25966"), "CDC-THU-6")
+    assert case.detection_setting == DetectionSetting.COMMUNITY
+
+
+def test_an_f1_the_tracers_isolated_before_the_sample_is_found_in_quarantine(world):
+    thu = world.person("Lý Thị Thu", "25966")
+    task = TracingTask.objects.get(person=thu)
+    task_outcome_record(actor=world.user("community_team"), task=task, outcome=TaskOutcome.ISOLATED)
+    case = positive(world, thu, "CDC-THU-7")
+    assert case.detection_setting == DetectionSetting.QUARANTINE
+
+
+def test_someone_sampled_at_a_concentrated_isolation_site_is_found_in_quarantine(world):
+    site = Facility.objects.create(
+        name="Khu cách ly tập trung Ký túc xá Đại học Thủ Dầu Một",
+        kind=FacilityKind.ISOLATION_SITE,
+        unit=world.unit("25966"),
+    )
+    person = residents(world.user("commune_officer"), 1)[0]
+    assert positive(world, person, "CDC-KCL-1", site=site).detection_setting == DetectionSetting.QUARANTINE
