@@ -1285,4 +1285,6 @@ VI = {
     "a negative test ends a contact as a source": "xét nghiệm âm tính chấm dứt vai trò nguồn lây của người tiếp xúc",
     "A contact who tested negative but stays in quarantine passes nothing on: the people traced only through them are cleared.": "Người tiếp xúc đã xét nghiệm âm tính nhưng vẫn cách ly không còn lây cho ai: những người chỉ bị truy vết qua họ được gỡ bỏ.",
     "Negative ends a source": "Âm tính chấm dứt nguồn lây",
+    "The contact is before %(name)s's infectious period (from %(start)s).": "Tiếp xúc này diễn ra trước thời kỳ lây nhiễm của %(name)s (từ %(start)s).",
+    "%(name)s was already isolated then: only caring for them without full protection makes a contact after that.": "Lúc đó %(name)s đã được cách ly: sau thời điểm này chỉ việc chăm sóc người bệnh mà không đủ trang bị bảo hộ mới là tiếp xúc.",
 }

@@ -2,8 +2,10 @@
 
 A person's level is the length of the shortest chain of contacts from an active F0 (level 0) up to the rules'
 deepest level (F3). A chain must run forward in time: the contact with an F0 happens inside the F0's
-infectious period (from `infectious_from` until isolation), and each further contact happens no earlier than
-the exposure that made the previous person a contact. Among chains of equal length the earliest exposure wins.
+infectious period (from `infectious_from` until isolation; caring for the F0 counts while the case is active,
+as for a home-treated F0 cared for without full protection, 11042/BYT-DP), and each further contact happens no
+earlier than the exposure that made the previous person a contact. Among chains of equal length the earliest
+exposure wins.
 A person cleared (negative test, quarantine done) is not a contact through exposures up to their clearance; a
 contact who tested negative but stays in quarantine (the testing rules decide which) keeps their level but is no
 longer a source: nobody is traced through what they met until then (`not_source_until`).
@@ -25,7 +27,7 @@ from django.utils import timezone
 
 from phongdich.people.models import Person
 
-from .choices import OWN_CLEARANCES, CaseStatus, ClearReason, ContactStatus
+from .choices import OWN_CLEARANCES, CaseStatus, ClearReason, ContactKind, ContactStatus
 from .models import Case, Contact, LevelChange, TracingRules, TracingState
 
 CHUNK = 5000  # ids per IN (…) list, well under SQLite's and PostgreSQL's parameter limits
@@ -56,6 +58,7 @@ class Graph:
 
     edges: dict[int, list[tuple[int, datetime, datetime]]] = field(default_factory=dict)
     loaded: set[int] = field(default_factory=set)
+    care: set[tuple[int, int, datetime]] = field(default_factory=set)  # (carer or cared for, other, first_at)
 
     def neighbours(self, person: int) -> list[tuple[int, datetime, datetime]]:
         return self.edges.get(person, [])
@@ -88,9 +91,9 @@ def load_graph(person_ids: set[int] | None, graph: Graph | None = None) -> Graph
     everyone = person_ids is None
     for batch in batches:
         as_text = batch.values_list(
-            "pk", "person_id", "other_id", Cast("first_at", CharField()), Cast("last_at", CharField())
+            "pk", "person_id", "other_id", Cast("first_at", CharField()), Cast("last_at", CharField()), "kind"
         )
-        for pk, a, b, first_at, last_at in _raw_rows(as_text):
+        for pk, a, b, first_at, last_at, kind in _raw_rows(as_text):
             if a == b or (not everyone and pk in graph.loaded):
                 continue
             if not everyone:
@@ -98,6 +101,8 @@ def load_graph(person_ids: set[int] | None, graph: Graph | None = None) -> Graph
             first_at, last_at = _aware(first_at), _aware(last_at)
             graph.edges.setdefault(a, []).append((b, first_at, last_at))
             graph.edges.setdefault(b, []).append((a, first_at, last_at))
+            if kind == ContactKind.CARE:
+                graph.care.update({(a, b, first_at), (b, a, first_at)})
     return graph
 
 
@@ -199,8 +204,12 @@ def compute_levels(
             for other, first_at, last_at in graph.neighbours(person):
                 if other in found or not inside(other) or last_at < known.exposed_at:
                     continue
-                if known.level == 0 and first_at > until.get(person, first_at):
-                    continue  # met after the F0 was isolated
+                if (
+                    known.level == 0
+                    and first_at > until.get(person, first_at)
+                    and (other, person, first_at) not in graph.care
+                ):
+                    continue  # met after the F0 was isolated, other than caring for them (11042/BYT-DP)
                 exposed_at = max(first_at, known.exposed_at)
                 if other in cleared and exposed_at <= cleared[other]:
                     continue

@@ -215,7 +215,9 @@ class Contact(models.Model):
         "places.Venue", verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     overlap_minutes = models.IntegerField(_("overlap (minutes)"), null=True, blank=True)
-    match_rule = models.CharField(_("check-in match rule"), max_length=5, choices=CheckInMatch.choices, blank=True)
+    match_rule = models.CharField(  # db_default: bulk loaders write contacts with their own column lists
+        _("check-in match rule"), max_length=5, choices=CheckInMatch.choices, blank=True, db_default=""
+    )
     dismissed_reason = models.CharField(_("reason for dismissal"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.ForeignKey(

@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
                     ("scans", "Scans within the window of each other"),
                     ("stays", "Stays overlapping, within the window"),
                 ],
+                db_default="",
                 max_length=5,
                 verbose_name="check-in match rule",
             ),

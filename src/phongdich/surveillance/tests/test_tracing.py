@@ -357,3 +357,47 @@ def test_rules_outside_their_limits_or_on_a_taken_date_are_refused(world):
 def test_only_a_province_administrator_changes_the_rules(client_as):
     assert client_as("province_commander").post("/tracing/rules/", {"max_level": 1}).status_code == 403
     assert client_as("province_commander").get("/tracing/rules/").status_code == 200
+
+
+def test_caring_for_a_home_treated_f0_after_confirmation_makes_an_f1(world, people, api_as):
+    """11042/BYT-DP: caring for an F0 without full protective equipment, whenever it happens while the case is
+    active (a home-treated F0 is cared for after confirmation)."""
+    confirm(world, people["hang"], confirmed_at=days_ago(1), isolated_at=days_ago(1))
+    response = api_as("commune_officer").post(
+        "/api/v1/contacts",
+        {"person_id": people["dung"].pk, "other_id": people["hang"].pk, "kind": "care", "first_at": at_hours(3)},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert level_of(people["dung"]) == 1
+
+
+def test_another_kind_of_contact_after_the_f0_was_isolated_is_refused_with_the_reason(world, people, api_as):
+    confirm(world, people["hang"], confirmed_at=days_ago(1), isolated_at=days_ago(1))
+    response = api_as("commune_officer").post(
+        "/api/v1/contacts",
+        {"person_id": people["dung"].pk, "other_id": people["hang"].pk, "kind": "household", "first_at": at_hours(3)},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert (
+        "đã được cách ly" in str(response.json())
+        and not Contact.objects.filter(person=people["dung"], kind="household").exists()
+    )
+
+
+def test_a_contact_before_the_f0s_infectious_period_is_refused_with_the_reason(world, people):
+    case = confirm(world, people["hang"])
+    with pytest.raises(ValidationError) as refused:
+        contact_record(
+            actor=world.user("commune_officer"),
+            person=people["dung"],
+            other=people["hang"],
+            kind=ContactKind.WORKPLACE,
+            first_at=case.infectious_from - timedelta(days=3),
+        )
+    assert "trước thời kỳ lây nhiễm" in str(refused.value) and level_of(people["dung"]) is None
+
+
+def at_hours(n: float) -> str:
+    return (timezone.now() - timedelta(hours=n)).isoformat()
