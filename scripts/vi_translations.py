@@ -1287,4 +1287,8 @@ VI = {
     "Negative ends a source": "Âm tính chấm dứt nguồn lây",
     "The contact is before %(name)s's infectious period (from %(start)s).": "Tiếp xúc này diễn ra trước thời kỳ lây nhiễm của %(name)s (từ %(start)s).",
     "%(name)s was already isolated then: only caring for them without full protection makes a contact after that.": "Lúc đó %(name)s đã được cách ly: sau thời điểm này chỉ việc chăm sóc người bệnh mà không đủ trang bị bảo hộ mới là tiếp xúc.",
+    "Give the date of the document.": "Nhập ngày ban hành văn bản.",
+    "A version cannot take effect before the document it rests on was issued.": "Phiên bản không thể có hiệu lực trước ngày ban hành văn bản làm căn cứ.",
+    "document dated": "ngày ban hành văn bản",
+    "The day the document was issued (the first of its month when only the month is known).": "Ngày ban hành văn bản (ngày đầu tháng nếu chỉ biết tháng).",
 }

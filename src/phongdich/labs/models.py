@@ -26,6 +26,11 @@ class TestingRules(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     source_document = models.CharField(_("source document"), max_length=200)
+    document_date = models.DateField(
+        _("document dated"),
+        null=True,
+        help_text=_("The day the document was issued (the first of its month when only the month is known)."),
+    )
     pool_size = models.PositiveSmallIntegerField(_("largest pool"), default=10)
     high_risk_pool_size = models.PositiveSmallIntegerField(_("largest pool in higher-risk groups"), default=5)
     antigen_confirms = models.BooleanField(

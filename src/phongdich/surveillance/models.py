@@ -72,6 +72,11 @@ class TracingRules(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     source_document = models.CharField(_("source document"), max_length=200)
+    document_date = models.DateField(
+        _("document dated"),
+        null=True,
+        help_text=_("The day the document was issued (the first of its month when only the month is known)."),
+    )
     infectious_days_before = models.PositiveSmallIntegerField(
         _("infectious days before onset or sample"),
         default=2,

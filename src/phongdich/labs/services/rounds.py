@@ -143,7 +143,9 @@ def lab_save(*, actor, facility, daily_capacity: int) -> Lab:
     return lab
 
 
-def testing_rules_add(*, actor, effective_from: date, source_document: str, **values) -> TestingRules:
+def testing_rules_add(
+    *, actor, effective_from: date, source_document: str, document_date: date | None = None, **values
+) -> TestingRules:
     """A new version of the testing rules, province-wide, citing its document. Earlier versions stay as they
     were: each result is judged by the version in force on its date."""
     errors = {}
@@ -154,6 +156,7 @@ def testing_rules_add(*, actor, effective_from: date, source_document: str, **va
         model=TestingRules,
         effective_from=effective_from,
         source_document=source_document,
+        document_date=document_date,
         values=values,
         fields=RULE_FIELDS,
         limits=RULE_LIMITS,

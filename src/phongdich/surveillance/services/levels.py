@@ -204,7 +204,7 @@ RULE_LIMITS = {
 }
 
 
-def tracing_rules_add(*, actor, effective_from, source_document: str, **values) -> TracingRules:
+def tracing_rules_add(*, actor, effective_from, source_document: str, document_date=None, **values) -> TracingRules:
     """A new version of the tracing rules, province-wide, citing its document. Past versions are never edited
     (cases keep the infectious period computed when they were confirmed); when the version is already in
     force, every level is recomputed with it at once."""
@@ -219,6 +219,7 @@ def tracing_rules_add(*, actor, effective_from, source_document: str, **values) 
             model=TracingRules,
             effective_from=effective_from,
             source_document=source_document,
+            document_date=document_date,
             values=values,
             fields=RULE_FIELDS,
             limits=RULE_LIMITS,

@@ -333,10 +333,11 @@ def test_a_province_administrator_adds_rules_and_levels_follow_them(world, clien
     page = client.get("/tracing/rules/")
     assert "11042/BYT-DP" in page.content.decode()
     values = {name: value for name, value in page.context["form"].initial.items()}
-    values.update(effective_from=timezone.localdate().isoformat(), source_document="Văn bản thử nghiệm", max_level=1)
+    today = timezone.localdate().isoformat()
+    values.update(effective_from=today, document_date=today, source_document="Văn bản thử nghiệm", max_level=1)
     response = client.post("/tracing/rules/", values)
     assert response.status_code == 302
-    assert TracingRules.objects.count() == 2 and level_of(son) is None and level_of(thu) == 1
+    assert TracingRules.objects.count() == 4 and level_of(son) is None and level_of(thu) == 1
 
 
 def test_rules_outside_their_limits_or_on_a_taken_date_are_refused(world):
@@ -346,12 +347,15 @@ def test_rules_outside_their_limits_or_on_a_taken_date_are_refused(world):
         tracing_rules_add(
             actor=world.user("system_admin"),
             effective_from=date(2021, 7, 30),
+            document_date=date(2021, 12, 25),
             source_document="",
             max_level=5,
             default_stay_minutes=90,
             max_stay_minutes=60,
         )
-    assert {"effective_from", "source_document", "max_level", "max_stay_minutes"} <= set(error.value.message_dict)
+    assert {"effective_from", "source_document", "document_date", "max_level", "max_stay_minutes"} <= set(
+        error.value.message_dict
+    )
 
 
 def test_only_a_province_administrator_changes_the_rules(client_as):
