@@ -71,8 +71,8 @@ def contacts_clear(
             .filter(person_id__in=json_values(person_ids), level__gte=1, cleared_at__isnull=True)
             .select_related("unit")
         )
-        cleared = [s for s in states if s.level >= min_level]
-        ended = [s for s in states if s.level < min_level] if negative_ends_source else []
+        cleared = [s for s in states if (s.level or 0) >= min_level]
+        ended = [s for s in states if (s.level or 0) < min_level] if negative_ends_source else []
         if not cleared and not ended:
             return 0
         now = timezone.now()

@@ -186,7 +186,7 @@ def check_signature(decoded: Decoded, public_key) -> None:
                 raise DccError("bad_signature", f"An ECDSA signature on this key is {2 * size} bytes.")
             r, s = int.from_bytes(decoded.signature[:size]), int.from_bytes(decoded.signature[size:])
             public_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(digest()))
-        else:
+        elif isinstance(public_key, rsa.RSAPublicKey):
             pss = padding.PSS(mgf=padding.MGF1(digest()), salt_length=padding.PSS.AUTO)
             public_key.verify(decoded.signature, data, pss, digest())
     except InvalidSignature as error:
