@@ -82,6 +82,8 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
     )
     found = []
     for pk, person, venue, arrived, out in others:
+        if arrived > case.infectious_until:
+            continue  # came after the F0 was isolated: the F0 had left
         gone = left(arrived, out)
         for case_pk, case_venue, case_arrived, case_gone in visits:
             if venue != case_venue:

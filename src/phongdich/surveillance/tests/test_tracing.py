@@ -249,6 +249,17 @@ def test_a_scan_110_minutes_after_an_f0_without_check_out_is_not_a_contact_by_de
     assert level_of(people["dung"]) is None
 
 
+def test_a_scan_after_the_f0_was_isolated_is_not_matched(world, people):
+    market = world.venue("Chợ Lái Thiêu")
+    visit = days_ago(1).replace(hour=8, minute=0)
+    checkin(people["hang"], market, visit)
+    checkin(people["dung"], market, visit + timedelta(minutes=40))
+    case = confirm(
+        world, people["hang"], confirmed_at=visit + timedelta(minutes=30), isolated_at=visit + timedelta(minutes=20)
+    )
+    assert exposure_match_record(actor="test", case=case) == 0
+
+
 def test_the_stay_overlap_option_matches_by_stays_and_the_exposure_list_says_so(world, people, by_stays, client_as):
     market = world.venue("Chợ Lái Thiêu")
     visit = days_ago(1).replace(hour=8, minute=0)
