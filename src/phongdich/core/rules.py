@@ -26,20 +26,26 @@ def version_add(
     model: type[models.Model],
     effective_from: date,
     source_document: str,
+    document_date: date | None,
     values: dict,
     fields: list[str],
     limits: dict[str, tuple[int, int]],
     refusal: str,
     errors: dict | None = None,
 ):
-    """A new version of a rule set, province-wide, citing its document; earlier versions are never edited.
-    `limits` bound the numeric fields; `errors` are the rule set's own checks, reported with these."""
+    """A new version of a rule set, province-wide, citing its document and the document's date (a version
+    cannot rest on a document issued after it takes effect); earlier versions are never edited. `limits` bound
+    the numeric fields; `errors` are the rule set's own checks, reported with these."""
     meta = model._meta
     if not scope_of(actor, f"{meta.app_label}.add_{meta.model_name}").is_provincial:
         raise PermissionDenied(refusal)
     errors = dict(errors or {})
     if not source_document.strip():
         errors["source_document"] = _("Cite the document these rules come from.")
+    if document_date is None:
+        errors["document_date"] = _("Give the date of the document.")
+    elif document_date > effective_from:
+        errors["document_date"] = _("A version cannot take effect before the document it rests on was issued.")
     for name, (low, high) in limits.items():
         if name in values and not low <= int(values[name]) <= high:
             errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
@@ -51,7 +57,26 @@ def version_add(
         version = model._default_manager.create(
             effective_from=effective_from,
             source_document=source_document.strip(),
+            document_date=document_date,
             **{name: values[name] for name in fields if name in values},
         )
         audit.record(actor=actor, action=AuditAction.CREATE, instance=version, after=audit.snapshot(version))
     return version
+
+
+def versions_by_document(model, versions: list[tuple[date, str, date, dict]]) -> None:
+    """Make a rule set's stored versions the ones its documents made (for data migrations): each
+    (effective from, document, document date, values) corrects the version on that date, or is added with the
+    values of the version before it and its own."""
+    manager = model._default_manager
+    for effective_from, document, document_date, values in sorted(versions, key=lambda version: version[0]):
+        cited = {"source_document": document, "document_date": document_date, **values}
+        if manager.filter(effective_from=effective_from).update(**cited):
+            continue
+        before = manager.filter(effective_from__lt=effective_from).order_by("-effective_from").first()
+        kept = {
+            field.attname: getattr(before, field.attname)
+            for field in model._meta.concrete_fields
+            if before is not None and not field.primary_key
+        }
+        manager.create(**{**kept, "effective_from": effective_from, **cited})

@@ -109,7 +109,11 @@ def rules_page(request, *, model, form_class, current, add, template: str, succe
     if not has_permission_somewhere(request.user, f"{meta.app_label}.view_{meta.model_name}"):
         raise PermissionDenied
     can_add = scope_of(request.user, f"{meta.app_label}.add_{meta.model_name}").is_provincial
-    initial = {name: getattr(current, name) for name in form_class.Meta.fields if name != "effective_from"}
+    initial = {
+        name: getattr(current, name)
+        for name in form_class.Meta.fields
+        if name not in ("effective_from", "document_date")  # a new version rests on a new document
+    }
     form = form_class(request.POST or None, initial=initial) if can_add else None
     if request.method == "POST":
         if form is None:

@@ -33,7 +33,7 @@ CASE_COLUMNS = [
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "key", "person", "other", "unit", "kind", "source", "status", "first_at", "last_at", "venue",
-    "overlap_minutes", "dismissed_reason", "created_at", "recorded_by",
+    "overlap_minutes", "dismissed_reason", "created_at", "recorded_by", "match_rule",
 ]  # fmt: skip
 CHECKIN_COLUMNS = [
     "client_id", "venue", "unit", "person", "checked_in_at", "checked_out_at", "source", "received_at", "recorded_by",
@@ -199,6 +199,7 @@ class OutbreakBuilder:
                 (
                     f"demo:{case_id}:{other}", other, person, self.unit_of[other], kind, source, status,
                     db_datetime(first), db_datetime(max(first, last)), venue, overlap, "", self.created, None,
+                    "scans" if source == "checkin_match" else "",
                 )
             )  # fmt: skip
             if kind != "household" and self.rng.random() < 0.5:
@@ -213,7 +214,7 @@ class OutbreakBuilder:
                     (
                         f"demo:{case_id}:{contact}:{member}", member, contact, self.unit_of[member], "household",
                         "register", "confirmed", db_datetime(exposed), db_datetime(until + timedelta(days=3)), None,
-                        None, "", self.created, None,
+                        None, "", self.created, None, "",
                     )
                 )  # fmt: skip
 
@@ -236,7 +237,7 @@ class OutbreakBuilder:
             for n, other in enumerate(rng.sample(neighbours, k=min(len(neighbours), rng.randint(2, 5)))):
                 if other == person:
                     continue
-                offset = rng.randint(-50, 50)  # minutes from the case's arrival; each stays the default hour
+                offset = rng.randint(-50, 50)  # scanned within the hour of the case (the rules' default match)
                 their_arrival = arrived + timedelta(minutes=offset)
                 self.checkins.add(
                     (f"demo-{case_id}-{visit}-{n}", venue, venue_unit, other, db_datetime(their_arrival), None, "app",

@@ -177,8 +177,8 @@ class TestingRulesForm(forms.ModelForm):
 
     class Meta:
         model = TestingRules
-        fields = ["effective_from", "source_document", *RULE_FIELDS]
-        widgets = {"effective_from": DATE}
+        fields = ["effective_from", "source_document", "document_date", *RULE_FIELDS]
+        widgets = {"effective_from": DATE, "document_date": DATE}
 
     def _post_clean(self):
         """The service validates."""

@@ -26,6 +26,11 @@ class TestingRules(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     source_document = models.CharField(_("source document"), max_length=200)
+    document_date = models.DateField(
+        _("document dated"),
+        null=True,
+        help_text=_("The day the document was issued (the first of its month when only the month is known)."),
+    )
     pool_size = models.PositiveSmallIntegerField(_("largest pool"), default=10)
     high_risk_pool_size = models.PositiveSmallIntegerField(_("largest pool in higher-risk groups"), default=5)
     antigen_confirms = models.BooleanField(
@@ -37,6 +42,14 @@ class TestingRules(models.Model):
         _("a negative test clears contacts from this F-level down"),
         default=2,
         help_text=_("2: F2 and F3 are cleared by a negative test; an F1 stays in quarantine until its end."),
+    )
+    negative_ends_source = models.BooleanField(
+        _("a negative test ends a contact as a source"),
+        default=True,
+        help_text=_(
+            "A contact who tested negative but stays in quarantine passes nothing on: the people traced only "
+            "through them are cleared."
+        ),
     )
     resample_due_hours = models.PositiveSmallIntegerField(_("hours to re-sample a person"), default=12)
     turnaround_target_hours = models.PositiveSmallIntegerField(_("target hours from sampling to result"), default=24)

@@ -81,9 +81,23 @@ class ContactStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class CheckInMatch(models.TextChoices):
+    """How two check-ins at one venue make a contact: PC-Covid warned people whose scans were within the window
+    of the F0's (from 1/2022); the stay-overlap method counts the stays (a default one without a check-out)."""
+
+    SCANS = "scans", _("Scans within the window of each other")
+    STAYS = "stays", _("Stays overlapping, within the window")
+
+
 class ClearReason(models.TextChoices):
     NEGATIVE_TEST = "negative_test", _("Tested negative")
     QUARANTINE_DONE = "quarantine_done", _("Completed quarantine")
+    SOURCE_NEGATIVE = "source_negative", _("The contact they were exposed through tested negative")
+
+
+# Clearances of a person's own (a test, a quarantine served): their exposures up to it no longer count. A
+# clearance because of the source is only the record of why the level went: the engine follows the source.
+OWN_CLEARANCES = {ClearReason.NEGATIVE_TEST, ClearReason.QUARANTINE_DONE}
 
 
 class TaskMethod(models.TextChoices):

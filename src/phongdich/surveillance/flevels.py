@@ -2,9 +2,13 @@
 
 A person's level is the length of the shortest chain of contacts from an active F0 (level 0) up to the rules'
 deepest level (F3). A chain must run forward in time: the contact with an F0 happens inside the F0's
-infectious period (from `infectious_from` until isolation), and each further contact happens no earlier than
-the exposure that made the previous person a contact. Among chains of equal length the earliest exposure wins.
-A person cleared (negative test, quarantine done) is not a contact through exposures up to their clearance.
+infectious period (from `infectious_from` until isolation; caring for the F0 counts while the case is active,
+as for a home-treated F0 cared for without full protection, 11042/BYT-DP), and each further contact happens no
+earlier than the exposure that made the previous person a contact. Among chains of equal length the earliest
+exposure wins.
+A person cleared (negative test, quarantine done) is not a contact through exposures up to their clearance; a
+contact who tested negative but stays in quarantine (the testing rules decide which) keeps their level but is no
+longer a source: nobody is traced through what they met until then (`not_source_until`).
 
 Any change at a person x (new or closed F0, contact added or dismissed, clearance) can only change the levels
 of people within `max_level` contacts of x: a chain through x is at most that long. So an incremental
@@ -23,7 +27,7 @@ from django.utils import timezone
 
 from phongdich.people.models import Person
 
-from .choices import CaseStatus, ContactStatus
+from .choices import OWN_CLEARANCES, CaseStatus, ClearReason, ContactKind, ContactStatus
 from .models import Case, Contact, LevelChange, TracingRules, TracingState
 
 CHUNK = 5000  # ids per IN (…) list, well under SQLite's and PostgreSQL's parameter limits
@@ -54,6 +58,7 @@ class Graph:
 
     edges: dict[int, list[tuple[int, datetime, datetime]]] = field(default_factory=dict)
     loaded: set[int] = field(default_factory=set)
+    care: set[tuple[int, int, datetime]] = field(default_factory=set)  # (carer or cared for, other, first_at)
 
     def neighbours(self, person: int) -> list[tuple[int, datetime, datetime]]:
         return self.edges.get(person, [])
@@ -96,6 +101,10 @@ def load_graph(person_ids: set[int] | None, graph: Graph | None = None) -> Graph
             first_at, last_at = _aware(first_at), _aware(last_at)
             graph.edges.setdefault(a, []).append((b, first_at, last_at))
             graph.edges.setdefault(b, []).append((a, first_at, last_at))
+        # Care contacts, read apart: they are few, and a column more on every row cost a full recompute 40%.
+        care = batch.filter(kind=ContactKind.CARE).values_list("person_id", "other_id", Cast("first_at", CharField()))
+        for a, b, first_at in _raw_rows(care):
+            graph.care.update({(a, b, _aware(first_at)), (b, a, _aware(first_at))})
     return graph
 
 
@@ -149,7 +158,8 @@ def active_cases(person_ids: set[int] | None) -> dict[int, tuple[int, datetime, 
 
 
 def stored_states(person_ids: set[int] | None) -> dict[int, tuple]:
-    """person -> (state id, level, exposed_at, via, root case, cleared_at, unit id, level_since)."""
+    """person -> (state id, level, exposed_at, via, root case, cleared_at, unit id, level_since, cleared_reason,
+    not_source_until)."""
     columns = (
         "person_id",
         "pk",
@@ -160,6 +170,8 @@ def stored_states(person_ids: set[int] | None) -> dict[int, tuple]:
         "cleared_at",
         "unit_id",
         "level_since",
+        "cleared_reason",
+        "not_source_until",
     )
     states = TracingState.objects.all()
     if person_ids is None:
@@ -177,9 +189,12 @@ def compute_levels(
     boundary: dict[int, Level],
     cleared: dict[int, datetime],
     max_level: int,
+    not_source: dict[int, datetime] | None = None,
 ) -> dict[int, Level]:
     """Levels of the people in `region` (everyone when None), breadth first from the F0s in it and from the
-    stored levels of `boundary` people just outside it."""
+    stored levels of `boundary` people just outside it. A contact in `not_source` passes on no exposure up to
+    their time there (an F0 always does: a later positive test makes them one)."""
+    not_source = not_source or {}
     inside = (lambda p: True) if region is None else region.__contains__
     found = {p: Level(0, start, None, case) for p, (case, start, _until) in cases.items() if inside(p)}
     until = {p: entry[2] for p, entry in cases.items()}
@@ -191,10 +206,16 @@ def compute_levels(
             for other, first_at, last_at in graph.neighbours(person):
                 if other in found or not inside(other) or last_at < known.exposed_at:
                     continue
-                if known.level == 0 and first_at > until.get(person, first_at):
-                    continue  # met after the F0 was isolated
+                if (
+                    known.level == 0
+                    and first_at > until.get(person, first_at)
+                    and (other, person, first_at) not in graph.care
+                ):
+                    continue  # met after the F0 was isolated, other than caring for them (11042/BYT-DP)
                 exposed_at = max(first_at, known.exposed_at)
                 if other in cleared and exposed_at <= cleared[other]:
+                    continue
+                if known.level > 0 and person in not_source and exposed_at <= not_source[person]:
                     continue
                 best = reached.get(other)
                 if best is None or exposed_at < best.exposed_at:
@@ -222,16 +243,30 @@ def relevel(around: set[int] | None, *, rules: TracingRules, actor: str, reason:
     states = stored_states(region)
     cases = active_cases(region)
     boundary: dict[int, Level] = {}
+    not_source = {p: state[9] for p, state in states.items() if state[9] is not None}
     if region is not None:
         outside = {other for p in region for other, _f, _l in graph.neighbours(p)} - region
         cases.update(active_cases(outside))
-        for person, (_pk, level, exposed_at, via, root, *_rest) in stored_states(outside).items():
+        for person, (_pk, level, exposed_at, via, root, *rest) in stored_states(outside).items():
             if level is not None and exposed_at is not None:
                 boundary[person] = Level(level, exposed_at, via, root)
-    cleared = {p: state[5] for p, state in states.items() if state[5] is not None}
-    levels = compute_levels(region, graph, cases, boundary, cleared, rules.max_level)
+            if rest[-1] is not None:
+                not_source[person] = rest[-1]
+    cleared = {p: state[5] for p, state in states.items() if state[5] is not None and state[8] in OWN_CLEARANCES}
+    levels = compute_levels(region, graph, cases, boundary, cleared, rules.max_level, not_source)
     changes = store(levels, states, region, actor=actor, reason=reason, detail=detail)
+    _reopen_source_clearances(changes)
     return Relevel(changes, len(region) if region is not None else len(graph.edges))
+
+
+def _reopen_source_clearances(changes: list[Change]) -> None:
+    """A person cleared because of their source who is a contact again (the source turned positive, another
+    chain reached them) is no longer cleared."""
+    again = [c.person_id for c in changes if c.after is not None]
+    for ids in chunks(again):
+        with_ids(TracingState.objects.filter(cleared_reason=ClearReason.SOURCE_NEGATIVE), "person_id", ids).update(
+            cleared_at=None, cleared_reason=""
+        )
 
 
 def _serialise() -> None:

@@ -140,8 +140,8 @@ class TripForm(forms.Form):
 class TracingRulesForm(forms.ModelForm):
     class Meta:
         model = TracingRules
-        fields = ["effective_from", "source_document", *RULE_FIELDS]
-        widgets = {"effective_from": DATE}
+        fields = ["effective_from", "source_document", "document_date", *RULE_FIELDS]
+        widgets = {"effective_from": DATE, "document_date": DATE}
 
     def _post_clean(self):
         """The service validates, with the limits every field must keep."""

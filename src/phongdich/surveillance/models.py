@@ -7,6 +7,7 @@ from phongdich.core.scoping import ScopedQuerySet
 
 from .choices import (
     CaseStatus,
+    CheckInMatch,
     CheckInSource,
     ClearReason,
     ClusterStatus,
@@ -71,12 +72,20 @@ class TracingRules(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     source_document = models.CharField(_("source document"), max_length=200)
+    document_date = models.DateField(
+        _("document dated"),
+        null=True,
+        help_text=_("The day the document was issued (the first of its month when only the month is known)."),
+    )
     infectious_days_before = models.PositiveSmallIntegerField(
         _("infectious days before onset or sample"),
         default=2,
         help_text=_("The infectious period starts this many days before symptom onset (or the positive sample)."),
     )
     max_level = models.PositiveSmallIntegerField(_("deepest F-level traced"), default=3)
+    checkin_match = models.CharField(
+        _("check-in match rule"), max_length=5, choices=CheckInMatch.choices, default=CheckInMatch.SCANS
+    )
     checkin_window_minutes = models.PositiveSmallIntegerField(_("check-in match window (minutes)"), default=60)
     default_stay_minutes = models.PositiveSmallIntegerField(_("stay assumed without a check-out (minutes)"), default=60)
     max_stay_minutes = models.PositiveSmallIntegerField(_("longest stay counted (minutes)"), default=720)
@@ -211,6 +220,9 @@ class Contact(models.Model):
         "places.Venue", verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     overlap_minutes = models.IntegerField(_("overlap (minutes)"), null=True, blank=True)
+    match_rule = models.CharField(  # db_default: bulk loaders write contacts with their own column lists
+        _("check-in match rule"), max_length=5, choices=CheckInMatch.choices, blank=True, db_default=""
+    )
     dismissed_reason = models.CharField(_("reason for dismissal"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -250,6 +262,12 @@ class TracingState(models.Model):
     level_since = models.DateTimeField(_("level since"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
     cleared_reason = models.CharField(_("cleared because"), max_length=20, choices=ClearReason.choices, blank=True)
+    not_source_until = models.DateTimeField(
+        _("not a source through exposures until"),
+        null=True,
+        blank=True,
+        help_text=_("A contact who tested negative but stays in quarantine: nobody they met until then is traced."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"

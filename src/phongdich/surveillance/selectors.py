@@ -7,8 +7,10 @@ from django.db.models import Count, F, Q
 
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import scope_of
+from phongdich.places.choices import FacilityKind
 
-from .models import Case, CheckIn, TracingRules, TracingState
+from .choices import CheckInMatch, DetectionSetting, TaskOutcome
+from .models import Case, CheckIn, TracingRules, TracingState, TracingTask
 
 
 def rules_in_force(on: date | None = None) -> TracingRules:
@@ -18,7 +20,7 @@ def rules_in_force(on: date | None = None) -> TracingRules:
 
 @dataclass(frozen=True)
 class Exposure:
-    """Someone present at a venue within the window of an F0's presence there."""
+    """Someone present at a venue near an F0's presence there, by the rules' check-in match rule."""
 
     checkin_id: int
     person_id: int
@@ -28,15 +30,21 @@ class Exposure:
     case_checkin_id: int
     case_checked_in_at: datetime
     case_left_at: datetime
-    overlap_minutes: int  # negative: the gap between the two stays, within the window
+    overlap_minutes: int  # negative: the gap between the two stays
+    rule: str = CheckInMatch.SCANS
+
+    def get_rule_display(self) -> str:
+        return CheckInMatch(self.rule).label
 
 
 def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
-    """Everyone whose presence at a venue overlapped the F0's, within ± the rules' window, during the F0's
-    infectious period. Two indexed range reads: the F0's check-ins, then each visited venue around each visit."""
+    """Everyone at a venue where the F0 checked in during the infectious period, matched by the rules' method:
+    a scan within ± the window of the F0's scan (PC-Covid's rule), or a stay overlapping the F0's within ± the
+    window. Two indexed range reads: the F0's check-ins, then each visited venue around each visit."""
     window = timedelta(minutes=rules.checkin_window_minutes)
     default_stay = timedelta(minutes=rules.default_stay_minutes)
     longest = timedelta(minutes=rules.max_stay_minutes)
+    by_scans = rules.checkin_match != CheckInMatch.STAYS
 
     def left(checked_in_at, checked_out_at):
         return min(checked_out_at or checked_in_at + default_stay, checked_in_at + longest)
@@ -44,7 +52,7 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
     visits = list(
         CheckIn.objects.filter(
             person_id=case.person_id,
-            checked_in_at__gte=case.infectious_from - longest,
+            checked_in_at__gte=case.infectious_from - (timedelta(0) if by_scans else longest),
             checked_in_at__lte=case.infectious_until,
         ).values_list("pk", "venue_id", "checked_in_at", "checked_out_at")
     )
@@ -57,6 +65,9 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
         return []
     around = Q(pk__in=[])
     for _pk, venue, arrived, gone in visits:
+        if by_scans:
+            around |= Q(venue_id=venue, checked_in_at__gte=arrived - window, checked_in_at__lte=arrived + window)
+            continue
         # Arrived before the F0 left (plus the window), and still there when the F0 arrived (minus the window):
         # without a check-out the stay is the default one; the database does this filtering on its index.
         start = arrived - window
@@ -71,9 +82,15 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
     )
     found = []
     for pk, person, venue, arrived, out in others:
+        if arrived > case.infectious_until:
+            continue  # came after the F0 was isolated: the F0 had left
         gone = left(arrived, out)
         for case_pk, case_venue, case_arrived, case_gone in visits:
-            if venue != case_venue or arrived > case_gone + window or gone < case_arrived - window:
+            if venue != case_venue:
+                continue
+            if by_scans and abs(arrived - case_arrived) > window:
+                continue
+            if not by_scans and (arrived > case_gone + window or gone < case_arrived - window):
                 continue
             overlap = min(gone, case_gone) - max(arrived, case_arrived)
             found.append(
@@ -87,9 +104,34 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
                     case_arrived,
                     case_gone,
                     int(overlap.total_seconds() // 60),
+                    rules.checkin_match,
                 )
             )
     return sorted(found, key=lambda e: (e.checked_in_at, e.checkin_id))
+
+
+ISOLATION_SITES = {FacilityKind.ISOLATION_SITE, FacilityKind.ENTERPRISE_ISOLATION_SITE}
+
+
+def detection_setting_for(person_id: int, *, sampled_at: datetime, site_kind: str = "") -> str:
+    """Where a case found by a test was, from where the person actually was: in quarantine when sampled at an
+    isolation site, or when tracers recorded them isolated for their current exposure before the sample; in
+    the community otherwise. Being an F1 is not being in quarantine: from 1909/BYT-DP (15/4/2022) F1s were no
+    longer quarantined, and before it not every F1 was reached in time."""
+    if site_kind in ISOLATION_SITES:
+        return DetectionSetting.QUARANTINE
+    exposed_at = (
+        TracingState.objects.filter(person_id=person_id, level__gte=1, cleared_at__isnull=True)
+        .values_list("exposed_at", flat=True)
+        .first()
+    )
+    if exposed_at is not None and (
+        TracingTask.objects.filter(
+            person_id=person_id, outcome=TaskOutcome.ISOLATED, done_at__gte=exposed_at, done_at__lte=sampled_at
+        ).exists()
+    ):
+        return DetectionSetting.QUARANTINE
+    return DetectionSetting.COMMUNITY
 
 
 def counts_by_unit(user, level: int = 2):

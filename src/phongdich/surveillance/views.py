@@ -206,7 +206,9 @@ def case_detail(request, pk):
         "status_form": CaseStatusForm(),
         "contact_form": ContactForm(user=request.user),
         "review_form": ReviewForm(),
-        "exposures": exposure_matches(case, rules_in_force()) if request.GET.get("exposures") else None,
+        "exposures": exposure_matches(case, rules_in_force(timezone.localdate(case.confirmed_at)))
+        if request.GET.get("exposures")
+        else None,
     }
     return render(request, "surveillance/case_detail.html", context)
 

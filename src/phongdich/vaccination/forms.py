@@ -109,8 +109,8 @@ class VaccinationRulesForm(forms.ModelForm):
 
     class Meta:
         model = VaccinationRules
-        fields = ["effective_from", "source_document", *RULE_FIELDS]
-        widgets = {"effective_from": DATE}
+        fields = ["effective_from", "source_document", "document_date", *RULE_FIELDS]
+        widgets = {"effective_from": DATE, "document_date": DATE}
 
     def __init__(self, *args, **kwargs):
         initial = kwargs.get("initial") or {}

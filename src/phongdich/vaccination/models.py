@@ -46,6 +46,11 @@ class VaccinationRules(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     source_document = models.CharField(_("source document"), max_length=200)
+    document_date = models.DateField(
+        _("document dated"),
+        null=True,
+        help_text=_("The day the document was issued (the first of its month when only the month is known)."),
+    )
     booster_min_days = models.PositiveSmallIntegerField(_("shortest interval to a booster (days)"), default=90)
     certificate_valid_days = models.PositiveSmallIntegerField(_("certificate valid for (days)"), default=365)
     front_line_occupations = models.JSONField(_("front-line occupations"), default=list, blank=True)

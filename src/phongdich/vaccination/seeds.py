@@ -18,14 +18,32 @@ PRODUCTS = [
     ("EU/1/21/1618", "Nuvaxovid (Novavax)", "1119305005", "ORG-100032020", "Novavax CZ a.s.", 2, 21, ["Novavax", "Nuvaxovid"]),
 ]  # fmt: skip
 
+FRONT_LINE = ["Nhân viên y tế", "Công an", "Quân đội", "Giáo viên", "Tài xế", "Công chức"]
+# (effective from, document, document dated, booster after (days), certificate valid (days), front line)
 RULES = [
     (
         date(2021, 3, 8),
-        "Nghị quyết 21/NQ-CP (26/02/2021) đối tượng ưu tiên; Công văn 10225/BYT-DP (20/11/2021) mũi nhắc lại sau "
-        "ít nhất 3 tháng; Quyết định 5772/QĐ-BYT (29/12/2021) chứng nhận tiêm chủng có giá trị 12 tháng",
+        "Nghị quyết 21/NQ-CP (26/02/2021): đối tượng ưu tiên tiêm vắc xin phòng COVID-19",
+        date(2021, 2, 26),
         90,
         365,
-        ["Nhân viên y tế", "Công an", "Quân đội", "Giáo viên", "Tài xế", "Công chức"],
+        FRONT_LINE,
+    ),
+    (
+        date(2021, 11, 20),
+        "Công văn 10225/BYT-DP (20/11/2021): tiêm mũi nhắc lại sau ít nhất 3 tháng",
+        date(2021, 11, 20),
+        90,
+        365,
+        FRONT_LINE,
+    ),
+    (
+        date(2021, 12, 29),
+        "Quyết định 5772/QĐ-BYT (29/12/2021): chứng nhận tiêm chủng COVID-19 có giá trị 12 tháng",
+        date(2021, 12, 29),
+        90,
+        365,
+        FRONT_LINE,
     ),
 ]
 
@@ -45,10 +63,12 @@ def seed(product_model, rules_model) -> None:
                 "aliases": aliases,
             },
         )
-    for effective_from, document, booster, valid, front_line in RULES:
+    dated = {field.name for field in rules_model._meta.get_fields()} >= {"document_date"}  # not yet in 0002
+    for effective_from, document, document_date, booster, valid, front_line in RULES:
         rules_model.objects.get_or_create(
             effective_from=effective_from,
             defaults={
+                **({"document_date": document_date} if dated else {}),
                 "source_document": document,
                 "booster_min_days": booster,
                 "certificate_valid_days": valid,

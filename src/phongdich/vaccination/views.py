@@ -272,19 +272,21 @@ def verify_submission(text: str, image) -> dict:
         except codec.DccError as error:
             return public_view(codec.Verdict(error=error.code, message=str(error)))
     verdict = codec.verify(text, keys=trusted_keys(), at=timezone.now(), revoked=is_revoked)
-    return public_view(verdict)
+    return with_days(public_view(verdict))
 
 
 def _day_or_text(value):
-    """A full ISO date as a date (shown dd/mm/yyyy); a partial one ("1956", "1990-07") as it is written."""
+    """A full ISO date (or a 1.0.x date-time, whose day it is) as a date, shown dd/mm/yyyy; a partial one
+    ("1956", "1990-07") as it is written."""
     try:
-        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else value
+        return date.fromisoformat(value[:10]) if isinstance(value, str) and len(value) >= 10 else value
     except ValueError:
         return value
 
 
 def public_view(verdict: codec.Verdict) -> dict:
-    """What a checkpoint needs and nothing more: validity, name, birth date and the doses."""
+    """What a checkpoint needs and nothing more: validity, name, birth date and the doses, dates as the
+    certificate writes them (the API's shape; the page reads them as days through `with_days`)."""
     result: dict = {
         "valid": verdict.valid,
         "verified": verdict.verified,
@@ -293,13 +295,23 @@ def public_view(verdict: codec.Verdict) -> dict:
     }
     if verdict.payload and verdict.verified:
         name = verdict.payload.get("nam", {})
-        result["name"] = " ".join(part for part in (name.get("fn"), name.get("gn")) if part) or name.get("fnt", "")
-        result["dob"] = _day_or_text(verdict.payload.get("dob"))
+        result["name"] = " ".join(part for part in (name.get("fn"), name.get("gn")) if part) or " ".join(
+            part for part in (name.get("fnt"), name.get("gnt")) if part
+        ).replace("<", " ")
+        result["dob"] = verdict.payload.get("dob")
         result["doses"] = [
-            {"dn": entry.get("dn"), "sd": entry.get("sd"), "dt": _day_or_text(entry.get("dt")), "mp": entry.get("mp")}
-            for entry in verdict.payload.get("v", [])
+            {"dn": entry.get("dn"), "sd": entry.get("sd"), "dt": entry.get("dt"), "mp": entry.get("mp")}
+            for entry in verdict.payload.get("v") or []
         ]
         result["expires_at"] = verdict.expires_at
+    return result
+
+
+def with_days(result: dict) -> dict:
+    """The public view with its dates as days, for the page to show dd/mm/yyyy."""
+    if "dob" in result:
+        result["dob"] = _day_or_text(result["dob"])
+        result["doses"] = [{**dose, "dt": _day_or_text(dose["dt"])} for dose in result["doses"]]
     return result
 
 

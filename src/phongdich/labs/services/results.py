@@ -18,8 +18,9 @@ from phongdich.core.bulk import update_rows
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
 from phongdich.places.models import AdminUnit
-from phongdich.surveillance.choices import CaseStatus, ClearReason, ConfirmationTest, DetectionSetting
+from phongdich.surveillance.choices import CaseStatus, ClearReason, ConfirmationTest
 from phongdich.surveillance.models import Case, TracingState
+from phongdich.surveillance.selectors import detection_setting_for
 from phongdich.surveillance.services import case_confirm, contacts_clear
 
 from ..choices import (
@@ -191,14 +192,16 @@ def _sample_id(pair: tuple[SampleRow, Reading]) -> int:
 
 
 def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:
-    """A negative test clears a current contact at a level the rules in force on its date let a negative free:
-    one re-levelling per batch of results, not one per person."""
+    """A negative test clears a current contact at a level the rules in force on its date let a negative free,
+    and (when the rules say so) ends a contact who stays in quarantine as a source, clearing those traced only
+    through them: one re-levelling per batch of results, not one per person."""
     return sum(
         contacts_clear(
             actor=effects_actor(actor),
             person_ids=person_ids,
             reason=ClearReason.NEGATIVE_TEST,
             min_level=rules.negative_clears_from_level,
+            negative_ends_source=rules.negative_ends_source,
         )
         for rules, person_ids in _by_rules(negatives)
     )
@@ -232,15 +235,36 @@ def _positive(actor, sample: Sample) -> None:
             resample([sample], ResampleReason.ANTIGEN_POSITIVE)
             return
     assert sample.result_at is not None  # released just before
+    first_sampled_at = first_positive_sampled_at(sample)
+    site_kind = sample.site.kind if sample.site_id and sample.site else ""
     case_confirm(
         actor=effects_actor(actor),
         person=sample.person,
         confirmed_at=sample.result_at,
         confirmation_test=ConfirmationTest.ANTIGEN if sample.kind in ANTIGEN_KINDS else ConfirmationTest.RT_PCR,
-        detection_setting=DetectionSetting.QUARANTINE if is_f1 else DetectionSetting.COMMUNITY,
-        sample_taken_at=sample.sampled_at,
+        detection_setting=detection_setting_for(sample.person_id, sampled_at=first_sampled_at, site_kind=site_kind),
+        sample_taken_at=first_sampled_at,
         notes=_("Confirmed by sample %(barcode)s.") % {"barcode": sample.barcode},
     )
+
+
+POSITIVE_CAUSES = {ResampleReason.POOL_POSITIVE, ResampleReason.ANTIGEN_POSITIVE}
+LONGEST_CHAIN = 10  # re-samples of re-samples followed back; a real chain has two or three
+
+
+def first_positive_sampled_at(sample: Sample) -> datetime:
+    """When the first positive sample of this person's chain of re-samples was taken: a positive pool's member
+    or a positive antigen test sent for RT-PCR started the case, so the infectious period counts from it, not
+    from the individual re-sample that confirmed it."""
+    earliest, task = sample.sampled_at, sample.for_task
+    for _step in range(LONGEST_CHAIN):
+        if task is None:
+            break
+        cause = task.cause
+        if task.reason in POSITIVE_CAUSES:
+            earliest = min(earliest, cause.sampled_at)
+        task = cause.for_task
+    return earliest
 
 
 def resample(samples: list, reason: str) -> list[ResampleTask]:

@@ -24,7 +24,7 @@ RULE_LIMITS = {
     "resample_due_hours": (1, 24 * 7),
     "turnaround_target_hours": (1, 24 * 7),
 }
-RULE_FIELDS = [*RULE_LIMITS, "antigen_confirms"]
+RULE_FIELDS = [*RULE_LIMITS, "antigen_confirms", "negative_ends_source"]
 
 
 def round_create(
@@ -144,7 +144,9 @@ def lab_save(*, actor, facility, daily_capacity: int) -> Lab:
     return lab
 
 
-def testing_rules_add(*, actor, effective_from: date, source_document: str, **values) -> TestingRules:
+def testing_rules_add(
+    *, actor, effective_from: date, source_document: str, document_date: date | None = None, **values
+) -> TestingRules:
     """A new version of the testing rules, province-wide, citing its document. Earlier versions stay as they
     were: each result is judged by the version in force on its date."""
     errors = {}
@@ -155,6 +157,7 @@ def testing_rules_add(*, actor, effective_from: date, source_document: str, **va
         model=TestingRules,
         effective_from=effective_from,
         source_document=source_document,
+        document_date=document_date,
         values=values,
         fields=RULE_FIELDS,
         limits=RULE_LIMITS,

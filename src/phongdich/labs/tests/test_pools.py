@@ -84,9 +84,25 @@ def test_a_positive_pool_sends_every_member_for_an_individual_test_whose_positiv
 
     case = Case.objects.get(person=people[3])
     assert case.confirmation_test == "rt_pcr" and case.detection_setting == "community"
-    assert case.sample_taken_at == retest.sampled_at
+    assert case.sample_taken_at == Sample.objects.get(pool=pool, person=people[3]).sampled_at
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
+
+
+def test_a_case_found_through_a_positive_pool_is_infectious_from_the_pooled_sample(world):
+    team, technician = world.user("community_team"), world.user("lab_technician")
+    people = residents(team, 5)
+    pool = pooled(team, people, barcode="LT-P0210", hours_ago=72)
+    pool_result_record(actor=technician, pool=pool, reading=reading(Result.POSITIVE, hours_ago=60))
+    task = ResampleTask.objects.get(pool=pool, person=people[1])
+    retest = individual(team, people[1], barcode="LT-R0210", hours_ago=3, for_task=task)
+    sample_result_record(actor=technician, sample=retest, reading=reading(Result.POSITIVE))
+
+    pooled_at = Sample.objects.get(pool=pool, person=people[1]).sampled_at
+    case = Case.objects.get(person=people[1])
+    assert case.sample_taken_at == pooled_at
+    start = timezone.localdate(pooled_at) - timedelta(days=2)  # the rules' two days before the positive sample
+    assert timezone.localdate(case.infectious_from) == start
 
 
 def test_a_result_for_a_pool_member_before_the_pool_result_is_refused(world):

@@ -154,6 +154,7 @@ def test_a_province_administrator_adds_a_testing_rules_version_citing_its_docume
     response = client.post(
         "/testing/rules/",
         {"effective_from": "2021-09-01", "source_document": "Công văn thí điểm gộp 5 mẫu", "pool_size": 5,
+         "document_date": "2021-08-30",
          "high_risk_pool_size": 3, "negative_clears_from_level": 2, "resample_due_hours": 12,
          "turnaround_target_hours": 24},
     )  # fmt: skip

@@ -250,6 +250,7 @@ def exposure_match_record(*, actor, case: Case) -> int:
             last_at=max(m.left_at, m.checked_in_at),
             venue_id=m.venue_id,
             overlap_minutes=m.overlap_minutes,
+            match_rule=m.rule,
         )
         for m in matches
     ]

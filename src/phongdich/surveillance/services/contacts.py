@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit
@@ -13,11 +13,12 @@ from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
 
 from ..choices import (
+    CaseStatus,
     ContactKind,
     ContactSource,
     ContactStatus,
 )
-from ..models import Contact
+from ..models import Case, Contact
 from .levels import levels_update
 
 
@@ -50,6 +51,7 @@ def contact_record(
         existing = Contact.objects.filter(key=key).first()
         if existing is not None:
             return existing, False
+        _refuse_outside_infectious_period(person, other, kind, first_at, last_at)
         contact = Contact.objects.create(
             key=key[:120],
             person=person,
@@ -87,6 +89,30 @@ def _check_contact(person: Person, other: Person, kind: str, first_at: datetime,
         raise ValidationError({"first_at": _("The contact cannot be in the future.")})
     if kind not in ContactKind.values:
         raise ValidationError({"kind": _("Unknown kind of contact.")})
+
+
+def _refuse_outside_infectious_period(person: Person, other: Person, kind: str, first_at, last_at) -> None:
+    """A contact with an active F0 that the F-levels would never count is refused with the reason, never
+    stored and ignored: before the F0's infectious period, or after their isolation other than caring for them."""
+    for case in Case.objects.filter(person__in=[person, other], status=CaseStatus.ACTIVE):
+        name = other.full_name if case.person_id == other.pk else person.full_name
+        if last_at < case.infectious_from:
+            raise ValidationError(
+                {
+                    "last_at": _("The contact is before %(name)s's infectious period (from %(start)s).")
+                    % {"name": name, "start": formats.date_format(timezone.localtime(case.infectious_from), "d/m/Y")}
+                }
+            )
+        if first_at > case.infectious_until and kind != ContactKind.CARE:
+            raise ValidationError(
+                {
+                    "first_at": _(
+                        "%(name)s was already isolated then: only caring for them without full protection makes a "
+                        "contact after that."
+                    )
+                    % {"name": name}
+                }
+            )
 
 
 def contact_review(*, actor, contact: Contact, confirm: bool, reason: str = "") -> Contact:

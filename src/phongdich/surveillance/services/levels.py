@@ -17,6 +17,7 @@ from phongdich.people.models import Person
 
 from .. import clusters, flevels
 from ..choices import (
+    CheckInMatch,
     ClearReason,
     TaskMethod,
 )
@@ -55,38 +56,67 @@ def person_clear(*, actor, person: Person, reason: str) -> TracingState:
     return state
 
 
-def contacts_clear(*, actor, person_ids: set[int], reason: str, min_level: int = 1) -> int:
+def contacts_clear(
+    *, actor, person_ids: set[int], reason: str, min_level: int = 1, negative_ends_source: bool = False
+) -> int:
     """Clear, in one re-levelling, every current contact among `person_ids` at `min_level` or deeper (a lab's
-    batch of negative results). People who are not current contacts are passed over. Returns how many cleared."""
+    batch of negative results). With `negative_ends_source`, a contact above `min_level` (an F1 who stays in
+    quarantine) keeps their level but is no longer a source, and the people traced only through them are
+    cleared with that reason. Others are passed over. Returns how many were cleared or ended as sources."""
     if reason not in ClearReason.values:
         raise ValidationError({"reason": _("Say why the person is cleared.")})
     with transaction.atomic():
         states = list(
             TracingState.objects.select_for_update()
-            .filter(person_id__in=json_values(person_ids), level__gte=max(min_level, 1), cleared_at__isnull=True)
+            .filter(person_id__in=json_values(person_ids), level__gte=1, cleared_at__isnull=True)
             .select_related("unit")
         )
-        if not states:
+        cleared = [s for s in states if (s.level or 0) >= min_level]
+        ended = [s for s in states if (s.level or 0) < min_level] if negative_ends_source else []
+        if not cleared and not ended:
             return 0
         now = timezone.now()
-        TracingState.objects.filter(pk__in=[s.pk for s in states]).update(cleared_at=now, cleared_reason=reason)
+        TracingState.objects.filter(pk__in=[s.pk for s in cleared]).update(cleared_at=now, cleared_reason=reason)
+        TracingState.objects.filter(pk__in=[s.pk for s in ended]).update(not_source_until=now)
         audit.record_many(
             actor=actor,
             action=AuditAction.UPDATE,
             object_type="surveillance.tracingstate",
             rows=[
-                (s.pk, f"F{s.level} #{s.person_id}", s.person_id, s.unit.path, {"cleared_reason": reason})
-                for s in states
+                (s.pk, f"F{s.level} #{s.person_id}", s.person_id, s.unit.path, change)
+                for group, change in ((cleared, {"cleared_reason": reason}), (ended, {"not_source_until": str(now)}))
+                for s in group
             ],
         )
-        who = f"#{states[0].person_id}" if len(states) == 1 else _("%(n)d people") % {"n": len(states)}
-        levels_update(
-            around={s.person_id for s in states},
+        changed = cleared + ended
+        who = f"#{changed[0].person_id}" if len(changed) == 1 else _("%(n)d people") % {"n": len(changed)}
+        result = levels_update(
+            around={s.person_id for s in changed},
             actor=actor,
             reason="cleared",
             detail=f"{who}: {ClearReason(reason).label}",
         )
-    return len(states)
+        if reason == ClearReason.NEGATIVE_TEST:
+            _clear_downstream(actor, result.changes, now)
+    return len(changed)
+
+
+def _clear_downstream(actor, changes: list[flevels.Change], now) -> None:
+    """The people who are no longer contacts because the person they were traced through tested negative
+    are cleared with that reason, for them and their tracers to see."""
+    gone = [c.person_id for c in changes if c.before not in (None, 0) and c.after is None]
+    if not gone:
+        return
+    states = TracingState.objects.filter(person_id__in=json_values(gone), cleared_at__isnull=True)
+    rows = list(states.values_list("pk", "level", "person_id", "unit__path"))
+    states.update(cleared_at=now, cleared_reason=ClearReason.SOURCE_NEGATIVE)
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="surveillance.tracingstate",
+        rows=[(pk, f"#{person}", person, path, {"cleared_reason": ClearReason.SOURCE_NEGATIVE.value})
+              for pk, _level, person, path in rows],
+    )  # fmt: skip
 
 
 def clusters_rebuild(*, actor) -> int:
@@ -156,6 +186,7 @@ def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
 RULE_FIELDS = [
     "infectious_days_before",
     "max_level",
+    "checkin_match",
     "checkin_window_minutes",
     "default_stay_minutes",
     "max_stay_minutes",
@@ -173,11 +204,13 @@ RULE_LIMITS = {
 }
 
 
-def tracing_rules_add(*, actor, effective_from, source_document: str, **values) -> TracingRules:
+def tracing_rules_add(*, actor, effective_from, source_document: str, document_date=None, **values) -> TracingRules:
     """A new version of the tracing rules, province-wide, citing its document. Past versions are never edited
     (cases keep the infectious period computed when they were confirmed); when the version is already in
     force, every level is recomputed with it at once."""
     errors = {}
+    if values.get("checkin_match", CheckInMatch.SCANS) not in CheckInMatch.values:
+        errors["checkin_match"] = _("Choose how check-ins are matched.")
     if int(values.get("max_stay_minutes", 720)) < int(values.get("default_stay_minutes", 60)):
         errors["max_stay_minutes"] = _("The longest stay counted cannot be shorter than the default stay.")
     with transaction.atomic():
@@ -186,6 +219,7 @@ def tracing_rules_add(*, actor, effective_from, source_document: str, **values) 
             model=TracingRules,
             effective_from=effective_from,
             source_document=source_document,
+            document_date=document_date,
             values=values,
             fields=RULE_FIELDS,
             limits=RULE_LIMITS,

@@ -68,8 +68,8 @@ def test_f2_by_group_counts_per_residential_group(api_as, world, f1):
 
 def test_a_contact_posted_twice_with_one_key_is_stored_once(api_as, world, f0):
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    met_at = (timezone.now() - timedelta(days=1)).isoformat()  # before the F0 was confirmed and isolated
-    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": met_at}
+    met = (timezone.now() - timedelta(hours=3)).isoformat()  # inside Tâm's infectious period
+    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": met}
     client = api_as("commune_officer")
     first = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
     again = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")

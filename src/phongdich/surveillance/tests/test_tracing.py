@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from phongdich.core.models import AuditEvent
 from phongdich.people.services import household_create, person_create
-from phongdich.surveillance.choices import CaseStatus, ContactKind, ContactStatus, DetectionSetting
-from phongdich.surveillance.models import CheckIn, Contact, LevelChange, TracingState, TracingTask
+from phongdich.surveillance.choices import CaseStatus, CheckInMatch, ContactKind, ContactStatus, DetectionSetting
+from phongdich.surveillance.models import CheckIn, Contact, LevelChange, TracingRules, TracingState, TracingTask
 from phongdich.surveillance.services import (
     case_confirm,
     case_status_set,
@@ -217,20 +217,61 @@ def checkin(person, venue, start, minutes=None, key=""):
     )
 
 
-def test_people_at_the_same_venue_within_an_hour_become_proposed_contacts(world, people):
+@pytest.fixture
+def by_stays(db):
+    """The stay-overlap method, the rules' option, instead of PC-Covid's scans within the hour."""
+    TracingRules.objects.update(checkin_match=CheckInMatch.STAYS)
+
+
+def test_people_who_scanned_within_an_hour_of_the_f0_become_proposed_contacts(world, people):
     market = world.venue("Chợ Lái Thiêu")
     visit = days_ago(1).replace(hour=8, minute=0)
     checkin(people["hang"], market, visit, minutes=30)
-    checkin(people["dung"], market, visit + timedelta(minutes=75))  # 45 minutes after she left: within the hour
-    checkin(people["chi"], market, visit + timedelta(minutes=100))  # 70 minutes after: outside
+    checkin(people["dung"], market, visit + timedelta(minutes=45))  # 45 minutes after her scan
+    checkin(people["chi"], market, visit + timedelta(minutes=75))  # 75 minutes after: outside the hour
     checkin(people["bao"], market, visit - timedelta(days=5))  # before her infectious period
     case = confirm(world, people["hang"])
     assert exposure_match_record(actor="test", case=case) == 1
     contact = Contact.objects.get(source="checkin_match")
     assert (contact.person, contact.status, contact.venue) == (people["dung"], ContactStatus.PROPOSED, market)
-    assert contact.overlap_minutes == -45
+    assert contact.match_rule == CheckInMatch.SCANS
     assert level_of(people["dung"]) == 1
     assert exposure_match_record(actor="test", case=case) == 0  # on demand again: nothing twice
+
+
+def test_a_scan_110_minutes_after_an_f0_without_check_out_is_not_a_contact_by_default(world, people):
+    market = world.venue("Chợ Lái Thiêu")
+    visit = days_ago(1).replace(hour=8, minute=0)
+    checkin(people["hang"], market, visit)  # no check-out: a 60-minute stay assumed
+    checkin(people["dung"], market, visit + timedelta(minutes=110))
+    case = confirm(world, people["hang"])
+    assert exposure_match_record(actor="test", case=case) == 0
+    assert level_of(people["dung"]) is None
+
+
+def test_a_scan_after_the_f0_was_isolated_is_not_matched(world, people):
+    market = world.venue("Chợ Lái Thiêu")
+    visit = days_ago(1).replace(hour=8, minute=0)
+    checkin(people["hang"], market, visit)
+    checkin(people["dung"], market, visit + timedelta(minutes=40))
+    case = confirm(
+        world, people["hang"], confirmed_at=visit + timedelta(minutes=30), isolated_at=visit + timedelta(minutes=20)
+    )
+    assert exposure_match_record(actor="test", case=case) == 0
+
+
+def test_the_stay_overlap_option_matches_by_stays_and_the_exposure_list_says_so(world, people, by_stays, client_as):
+    market = world.venue("Chợ Lái Thiêu")
+    visit = days_ago(1).replace(hour=8, minute=0)
+    checkin(people["hang"], market, visit)  # assumed until 9:00, and the hour's window to 10:00
+    checkin(people["dung"], market, visit + timedelta(minutes=110))
+    checkin(people["chi"], market, visit + timedelta(minutes=130))
+    case = confirm(world, people["hang"])
+    page = client_as("commune_officer").get(case.get_absolute_url() + "?exposures=1").content.decode()
+    assert "Thời gian lưu lại trùng nhau" in page and "Quét mã cách nhau" not in page
+    assert exposure_match_record(actor="test", case=case) == 1
+    contact = Contact.objects.get(source="checkin_match")
+    assert (contact.person, contact.overlap_minutes, contact.match_rule) == (people["dung"], -50, CheckInMatch.STAYS)
 
 
 def test_a_new_case_queues_its_exposure_matching_for_the_task_worker(world, people, django_capture_on_commit_callbacks):
@@ -268,7 +309,7 @@ def test_another_commune_cannot_review_this_communes_contacts(world, people):
         contact_review(actor=world.user("other_commune"), contact=contact, confirm=True)
 
 
-def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(world, people):
+def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(world, people, by_stays):
     market = world.venue("Chợ Lái Thiêu")
     visit = days_ago(1).replace(hour=12, minute=0)
     checkin(people["hang"], market, visit, minutes=30)
@@ -303,10 +344,11 @@ def test_a_province_administrator_adds_rules_and_levels_follow_them(world, clien
     page = client.get("/tracing/rules/")
     assert "11042/BYT-DP" in page.content.decode()
     values = {name: value for name, value in page.context["form"].initial.items()}
-    values.update(effective_from=timezone.localdate().isoformat(), source_document="Văn bản thử nghiệm", max_level=1)
+    today = timezone.localdate().isoformat()
+    values.update(effective_from=today, document_date=today, source_document="Văn bản thử nghiệm", max_level=1)
     response = client.post("/tracing/rules/", values)
     assert response.status_code == 302
-    assert TracingRules.objects.count() == 2 and level_of(son) is None and level_of(thu) == 1
+    assert TracingRules.objects.count() == 4 and level_of(son) is None and level_of(thu) == 1
 
 
 def test_rules_outside_their_limits_or_on_a_taken_date_are_refused(world):
@@ -316,14 +358,61 @@ def test_rules_outside_their_limits_or_on_a_taken_date_are_refused(world):
         tracing_rules_add(
             actor=world.user("system_admin"),
             effective_from=date(2021, 7, 30),
+            document_date=date(2021, 12, 25),
             source_document="",
             max_level=5,
             default_stay_minutes=90,
             max_stay_minutes=60,
         )
-    assert {"effective_from", "source_document", "max_level", "max_stay_minutes"} <= set(error.value.message_dict)
+    assert {"effective_from", "source_document", "document_date", "max_level", "max_stay_minutes"} <= set(
+        error.value.message_dict
+    )
 
 
 def test_only_a_province_administrator_changes_the_rules(client_as):
     assert client_as("province_commander").post("/tracing/rules/", {"max_level": 1}).status_code == 403
     assert client_as("province_commander").get("/tracing/rules/").status_code == 200
+
+
+def test_caring_for_a_home_treated_f0_after_confirmation_makes_an_f1(world, people, api_as):
+    """11042/BYT-DP: caring for an F0 without full protective equipment, whenever it happens while the case is
+    active (a home-treated F0 is cared for after confirmation)."""
+    confirm(world, people["hang"], confirmed_at=days_ago(1), isolated_at=days_ago(1))
+    response = api_as("commune_officer").post(
+        "/api/v1/contacts",
+        {"person_id": people["dung"].pk, "other_id": people["hang"].pk, "kind": "care", "first_at": at_hours(3)},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert level_of(people["dung"]) == 1
+
+
+def test_another_kind_of_contact_after_the_f0_was_isolated_is_refused_with_the_reason(world, people, api_as):
+    confirm(world, people["hang"], confirmed_at=days_ago(1), isolated_at=days_ago(1))
+    response = api_as("commune_officer").post(
+        "/api/v1/contacts",
+        {"person_id": people["dung"].pk, "other_id": people["hang"].pk, "kind": "household", "first_at": at_hours(3)},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert (
+        "đã được cách ly" in str(response.json())
+        and not Contact.objects.filter(person=people["dung"], kind="household").exists()
+    )
+
+
+def test_a_contact_before_the_f0s_infectious_period_is_refused_with_the_reason(world, people):
+    case = confirm(world, people["hang"])
+    with pytest.raises(ValidationError) as refused:
+        contact_record(
+            actor=world.user("commune_officer"),
+            person=people["dung"],
+            other=people["hang"],
+            kind=ContactKind.WORKPLACE,
+            first_at=case.infectious_from - timedelta(days=3),
+        )
+    assert "trước thời kỳ lây nhiễm" in str(refused.value) and level_of(people["dung"]) is None
+
+
+def at_hours(n: float) -> str:
+    return (timezone.now() - timedelta(hours=n)).isoformat()

@@ -3,7 +3,9 @@
 Every failure is a `DccError` with its own code, so a verifier can say exactly why a text is refused. Decoding
 follows the EU specification as issuers apply it, not only as this instance writes it: the COSE_Sign1 may be
 tagged (18), wrapped in a CWT tag (61) or untagged; the key id may sit in the protected or the unprotected
-header; the algorithm is ES256 or PS256; an uncompressed payload is accepted when it is valid CBOR.
+header; the algorithm is any ECDSA or RSA-PSS one issuers used (ES256, ES384, ES512, PS256, PS384, PS512); an
+uncompressed payload is accepted when it is valid CBOR; and a payload of any schema version from 1.0.0 on is read
+(1.0.x allowed `null` for the groups a certificate does not carry, and date-times where 1.3 has dates).
 """
 
 import base64
@@ -24,10 +26,21 @@ PREFIX = "HC1:"
 MAX_TEXT = 8192  # a QR code (version 40, level Q) holds at most 3,993 alphanumerics
 MAX_INFLATED = 64 * 1024
 
-ES256, PS256 = -7, -37
+ES256, ES384, ES512, PS256, PS384, PS512 = -7, -35, -36, -37, -38, -39
+# COSE algorithm → (key type, hash). The EU specification names ES256 and PS256; signers on P-384 (ES384) were
+# in the network's trust list too, so a verifier takes every ECDSA and RSA-PSS variant COSE defines.
+ALGORITHMS: dict[int, tuple[type, type[hashes.HashAlgorithm]]] = {
+    ES256: (ec.EllipticCurvePublicKey, hashes.SHA256),
+    ES384: (ec.EllipticCurvePublicKey, hashes.SHA384),
+    ES512: (ec.EllipticCurvePublicKey, hashes.SHA512),
+    PS256: (rsa.RSAPublicKey, hashes.SHA256),
+    PS384: (rsa.RSAPublicKey, hashes.SHA384),
+    PS512: (rsa.RSAPublicKey, hashes.SHA512),
+}
 HEADER_ALG, HEADER_KID = 1, 4
 CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_HCERT = 1, 4, 6, -260
 TAG_COSE_SIGN1, TAG_CWT = 18, 61
+ENTRY_KINDS = ("v", "t", "r")  # vaccination, test, recovery
 
 
 class DccError(Exception):
@@ -141,13 +154,14 @@ def _moment(value) -> datetime | None:
 
 
 def _check_shape(hcert: Mapping) -> None:
-    """The parts of schema 1.3 a verifier relies on: a name, a birth date, and one kind of entry."""
+    """What every schema version from 1.0.0 on requires and a verifier relies on: a standardised family name, a
+    birth date, and one kind of entry (1.0.x certificates may carry the other kinds as `null`)."""
     name = hcert.get("nam")
     if not isinstance(name, Mapping) or not isinstance(name.get("fnt"), str):
         raise DccError("bad_payload", "The certificate has no standardised family name (nam.fnt).")
     if not isinstance(hcert.get("dob"), str):
         raise DccError("bad_payload", "The certificate has no date of birth (dob).")
-    entries = [key for key in ("v", "t", "r") if key in hcert]
+    entries = [key for key in ENTRY_KINDS if hcert.get(key) is not None]
     if len(entries) != 1 or not isinstance(hcert[entries[0]], list | tuple) or not hcert[entries[0]]:
         raise DccError("bad_payload", "A certificate holds exactly one non-empty list: v, t or r.")
     if not all(isinstance(entry, Mapping) for entry in hcert[entries[0]]):
@@ -159,20 +173,22 @@ def signed_bytes(decoded: Decoded) -> bytes:
 
 
 def check_signature(decoded: Decoded, public_key) -> None:
+    if not isinstance(decoded.alg, int) or decoded.alg not in ALGORITHMS:
+        raise DccError("unsupported_alg", f"Algorithm {decoded.alg!r} is not an ECDSA or RSA-PSS algorithm of COSE.")
+    key_type, digest = ALGORITHMS[decoded.alg]
+    if not isinstance(public_key, key_type):
+        raise DccError("bad_signature", "The trusted key for this key id does not fit the algorithm.")
     data = signed_bytes(decoded)
     try:
-        if decoded.alg == ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
-            if len(decoded.signature) != 64:
-                raise DccError("bad_signature", "An ES256 signature is 64 bytes.")
-            r, s = int.from_bytes(decoded.signature[:32]), int.from_bytes(decoded.signature[32:])
-            public_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
-        elif decoded.alg == PS256 and isinstance(public_key, rsa.RSAPublicKey):
-            pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.AUTO)
-            public_key.verify(decoded.signature, data, pss, hashes.SHA256())
-        elif decoded.alg not in (ES256, PS256):
-            raise DccError("unsupported_alg", f"Algorithm {decoded.alg!r} is neither ES256 nor PS256.")
-        else:
-            raise DccError("bad_signature", "The trusted key for this key id does not fit the algorithm.")
+        if isinstance(public_key, ec.EllipticCurvePublicKey):
+            size = (public_key.curve.key_size + 7) // 8  # COSE writes r and s at the curve's size, end to end
+            if len(decoded.signature) != 2 * size:
+                raise DccError("bad_signature", f"An ECDSA signature on this key is {2 * size} bytes.")
+            r, s = int.from_bytes(decoded.signature[:size]), int.from_bytes(decoded.signature[size:])
+            public_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(digest()))
+        elif isinstance(public_key, rsa.RSAPublicKey):
+            pss = padding.PSS(mgf=padding.MGF1(digest()), salt_length=padding.PSS.AUTO)
+            public_key.verify(decoded.signature, data, pss, digest())
     except InvalidSignature as error:
         raise DccError("bad_signature", "The signature does not match the trusted key.") from error
 
@@ -183,7 +199,7 @@ def uvci_hash(uvci: str) -> str:
 
 
 def certificate_ids(hcert: Mapping) -> list[str]:
-    return [entry["ci"] for key in ("v", "t", "r") for entry in hcert.get(key, []) if isinstance(entry.get("ci"), str)]
+    return [entry["ci"] for key in ENTRY_KINDS for entry in hcert.get(key) or [] if isinstance(entry.get("ci"), str)]
 
 
 @dataclass

@@ -32,7 +32,9 @@ RULE_LIMITS = {
 }
 
 
-def vaccination_rules_add(*, actor, effective_from: date, source_document: str, **values) -> VaccinationRules:
+def vaccination_rules_add(
+    *, actor, effective_from: date, source_document: str, document_date: date | None = None, **values
+) -> VaccinationRules:
     """A new version of the rules, province-wide, citing its document; doses, certificates and splits follow
     the version in force on their date."""
     return version_add(
@@ -40,6 +42,7 @@ def vaccination_rules_add(*, actor, effective_from: date, source_document: str, 
         model=VaccinationRules,
         effective_from=effective_from,
         source_document=source_document,
+        document_date=document_date,
         values=values,
         fields=RULE_FIELDS,
         limits=RULE_LIMITS,

@@ -163,6 +163,15 @@ def test_the_public_api_verifier_says_why_a_text_is_refused(db, client):
     assert (body["valid"], body["error"]) == (False, "bad_base45")
 
 
+def test_the_public_api_verifier_answers_a_genuine_certificate_with_its_holder_and_doses(client, certificate):
+    response = client.post("/api/v1/dcc/verify", {"text": certificate.text}, content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["valid"], body["error"], body["name"], body["dob"]) == (True, None, "Nguyễn Thị Hằng", "1986-03-14")
+    assert [(dose["dn"], dose["sd"]) for dose in body["doses"]] == [(2, 2)]
+    assert body["expires_at"].startswith(certificate.expires_at.date().isoformat()[:4])
+
+
 def test_a_sites_staff_certify_a_visitor_vaccinated_there_but_not_others(world):
     from datetime import date
 

@@ -116,6 +116,7 @@ def test_the_split_uses_the_weights_of_the_rules_in_force_on_the_shipments_date(
         actor=world.user("system_admin"),
         effective_from=date(2021, 10, 1),
         source_document="Kế hoạch phân bổ: ưu tiên người chờ mũi 2",
+        document_date=date(2021, 9, 28),
         weight_priority=0,
         weight_other=0,
         weight_awaiting=1,

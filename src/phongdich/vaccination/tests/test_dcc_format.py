@@ -149,6 +149,119 @@ def test_another_issuers_ps256_certificate_with_its_key_id_unprotected_and_no_ta
     assert (verdict.verified, verdict.valid, verdict.kid is not None) == (True, True, True)
 
 
+def _self_signed(key, country: str) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, country)])
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(NOW - timedelta(days=10))
+        .not_valid_after(NOW + timedelta(days=400)).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    return certificate.public_bytes(Encoding.DER)
+
+
+def _cose_signed(key, alg: int, der: bytes, hcert: dict, country: str) -> str:
+    """An HC1 text as another issuer makes it: a COSE_Sign1 over the CWT, signed with `alg` by `key`."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    protected = cbor2.dumps({1: alg, 4: signer.kid_of(der)})
+    claims = {1: country, 6: int(NOW.timestamp()) - 60, 4: int(NOW.timestamp()) + 3600, -260: {1: hcert}}
+    payload = cbor2.dumps(claims)
+    to_sign = cbor2.dumps(["Signature1", protected, b"", payload])
+    digest = codec.ALGORITHMS[alg][1]()
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        size = (key.curve.key_size + 7) // 8
+        r, s = decode_dss_signature(key.sign(to_sign, ec.ECDSA(digest)))
+        signature = r.to_bytes(size) + s.to_bytes(size)
+    else:
+        signature = key.sign(to_sign, padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size), digest)
+    message = cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, signature]))
+    return "HC1:" + base45.b45encode(zlib.compress(message, 9)).decode()
+
+
+def _ec(curve):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return lambda: ec.generate_private_key(curve())
+
+
+@pytest.mark.parametrize(
+    "alg, make_key",
+    [
+        (codec.ES256, "SECP256R1"),
+        (codec.ES384, "SECP384R1"),
+        (codec.ES512, "SECP521R1"),
+        (codec.PS256, "rsa"),
+        (codec.PS384, "rsa"),
+    ],
+)
+def test_a_certificate_signed_with_each_algorithm_issuers_used_verifies(alg, make_key):
+    """ES384 (P-384 signers) and the other COSE ECDSA and RSA-PSS variants, each with a real key."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if make_key == "rsa":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    else:
+        key = ec.generate_private_key(getattr(ec, make_key)())
+    der = _self_signed(key, "FR")
+    text = _cose_signed(key, alg, der, HCERT, "FR")
+    verdict = codec.verify(text, keys=trust.keys_by_kid([der]), at=NOW)
+    assert (verdict.verified, verdict.valid, verdict.error) == (True, True, None)
+
+
+def test_an_es384_certificate_checked_against_another_p384_key_is_refused():
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP384R1())
+    der = _self_signed(key, "FR")
+    text = _cose_signed(key, codec.ES384, der, HCERT, "FR")
+    other = ec.generate_private_key(ec.SECP384R1())
+    verdict = codec.verify(text, keys=trust.keys_by_kid([der]) | {signer.kid_of(der): [other.public_key()]}, at=NOW)
+    assert (verdict.verified, verdict.error) == (False, "bad_signature")
+
+
+HCERT_1_0_0 = {
+    "ver": "1.0.0",
+    "nam": {"fnt": "TRAN", "gnt": "VAN<BINH"},
+    "dob": "1979-04-14T00:00:00",
+    "v": [
+        {
+            "tg": "840539006",
+            "vp": "1119349007",
+            "mp": "EU/1/20/1528",
+            "ma": "ORG-100030215",
+            "dn": 2,
+            "sd": 2,
+            "dt": "2021-05-29T00:00:00Z",
+            "co": "AT",
+            "is": "Ministry of Health, Austria",
+            "ci": "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B",
+        }
+    ],
+    "t": None,
+    "r": None,
+}
+
+
+def test_a_schema_1_0_0_certificate_with_empty_groups_and_date_times_verifies():
+    """Early certificates: groups they do not carry written as null, date-times for dates, no `fn`/`gn`."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    der = _self_signed(key, "AT")
+    verdict = codec.verify(
+        _cose_signed(key, codec.ES256, der, HCERT_1_0_0, "AT"), keys=trust.keys_by_kid([der]), at=NOW
+    )
+    assert (verdict.verified, verdict.valid, verdict.error) == (True, True, None)
+    revoked = {codec.uvci_hash(HCERT_1_0_0["v"][0]["ci"])}
+    text = _cose_signed(key, codec.ES256, der, HCERT_1_0_0, "AT")
+    assert codec.verify(text, keys=trust.keys_by_kid([der]), at=NOW, revoked=revoked).error == "revoked"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=600))
 def test_the_decoder_answers_any_text_with_a_verdict_never_a_crash(text):

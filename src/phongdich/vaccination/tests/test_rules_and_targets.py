@@ -16,6 +16,7 @@ def test_the_administrator_adds_a_version_and_doses_after_it_follow_it(world):
         actor=world.user("system_admin"),
         effective_from=date(2022, 3, 1),
         source_document="Công văn 1535/BYT-DP (3/2022): mũi nhắc lại sau 4 tháng",
+        document_date=date(2022, 3, 1),
         booster_min_days=120,
         certificate_valid_days=365,
         front_line_occupations=["Nhân viên y tế"],
@@ -32,7 +33,7 @@ def test_only_a_province_level_administrator_changes_the_rules_and_a_document_is
         vaccination_rules_add(
             actor=world.user("system_admin"), effective_from=date(2022, 3, 1), source_document=" ", booster_min_days=7
         )
-    assert set(error.value.message_dict) == {"source_document", "booster_min_days"}
+    assert set(error.value.message_dict) == {"source_document", "document_date", "booster_min_days"}
 
 
 def test_the_rules_page_shows_the_versions_and_takes_a_new_one(client_as):
@@ -43,6 +44,7 @@ def test_the_rules_page_shows_the_versions_and_takes_a_new_one(client_as):
         {
             "effective_from": "2022-03-01",
             "source_document": "Công văn 1535/BYT-DP",
+            "document_date": "2022-02-28",
             "booster_min_days": 120,
             "certificate_valid_days": 365,
             "front_line_occupations": "Nhân viên y tế\nCông an\n",
