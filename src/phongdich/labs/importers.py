@@ -8,7 +8,6 @@ A file already imported for the lab is not read again, and a line whose result i
 nothing, so a retried upload never duplicates anything.
 """
 
-import csv
 import hashlib
 import io
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from phongdich.core import audit
 from phongdich.core.bulk import json_values, plain_values
 from phongdich.core.choices import AuditAction
+from phongdich.core.exports import csv_writer
 from phongdich.core.imports import (
     Column,
     FileFormatError,
@@ -204,7 +204,7 @@ def result_import_run(job_id: int) -> ResultImport:
 
 def _errors_csv(errors: list[tuple[int, str, str]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerows(errors[:MAX_KEPT_ERRORS])
     return out.getvalue()
 

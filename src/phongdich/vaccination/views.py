@@ -1,4 +1,3 @@
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.exports import csv_writer
 from phongdich.core.imports import FileFormatError, guess_mapping, iter_table
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
 from phongdich.core.views import add_form_errors, post_action, rules_page, service_form
@@ -118,7 +118,7 @@ def priority(request, pk):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="uu-tien-{unit.code}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [_("Residential group"), _("Priority"), _("Full name"), _("Date of birth"), _("Address"), _("Phone")]
         )

@@ -128,3 +128,11 @@ def test_a_mapping_without_the_result_column_is_refused(world):
             actor=world.user("lab_technician"), lab=lab(), raw=b"a,b\n", filename="x.csv", mapping={"barcode": "a"}
         )
     assert not ResultImport.objects.filter(file_name="x.csv").exists()
+
+
+def test_a_refused_line_quoting_a_formula_is_kept_as_inert_text(world):
+    team = world.user("community_team")
+    individual(team, residents(team, 1)[0], barcode="CDC-00000", hours_ago=10)
+    job = run(world, csv_bytes([["CDC-00000", '=HYPERLINK("http://evil.example","Xem")', local(2), ""]]))
+    [(_line, _column, message)] = list(csv.reader(io.StringIO(job.errors)))
+    assert message.startswith("'=HYPERLINK(")
