@@ -211,6 +211,10 @@ PHONGDICH_CARD_SALT = "phongdich.people.card"
 # The address residents reach the platform at: venue QR codes carry {PUBLIC_URL}/c/<token>/.
 PHONGDICH_PUBLIC_URL = os.environ.get("PHONGDICH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 PHONGDICH_PAGE_SIZE = 25
+# Files uploaded for import: wider or longer-lined files are refused before they are parsed (a 100,000-column
+# header held a worker for minutes); a kept upload not imported within PHONGDICH_UPLOAD_HOURS is deleted.
+PHONGDICH_IMPORT_LIMITS = {"MAX_COLUMNS": 200, "MAX_HEADER_CHARS": 10_000, "MAX_LINE_CHARS": 20_000}
+PHONGDICH_UPLOAD_HOURS = int(os.environ.get("PHONGDICH_UPLOAD_HOURS", "24"))
 PHONGDICH_COUNT_CAP = 1000
 
 # Check-ins: how far in the future a device clock may run, and how old an offline upload may be.
