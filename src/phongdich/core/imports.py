@@ -73,8 +73,8 @@ def parse_day(text: str) -> date:
 def read_rows(source: str | Path | bytes, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) from a UTF-8 CSV (with or without BOM). Line 1 is the header."""
     raw = Path(source).read_bytes() if isinstance(source, str | Path) else source
-    reader = csv.DictReader(io.StringIO(_utf8(raw), newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    reader = csv.DictReader(_short_lines(_utf8(raw)))
+    header = _checked_header([name.strip() for name in (reader.fieldnames or [])])
     missing = [name for name in required if name not in header]
     if missing:
         raise FileFormatError(
