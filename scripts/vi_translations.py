@@ -1281,4 +1281,9 @@ VI = {
     "The file has more than %(limit)s columns; remove the columns that are not needed and upload it again.": (
         "Tệp có hơn %(limit)s cột; hãy xoá các cột không cần thiết rồi tải lên lại."
     ),
+    "The picture is larger than %(limit)d MB.": "Ảnh lớn hơn %(limit)d MB.",
+    "The picture has more than %(limit)s pixels; take or send a smaller one.": (
+        "Ảnh có hơn %(limit)s điểm ảnh; hãy chụp hoặc gửi ảnh nhỏ hơn."
+    ),
+    "The file is not a picture that can be read.": "Tệp này không phải là ảnh đọc được.",
 }

@@ -215,6 +215,9 @@ PHONGDICH_PAGE_SIZE = 25
 # header held a worker for minutes); a kept upload not imported within PHONGDICH_UPLOAD_HOURS is deleted.
 PHONGDICH_IMPORT_LIMITS = {"MAX_COLUMNS": 200, "MAX_HEADER_CHARS": 10_000, "MAX_LINE_CHARS": 20_000}
 PHONGDICH_UPLOAD_HOURS = int(os.environ.get("PHONGDICH_UPLOAD_HOURS", "24"))
+# Pictures from outside (QR photos, self-test photos): refused above these before any pixel is decoded.
+PHONGDICH_PICTURE_MAX_BYTES = 10 * 1024 * 1024
+PHONGDICH_PICTURE_MAX_PIXELS = 25_000_000
 PHONGDICH_COUNT_CAP = 1000
 
 # Check-ins: how far in the future a device clock may run, and how old an offline upload may be.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.pictures import PictureRefused, picture_for_keeping
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit
@@ -125,6 +126,11 @@ def sample_register(
         raise ValidationError({"sampled_at": _("The sampling time cannot be in the future.")})
     if photo and kind != SampleKind.ANTIGEN_SELF:
         raise ValidationError({"photo": _("A photo is only kept for a self-test.")})
+    if photo:
+        try:
+            photo = picture_for_keeping(photo, name=barcode)
+        except PictureRefused as error:
+            raise ValidationError({"photo": str(error)}) from error
     with transaction.atomic():
         person = Person.objects.select_related("unit").get(pk=person.pk)
         if person.merged_into_id or not scope_of(actor, "labs.add_sample").covers_path(person.unit.path):
