@@ -26,7 +26,8 @@ from django.test import Client
 from phongdich.accounts.models import User
 from phongdich.accounts.roles import Role
 from phongdich.accounts.services import role_assign
-from phongdich.labs.importers import result_import_run, result_import_start
+from phongdich.core.import_flow import bytes_keep
+from phongdich.labs.importers import UPLOAD_KIND, result_import_run, result_import_start
 from phongdich.labs.models import Lab, Pool, ResampleTask, Sample
 from phongdich.labs.services import Reading, lab_save, pool_result_record, round_create
 from phongdich.people.models import Person
@@ -116,7 +117,8 @@ def import_benchmark(lab: Lab, lines: list[list[str]]) -> tuple[float, float]:
     technician = User.objects.create_user(username=f"bench-lab-{RUN}", password=None)
     role_assign(actor="bench", user=technician, role=Role.LAB_TECHNICIAN, facility=lab.facility)
     mapping = {"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian trả kết quả", "ct_n": "Ct N"}
-    job = result_import_start(actor=technician.username, lab=lab, raw=raw, filename="ket-qua.csv", mapping=mapping)
+    upload = bytes_keep(actor=technician, kind=UPLOAD_KIND, raw=raw, filename="ket-qua.csv")
+    job = result_import_start(actor=technician.username, lab=lab, upload=upload, mapping=mapping)
     job.created_by = technician
     job.save(update_fields=["created_by"])
     started = time.perf_counter()

@@ -661,7 +661,6 @@ VI = {
     "Import a case line list": "Nhập danh sách ca bệnh",
     "Import contacts": "Nhập danh sách người tiếp xúc",
     "Choose a CSV or Excel (.xlsx) file.": "Hãy chọn tệp CSV hoặc Excel (.xlsx).",
-    "The file is larger than 20 MB; split it.": "Tệp lớn hơn 20 MB; hãy chia nhỏ.",
     "Imports": "Nhập dữ liệu",
     "%(n)s row in the file.": ("Tệp có %(n)s dòng.",),
     "Match each field to a column of the file (matches found from the headers are already chosen).": "Chọn cột của tệp cho từng trường (các cột nhận ra được từ tiêu đề đã được chọn sẵn).",
@@ -938,7 +937,6 @@ VI = {
     "Sample added.": "Đã thêm mẫu.",
     "Pool sealed and sent.": "Đã niêm phong và gửi mẫu gộp.",
     "Pool result recorded for every member.": "Đã ghi kết quả mẫu gộp cho mọi người trong mẫu.",
-    "The file is larger than 60 MB; split it.": "Tệp lớn hơn 60 MB; hãy chia nhỏ.",
     "New testing round": "Đợt xét nghiệm mới",
     "Round created.": "Đã tạo đợt.",
     "People to sample again": "Người cần lấy mẫu lại",
@@ -1258,7 +1256,6 @@ VI = {
     "Dose recorded.": "Đã ghi mũi tiêm.",
     "Delivery recorded.": "Đã ghi nhận nhập/xuất vắc xin.",
     "Split saved.": "Đã lưu phân bổ.",
-    "The file is larger than 30 MB; split it.": "Tệp lớn hơn 30 MB; hãy chia nhỏ.",
     "Row dismissed.": "Đã bỏ qua dòng.",
     "Vaccination rules": "Quy định tiêm chủng",
     "Set a target for this area": "Đặt chỉ tiêu cho địa bàn này",
@@ -1294,4 +1291,19 @@ VI = {
     "A version cannot take effect before the document it rests on was issued.": "Phiên bản không thể có hiệu lực trước ngày ban hành văn bản làm căn cứ.",
     "document dated": "ngày ban hành văn bản",
     "The day the document was issued (the first of its month when only the month is known).": "Ngày ban hành văn bản (ngày đầu tháng nếu chỉ biết tháng).",
+    "The file is larger than %(limit)d MB; split it.": "Tệp lớn hơn %(limit)d MB; hãy chia nhỏ.",
+    "Line 1 (the column names) is longer than %(limit)s characters; this is not a list to import.": (
+        "Dòng 1 (tên các cột) dài hơn %(limit)s ký tự; đây không phải là một danh sách để nhập."
+    ),
+    "Line %(line)d is longer than %(limit)s characters; check the file.": (
+        "Dòng %(line)d dài hơn %(limit)s ký tự; hãy kiểm tra lại tệp."
+    ),
+    "The file has more than %(limit)s columns; remove the columns that are not needed and upload it again.": (
+        "Tệp có hơn %(limit)s cột; hãy xoá các cột không cần thiết rồi tải lên lại."
+    ),
+    "The picture is larger than %(limit)d MB.": "Ảnh lớn hơn %(limit)d MB.",
+    "The picture has more than %(limit)s pixels; take or send a smaller one.": (
+        "Ảnh có hơn %(limit)s điểm ảnh; hãy chụp hoặc gửi ảnh nhỏ hơn."
+    ),
+    "The file is not a picture that can be read.": "Tệp này không phải là ảnh đọc được.",
 }

@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "phongdich.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,6 +118,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -160,9 +163,26 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if SECURE_COOKIES:
+# Scripts and styles only from the platform's own files, or inline with the request's nonce (csp_nonce); no
+# eval, no plugins, no framing, forms post only here. Every asset is served locally (design: no CDN).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if SECURE_COOKIES:  # served over HTTPS behind the proxy (docs/deploy.md)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP on the machine itself
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -211,6 +231,13 @@ PHONGDICH_CARD_SALT = "phongdich.people.card"
 # The address residents reach the platform at: venue QR codes carry {PUBLIC_URL}/c/<token>/.
 PHONGDICH_PUBLIC_URL = os.environ.get("PHONGDICH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 PHONGDICH_PAGE_SIZE = 25
+# Files uploaded for import: wider or longer-lined files are refused before they are parsed (a 100,000-column
+# header held a worker for minutes); a kept upload not imported within PHONGDICH_UPLOAD_HOURS is deleted.
+PHONGDICH_IMPORT_LIMITS = {"MAX_COLUMNS": 200, "MAX_HEADER_CHARS": 10_000, "MAX_LINE_CHARS": 20_000}
+PHONGDICH_UPLOAD_HOURS = int(os.environ.get("PHONGDICH_UPLOAD_HOURS", "24"))
+# Pictures from outside (QR photos, self-test photos): refused above these before any pixel is decoded.
+PHONGDICH_PICTURE_MAX_BYTES = 10 * 1024 * 1024
+PHONGDICH_PICTURE_MAX_PIXELS = 25_000_000
 PHONGDICH_COUNT_CAP = 1000
 
 # Check-ins: how far in the future a device clock may run, and how old an offline upload may be.

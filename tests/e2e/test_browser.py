@@ -147,3 +147,35 @@ def test_a_checkpoint_checks_a_certificate_from_a_photo_on_a_phone_without_loggi
     page.get_by_label("Chuỗi chứng nhận (HC1:…)").fill("HC1:NOT-A-CERTIFICATE")
     page.get_by_role("button", name="Kiểm tra").click()
     expect(page.get_by_role("status")).to_contain_text("✘ Không hợp lệ")
+
+
+def test_pages_with_htmx_print_buttons_and_the_verifier_run_under_the_content_security_policy(
+    browser, live_server, seeded
+):
+    from phongdich.core.testing import World
+
+    world = World()
+    refused: list[str] = []
+    page = browser.new_page()
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else 0)
+    log_in(page, live_server.url, "province_commander")
+    assert any("Nguyễn Thị Hằng" in row for row in search(page, live_server.url, "nguyen thi hang"))
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    for path in (
+        f"/tracing/persons/{hang.pk}/card/",
+        f"/tracing/tasks/walking-list/{world.unit('25966-01').pk}/",
+        f"/vaccination/units/{world.unit('25966').pk}/priority/",
+        "/units/",
+        "/testing/imports/",
+        "/verify",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/units/")
+    page.locator("details[hx-get] > summary").first.click()  # HTMX loads the unit's children
+    expect(page.locator("details[open] .kids li").first).to_be_visible()
+    page.goto(f"{live_server.url}/tracing/persons/{hang.pk}/card/")
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.locator("[data-print]").click()
+    assert page.evaluate("window.printed") is True
+    assert refused == []

@@ -8,9 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.db.models import CharField, ForeignKey
+        from PIL import Image
 
         from .lookups import InWithoutIndex, Prefix
 
         CharField.register_lookup(Prefix)
         ForeignKey.register_lookup(InWithoutIndex)
+        # Pillow refuses pictures over twice this when it opens them (Django's ImageField too); core.pictures
+        # refuses them over this before decoding.
+        Image.MAX_IMAGE_PIXELS = settings.PHONGDICH_PICTURE_MAX_PIXELS

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from .templatetags.humanize_vi import num
 from .text import fold
 
 
@@ -73,8 +73,8 @@ def parse_day(text: str) -> date:
 def read_rows(source: str | Path | bytes, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) from a UTF-8 CSV (with or without BOM). Line 1 is the header."""
     raw = Path(source).read_bytes() if isinstance(source, str | Path) else source
-    reader = csv.DictReader(io.StringIO(_utf8(raw), newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    reader = csv.DictReader(_short_lines(_utf8(raw)))
+    header = _checked_header([name.strip() for name in (reader.fieldnames or [])])
     missing = [name for name in required if name not in header]
     if missing:
         raise FileFormatError(
@@ -121,15 +121,56 @@ class Table:
 
 
 def iter_table(raw: bytes, filename: str) -> Table:
+    """The file's header and lazily read lines, refusing files wider or with longer lines than the limits
+    (a 100,000-column header held a worker for minutes): checked before any line is split into cells."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return _iter_workbook(raw)
     text = _utf8(raw)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in next(reader, [])]
-    if not any(header):
-        raise FileFormatError(_("Line 1 should name the columns; it is empty."))
+    header_line = text[: text.find("\n") + 1 or len(text)]
+    if len(header_line) > limit("MAX_HEADER_CHARS"):
+        raise FileFormatError(
+            _("Line 1 (the column names) is longer than %(limit)s characters; this is not a list to import.")
+            % {"limit": _grouped(limit("MAX_HEADER_CHARS"))}
+        )
+    reader = csv.reader(_short_lines(text), strict=False)
+    header = _checked_header([name.strip() for name in next(reader, [])])
     lines = ((number, values) for number, values in enumerate(reader, start=2) if any(values))
     return Table(header, lines, max(text.count("\n") - 1, 0))
+
+
+def limit(name: str) -> int:
+    return settings.PHONGDICH_IMPORT_LIMITS[name]
+
+
+def _grouped(value: int) -> str:
+    return num(value)
+
+
+def _short_lines(text: str) -> Iterator[str]:
+    """The text's lines for the CSV reader, refusing a line longer than the limit before it is parsed."""
+    longest = limit("MAX_LINE_CHARS")
+    for index, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > longest:
+            raise FileFormatError(
+                _("Line %(line)d is longer than %(limit)s characters; check the file.")
+                % {"line": index, "limit": _grouped(longest)}
+            )
+        yield line
+
+
+def _checked_header(header: list[str]) -> list[str]:
+    if not any(header):
+        raise FileFormatError(_("Line 1 should name the columns; it is empty."))
+    _refuse_wider_than_limit(len(header))
+    return header
+
+
+def _refuse_wider_than_limit(columns: int) -> None:
+    if columns > limit("MAX_COLUMNS"):
+        raise FileFormatError(
+            _("The file has more than %(limit)s columns; remove the columns that are not needed and upload it again.")
+            % {"limit": _grouped(limit("MAX_COLUMNS"))}
+        )
 
 
 def _iter_workbook(raw: bytes) -> Table:
@@ -139,10 +180,13 @@ def _iter_workbook(raw: bytes) -> Table:
         sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         raise FileFormatError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from error
-    cells = sheet.iter_rows(values_only=True)
+    widest = limit("MAX_COLUMNS")
+    _refuse_wider_than_limit(sheet.max_column or 0)  # the sheet's declared size, read before any cell
+    cells = sheet.iter_rows(values_only=True, max_col=min(sheet.max_column or widest + 1, widest + 1))
     header = [_cell(value) for value in next(cells, ())]
-    if not any(header):
-        raise FileFormatError(_("Line 1 should name the columns; it is empty."))
+    while header and not header[-1]:  # rows come padded to max_col
+        header.pop()
+    header = _checked_header(header)
     lines = ((number, [_cell(v) for v in values]) for number, values in enumerate(cells, start=2) if any(values))
     return Table(header, lines, max((sheet.max_row or 1) - 1, 0))
 
@@ -178,29 +222,3 @@ def mapped_rows(rows: list[tuple[int, dict[str, str]]], mapping: dict[str, str])
     """Rows renamed to the importer's field names (fields the user left unmapped are empty)."""
     for line, row in rows:
         yield line, {name: row.get(source, "") for name, source in mapping.items()}
-
-
-UPLOAD_DIR_NAME = "uploads"
-
-
-def keep_upload(raw: bytes, filename: str) -> str:
-    """Keep an uploaded file between the upload and the mapping step; returns its token."""
-    folder = Path(settings.VAR_DIR) / UPLOAD_DIR_NAME
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(16)
-    suffix = ".xlsx" if filename.lower().endswith((".xlsx", ".xlsm")) else ".csv"
-    (folder / f"{token}{suffix}").write_bytes(raw)
-    return f"{token}{suffix}"
-
-
-def kept_upload(token: str) -> tuple[bytes, str] | None:
-    """The kept file and a name that tells its kind, or None for an unknown or malformed token."""
-    if not token or "/" in token or "\\" in token or token.startswith("."):
-        return None
-    path = Path(settings.VAR_DIR) / UPLOAD_DIR_NAME / token
-    return (path.read_bytes(), path.name) if path.is_file() else None
-
-
-def forget_upload(token: str) -> None:
-    if kept_upload(token) is not None:
-        (Path(settings.VAR_DIR) / UPLOAD_DIR_NAME / token).unlink(missing_ok=True)

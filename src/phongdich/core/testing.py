@@ -142,8 +142,9 @@ def build_outbreak() -> None:
 def build_testing() -> None:
     """Round 1 in Lái Thiêu: Nguyễn Thị Hằng's sample sits in a pool sent to the CDC lab; the Phước Thịnh
     company tests its staff weekly."""
+    from phongdich.core.import_flow import bytes_keep
     from phongdich.labs.choices import SampleKind
-    from phongdich.labs.importers import result_import_run, result_import_start
+    from phongdich.labs.importers import UPLOAD_KIND, result_import_run, result_import_start
     from phongdich.labs.services import pool_open, pool_send, round_create, sample_register, testing_plan_save
 
     officer = User.objects.get(username="commune_officer")
@@ -167,12 +168,13 @@ def build_testing() -> None:
         sampled_at=timezone.now() - timedelta(hours=3),
     )
     pool_send(actor=officer, pool=pool)
+    technician = User.objects.get(username="lab_technician")
+    raw = "Mã mẫu,Kết quả,Thời gian\nKHONG-CO,Âm tính,01/08/2021 10:00\n".encode()
     result_import_run(
         result_import_start(
-            actor=User.objects.get(username="lab_technician"),
+            actor=technician,
             lab=lab,
-            raw="Mã mẫu,Kết quả,Thời gian\nKHONG-CO,Âm tính,01/08/2021 10:00\n".encode(),
-            filename="ket-qua-thu.csv",
+            upload=bytes_keep(actor=technician, kind=UPLOAD_KIND, raw=raw, filename="ket-qua-thu.csv"),
             mapping={"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian"},
         ).pk
     )
@@ -211,7 +213,8 @@ TARGET_DOCUMENT = (
 def build_vaccination() -> None:
     """Hằng of Lái Thiêu has two doses of Comirnaty and a certificate; a vaccination site works in Lái Thiêu;
     the province's target for December 2021 is set."""
-    from phongdich.vaccination.importers import dose_import_run, dose_import_start
+    from phongdich.core.import_flow import bytes_keep
+    from phongdich.vaccination.importers import UPLOAD_KIND, dose_import_run, dose_import_start
     from phongdich.vaccination.models import VaccinationRules, VaccinationTarget, VaccineProduct
     from phongdich.vaccination.seeds import seed
     from phongdich.vaccination.services import (
@@ -251,12 +254,13 @@ def build_vaccination() -> None:
         received_on=date(2021, 9, 1),
         unit=thuan_an,
     )
+    commander = User.objects.get(username="province_commander")
+    raw = "Họ tên,Ngày sinh,Vắc xin,Ngày tiêm\nTrần Văn Bình,01/01/1956,Vero Cell,15/09/2021\n".encode()
     dose_import_run(
         dose_import_start(
-            actor=User.objects.get(username="province_commander"),
+            actor=commander,
             unit=unit("74"),
-            raw="Họ tên,Ngày sinh,Vắc xin,Ngày tiêm\nTrần Văn Bình,01/01/1956,Vero Cell,15/09/2021\n".encode(),
-            filename="tiem-chung-quoc-gia.csv",
+            upload=bytes_keep(actor=commander, kind=UPLOAD_KIND, raw=raw, filename="tiem-chung-quoc-gia.csv"),
             mapping={"full_name": "Họ tên", "birth_date": "Ngày sinh", "product": "Vắc xin", "given_on": "Ngày tiêm"},
         ).pk
     )

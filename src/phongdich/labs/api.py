@@ -4,6 +4,7 @@ tasks and organisations' testing. Scoped and audited like the pages; the same se
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -11,7 +12,8 @@ from pydantic import Field
 from phongdich.core import audit
 from phongdich.core.api import filtered, json_object, lookup, lookup_field, lookup_fields
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import iter_table
+from phongdich.core.import_flow import upload_keep
+from phongdich.core.imports import FileFormatError
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import require_permission
 from phongdich.people.models import Person
@@ -19,7 +21,7 @@ from phongdich.places.models import AdminUnit
 
 from .choices import Result, SampleKind
 from .filtersets import PoolFilterSet, ResampleTaskFilterSet, SampleFilterSet
-from .importers import mapping_for, result_import_start
+from .importers import MAX_UPLOAD_BYTES, UPLOAD_KIND, mapping_for, result_import_start
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound
 from .selectors import lab_loads, plans_compliance, round_figures
 from .services import (
@@ -296,11 +298,14 @@ def upload_results(request, lab_id: Form[int], file: File[UploadedFile], mapping
     without it, the lab's saved mapping or the one guessed from the headers is used."""
     require_permission(request.user, "labs.add_resultimport")
     lab = lookup_field(request.user, Lab, lab_id, "lab_id", "change")
-    raw = file.read()
+    try:
+        kept = upload_keep(actor=request.user, kind=UPLOAD_KIND, upload=file, max_bytes=MAX_UPLOAD_BYTES)
+    except FileFormatError as error:
+        raise ValidationError({"file": str(error)}) from error
     chosen = json_object(mapping, "mapping")
     if chosen is None:
-        chosen = mapping_for(lab, iter_table(raw, file.name or "file.csv").header)
-    job = result_import_start(actor=request.user, lab=lab, raw=raw, filename=file.name or "file.csv", mapping=chosen)
+        chosen = mapping_for(lab, kept.header)
+    job = result_import_start(actor=request.user, lab=lab, upload=kept, mapping=chosen)
     return Status(202, _import_out(job))
 
 

@@ -66,7 +66,9 @@ class SampleForm(_PersonForm):
         required=False,
         help_text=_("For an antigen test read on the spot."),
     )
-    photo = forms.ImageField(label=_("Photo of the self-test"), required=False)
+    photo = forms.FileField(  # checked and shrunk by core.pictures, which says why a picture is refused
+        label=_("Photo of the self-test"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -8,8 +8,6 @@ A file already imported for the lab is not read again, and a line whose result i
 nothing, so a retried upload never duplicates anything.
 """
 
-import csv
-import hashlib
 import io
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -23,17 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phongdich.core import audit
+from phongdich.core.background import in_background, run_later
 from phongdich.core.bulk import json_values, plain_values
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import (
-    Column,
-    FileFormatError,
-    forget_upload,
-    guess_mapping,
-    iter_table,
-    keep_upload,
-    kept_upload,
-)
+from phongdich.core.exports import csv_writer
+from phongdich.core.import_flow import KeptUpload, upload_by_token, upload_forget
+from phongdich.core.imports import Column, FileFormatError, guess_mapping
 from phongdich.core.scoping import OutOfScope
 from phongdich.core.text import fold
 
@@ -69,6 +62,8 @@ BATCH = 100_000  # lines a transaction. Lab files list samples in random order: 
 # the samples table and its indexes fewer times (measured on SQLite: 6.7 s of writes per 100,000 lines in batches
 # of 20,000, 3.4 s in batches of 100,000)
 MAX_KEPT_ERRORS = 100_000
+UPLOAD_KIND = "labs.results"
+MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 
 
 class LineError(ValueError):
@@ -125,52 +120,49 @@ def mapping_for(lab: Lab, header: list[str]) -> dict[str, str]:
     return {**guess_mapping(header, RESULT_COLUMNS), **saved}
 
 
-def result_import_start(*, actor, lab: Lab, raw: bytes, filename: str, mapping: dict[str, str]) -> ResultImport:
-    """Queue a lab's file for import with the column mapping chosen (saved on the lab for its next file).
-    The same file again answers with the earlier import, unless that one failed part-way: it then runs again,
-    and the lines already applied are recognised as known."""
+def result_import_start(*, actor, lab: Lab, upload: KeptUpload, mapping: dict[str, str]) -> ResultImport:
+    """Queue a lab's kept file for import with the column mapping chosen (saved on the lab for its next file); the
+    job takes the kept file over. The same file again answers with the earlier import, unless that one failed
+    part-way: it then runs again, and the lines already applied are recognised as known."""
     missing = [str(c.label) for c in RESULT_COLUMNS if c.required and not mapping.get(c.name)]
     if missing:
         raise ValidationError({"mapping": _("Match a column to: %(fields)s.") % {"fields": ", ".join(missing)}})
-    digest = hashlib.sha256(raw).hexdigest()
+    digest, filename = upload.sha256, upload.filename
     with transaction.atomic():
         lab = Lab.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=lab.pk).first()
         if lab is None:
             raise OutOfScope(_("No such lab in your jurisdiction."))
         earlier = ResultImport.objects.filter(lab=lab, file_sha256=digest).first()
         if earlier is not None and earlier.status != ImportStatus.FAILED:
+            upload_forget(upload.token)
             return earlier
         job = earlier or ResultImport(lab=lab, file_sha256=digest)
         job.file_name, job.mapping, job.status, job.message = filename[:200], mapping, ImportStatus.QUEUED, ""
-        job.upload_token = keep_upload(raw, filename)
+        upload_forget(job.upload_token)  # a failed run's file, replaced by this one
+        job.upload_token = upload.token
         job.created_by = audit.user_of(actor)
         job.save()
         lab.result_mapping = mapping
         lab.save(update_fields=["result_mapping"])
         audit.record(actor=actor, action=AuditAction.IMPORT, instance=job, detail={"file": filename, "sha256": digest})
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        run_later(result_import_run, job.pk)
     return job
 
 
-def _enqueue(job_id: int) -> None:
-    from .tasks import run_result_import
-
-    run_result_import.enqueue(job_id)
-
-
+@in_background
 def result_import_run(job_id: int) -> ResultImport:
     """Import a queued file, committing batch by batch and keeping its progress on the job."""
     job = ResultImport.objects.select_related("lab", "created_by").get(pk=job_id)
     if job.status != ImportStatus.QUEUED:
         return job
-    kept = kept_upload(job.upload_token)
+    kept = upload_by_token(job.upload_token)
     job.status, job.done_rows, job.applied, job.unchanged, job.error_count = ImportStatus.RUNNING, 0, 0, 0, 0
     job.save(update_fields=["status", "done_rows", "applied", "unchanged", "error_count"])
     errors: list[tuple[int, str, str]] = []
     try:
         if kept is None:
             raise FileFormatError(_("The uploaded file is no longer kept; upload it again."))
-        table = iter_table(*kept)
+        table = kept.table()
         columns = {name: table.header.index(source) for name, source in job.mapping.items() if source in table.header}
         if missing := [c.name for c in RESULT_COLUMNS if c.required and c.name not in columns]:
             raise FileFormatError(_("The file has no column for: %(fields)s.") % {"fields": ", ".join(missing)})
@@ -193,7 +185,7 @@ def result_import_run(job_id: int) -> ResultImport:
     else:
         job.status = ImportStatus.DONE
         job.total_rows = job.done_rows
-        forget_upload(job.upload_token)  # results are personal data: the file is kept no longer than needed
+        upload_forget(job.upload_token)  # results are personal data: the file is kept no longer than needed
         job.upload_token = ""
     job.error_count = len(errors)
     job.errors = _errors_csv(errors)
@@ -204,7 +196,7 @@ def result_import_run(job_id: int) -> ResultImport:
 
 def _errors_csv(errors: list[tuple[int, str, str]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerows(errors[:MAX_KEPT_ERRORS])
     return out.getvalue()
 

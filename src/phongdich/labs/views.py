@@ -9,14 +9,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
+from phongdich.core.import_flow import upload_for, upload_keep
+from phongdich.core.imports import FileFormatError
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.places.models import AdminUnit
@@ -36,7 +36,7 @@ from .forms import (
     SampleForm,
     TestingRulesForm,
 )
-from .importers import RESULT_COLUMNS, mapping_for, result_import_start
+from .importers import MAX_UPLOAD_BYTES, RESULT_COLUMNS, UPLOAD_KIND, mapping_for, result_import_start
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound, TestingRules
 from .selectors import (
     households_not_sampled,
@@ -61,8 +61,6 @@ from .services import (
     testing_rules_add,
 )
 from .tables import PoolTable, ResampleTaskTable, RoundTable, SampleTable
-
-MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 
 
 def _reading(data: dict) -> Reading:
@@ -300,13 +298,14 @@ def imports(request):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_UPLOAD_BYTES:
-                form.add_error("file", _("The file is larger than 60 MB; split it."))
+            try:
+                kept = upload_keep(
+                    actor=request.user, kind=UPLOAD_KIND, upload=form.cleaned_data["file"], max_bytes=MAX_UPLOAD_BYTES
+                )
+            except FileFormatError as error:
+                form.add_error("file", str(error))
             else:
-                token = keep_upload(upload.read(), upload.name)
-                url = reverse("labs:import_map", kwargs={"lab": form.cleaned_data["lab"].pk, "token": token})
-                return redirect(f"{url}?{urlencode({'name': upload.name})}")
+                return redirect("labs:import_map", lab=form.cleaned_data["lab"].pk, token=kept.token)
     return render(request, "labs/imports.html", {"jobs": jobs, "form": form})
 
 
@@ -314,29 +313,20 @@ def import_map(request, lab, token):
     """Match the file's columns (the lab's saved choice first, else guessed from the headers), then queue it."""
     require_permission(request.user, "labs.add_resultimport")
     lab = get_object_or_404(Lab.objects.restrict(request.user, "change"), pk=lab)
-    kept = kept_upload(token)
+    kept = upload_for(user=request.user, kind=UPLOAD_KIND, token=token)
     if kept is None:
         raise Http404
-    try:
-        table = iter_table(*kept)
-    except FileFormatError as error:
-        forget_upload(token)
-        messages.error(request, str(error))
-        return redirect("labs:imports")
-    preview = [values for _line, values in zip(range(5), table.lines, strict=False)]
-    initial = mapping_for(lab, table.header)
-    form = MappingForm(request.POST or None, columns=RESULT_COLUMNS, header=table.header, initial=initial)
+    initial = mapping_for(lab, kept.header)
+    form = MappingForm(request.POST or None, columns=RESULT_COLUMNS, header=kept.header, initial=initial)
     if request.method == "POST" and form.is_valid():
         mapping = {name: source for name, source in form.cleaned_data.items() if source}
         try:
-            name = request.GET.get("name", "")[:200] or kept[1]
-            job = result_import_start(actor=request.user, lab=lab, raw=kept[0], filename=name, mapping=mapping)
+            job = result_import_start(actor=request.user, lab=lab, upload=kept, mapping=mapping)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            forget_upload(token)
             return redirect(job)
-    context = {"lab": lab, "form": form, "header": table.header, "preview": preview, "rows": table.size}
+    context = {"lab": lab, "form": form, "header": kept.header, "preview": kept.preview, "rows": kept.rows}
     return render(request, "labs/import_map.html", context)
 
 

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
@@ -8,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from phongdich.core.exports import csv_writer
 from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView, service_form
 from phongdich.places.choices import UnitLevel
@@ -156,7 +155,7 @@ def export_csv(request):
     if not filterset.is_valid():
         raise Http404
     queryset = persons_for_export(request.user, filterset)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def rows():
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)

@@ -17,14 +17,8 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import (
-    FileFormatError,
-    forget_upload,
-    guess_mapping,
-    keep_upload,
-    kept_upload,
-    read_table,
-)
+from phongdich.core.import_flow import upload_for, upload_forget, upload_keep
+from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
@@ -407,41 +401,45 @@ def import_upload(request, kind):
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose a CSV or Excel (.xlsx) file.")
-        elif upload.size > MAX_UPLOAD_BYTES:
-            error = _("The file is larger than 20 MB; split it.")
         else:
-            token = keep_upload(upload.read(), upload.name)
-            return redirect("surveillance:import_map", kind=kind, token=token)
+            try:
+                kept = upload_keep(
+                    actor=request.user, kind=f"surveillance.{kind}", upload=upload, max_bytes=MAX_UPLOAD_BYTES
+                )
+            except FileFormatError as problem:
+                error = str(problem)
+            else:
+                return redirect("surveillance:import_map", kind=kind, token=kept.token)
     return render(request, "surveillance/import_upload.html", {"title": title, "columns": columns, "error": error})
 
 
 def import_map(request, kind, token):
-    """Show the file's columns against the fields (guessed where the headers say), then import."""
+    """Show the file's columns against the fields (guessed where the headers say), then import. The page is drawn
+    from what was noted when the file was kept; the file itself is read only to import it."""
     columns, run, title, extra_class = _import_kind(request, kind)
-    kept = kept_upload(token)
+    kept = upload_for(user=request.user, kind=f"surveillance.{kind}", token=token)
     if kept is None:
         raise Http404
-    try:
-        header, rows = read_table(*kept)
-    except FileFormatError as error:
-        return render(request, "surveillance/import_upload.html", {"title": title, "columns": columns, "error": error})
+    header = kept.header
     form = MappingForm(request.POST or None, columns=columns, header=header, initial=guess_mapping(header, columns))
     extra = extra_class(request.POST or None, user=request.user, prefix="extra") if extra_class else None
     if request.method == "POST" and form.is_valid() and (extra is None or extra.is_valid()):
         mapping = {name: source for name, source in form.cleaned_data.items() if source}
         try:
+            _header, rows = kept.rows_read()
             report = run(
                 actor=request.user, rows=rows, mapping=mapping, **({"trip": extra.cleaned_data} if extra else {})
             )
+        except FileFormatError as problem:
+            form.add_error(None, str(problem))
         except ValidationError as error:
             add_form_errors(extra or form, error)
         else:
-            forget_upload(token)  # personal data: kept no longer than the import needs it
+            upload_forget(kept.token)  # personal data: kept no longer than the import needs it
             context = {"title": title, "report": report, "rows": len(rows)}
             return render(request, "surveillance/import_report.html", context)
-    preview = [(line, [row.get(name, "") for name in header]) for line, row in rows[:5]]
-    context = {"title": title, "form": form, "extra": extra, "header": header, "preview": preview, "rows": len(rows)}
-    return render(request, "surveillance/import_map.html", context)
+    context = {"title": title, "form": form, "extra": extra, "header": header, "preview": kept.preview}
+    return render(request, "surveillance/import_map.html", {**context, "rows": kept.rows})
 
 
 def rules(request):

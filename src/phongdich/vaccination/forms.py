@@ -60,7 +60,11 @@ class VerifyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
     )
-    image = forms.ImageField(label=_("Or a photo of the QR code"), required=False)
+    image = forms.FileField(  # checked by core.pictures, which says why a picture is refused
+        label=_("Or a photo of the QR code"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
 
 
 class ShipmentForm(forms.Form):

@@ -3,7 +3,6 @@ else by name, birth date and commune; a line that matches nobody, or several peo
 The same file twice is the same import; a dose already known (same person, date and vaccine) is counted,
 not added again, so a file that overlaps an earlier one is safe to import."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phongdich.core import audit
+from phongdich.core.background import in_background, run_later
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import Column, FileFormatError, iter_table, keep_upload, kept_upload, parse_day
+from phongdich.core.import_flow import KeptUpload, upload_by_token, upload_forget
+from phongdich.core.imports import Column, FileFormatError, parse_day
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.core.text import clean_name, fold
 from phongdich.core.validators import normalize_id_number
@@ -24,6 +25,8 @@ from phongdich.places.models import AdminUnit, Facility
 
 from .choices import DoseSource, ImportStatus
 from .models import Dose, DoseImport, ReviewRow, VaccineProduct
+from .services.coverage import coverage_refresh_later
+from .services.doses import dose_record, product_lookup
 
 DOSE_COLUMNS = [
     Column("id_number", gettext_lazy("CCCD / CMND"), aliases=("cccd", "cmnd", "so cccd", "so dinh danh", "id")),
@@ -38,6 +41,8 @@ DOSE_COLUMNS = [
 ]
 FIELDS = [column.name for column in DOSE_COLUMNS]
 MAX_ERRORS_KEPT = 5000
+UPLOAD_KIND = "vaccination.doses"
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 CHUNK = 5000  # ids per IN (…): SQLite takes at most 32,766 parameters in one statement
 
 
@@ -59,39 +64,19 @@ class Line:
     reason: str = ""  # why it waits for review
 
 
-def product_lookup() -> dict[str, VaccineProduct]:
-    lookup = {}
-    for product in VaccineProduct.objects.all():
-        for name in [product.code, product.name, *product.aliases]:
-            lookup[fold(name)] = product
-    return lookup
-
-
-def row_dose_fields(values: dict[str, str]) -> dict:
-    """The dose_record arguments an imported row carries (for a row matched by hand from the queue)."""
-    product = product_lookup().get(fold(values.get("product", "")))
-    if product is None:
-        raise ValidationError(_("Unknown vaccine: %(value)s.") % {"value": values.get("product", "")})
-    site_name = values.get("site", "")
-    return {
-        "product": product,
-        "given_on": parse_day(values["given_on"]),
-        "site": Facility.objects.filter(name=site_name).first() if site_name else None,
-        "site_name": site_name,
-        "lot": values.get("lot", ""),
-    }
-
-
-def dose_import_start(*, actor, unit: AdminUnit, raw: bytes, filename: str, mapping: dict[str, str]) -> DoseImport:
+def dose_import_start(*, actor, unit: AdminUnit, upload: KeptUpload, mapping: dict[str, str]) -> DoseImport:
+    """Queue a kept file of doses for import into `unit` (the job takes the file over); the same file again
+    answers with the earlier import unless that one failed."""
     missing = [str(c.label) for c in DOSE_COLUMNS if c.required and not mapping.get(c.name)]
     if missing:
         raise ValidationError({"mapping": _("Match a column to: %(fields)s.") % {"fields": ", ".join(missing)}})
     if not scope_of(actor, "vaccination.add_doseimport").covers_path(unit.path):
         raise OutOfScope(_("No such unit in your jurisdiction."))
-    digest = hashlib.sha256(raw).hexdigest()
+    digest, filename = upload.sha256, upload.filename
     with transaction.atomic():
         earlier = DoseImport.objects.select_for_update().filter(sha256=digest).first()
         if earlier is not None and earlier.status != ImportStatus.FAILED:
+            upload_forget(upload.token)
             return earlier
         job = earlier or DoseImport(sha256=digest)
         job.unit, job.original_name, job.mapping, job.status, job.message = (
@@ -101,7 +86,8 @@ def dose_import_start(*, actor, unit: AdminUnit, raw: bytes, filename: str, mapp
             ImportStatus.QUEUED,
             "",
         )
-        job.upload_token = keep_upload(raw, filename)
+        upload_forget(job.upload_token)  # a failed run's file, replaced by this one
+        job.upload_token = upload.token
         job.created_by = audit.user_of(actor)
         job.save()
         audit.record(
@@ -111,16 +97,11 @@ def dose_import_start(*, actor, unit: AdminUnit, raw: bytes, filename: str, mapp
             unit_path=unit.path,
             detail={"file": filename, "sha256": digest},
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        run_later(dose_import_run, job.pk)
     return job
 
 
-def _enqueue(job_id: int) -> None:
-    from .tasks import run_dose_import
-
-    run_dose_import.enqueue(job_id)
-
-
+@in_background
 def dose_import_run(job_id: int) -> DoseImport:
     job = DoseImport.objects.select_related("unit", "created_by").get(pk=job_id)
     if job.status not in (ImportStatus.QUEUED,):
@@ -131,10 +112,10 @@ def dose_import_run(job_id: int) -> DoseImport:
     actor = job.created_by or f"dose-import:{job.pk}"
     errors: list[list] = []
     try:
-        kept = kept_upload(job.upload_token)
+        kept = upload_by_token(job.upload_token)
         if kept is None:
             raise FileFormatError(_("The uploaded file is no longer kept; upload it again."))
-        lines = _read(iter_table(*kept), job, errors)
+        lines = _read(kept.table(), job, errors)
         _match(lines, job.unit)
         _apply(actor, job, lines, errors)
         job.status = ImportStatus.DONE
@@ -151,9 +132,7 @@ def dose_import_run(job_id: int) -> DoseImport:
 
 def _refresh_coverage() -> None:
     """The coverage pages read pre-computed figures: rebuild them once a file has added doses."""
-    from .tasks import run_coverage_refresh
-
-    run_coverage_refresh.enqueue()
+    run_later(coverage_refresh_later)
 
 
 def _read(table, job: DoseImport, errors: list) -> list[Line]:
@@ -256,8 +235,6 @@ def _known_doses(person_ids: set) -> set[tuple[int | None, date, int]]:
 
 
 def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
-    from .services.doses import dose_record
-
     sites = {
         fold(f.name): f
         for f in Facility.objects.filter(unit__path__startswith=job.unit.path[: job.unit.path.index("/") + 1])

@@ -1,4 +1,3 @@
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -11,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.imports import FileFormatError, guess_mapping, iter_table
+from phongdich.core.exports import csv_writer
+from phongdich.core.import_flow import upload_forget, upload_keep
+from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
 from phongdich.core.views import add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
@@ -33,7 +34,7 @@ from .forms import (
     VerifyForm,
     sites_for,
 )
-from .importers import DOSE_COLUMNS, dose_import_start
+from .importers import DOSE_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_KIND, dose_import_start
 from .models import Certificate, Dose, DoseImport, ReviewRow, Shipment, VaccinationRules
 from .selectors import (
     coverage_by_child,
@@ -60,7 +61,6 @@ from .services import (
     vaccination_rules_add,
 )
 
-MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 PRIORITY_LIMIT = 5000
 
 
@@ -118,7 +118,7 @@ def priority(request, pk):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="uu-tien-{unit.code}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [_("Residential group"), _("Priority"), _("Full name"), _("Date of birth"), _("Address"), _("Phone")]
         )
@@ -422,18 +422,15 @@ def imports(request):
 
 
 def _start_import(request, data) -> DoseImport:
-    upload = data["file"]
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": _("The file is larger than 30 MB; split it.")})
-    raw = upload.read()
     try:
-        header = iter_table(raw, upload.name).header
+        kept = upload_keep(actor=request.user, kind=UPLOAD_KIND, upload=data["file"], max_bytes=MAX_UPLOAD_BYTES)
     except FileFormatError as error:
         raise ValidationError({"file": str(error)}) from error
-    mapping = guess_mapping(header, DOSE_COLUMNS)
     try:
-        return dose_import_start(actor=request.user, unit=data["unit"], raw=raw, filename=upload.name, mapping=mapping)
+        mapping = guess_mapping(kept.header, DOSE_COLUMNS)
+        return dose_import_start(actor=request.user, unit=data["unit"], upload=kept, mapping=mapping)
     except ValidationError as error:
+        upload_forget(kept.token)
         raise ValidationError({"file": error.messages}) from error
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.pictures import PictureRefused, picture_for_keeping
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit
@@ -138,6 +139,11 @@ def sample_register(
             raise ValidationError({"sampled_at": _("The sampling time cannot be in the future.")})
         if photo and kind != SampleKind.ANTIGEN_SELF:
             raise ValidationError({"photo": _("A photo is only kept for a self-test.")})
+        if photo:
+            try:
+                photo = picture_for_keeping(photo, name=barcode)
+            except PictureRefused as error:
+                raise ValidationError({"photo": str(error)}) from error
         _barcode_free(barcode)
         if kind == SampleKind.RT_PCR_POOLED:
             pool = _pool_with_room(actor, pool, person)

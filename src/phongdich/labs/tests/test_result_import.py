@@ -9,10 +9,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from phongdich.core.import_flow import bytes_keep
+from phongdich.core.imports import FileFormatError
 from phongdich.core.models import AuditEvent
 
 from ..choices import ImportStatus, SampleStatus
-from ..importers import result_import_run, result_import_start
+from ..importers import UPLOAD_KIND, result_import_run, result_import_start
 from ..models import ResultImport, Sample
 from .factories import individual, lab, pooled, residents
 
@@ -29,9 +31,14 @@ def csv_bytes(rows, header=HEADER) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def start(world, raw: bytes, name="ket-qua.csv", mapping=MAPPING) -> ResultImport:
+    technician = world.user("lab_technician")
+    upload = bytes_keep(actor=technician, kind=UPLOAD_KIND, raw=raw, filename=name)
+    return result_import_start(actor=technician, lab=lab(), upload=upload, mapping=mapping)
+
+
 def run(world, raw: bytes, name="ket-qua.csv") -> ResultImport:
-    job = result_import_start(actor=world.user("lab_technician"), lab=lab(), raw=raw, filename=name, mapping=MAPPING)
-    return result_import_run(job.pk)
+    return result_import_run(start(world, raw, name).pk)
 
 
 def local(hours_ago: int) -> str:
@@ -99,9 +106,7 @@ def test_the_same_file_twice_changes_nothing(world):
     raw = csv_bytes([["CDC-TWICE", "Âm tính", local(1), "35"]])
     before = ResultImport.objects.count()
     first = run(world, raw)
-    second = result_import_start(
-        actor=world.user("lab_technician"), lab=lab(), raw=raw, filename="again.csv", mapping=MAPPING
-    )
+    second = start(world, raw, "again.csv")
     assert second.pk == first.pk and ResultImport.objects.count() == before + 1
     renamed = run(world, raw + b"\n")  # the same lines in a file that differs: each line is recognised
     assert renamed.applied == 0 and renamed.unchanged == 1
@@ -115,16 +120,22 @@ def test_a_pool_line_applies_to_every_member(world):
     assert set(pool.samples.values_list("status", "result")) == {(SampleStatus.RELEASED, "negative")}
 
 
-def test_a_file_in_another_encoding_fails_with_a_clear_message(world):
-    job = run(world, "Mã mẫu,Kết quả,Thời gian trả kết quả\nX,Âm tính,1/1/2021\n".encode("utf-16"))
-    assert job.status == ImportStatus.FAILED and "UTF-8" in job.message
+def test_a_file_in_another_encoding_is_refused_at_upload_with_a_clear_message(world):
+    with pytest.raises(FileFormatError, match="UTF-8"):
+        start(world, "Mã mẫu,Kết quả,Thời gian trả kết quả\nX,Âm tính,1/1/2021\n".encode("utf-16"))
 
 
 def test_a_mapping_without_the_result_column_is_refused(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        result_import_start(
-            actor=world.user("lab_technician"), lab=lab(), raw=b"a,b\n", filename="x.csv", mapping={"barcode": "a"}
-        )
+        start(world, b"a,b\n", "x.csv", mapping={"barcode": "a"})
     assert not ResultImport.objects.filter(file_name="x.csv").exists()
+
+
+def test_a_refused_line_quoting_a_formula_is_kept_as_inert_text(world):
+    team = world.user("community_team")
+    individual(team, residents(team, 1)[0], barcode="CDC-00000", hours_ago=10)
+    job = run(world, csv_bytes([["CDC-00000", '=HYPERLINK("http://evil.example","Xem")', local(2), ""]]))
+    [(_line, _column, message)] = list(csv.reader(io.StringIO(job.errors)))
+    assert message.startswith("'=HYPERLINK(")

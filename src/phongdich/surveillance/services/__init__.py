@@ -8,7 +8,7 @@ from .cases import (
     SYSTEM_MATCHER,
     case_confirm,
     case_status_set,
-    enqueue_exposure_match,
+    exposure_match_later,
     exposure_match_record,
     trip_contacts,
 )
@@ -44,7 +44,7 @@ __all__ = [
     "contact_record",
     "contacts_clear",
     "contact_review",
-    "enqueue_exposure_match",
+    "exposure_match_later",
     "exposure_match_record",
     "levels_recompute",
     "levels_update",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit
+from phongdich.core.background import in_background, run_later
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
 from phongdich.people.models import Person
@@ -95,14 +96,16 @@ def case_confirm(
         levels_update(around={person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
         clusters.link_case(case, rules)
         clusters.close_quiet(rules, timezone.localdate())
-        transaction.on_commit(lambda: enqueue_exposure_match(case.pk))
+        run_later(exposure_match_later, case.pk)
     return case
 
 
-def enqueue_exposure_match(case_id: int) -> None:
-    from ..tasks import match_exposures
-
-    match_exposures.enqueue(case_id)
+@in_background
+def exposure_match_later(case_id: int) -> None:
+    """Match a new case's check-ins against everyone else's, in the worker; proposed contacts and levels follow."""
+    case = Case.objects.select_related("person").filter(pk=case_id).first()
+    if case is not None:
+        exposure_match_record(actor=SYSTEM_MATCHER, case=case)
 
 
 def _check_case_times(confirmed_at, sample_taken_at, symptom_onset, isolated_at) -> None:

@@ -280,9 +280,8 @@ def test_a_new_case_queues_its_exposure_matching_for_the_task_worker(world, peop
     with django_capture_on_commit_callbacks(execute=True):
         case = confirm(world, people["hang"])
     queued = DBTaskResult.objects.order_by("-enqueued_at").first()
-    assert queued.task_path == "phongdich.surveillance.tasks.match_exposures" and queued.args_kwargs["args"] == [
-        case.pk
-    ]
+    assert queued.task_path == "phongdich.core.background.run_in_background"
+    assert queued.args_kwargs["args"] == ["phongdich.surveillance.services.cases.exposure_match_later", [case.pk]]
     assert queued.status == "READY"  # the worker runs it: tests/integration/test_task_worker.py
 
 

@@ -1,23 +1,19 @@
 """Reading the certificate text back out of a photo or a scan of its QR code."""
 
-import io
+from phongdich.core.pictures import PictureRefused, picture_open
 
 from .codec import DccError
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
+QR_SIDE = 2000  # pixels: enough for a QR code filling a tenth of a phone photo
 
 
 def text_from_image(data: bytes) -> str:
     import zxingcpp
-    from PIL import Image, UnidentifiedImageError
 
-    if len(data) > MAX_IMAGE_BYTES:
-        raise DccError("too_large", "The image is larger than 10 MB.")
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise DccError("unreadable_image", "The file is not an image this verifier can read.") from error
+        image = picture_open(data, longest_side=QR_SIDE)
+    except PictureRefused as error:
+        raise DccError(error.code, str(error)) from error
     found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     if not found:
         raise DccError("no_qr", "No QR code was found in the image.")

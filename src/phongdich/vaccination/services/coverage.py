@@ -9,6 +9,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
+from phongdich.core.background import in_background
 from phongdich.places.models import AdminUnit
 
 from ..choices import AgeBand, DoseKind
@@ -62,6 +63,12 @@ def _rows(as_of: date) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, str(DoseKind.BOOSTER)])
         return cursor.fetchall()
+
+
+@in_background
+def coverage_refresh_later() -> None:
+    """The coverage figures rebuilt in the worker (after an import added doses)."""
+    coverage_refresh()
 
 
 def coverage_refresh(*, as_of: date | None = None) -> CoverageRefresh:

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.imports import parse_day
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.core.text import fold
 from phongdich.people.models import Person
 from phongdich.places.models import Facility
 
@@ -136,8 +138,6 @@ def dose_record(
 
 def review_row_decide(*, actor, row: ReviewRow, person: Person | None) -> ReviewRow:
     """Match an imported row to a person by hand (its dose is then recorded), or dismiss it."""
-    from ..importers import row_dose_fields
-
     with transaction.atomic():
         row = ReviewRow.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=row.pk).first()
         if row is None:
@@ -158,3 +158,26 @@ def review_row_decide(*, actor, row: ReviewRow, person: Person | None) -> Review
             after={"status": row.status},
         )
     return row
+
+
+def product_lookup() -> dict[str, VaccineProduct]:
+    lookup = {}
+    for product in VaccineProduct.objects.all():
+        for name in [product.code, product.name, *product.aliases]:
+            lookup[fold(name)] = product
+    return lookup
+
+
+def row_dose_fields(values: dict[str, str]) -> dict:
+    """The dose_record arguments an imported row carries (for a row matched by hand from the queue)."""
+    product = product_lookup().get(fold(values.get("product", "")))
+    if product is None:
+        raise ValidationError(_("Unknown vaccine: %(value)s.") % {"value": values.get("product", "")})
+    site_name = values.get("site", "")
+    return {
+        "product": product,
+        "given_on": parse_day(values["given_on"]),
+        "site": Facility.objects.filter(name=site_name).first() if site_name else None,
+        "site_name": site_name,
+        "lot": values.get("lot", ""),
+    }

@@ -1,6 +1,10 @@
 """Doses from the national platform: matching, the review queue, bad lines and re-imports."""
 
-from phongdich.vaccination.importers import dose_import_run, dose_import_start
+import pytest
+
+from phongdich.core.import_flow import bytes_keep
+from phongdich.core.imports import FileFormatError
+from phongdich.vaccination.importers import UPLOAD_KIND, dose_import_run, dose_import_start
 from phongdich.vaccination.models import Dose, ReviewRow
 from phongdich.vaccination.services import review_row_decide
 
@@ -24,11 +28,14 @@ FILE = """CCCD,Họ và tên,Ngày sinh,Xã,Vắc xin,Mũi,Ngày tiêm,Cơ sở 
 """
 
 
+def start(world, raw: bytes, name="tiem-chung.csv"):
+    commander = world.user("province_commander")
+    upload = bytes_keep(actor=commander, kind=UPLOAD_KIND, raw=raw, filename=name)
+    return dose_import_start(actor=commander, unit=world.unit("74"), upload=upload, mapping=MAPPING)
+
+
 def run(world, raw: str, name="tiem-chung.csv"):
-    job = dose_import_start(
-        actor=world.user("province_commander"), unit=world.unit("74"), raw=raw.encode(), filename=name, mapping=MAPPING
-    )
-    return dose_import_run(job.pk)
+    return dose_import_run(start(world, raw.encode(), name).pk)
 
 
 def test_lines_match_by_cccd_or_by_name_birth_date_and_commune(world):
@@ -67,13 +74,6 @@ def test_the_same_file_twice_is_the_same_import_and_an_overlapping_file_adds_not
     assert Dose.objects.filter(source="import").count() == 3
 
 
-def test_a_file_that_is_not_utf8_fails_with_a_clear_message(world):
-    job = dose_import_start(
-        actor=world.user("province_commander"),
-        unit=world.unit("74"),
-        raw="Họ và tên\n".encode("cp1258", errors="replace") + b"\xff\xfe",
-        filename="x.csv",
-        mapping=MAPPING,
-    )
-    job = dose_import_run(job.pk)
-    assert job.status == "failed" and "UTF-8" in job.message
+def test_a_file_that_is_not_utf8_is_refused_at_upload_with_a_clear_message(world):
+    with pytest.raises(FileFormatError, match="UTF-8"):
+        start(world, "Họ và tên\n".encode("cp1258", errors="replace") + b"\xff\xfe", "x.csv")

@@ -1,0 +1,146 @@
+"""The import flow every importer shares: keep the uploaded file → match its columns → start → run in the
+background → report.
+
+An uploaded file is read once, when it is kept: its size, header and line lengths are checked then, and its header,
+first lines, line count and SHA-256 are written beside it, so the mapping page never reads the file again. A kept
+file is bound to the user who uploaded it and to the kind of import: anyone else, or another kind of import,
+finds nothing (404), since the file holds names and CCCD numbers. A kept file expires after
+PHONGDICH_UPLOAD_HOURS; `uploads_expire` (the `expire_uploads` command, run hourly) deletes expired ones.
+"""
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .imports import FileFormatError, Table, iter_table, read_table
+
+PREVIEW_LINES = 5
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass
+class KeptUpload:
+    token: str
+    kind: str
+    user_id: int | None
+    filename: str
+    kept_at: str  # ISO 8601, UTC
+    sha256: str
+    header: list[str]
+    preview: list[tuple[int, list[str]]] = field(default_factory=list)  # the first lines, with their numbers
+    rows: int = 0
+
+    @property
+    def path(self) -> Path:
+        return _folder() / (self.token + (".xlsx" if _is_workbook(self.filename) else ".csv"))
+
+    @property
+    def expired(self) -> bool:
+        return datetime.fromisoformat(self.kept_at) + _lifetime() < timezone.now()
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+    def table(self) -> Table:
+        """The whole file, read lazily (for the run)."""
+        return iter_table(self.read(), self.filename)
+
+    def rows_read(self) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+        return read_table(self.read(), self.filename)
+
+
+def upload_keep(*, actor, kind: str, upload, max_bytes: int) -> KeptUpload:
+    """Check and keep an uploaded file (a Django UploadedFile) for `actor`'s import of `kind`."""
+    if upload.size > max_bytes:
+        raise FileFormatError(
+            _("The file is larger than %(limit)d MB; split it.") % {"limit": max_bytes // (1024 * 1024)}
+        )
+    raw = upload.read()
+    filename = (upload.name or "file.csv")[:200]
+    table = iter_table(raw, filename)
+    user = audit.user_of(actor)
+    kept = KeptUpload(
+        token=secrets.token_urlsafe(24),
+        kind=kind,
+        user_id=user.pk if user else None,
+        filename=filename,
+        kept_at=timezone.now().isoformat(),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        header=table.header,
+        preview=list(islice(table.lines, PREVIEW_LINES)),
+        rows=table.size,
+    )
+    _folder().mkdir(parents=True, exist_ok=True)
+    kept.path.write_bytes(raw)
+    _meta_path(kept.token).write_text(json.dumps(asdict(kept), ensure_ascii=False), encoding="utf-8")
+    return kept
+
+
+def bytes_keep(*, actor, kind: str, raw: bytes, filename: str) -> KeptUpload:
+    """Keep a file read by the code itself (a command's argument, a benchmark's or a test's file)."""
+    return upload_keep(actor=actor, kind=kind, upload=ContentFile(raw, name=filename), max_bytes=len(raw))
+
+
+def upload_for(*, user, kind: str, token: str) -> KeptUpload | None:
+    """The file `user` kept for an import of `kind`; None for anyone else's, another kind's, or an expired one."""
+    kept = upload_by_token(token)
+    if kept is None or kept.kind != kind or kept.user_id is None or kept.user_id != user.pk:
+        return None
+    return kept
+
+
+def upload_by_token(token: str) -> KeptUpload | None:
+    """A kept file whoever kept it, for the job that owns it; None if unknown or expired."""
+    if not token or not TOKEN.match(token):
+        return None
+    try:
+        kept = KeptUpload(**json.loads(_meta_path(token).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    return None if kept.expired or not kept.path.is_file() else kept
+
+
+def upload_forget(token: str) -> None:
+    """Delete a kept file (it holds personal data: kept no longer than the import needs it)."""
+    if token and TOKEN.match(token):
+        for path in _folder().glob(f"{token}.*"):
+            path.unlink(missing_ok=True)
+
+
+def uploads_expire() -> int:
+    """Delete the kept files older than PHONGDICH_UPLOAD_HOURS (and any left without their description)."""
+    if not _folder().is_dir():
+        return 0
+    deadline = (timezone.now() - _lifetime()).timestamp()
+    tokens = {path.name.split(".")[0] for path in _folder().iterdir() if path.stat().st_mtime < deadline}
+    for token in tokens:
+        for path in _folder().glob(f"{token}.*"):
+            path.unlink(missing_ok=True)
+    return len(tokens)
+
+
+def _folder() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def _meta_path(token: str) -> Path:
+    return _folder() / f"{token}.json"
+
+
+def _lifetime() -> timedelta:
+    return timedelta(hours=settings.PHONGDICH_UPLOAD_HOURS)
+
+
+def _is_workbook(filename: str) -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm"))

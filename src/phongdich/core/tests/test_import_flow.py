@@ -1,0 +1,144 @@
+"""The shared import flow: an uploaded file is checked and read once, kept only for its uploader and its kind of
+import, and deleted when it expires; files too wide or with too long lines are refused before they are parsed."""
+
+import io
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from phongdich.core.import_flow import KeptUpload, upload_by_token, uploads_expire
+from phongdich.labs.models import ResultImport
+
+CASES = "Mã BN,Họ và tên,Năm sinh,Giới tính,CCCD,Xã/Phường,Ngày xác nhận\n" + (
+    "BN-0101,Võ Thị Hồng,1988,Nữ,074188012345,25966,14/07/2021\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _own_upload_folder(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
+def upload_cases(client, raw: bytes, name="ca-benh.csv"):
+    return client.post("/tracing/imports/cases/", {"file": SimpleUploadedFile(name, raw, content_type="text/csv")})
+
+
+def test_a_file_a_hundred_thousand_columns_wide_is_refused_at_upload(client_as, tmp_path):
+    wide = (",".join(f"c{i}" for i in range(100_000)) + "\n" + "," * 99_999 + "\n").encode()
+    response = upload_cases(client_as("commune_officer"), wide)
+    assert response.status_code == 200
+    assert "dài hơn 10.000 ký tự" in response.content.decode()
+    assert not list((tmp_path / "uploads").glob("*"))
+
+
+def test_a_header_over_the_column_limit_is_refused_even_when_short(client_as):
+    narrow_but_many = ("," * 300 + "\n").replace(",", "a,", 1).encode()
+    response = upload_cases(client_as("commune_officer"), narrow_but_many)
+    assert "có hơn 200 cột" in response.content.decode()
+
+
+def test_a_line_longer_than_the_limit_is_refused_with_its_number(client_as):
+    raw = (CASES + "BN-0102," + "x" * 30_000 + ",1990\n").encode()
+    assert "Dòng 3 dài hơn 20.000 ký tự" in upload_cases(client_as("commune_officer"), raw).content.decode()
+
+
+def test_an_excel_sheet_wider_than_the_limit_is_refused(client_as):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append([f"Cột {i}" for i in range(250)])
+    out = io.BytesIO()
+    book.save(out)
+    response = upload_cases(client_as("commune_officer"), out.getvalue(), "rong.xlsx")
+    assert "có hơn 200 cột" in response.content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused(client_as, monkeypatch):
+    monkeypatch.setattr("phongdich.surveillance.views.MAX_UPLOAD_BYTES", 1024 * 1024)
+    raw = (CASES * 20_000).encode()
+    assert "Tệp lớn hơn 1 MB" in upload_cases(client_as("commune_officer"), raw).content.decode()
+
+
+def test_the_mapping_page_is_drawn_without_reading_the_file_again(client_as):
+    client = client_as("commune_officer")
+    location = upload_cases(client, CASES.encode())["Location"]
+    with mock.patch.object(KeptUpload, "read", side_effect=AssertionError("the file was read again")):
+        page = client.get(location)
+    assert page.status_code == 200 and "Võ Thị Hồng" in page.content.decode()
+
+
+def test_another_communes_officer_opening_the_mapping_url_finds_nothing(client_as):
+    location = upload_cases(client_as("commune_officer"), CASES.encode())["Location"]
+    assert client_as("other_commune").get(location).status_code == 404
+    assert client_as("province_commander").get(location).status_code == 404
+    assert client_as("commune_officer").get(location).status_code == 200
+
+
+def test_a_kept_upload_is_not_found_under_another_kind_of_import(client_as):
+    client = client_as("commune_officer")
+    location = upload_cases(client, CASES.encode())["Location"]
+    assert client.get(location.replace("/cases/", "/contacts/")).status_code == 404
+
+
+def test_a_lab_file_kept_by_one_technician_is_not_open_to_another_of_the_same_lab(client, client_as, world):
+    from phongdich.accounts.models import User
+    from phongdich.accounts.roles import Role
+    from phongdich.accounts.services import role_assign
+    from phongdich.labs.tests.factories import lab
+
+    upload = SimpleUploadedFile("ket-qua.csv", "Mã mẫu,Kết quả,Thời gian\nCDC-1,Âm tính,01/08/2021 10:00\n".encode())
+    location = client_as("lab_technician").post("/testing/imports/", {"lab": lab().pk, "file": upload})["Location"]
+    colleague = User.objects.create_user(username="ktv_tran_thi_mai", password=None)
+    role_assign(actor="test", user=colleague, role=Role.LAB_TECHNICIAN, facility=lab().facility)
+    client.force_login(colleague)
+    assert client.get(location).status_code == 404
+    assert client_as("lab_technician").get(location).status_code == 200
+
+
+def test_a_lab_file_is_written_once_and_the_queued_import_keeps_that_copy(client_as, world, tmp_path):
+    from phongdich.labs.tests.factories import lab
+
+    client = client_as("lab_technician")
+    upload = SimpleUploadedFile("ket-qua.csv", "Mã mẫu,Kết quả,Thời gian\nCDC-1,Âm tính,01/08/2021 10:00\n".encode())
+    location = client.post("/testing/imports/", {"lab": lab().pk, "file": upload})["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[1]
+    response = client.post(location, {"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian"})
+    assert response.status_code == 302
+    assert ResultImport.objects.get(file_name="ket-qua.csv").upload_token == token
+    assert len(list((tmp_path / "uploads").glob("*.csv"))) == 1
+
+
+@contextmanager
+def hours_later(hours: int):
+    """The upload flow's clock moved on (the session's is left alone, so the officer stays signed in)."""
+    moved = timezone.now() + timedelta(hours=hours)
+    with mock.patch("phongdich.core.import_flow.timezone") as clock:
+        clock.now.return_value = moved
+        yield
+
+
+def test_a_kept_upload_expires_after_the_set_hours_and_is_then_deleted(client_as, settings, tmp_path):
+    settings.PHONGDICH_UPLOAD_HOURS = 24
+    client = client_as("commune_officer")
+    location = upload_cases(client, CASES.encode())["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[1]
+    with hours_later(23):
+        assert uploads_expire() == 0 and client.get(location).status_code == 200
+    with hours_later(25):
+        assert client.get(location).status_code == 404 and upload_by_token(token) is None
+        assert uploads_expire() == 1
+    assert not list((tmp_path / "uploads").glob("*"))
+
+
+def test_the_expire_uploads_command_deletes_expired_files(client_as, settings, tmp_path):
+    from django.core.management import call_command
+
+    upload_cases(client_as("commune_officer"), CASES.encode())
+    settings.PHONGDICH_UPLOAD_HOURS = 0
+    out = io.StringIO()
+    call_command("expire_uploads", stdout=out)
+    assert not list((tmp_path / "uploads").glob("*")) and "1" in out.getvalue()
