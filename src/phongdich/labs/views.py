@@ -19,7 +19,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.imports import FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
-from phongdich.places.models import AdminUnit
+from phongdich.places.forms import units_for
 from phongdich.surveillance.forms import MappingForm
 
 from .choices import ANTIGEN_KINDS, ImportStatus
@@ -418,7 +418,8 @@ def round_households(request, pk, unit_pk):
     """A printable walking list: the households of a group where nobody has been sampled in the round yet."""
     require_permission(request.user, "people.view_household")
     testing_round = get_object_or_404(TestingRound.objects.visible_to(request.user), pk=pk)
-    group = get_object_or_404(AdminUnit.objects.visible_to(request.user).filter(level="group"), pk=unit_pk)
+    # The list prints residents: the group must be where the user may see households, not merely the unit.
+    group = get_object_or_404(units_for(request.user, "people.view_household").filter(level="group"), pk=unit_pk)
     if not round_groups(testing_round).filter(pk=group.pk).exists():
         raise Http404
     households = households_not_sampled(testing_round, group)
