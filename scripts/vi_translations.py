@@ -1274,4 +1274,5 @@ VI = {
     "allocation weight of another unvaccinated person": "trọng số phân bổ cho một người khác chưa tiêm",
     "allocation weight of a person awaiting their next dose": "trọng số phân bổ cho một người chờ mũi tiếp theo",
     "Allocation weights": "Trọng số phân bổ",
+    "person #%(pk)s, outside your jurisdiction": "người #%(pk)s, ngoài địa bàn của bạn",
 }

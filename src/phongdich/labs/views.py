@@ -19,6 +19,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.imports import FileFormatError, forget_upload, iter_table, keep_upload, kept_upload
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
+from phongdich.people.selectors import name_people
 from phongdich.places.forms import units_for
 from phongdich.surveillance.forms import MappingForm
 
@@ -81,7 +82,7 @@ class SampleListView(ScopedListView):
     template_name = "labs/samples.html"
 
     def base_queryset(self):
-        return super().base_queryset().select_related("person", "pool").order_by("-sampled_at", "-id")
+        return super().base_queryset().select_related("pool").order_by("-sampled_at", "-id")
 
     def extra_context(self):
         user = self.request.user
@@ -121,9 +122,10 @@ def sample_create(request):
 def sample_detail(request, pk):
     require_permission(request.user, "labs.view_sample")
     sample = get_object_or_404(
-        Sample.objects.visible_to(request.user).select_related("person", "unit", "lab__facility", "pool", "round"),
+        Sample.objects.visible_to(request.user).select_related("unit", "lab__facility", "pool", "round"),
         pk=pk,
     )
+    name_people(request.user, [sample], person_ref="person_id")
     audit.record(
         actor=request.user,
         action=AuditAction.READ,
@@ -250,7 +252,7 @@ def pool_detail(request, pk):
         else:
             messages.success(request, _("Sample added."))
             return redirect("labs:pool", pk=pk)
-    members = pool.samples.select_related("person", "unit").order_by("id")
+    members = name_people(request.user, pool.samples.select_related("unit").order_by("id"), person_ref="person_id")
     tasks = {task.cause_id: task for task in pool.resample_tasks.select_related("sample")}
     context = {
         "pool": pool,
@@ -469,7 +471,8 @@ def plan_create(request):
 def plan_detail(request, pk):
     require_permission(request.user, "labs.view_testingplan")
     plan = get_object_or_404(TestingPlan.objects.visible_to(request.user).select_related("organisation"), pk=pk)
-    overdue = overdue_staff(plan)[:500]
+    # Staff may live outside the viewer's area: the plan shows them, but names and phones only inside it.
+    overdue = name_people(request.user, overdue_staff(plan)[:500], ref="pk")
     return render(request, "labs/plan_detail.html", {"plan": plan, "overdue": overdue})
 
 

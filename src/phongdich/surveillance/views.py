@@ -28,6 +28,7 @@ from phongdich.core.imports import (
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
+from phongdich.people.selectors import name_people
 from phongdich.places.models import AdminUnit, Venue
 
 from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet, TripFilterSet
@@ -53,7 +54,15 @@ from .importers import (
     manifest_import,
 )
 from .models import Case, Cluster, Contact, TracingRules, TracingState, TracingTask, Trip
-from .selectors import case_contacts, cluster_graph, counts_by_unit, exposure_matches, rules_in_force, tracers_for
+from .selectors import (
+    case_contacts,
+    cluster_graph,
+    counts_by_unit,
+    exposure_matches,
+    exposures_named,
+    rules_in_force,
+    tracers_for,
+)
 from .services import (
     case_confirm,
     case_status_set,
@@ -153,9 +162,9 @@ class LevelListView(ScopedListView):
     template_name = "surveillance/levels.html"
 
     def base_queryset(self):
-        return (
-            super().base_queryset().filter(level__isnull=False).select_related("person", "via", "unit__parent")
-        ).order_by("level", "-level_since", "id")
+        return (super().base_queryset().filter(level__isnull=False).select_related("person", "unit__parent")).order_by(
+            "level", "-level_since", "id"
+        )
 
 
 class TaskListView(ScopedListView):
@@ -194,19 +203,21 @@ def case_create(request, person_pk):
 
 def case_detail(request, pk):
     require_permission(request.user, "surveillance.view_case")
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit", "cluster"), pk=pk)
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("unit", "cluster"), pk=pk)
     audit.record(
         actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
     )
     can_change = Case.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    name_people(request.user, [case], person_ref="person_id")  # the person may have moved away since
+    exposures = exposure_matches(case, rules_in_force()) if request.GET.get("exposures") else None
     context = {
         "case": case,
-        "contacts": case_contacts(request.user, case)[:300],
+        "contacts": case_contacts(request.user, case),
         "can_change": can_change,
         "status_form": CaseStatusForm(),
         "contact_form": ContactForm(user=request.user),
         "review_form": ReviewForm(),
-        "exposures": exposure_matches(case, rules_in_force()) if request.GET.get("exposures") else None,
+        "exposures": exposures_named(request.user, exposures) if exposures is not None else None,
     }
     return render(request, "surveillance/case_detail.html", context)
 
