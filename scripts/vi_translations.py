@@ -1275,4 +1275,9 @@ VI = {
     "allocation weight of a person awaiting their next dose": "trọng số phân bổ cho một người chờ mũi tiếp theo",
     "Allocation weights": "Trọng số phân bổ",
     "person #%(pk)s, outside your jurisdiction": "người #%(pk)s, ngoài địa bàn của bạn",
+    "Too many check-ins from here. Please wait a few minutes.": "Quét mã quá nhiều lần từ thiết bị hoặc mạng này. Vui lòng chờ vài phút rồi thử lại.",
+    "Type a phone number, a CCCD/CMND number or the code of your personal QR card.": "Nhập số điện thoại, số CCCD/CMND hoặc mã trên thẻ QR cá nhân của bạn.",
+    "number declared": "số đã khai",
+    "declared check-in": "lượt quét mã tự khai",
+    "declared check-ins": "lượt quét mã tự khai",
 }

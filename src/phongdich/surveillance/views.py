@@ -1,4 +1,6 @@
+import re
 import uuid
+from datetime import timedelta
 
 import segno
 from django.conf import settings
@@ -25,6 +27,7 @@ from phongdich.core.imports import (
     kept_upload,
     read_table,
 )
+from phongdich.core.ratelimit import allow, client_ip
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
@@ -338,14 +341,27 @@ def checkin_page(request, token):
     """The public page a phone opens from a venue's QR code: check in by phone, CCCD/CMND or personal QR."""
     venue = Venue.objects.select_related("unit__parent").filter(key=_venue_key(token), active=True).first()
     context = {"venue": venue, "visit": request.POST.get("visit") or uuid.uuid4().hex, "number": ""}
+    status = 200 if venue else 404
     if request.method == "POST" and venue is not None:
         number = request.POST.get("number", "")
+        if not _checkin_allowed(request, number):
+            context.update(number=number, error=_("Too many check-ins from here. Please wait a few minutes."))
+            return render(request, "surveillance/checkin.html", context, status=429)
         result = checkin_self_record(venue_token=token, number=number, client_id=f"web-{context['visit']}")
         if result.status == "rejected":
             context.update(number=number, error=result.message)
         else:
             context["done"] = timezone.now()
-    return render(request, "surveillance/checkin.html", context, status=200 if venue else 404)
+    return render(request, "surveillance/checkin.html", context, status=status)
+
+
+def _checkin_allowed(request, number: str) -> bool:
+    """Per client address, and per number typed, within a window shared by all workers. The number counts by its
+    last nine digits, so 0912 345 678 and +84912345678 are one number."""
+    limits = {f"checkin-ip:{client_ip(request)}": settings.PHONGDICH_CHECKIN_LIMIT_PER_CLIENT}
+    if digits := re.sub(r"\D", "", number)[-9:]:
+        limits[f"checkin-number:{digits}"] = settings.PHONGDICH_CHECKIN_LIMIT_PER_NUMBER
+    return allow(limits, window=timedelta(minutes=settings.PHONGDICH_CHECKIN_LIMIT_WINDOW_MINUTES))
 
 
 def _venue_key(token: str) -> str | None:
