@@ -1280,4 +1280,8 @@ VI = {
     "number declared": "số đã khai",
     "declared check-in": "lượt quét mã tự khai",
     "declared check-ins": "lượt quét mã tự khai",
+    "Numbers declared on the public check-in page": "Số tự khai trên trang quét mã công khai",
+    "Anyone can type any number: call it, and record a contact once the person is confirmed.": "Ai cũng có thể nhập số bất kỳ: hãy gọi số này và chỉ ghi nhận tiếp xúc khi đã xác minh được người.",
+    "Number": "Số",
+    "Checked in": "Thời điểm quét mã",
 }

@@ -50,7 +50,7 @@ WORK_TASKS = SEE_TRACING | {
     "surveillance.change_contact",
     "surveillance.change_tracingtask",
 }
-TRACE = WORK_TASKS | {"surveillance.change_tracingstate"}
+TRACE = WORK_TASKS | {"surveillance.change_tracingstate", "surveillance.view_declaredcheckin"}
 MANAGE_CASES = TRACE | {"surveillance.add_case", "surveillance.change_case", "surveillance.assign_tracingtask"}
 
 SEE_TESTING = {"labs.view_sample", "labs.view_pool", "labs.view_testinground", "labs.view_resampletask"}

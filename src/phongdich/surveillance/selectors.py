@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q
 from phongdich.core.rules import in_force
 from phongdich.people.selectors import PersonRef, name_people, person_refs
 
-from .models import Case, CheckIn, TracingRules, TracingState
+from .models import Case, CheckIn, DeclaredCheckIn, TracingRules, TracingState
 
 
 def rules_in_force(on: date | None = None) -> TracingRules:
@@ -37,22 +37,8 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
     window = timedelta(minutes=rules.checkin_window_minutes)
     default_stay = timedelta(minutes=rules.default_stay_minutes)
     longest = timedelta(minutes=rules.max_stay_minutes)
-
-    def left(checked_in_at, checked_out_at):
-        return min(checked_out_at or checked_in_at + default_stay, checked_in_at + longest)
-
-    visits = list(
-        CheckIn.objects.filter(
-            person_id=case.person_id,
-            checked_in_at__gte=case.infectious_from - longest,
-            checked_in_at__lte=case.infectious_until,
-        ).values_list("pk", "venue_id", "checked_in_at", "checked_out_at")
-    )
-    visits = [
-        (pk, venue, arrived, left(arrived, out))
-        for pk, venue, arrived, out in visits
-        if left(arrived, out) >= case.infectious_from
-    ]
+    left = _leaving(rules)
+    visits = _case_visits(case, rules)
     if not visits:
         return []
     around = Q(pk__in=[])
@@ -90,6 +76,42 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
                 )
             )
     return sorted(found, key=lambda e: (e.checked_in_at, e.checkin_id))
+
+
+def _leaving(rules: TracingRules):
+    default_stay = timedelta(minutes=rules.default_stay_minutes)
+    longest = timedelta(minutes=rules.max_stay_minutes)
+
+    def left(checked_in_at, checked_out_at):
+        return min(checked_out_at or checked_in_at + default_stay, checked_in_at + longest)
+
+    return left
+
+
+def _case_visits(case: Case, rules: TracingRules) -> list[tuple]:
+    """(check-in id, venue id, arrived, left) of the F0's stays during the infectious period."""
+    left = _leaving(rules)
+    visits = CheckIn.objects.filter(
+        person_id=case.person_id,
+        checked_in_at__gte=case.infectious_from - timedelta(minutes=rules.max_stay_minutes),
+        checked_in_at__lte=case.infectious_until,
+    ).values_list("pk", "venue_id", "checked_in_at", "checked_out_at")
+    return [
+        (pk, venue, arrived, left(arrived, out))
+        for pk, venue, arrived, out in visits
+        if left(arrived, out) >= case.infectious_from
+    ]
+
+
+def declared_near(user, case: Case, rules: TracingRules) -> list[DeclaredCheckIn]:
+    """Check-ins declared on the public page (a number, attached to nobody) that fall within the rules' window
+    of the F0's stays: numbers for the tracer to call. Only those the user may see."""
+    window = timedelta(minutes=rules.checkin_window_minutes + rules.default_stay_minutes)
+    around = Q(pk__in=[])
+    for _pk, venue, arrived, gone in _case_visits(case, rules):
+        around |= Q(venue_id=venue, checked_in_at__gte=arrived - window, checked_in_at__lte=gone + window)
+    declared = DeclaredCheckIn.objects.visible_to(user).filter(around).select_related("venue")
+    return list(declared.order_by("checked_in_at")[:500])
 
 
 def counts_by_unit(user, level: int = 2):

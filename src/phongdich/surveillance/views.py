@@ -61,6 +61,7 @@ from .selectors import (
     case_contacts,
     cluster_graph,
     counts_by_unit,
+    declared_near,
     exposure_matches,
     exposures_named,
     rules_in_force,
@@ -221,6 +222,7 @@ def case_detail(request, pk):
         "contact_form": ContactForm(user=request.user),
         "review_form": ReviewForm(),
         "exposures": exposures_named(request.user, exposures) if exposures is not None else None,
+        "declared": declared_near(request.user, case, rules_in_force()) if exposures is not None else [],
     }
     return render(request, "surveillance/case_detail.html", context)
 

@@ -140,3 +140,35 @@ def test_scanners_may_send_the_whole_scanned_address_as_the_venue_token(world, m
         "checked_in_at": timezone.now().isoformat(),
     }
     assert checkin_batch_ingest(actor=world.user("commune_officer"), items=[item])[0].status == "accepted"
+
+
+def test_the_case_page_lists_numbers_declared_near_the_f0s_visit_for_the_tracer_to_call(client_as, world, market):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from phongdich.surveillance.models import Case
+    from phongdich.surveillance.services import checkin_batch_ingest
+
+    tam = world.person("Đỗ Văn Tâm", "25966")
+    visit_at = timezone.now() - timedelta(hours=5)
+    item = {
+        "client_id": "gate-tam",
+        "venue_token": market.qr_token,
+        "person_card": person_card_text(tam),
+        "checked_in_at": visit_at.isoformat(),
+    }
+    assert checkin_batch_ingest(actor=world.user("commune_officer"), items=[item])[0].status == "accepted"
+    DeclaredCheckIn.objects.create(
+        client_id="web-near", venue=market, unit=market.unit, number="+84987654321", checked_in_at=visit_at
+    )
+    DeclaredCheckIn.objects.create(
+        client_id="web-far",
+        venue=market,
+        unit=market.unit,
+        number="+84911111111",
+        checked_in_at=visit_at - timedelta(days=1),
+    )
+    case = Case.objects.get(person=tam)
+    page = client_as("commune_officer").get(f"/tracing/cases/{case.pk}/?exposures=1").content.decode()
+    assert "+84987654321" in page and "+84911111111" not in page
