@@ -5,7 +5,8 @@ commune_officer     Lái Thiêu (25966)          other_commune     Hiệp Thành
 community_team      Lái Thiêu, Khu phố 1       health_worker     Trạm Y tế Phường Lái Thiêu
 enterprise_rep      an enterprise in Lái Thiêu analyst           province, no access to persons
 system_admin        province                   outsider          no role at all
-lab_technician      the CDC lab, in Hiệp Thành: the samples sent to it and the people they were taken from
+lab_technician      the CDC lab, in Hiệp Thành: the samples sent to it and the people they were taken from,
+                    not the residents of Hiệp Thành
 analyst_commune     two roles: province analyst, and commune officer of Hiệp Thành (not Lái Thiêu)
 district_admin      two roles: system administrator of Thuận An, and commune officer of Lái Thiêu
 commander_commune   two roles: province commander, and commune officer of Lái Thiêu
