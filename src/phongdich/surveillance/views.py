@@ -32,6 +32,7 @@ from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
 from phongdich.people.selectors import name_people
+from phongdich.places.forms import units_for
 from phongdich.places.models import AdminUnit, Venue
 
 from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet, TripFilterSet
@@ -329,7 +330,7 @@ def task_detail(request, pk):
 def walking_list(request, unit_pk):
     """A printable list of one group's open tasks, in address order, for the team walking door to door."""
     require_permission(request.user, "surveillance.view_tracingtask")
-    unit = get_object_or_404(AdminUnit.objects.visible_to(request.user), pk=unit_pk)
+    unit = get_object_or_404(units_for(request.user, "surveillance.view_tracingtask"), pk=unit_pk)
     tasks = (
         TracingTask.objects.visible_to(request.user)
         .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
