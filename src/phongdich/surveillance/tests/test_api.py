@@ -64,8 +64,13 @@ def test_f2_by_group_counts_per_residential_group(api_as, world, f1):
 
 
 def test_a_contact_posted_twice_with_one_key_is_stored_once(api_as, world, f0):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": "2026-11-21T08:00:00+07:00"}
+    met_at = (timezone.now() - timedelta(hours=3)).isoformat()  # inside Tâm's infectious period
+    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": met_at}
     client = api_as("commune_officer")
     first = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
     again = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
