@@ -371,6 +371,39 @@ API = [
     ("GET", "/api/v1/dcc/revocations", None, expect(200)),
     ("POST", "/api/v1/dcc/verify", {"text": "HC1:NOT-A-CERTIFICATE"}, expect(200)),
 ]
+# The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
+# its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
+# needs more than reading.
+READ_ONLY = {
+    "core:home",
+    "core:audit",
+    "places:venues",
+    "places:facilities",
+    "people:list",
+    "surveillance:cases",
+    "surveillance:clusters",
+    "surveillance:trips",
+    "surveillance:levels",
+    "surveillance:tasks",
+    "labs:samples",
+    "labs:pools",
+    "labs:rounds",
+    "labs:tasks",
+    "accounts:password_done",
+}
+POSTED = {
+    # A new version of the rules: the province's administrators.
+    "surveillance:rules": expect(403, S=200, Z=403),
+    "labs:rules": expect(403, S=200, Z=403),
+    "vaccination:rules": expect(403, S=200, Z=403),
+    "labs:imports": expect(403, L=200),  # a result file: the lab's
+    # Setting a coverage target, proposing a shipment: the officers who allocate, where they do.
+    "vaccination:coverage": expect(200, H=403, X=403, E=403, S=403, L=403, T=403, A=403, Y=403),
+    "vaccination:coverage_unit": expect(200, O=404, T=404, H=403, X=403, E=403, S=403, L=403, A=403, Y=403),
+    "vaccination:shipments": expect(403, P=200, D=200),
+    "vaccination:shipment": expect(403, P=302, D=302, A=404, C=404, O=404),
+}
+
 # Those who trace in Lái Thiêu: they may change its cases, contacts and F-levels.
 TRACERS = {"P": 302, "C": 302, "D": 302, "H": 302}
 
@@ -531,6 +564,20 @@ def test_each_post_workflow_answers_each_persona_as_its_jurisdiction_allows(
                 response = client.post(url, filled)
             transaction.set_rollback(True)
         assert response.status_code == status, f"{persona} POST {url}: {response.content[:200]}"
+
+
+@pytest.mark.parametrize(("name", "template", "opened"), PAGES, ids=[f"{n} {t}" for n, t, _ in PAGES])
+def test_each_page_answers_an_empty_post_as_its_jurisdiction_allows(client, world, name, template, opened):
+    url = fill(template, world)
+    expected = POSTED.get(name) or {
+        persona: 405 if name in READ_ONLY and status == 200 else status for persona, status in opened.items()
+    }
+    for persona, status in expected.items():
+        with transaction.atomic():
+            client.force_login(world.user(persona))
+            response = client.post(url, {})
+            transaction.set_rollback(True)
+        assert response.status_code == status, f"{persona} POST {url}"
 
 
 def test_a_persona_without_access_to_persons_gets_an_empty_api_list(api_as):
