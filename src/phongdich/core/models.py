@@ -70,7 +70,7 @@ class RateEvent(models.Model):
     process of the server counts the same requests."""
 
     key = models.CharField(max_length=100)
-    at = models.DateTimeField()
+    at = models.DateTimeField(db_index=True)  # old events of every key are removed by time
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"])]

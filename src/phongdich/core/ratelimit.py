@@ -7,17 +7,21 @@ from django.utils import timezone
 
 from .models import RateEvent
 
+LONGEST_WINDOW = timedelta(days=1)  # events older than this are removed, whatever their key
+
 
 def allow(limits: dict[str, int], *, window: timedelta) -> bool:
     """Count one request under each key of `limits` ({"checkin-ip:203.0.113.7": 30, …}) and say whether it
     stays within every key's limit for the window. A refused request is not counted, so a client that waits
     gets through again. Two concurrent requests may both take the last free place: the limit is a brake on
     abuse, not an exact quota."""
+    if window > LONGEST_WINDOW:
+        raise ValueError(f"a limit's window is at most {LONGEST_WINDOW}")
     keys = [key[:100] for key in limits]
     now = timezone.now()
     start = now - window
     with transaction.atomic():
-        RateEvent.objects.filter(key__in=keys, at__lt=start).delete()
+        RateEvent.objects.filter(at__lt=now - LONGEST_WINDOW).delete()
         counts = dict.fromkeys(keys, 0)
         for key in RateEvent.objects.filter(key__in=keys, at__gte=start).values_list("key", flat=True):
             counts[key] += 1
