@@ -179,15 +179,8 @@ def name_people(user, rows, **refs: str) -> list:
     `state.via_ref` from `state.via_id`. Every page, table and file that names a related person goes through
     here (or `person_refs`), so none prints a name the viewer may not see. One query for all rows."""
     rows = list(rows)
-    found = person_refs(user, {_attribute(row, source) for row in rows for source in refs.values()})
+    found = person_refs(user, {getattr(row, source) for row in rows for source in refs.values()})
     for row in rows:
         for target, source in refs.items():
-            pk = _attribute(row, source)
-            setattr(row, target, found.get(pk) if pk is not None else None)
+            setattr(row, target, found.get(getattr(row, source)))
     return rows
-
-
-def _attribute(row, path: str):
-    for name in path.split("."):
-        row = getattr(row, name)
-    return row
