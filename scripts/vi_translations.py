@@ -1306,4 +1306,14 @@ VI = {
         "Ảnh có hơn %(limit)s điểm ảnh; hãy chụp hoặc gửi ảnh nhỏ hơn."
     ),
     "The file is not a picture that can be read.": "Tệp này không phải là ảnh đọc được.",
+    "person #%(pk)s, outside your jurisdiction": "người #%(pk)s, ngoài địa bàn của bạn",
+    "Too many check-ins from here. Please wait a few minutes.": "Quét mã quá nhiều lần từ thiết bị hoặc mạng này. Vui lòng chờ vài phút rồi thử lại.",
+    "Type a phone number, a CCCD/CMND number or the code of your personal QR card.": "Nhập số điện thoại, số CCCD/CMND hoặc mã trên thẻ QR cá nhân của bạn.",
+    "number declared": "số đã khai",
+    "declared check-in": "lượt quét mã tự khai",
+    "declared check-ins": "lượt quét mã tự khai",
+    "Numbers declared on the public check-in page": "Số tự khai trên trang quét mã công khai",
+    "Anyone can type any number: call it, and record a contact once the person is confirmed.": "Ai cũng có thể nhập số bất kỳ: hãy gọi số này và chỉ ghi nhận tiếp xúc khi đã xác minh được người.",
+    "Number": "Số",
+    "Checked in": "Thời điểm quét mã",
 }

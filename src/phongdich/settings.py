@@ -243,6 +243,12 @@ PHONGDICH_COUNT_CAP = 1000
 # Check-ins: how far in the future a device clock may run, and how old an offline upload may be.
 PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS = int(os.environ.get("PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS", "300"))
 PHONGDICH_CHECKIN_MAX_AGE_DAYS = int(os.environ.get("PHONGDICH_CHECKIN_MAX_AGE_DAYS", "21"))
+# The public check-in page: requests per client address and per number typed, in a window (core/ratelimit.py).
+PHONGDICH_CHECKIN_LIMIT_PER_CLIENT = int(os.environ.get("PHONGDICH_CHECKIN_LIMIT_PER_CLIENT", "30"))
+PHONGDICH_CHECKIN_LIMIT_PER_NUMBER = int(os.environ.get("PHONGDICH_CHECKIN_LIMIT_PER_NUMBER", "5"))
+PHONGDICH_CHECKIN_LIMIT_WINDOW_MINUTES = int(os.environ.get("PHONGDICH_CHECKIN_LIMIT_WINDOW_MINUTES", "10"))
+# The header a reverse proxy puts the client's address in ("X-Real-IP"); empty: the connection's address.
+PHONGDICH_CLIENT_IP_HEADER = os.environ.get("PHONGDICH_CLIENT_IP_HEADER", "")
 
 # Vaccine certificates: private signing keys live in this directory (mode 0700), never in the database.
 DCC_KEY_DIR = Path(os.environ.get("PHONGDICH_DCC_KEY_DIR", VAR_DIR / "dcc-keys"))

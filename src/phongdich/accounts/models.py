@@ -25,15 +25,16 @@ class User(AbstractUser):
             )
         return self._assignments
 
-    def scope_rows(self) -> list[tuple[str, str, int | None, int | None]]:
-        """(role, unit path, facility id, organisation id) per assignment, loaded once per user object for scoping.
-        A facility's assignment also carries the path of the unit the facility sits in."""
+    def scope_rows(self) -> list[tuple[str, str, int | None, str, int | None]]:
+        """(role, unit path, facility id, facility kind, organisation id) per assignment, loaded once per user
+        object for scoping. A facility's assignment also carries the path of the unit the facility sits in."""
         if "_scope_rows" not in self.__dict__:
             rows = self.role_assignments.values_list(
-                "role", "unit__path", "facility_id", "facility__unit__path", "organisation_id"
+                "role", "unit__path", "facility_id", "facility__unit__path", "facility__kind", "organisation_id"
             )
             self._scope_rows = [
-                (role, unit or facility_path or "", facility, org) for role, unit, facility, facility_path, org in rows
+                (role, unit or facility_path or "", facility, kind or "", org)
+                for role, unit, facility, facility_path, kind, org in rows
             ]
         return self._scope_rows
 

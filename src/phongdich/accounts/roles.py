@@ -50,7 +50,7 @@ WORK_TASKS = SEE_TRACING | {
     "surveillance.change_contact",
     "surveillance.change_tracingtask",
 }
-TRACE = WORK_TASKS | {"surveillance.change_tracingstate"}
+TRACE = WORK_TASKS | {"surveillance.change_tracingstate", "surveillance.view_declaredcheckin"}
 MANAGE_CASES = TRACE | {"surveillance.add_case", "surveillance.change_case", "surveillance.assign_tracingtask"}
 
 SEE_TESTING = {"labs.view_sample", "labs.view_pool", "labs.view_testinground", "labs.view_resampletask"}
@@ -118,7 +118,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
-    Role.CHECKPOINT_OFFICER: frozenset(UNITS | READ_PEOPLE | RECORD_CHECKINS),
+    # A checkpoint records who passes (check-in batches look the numbers up themselves): no register to read.
+    Role.CHECKPOINT_OFFICER: frozenset(UNITS | RECORD_CHECKINS),
     Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE),
     Role.ENTERPRISE_REP: frozenset({"places.view_organisation", "labs.view_testingplan"} | READ_PEOPLE),
     Role.SYSTEM_ADMIN: frozenset(
@@ -146,6 +147,19 @@ ROLE_BINDINGS: dict[str, Binding] = {
     Role.ENTERPRISE_REP: Binding.ORGANISATION,
     Role.SYSTEM_ADMIN: Binding.UNIT,
 }
+
+
+# What a facility-bound role may see of the ward its facility stands in: unit, venue and facility names, and
+# aggregate figures (no person in them). Everything else it sees only where it concerns the facility: the
+# samples sent to a lab and the people they were taken from, the doses given at a site and their people.
+WARD_REFERENCE = UNITS | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
+# Facilities whose work is their ward's population: a commune health station (and a mobile station standing in
+# for one) registers cases, samples and monitors the residents of its ward.
+SERVES_ITS_WARD = {"commune_health_station", "mobile_station"}
+
+
+def facility_reaches_its_ward(facility_kind: str, permission: str) -> bool:
+    return facility_kind in SERVES_ITS_WARD or permission in WARD_REFERENCE
 
 
 def role_grants(role: str, permission: str) -> bool:

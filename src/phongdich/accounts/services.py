@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.scoping import scope_of
+from phongdich.core.scoping import OutOfScope, require_permission, scope_of
 
 from .models import ApiToken, LoginFailure, RoleAssignment, User
 
@@ -120,6 +120,9 @@ def user_create(*, actor, username: str, password: str, full_name: str = "") -> 
     """A new account; the password must pass the configured validators (length, common, numeric)."""
     from django.contrib.auth.password_validation import validate_password
 
+    if isinstance(actor, User):
+        require_permission(actor, "accounts.manage_users")
+
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("An account %(name)s exists already.") % {"name": username}})
     user = User(username=username, full_name=full_name)
@@ -139,6 +142,7 @@ def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organ
     with transaction.atomic():
         assignment = RoleAssignment(user=user, role=role, unit=unit, facility=facility, organisation=organisation)
         assignment.full_clean()
+        _check_manages_account(actor, user)
         _check_manages(actor, assignment)
         assignment.save()
         audit.record(
@@ -155,6 +159,7 @@ def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organ
 
 def role_unassign(*, actor, assignment: RoleAssignment) -> None:
     with transaction.atomic():
+        _check_manages_account(actor, assignment.user)
         _check_manages(actor, assignment)
         audit.record(
             actor=actor,
@@ -171,6 +176,7 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
     if user == actor:
         raise ValidationError(_("You cannot deactivate your own account."))
     with transaction.atomic():
+        _check_manages_account(actor, user)
         before = audit.snapshot(user, ["is_active"])
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -182,6 +188,18 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
             after=audit.snapshot(user, ["is_active"]),
         )
     return user
+
+
+def _check_manages_account(actor, user: User) -> None:
+    """Every account service asks this itself, whatever page or command called it: an account with one role
+    outside the administrator's jurisdiction is out of reach, and answers as if it did not exist."""
+    from .selectors import users_manageable_by
+
+    if not isinstance(actor, User):
+        return
+    require_permission(actor, "accounts.manage_users")
+    if not users_manageable_by(actor).filter(pk=user.pk).exists():
+        raise OutOfScope
 
 
 def _check_manages(actor, assignment: RoleAssignment) -> None:

@@ -63,3 +63,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted.")
+
+
+class RateEvent(models.Model):
+    """One request counted against a limit (core/ratelimit.py). Kept in the database so that every worker
+    process of the server counts the same requests."""
+
+    key = models.CharField(max_length=100)
+    at = models.DateTimeField(db_index=True)  # old events of every key are removed by time
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,10 +1,12 @@
 """Jurisdiction scoping: the one place that decides which rows a user may see or change.
 
-A user's role assignments each bind a role to an admin unit (its whole subtree), a facility (the subtree of
-the unit the facility sits in, and the rows of models that belong to the facility itself, such as the samples
-sent to a lab) or an organisation (the people who work there). Named system actors (a string such as "demo",
-"cli" or "lab-result:<user>") are code, never a request: they act everywhere. For a permission such as
-"people.change_person", the scope is the union of what every assignment whose role grants it covers.
+A user's role assignments each bind a role to an admin unit (its whole subtree), a facility (the rows that
+concern the facility itself, such as the samples sent to a lab and the people they were taken from; the ward
+the facility stands in only for place names and figures, or wholly for a facility that serves its ward, see
+accounts.roles.facility_reaches_its_ward) or an organisation (the people who work there). Named system
+actors (a string such as "demo", "cli" or "lab-result:<user>") are code, never a request: they act
+everywhere. For a permission such as "people.change_person", the scope is the union of what every assignment
+whose role grants it covers.
 Views, the API, exports and selectors fetch through `Model.objects.visible_to(user)` or
 `.restrict(user, action)`; nothing else filters by jurisdiction.
 """
@@ -76,12 +78,12 @@ def require_permission(user, permission: str) -> None:
 
 
 def _compute_scope(user, permission: str) -> Scope:
-    from phongdich.accounts.roles import role_grants
+    from phongdich.accounts.roles import facility_reaches_its_ward, role_grants
 
     unit_paths: set[str] = set()
     organisation_ids: set[int] = set()
     facility_ids: set[int] = set()
-    for role, path, facility_id, organisation_id in user.scope_rows():
+    for role, path, facility_id, facility_kind, organisation_id in user.scope_rows():
         if not role_grants(role, permission):
             continue
         if organisation_id:
@@ -89,6 +91,8 @@ def _compute_scope(user, permission: str) -> Scope:
             continue
         if facility_id:
             facility_ids.add(facility_id)
+            if not facility_reaches_its_ward(facility_kind, permission):
+                continue
         if path:
             unit_paths.add(path)
     # A subtree inside another subtree adds nothing.
@@ -105,7 +109,9 @@ class ScopedQuerySet(models.QuerySet):
       scope_unit_field = "unit"          a foreign key (or a path of them, "person__unit") to the unit;
       scope_path_lookup = "unit_path"    a column holding the unit's materialised path itself;
     and optionally scope_organisation_lookup = "workplace_id" for people reached through an organisation,
-    and scope_facility_lookup = "lab__facility_id" for rows that also belong to a facility.
+    and scope_facility_lookup = "lab__facility_id" (or a tuple of lookups) for rows that also belong to a
+    facility; a lookup across a one-to-many relation ("samples__lab__facility_id") is written as a subquery,
+    so a person with many samples still comes once.
     """
 
     def visible_to(self, user):
@@ -136,13 +142,30 @@ def scope_filter(model, scope: Scope) -> models.Q:
         elif path_lookup := getattr(model, "scope_path_lookup", None):
             for root in scope.unit_paths:
                 query |= models.Q(**{f"{path_lookup}__prefix": root})
-    facility_lookup = getattr(model, "scope_facility_lookup", None)
-    if facility_lookup and scope.facility_ids:
-        query |= models.Q(**{f"{facility_lookup}__in": scope.facility_ids})
+    facility_lookups = getattr(model, "scope_facility_lookup", None) or ()
+    for lookup in (facility_lookups,) if isinstance(facility_lookups, str) else facility_lookups:
+        if scope.facility_ids:
+            query |= _facility_condition(model, lookup, scope.facility_ids)
     organisation_lookup = getattr(model, "scope_organisation_lookup", None)
     if organisation_lookup and scope.organisation_ids:
         query |= models.Q(**{f"{organisation_lookup}__in": scope.organisation_ids})
     return query
+
+
+def _facility_condition(model, lookup: str, facility_ids: tuple[int, ...]) -> models.Q:
+    condition = models.Q(**{f"{lookup}__in": facility_ids})
+    if _crosses_many(model, lookup):
+        return models.Q(pk__in=model._base_manager.filter(condition).values("pk"))
+    return condition
+
+
+def _crosses_many(model, lookup: str) -> bool:
+    for name in lookup.split("__")[:-1]:
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+    return False
 
 
 def _related_model(model, lookup: str):

@@ -5,7 +5,11 @@ commune_officer     Lái Thiêu (25966)          other_commune     Hiệp Thành
 community_team      Lái Thiêu, Khu phố 1       health_worker     Trạm Y tế Phường Lái Thiêu
 enterprise_rep      an enterprise in Lái Thiêu analyst           province, no access to persons
 system_admin        province                   outsider          no role at all
-lab_technician      the CDC lab, in Hiệp Thành: the samples sent to it, and the people of Hiệp Thành
+lab_technician      the CDC lab, in Hiệp Thành: the samples sent to it and the people they were taken from,
+                    not the residents of Hiệp Thành
+analyst_commune     two roles: province analyst, and commune officer of Hiệp Thành (not Lái Thiêu)
+district_admin      two roles: system administrator of Thuận An, and commune officer of Lái Thiêu
+commander_commune   two roles: province commander, and commune officer of Lái Thiêu
 
 Testing: round 1 in Lái Thiêu, Nguyễn Thị Hằng's sample in pool LT-POOL-0001 sent to the CDC lab (in Hiệp
 Thành); Phước Thịnh's staff tested weekly.
@@ -34,7 +38,8 @@ from phongdich.surveillance.services import case_confirm, contact_record
 PASSWORD = "correct horse battery staple"
 
 
-PERSONAS = {
+Assignment = tuple[str, str, str]  # role, kind of place, the place's code or name
+PERSONAS: dict[str, Assignment | list[Assignment] | None] = {
     "province_commander": (Role.PROVINCE_COMMANDER, "unit", "74"),
     "analyst": (Role.PROVINCE_ANALYST, "unit", "74"),
     "district_officer": (Role.DISTRICT_OFFICER, "unit", "725"),
@@ -46,6 +51,10 @@ PERSONAS = {
     "system_admin": (Role.SYSTEM_ADMIN, "unit", "74"),
     "lab_technician": (Role.LAB_TECHNICIAN, "facility", "Phòng xét nghiệm CDC Bình Dương"),
     "outsider": None,
+    # Two roles each: a scope bug often needs a permission from one role and a place from the other.
+    "analyst_commune": [(Role.PROVINCE_ANALYST, "unit", "74"), (Role.COMMUNE_OFFICER, "unit", "25741")],
+    "district_admin": [(Role.SYSTEM_ADMIN, "unit", "725"), (Role.COMMUNE_OFFICER, "unit", "25966")],
+    "commander_commune": [(Role.PROVINCE_COMMANDER, "unit", "74"), (Role.COMMUNE_OFFICER, "unit", "25966")],
 }
 
 
@@ -70,8 +79,7 @@ def build_world() -> None:
     Venue.objects.create(name="Chợ Lái Thiêu", kind=VenueKind.MARKET, unit=unit("25966-01"))
     for username, spec in PERSONAS.items():
         user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
-        if spec:
-            role, kind, key = spec
+        for role, kind, key in [spec] if isinstance(spec, tuple) else spec or []:
             place = {
                 "unit": lambda k: unit(k),
                 "facility": lambda k: Facility.objects.get(name=k),

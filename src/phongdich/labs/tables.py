@@ -1,12 +1,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.people.tables import PersonRefColumn
+
 from .models import Pool, ResampleTask, Sample, TestingRound
 
 
 class SampleTable(tables.Table):
     barcode = tables.Column(verbose_name=_("Barcode"), linkify=True)
-    person = tables.Column(verbose_name=_("Person"), accessor="person__full_name", order_by=("person__name_search",))
+    person = PersonRefColumn(verbose_name=_("Person"), accessor="person_id", order_by=("person__name_search",))
     kind = tables.Column(verbose_name=_("Test"))
     sampled_at = tables.DateTimeColumn(verbose_name=_("Sampled"), format="d/m/Y H:i")
     status = tables.Column(verbose_name=_("Status"))

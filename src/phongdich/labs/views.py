@@ -19,7 +19,8 @@ from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
-from phongdich.places.models import AdminUnit
+from phongdich.people.selectors import name_people
+from phongdich.places.forms import units_for
 from phongdich.surveillance.forms import MappingForm
 
 from .choices import ANTIGEN_KINDS, ImportStatus
@@ -79,7 +80,7 @@ class SampleListView(ScopedListView):
     template_name = "labs/samples.html"
 
     def base_queryset(self):
-        return super().base_queryset().select_related("person", "pool").order_by("-sampled_at", "-id")
+        return super().base_queryset().select_related("pool").order_by("-sampled_at", "-id")
 
     def extra_context(self):
         user = self.request.user
@@ -119,9 +120,10 @@ def sample_create(request):
 def sample_detail(request, pk):
     require_permission(request.user, "labs.view_sample")
     sample = get_object_or_404(
-        Sample.objects.visible_to(request.user).select_related("person", "unit", "lab__facility", "pool", "round"),
+        Sample.objects.visible_to(request.user).select_related("unit", "lab__facility", "pool", "round"),
         pk=pk,
     )
+    name_people(request.user, [sample], person_ref="person_id")
     audit.record(
         actor=request.user,
         action=AuditAction.READ,
@@ -248,7 +250,7 @@ def pool_detail(request, pk):
         else:
             messages.success(request, _("Sample added."))
             return redirect("labs:pool", pk=pk)
-    members = pool.samples.select_related("person", "unit").order_by("id")
+    members = name_people(request.user, pool.samples.select_related("unit").order_by("id"), person_ref="person_id")
     tasks = {task.cause_id: task for task in pool.resample_tasks.select_related("sample")}
     context = {
         "pool": pool,
@@ -408,7 +410,8 @@ def round_households(request, pk, unit_pk):
     """A printable walking list: the households of a group where nobody has been sampled in the round yet."""
     require_permission(request.user, "people.view_household")
     testing_round = get_object_or_404(TestingRound.objects.visible_to(request.user), pk=pk)
-    group = get_object_or_404(AdminUnit.objects.visible_to(request.user).filter(level="group"), pk=unit_pk)
+    # The list prints residents: the group must be where the user may see households, not merely the unit.
+    group = get_object_or_404(units_for(request.user, "people.view_household").filter(level="group"), pk=unit_pk)
     if not round_groups(testing_round).filter(pk=group.pk).exists():
         raise Http404
     households = households_not_sampled(testing_round, group)
@@ -458,7 +461,8 @@ def plan_create(request):
 def plan_detail(request, pk):
     require_permission(request.user, "labs.view_testingplan")
     plan = get_object_or_404(TestingPlan.objects.visible_to(request.user).select_related("organisation"), pk=pk)
-    overdue = overdue_staff(plan)[:500]
+    # Staff may live outside the viewer's area: the plan shows them, but names and phones only inside it.
+    overdue = name_people(request.user, overdue_staff(plan)[:500], ref="pk")
     return render(request, "labs/plan_detail.html", {"plan": plan, "overdue": overdue})
 
 

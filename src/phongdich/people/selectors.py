@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit, validators
@@ -49,7 +51,7 @@ def search_order(text: str) -> tuple[str, str]:
 
 def person_for_reading(user, pk: int) -> Person:
     """A full person record the user may see, with the read written to the audit trail. Raises DoesNotExist."""
-    person = Person.objects.visible_to(user).select_related("unit", "household", "workplace", "merged_into").get(pk=pk)
+    person = Person.objects.visible_to(user).select_related("unit", "household", "workplace").get(pk=pk)
     audit.record(actor=user, action=AuditAction.READ, instance=person, person_id=person.pk, unit_path=person.unit.path)
     return person
 
@@ -138,3 +140,47 @@ def person_by_number(people: QuerySet, text: str) -> Person:
     if len(matches) > 1:
         raise ValidationError(_("Several people share this number; use the CCCD/CMND."))
     return matches[0]
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person a page names in passing (the source of an F-level, the other party of a contact, a pool member):
+    their name, linked, inside the viewer's scope; outside it only a masked reference, which the viewer can
+    quote to the area responsible. Pages show `{{ ref.link }}`; files and PDFs write `str(ref)`."""
+
+    pk: int
+    name: str | None  # None: outside the viewer's scope
+
+    @property
+    def visible(self) -> bool:
+        return self.name is not None
+
+    def __str__(self) -> str:
+        return self.name if self.name is not None else _("person #%(pk)s, outside your jurisdiction") % {"pk": self.pk}
+
+    @property
+    def link(self) -> str:
+        if self.name is None:
+            return format_html('<span class="masked">{}</span>', str(self))
+        return format_html('<a href="{}">{}</a>', reverse("people:detail", args=[self.pk]), self.name)
+
+
+def person_refs(user, person_ids) -> dict[int, PersonRef]:
+    """Each person id as the viewer may see it, in one query whatever the number of ids."""
+    wanted = {pk for pk in person_ids if pk is not None}
+    if not wanted:
+        return {}
+    names = dict(Person.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", "full_name"))
+    return {pk: PersonRef(pk, names.get(pk)) for pk in wanted}
+
+
+def name_people(user, rows, **refs: str) -> list:
+    """Put a PersonRef on each row for each related person: `name_people(user, states, via_ref="via_id")` sets
+    `state.via_ref` from `state.via_id`. Every page, table and file that names a related person goes through
+    here (or `person_refs`), so none prints a name the viewer may not see. One query for all rows."""
+    rows = list(rows)
+    found = person_refs(user, {getattr(row, source) for row in rows for source in refs.values()})
+    for row in rows:
+        for target, source in refs.items():
+            setattr(row, target, found.get(getattr(row, source)))
+    return rows

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from phongdich.core.text import mask_id_number
 
 from .models import Person
+from .selectors import person_refs
 
 # Columns a 360-px phone leaves out; the record page shows them.
 PHONE_HIDDEN = {"th": {"class": "wide-only"}, "td": {"class": "wide-only"}}
@@ -30,3 +31,22 @@ class PersonTable(tables.Table):
 
     def render_risk(self, value):
         return ", ".join(value) if value else "—"
+
+
+class PersonRefColumn(tables.Column):
+    """A related person (`accessor` names the id column): a linked name inside the viewer's scope, a masked
+    reference outside. The page's rows are resolved together, in one query, the first time a cell renders."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("orderable", "order_by" in kwargs)
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record, table, bound_column):
+        refs = table.__dict__.setdefault("_person_refs", {})
+        if bound_column.name not in refs:
+            page = getattr(table, "page", None)
+            records = [row.record for row in page.object_list] if page else list(table.data)
+            ids = {bound_column.accessor.resolve(record, quiet=True) for record in records}
+            refs[bound_column.name] = person_refs(table.request.user, ids)
+        return refs[bound_column.name][value].link

@@ -14,7 +14,7 @@ from phongdich.places.choices import UnitLevel
 from .filtersets import PersonFilterSet
 from .forms import MergeForm, PersonForm, ResidenceChangeForm
 from .models import Person
-from .selectors import duplicate_candidates, person_for_reading, person_history, persons_for_export
+from .selectors import duplicate_candidates, name_people, person_for_reading, person_history, persons_for_export
 from .services import person_create, person_merge, person_update, residence_change_record
 from .tables import PersonTable
 
@@ -45,6 +45,7 @@ def person_detail(request, pk):
     except Person.DoesNotExist as error:
         raise Http404 from error
     user = request.user
+    name_people(user, [person], merged_into_ref="merged_into_id")
     return render(
         request,
         "people/person_detail.html",

@@ -66,6 +66,32 @@ class CheckIn(models.Model):
         return f"{self.person_id} @ {self.venue_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
 
 
+class DeclaredCheckIn(models.Model):
+    """A check-in typed on the public page with a phone or CCCD/CMND number. Anyone can type anyone's number,
+    so it is kept as the visitor declared it and never attached to a registered person by itself: an officer
+    tracing a case at the venue calls the number and records a contact if it is confirmed. Only the personal
+    QR card, which the person holds, checks its holder in directly (a CheckIn)."""
+
+    client_id = models.CharField(_("client id"), max_length=64, unique=True)
+    venue = models.ForeignKey(
+        "places.Venue", verbose_name=_("venue"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("number declared"), max_length=16)
+    checked_in_at = models.DateTimeField(_("checked in"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("declared check-in")
+        verbose_name_plural = _("declared check-ins")
+        indexes = [models.Index(fields=["venue", "checked_in_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.venue_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
 class TracingRules(models.Model):
     """The tracing rules in force from a date, with the document they come from. Rules are data: a province
     administrator adds a new version rather than anyone changing code (see selectors.rules_in_force)."""

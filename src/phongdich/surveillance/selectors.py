@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, F, Q
 
 from phongdich.core.rules import in_force
-from phongdich.core.scoping import scope_of
+from phongdich.people.selectors import PersonRef, name_people, person_refs
 from phongdich.places.choices import FacilityKind
 
 from .choices import CheckInMatch, DetectionSetting, TaskOutcome
-from .models import Case, CheckIn, TracingRules, TracingState, TracingTask
+from .models import Case, CheckIn, DeclaredCheckIn, TracingRules, TracingState, TracingTask
 
 
 def rules_in_force(on: date | None = None) -> TracingRules:
@@ -45,22 +45,8 @@ def exposure_matches(case: Case, rules: TracingRules) -> list[Exposure]:
     default_stay = timedelta(minutes=rules.default_stay_minutes)
     longest = timedelta(minutes=rules.max_stay_minutes)
     by_scans = rules.checkin_match != CheckInMatch.STAYS
-
-    def left(checked_in_at, checked_out_at):
-        return min(checked_out_at or checked_in_at + default_stay, checked_in_at + longest)
-
-    visits = list(
-        CheckIn.objects.filter(
-            person_id=case.person_id,
-            checked_in_at__gte=case.infectious_from - (timedelta(0) if by_scans else longest),
-            checked_in_at__lte=case.infectious_until,
-        ).values_list("pk", "venue_id", "checked_in_at", "checked_out_at")
-    )
-    visits = [
-        (pk, venue, arrived, left(arrived, out))
-        for pk, venue, arrived, out in visits
-        if left(arrived, out) >= case.infectious_from
-    ]
+    left = _leaving(rules)
+    visits = _case_visits(case, rules)
     if not visits:
         return []
     around = Q(pk__in=[])
@@ -134,6 +120,44 @@ def detection_setting_for(person_id: int, *, sampled_at: datetime, site_kind: st
     return DetectionSetting.COMMUNITY
 
 
+def _leaving(rules: TracingRules):
+    default_stay = timedelta(minutes=rules.default_stay_minutes)
+    longest = timedelta(minutes=rules.max_stay_minutes)
+
+    def left(checked_in_at, checked_out_at):
+        return min(checked_out_at or checked_in_at + default_stay, checked_in_at + longest)
+
+    return left
+
+
+def _case_visits(case: Case, rules: TracingRules) -> list[tuple]:
+    """(check-in id, venue id, arrived, left) of the F0's stays during the infectious period."""
+    left = _leaving(rules)
+    by_scans = rules.checkin_match != CheckInMatch.STAYS
+    reach_back = timedelta(0) if by_scans else timedelta(minutes=rules.max_stay_minutes)
+    visits = CheckIn.objects.filter(
+        person_id=case.person_id,
+        checked_in_at__gte=case.infectious_from - reach_back,
+        checked_in_at__lte=case.infectious_until,
+    ).values_list("pk", "venue_id", "checked_in_at", "checked_out_at")
+    return [
+        (pk, venue, arrived, left(arrived, out))
+        for pk, venue, arrived, out in visits
+        if left(arrived, out) >= case.infectious_from
+    ]
+
+
+def declared_near(user, case: Case, rules: TracingRules) -> list[DeclaredCheckIn]:
+    """Check-ins declared on the public page (a number, attached to nobody) that fall within the rules' window
+    of the F0's stays: numbers for the tracer to call. Only those the user may see."""
+    window = timedelta(minutes=rules.checkin_window_minutes + rules.default_stay_minutes)
+    around = Q(pk__in=[])
+    for _pk, venue, arrived, gone in _case_visits(case, rules):
+        around |= Q(venue_id=venue, checked_in_at__gte=arrived - window, checked_in_at__lte=gone + window)
+    declared = DeclaredCheckIn.objects.visible_to(user).filter(around).select_related("venue")
+    return list(declared.order_by("checked_in_at")[:500])
+
+
 def counts_by_unit(user, level: int = 2):
     """{unit_id, unit_name, commune_name, count} of F`level` contacts in scope per residential unit, largest first."""
     return (
@@ -160,16 +184,26 @@ def tracers_for(unit):
     )
 
 
-def case_contacts(user, case: Case):
-    """Contacts of the case's person the user may see, nearest first."""
+def case_contacts(user, case: Case, limit: int = 300) -> list:
+    """Contacts of the case's person the user may see, nearest first, each with `party`: the other person,
+    named only if the user may see them. Two queries."""
     from .models import Contact
 
-    return (
+    contacts = list(
         Contact.objects.visible_to(user)
         .filter(Q(other_id=case.person_id) | Q(person_id=case.person_id))
-        .select_related("person", "other", "venue")
-        .order_by("status", "-first_at")
+        .select_related("venue")
+        .order_by("status", "-first_at")[:limit]
     )
+    for contact in contacts:
+        contact.party_id = contact.other_id if contact.person_id == case.person_id else contact.person_id
+    return name_people(user, contacts, party="party_id")
+
+
+def exposures_named(user, exposures: list[Exposure]) -> list[tuple[Exposure, PersonRef]]:
+    """Each exposure with the person exposed, named only if the user may see them."""
+    refs = person_refs(user, [exposure.person_id for exposure in exposures])
+    return [(exposure, refs[exposure.person_id]) for exposure in exposures]
 
 
 def level_history(person_id: int, limit: int = 20):
@@ -192,27 +226,25 @@ class GraphNode:
 def cluster_graph(user, cluster, max_level: int = 1, since: date | None = None, until: date | None = None):
     """The transmission tree of a cluster: its cases (F0) joined by known source, and (down to `max_level`)
     the contacts each case's chain reached, joined by whom they were exposed through. Laid out in layers
-    by generation; names only for people the viewer may see. Two queries whatever the size."""
+    by generation; names only for people the viewer may see. Three queries whatever the size."""
     cases = cluster.cases.all()
     if since:
         cases = cases.filter(confirmed_at__date__gte=since)
     if until:
         cases = cases.filter(confirmed_at__date__lte=until)
-    rows = list(cases.values_list("pk", "person_id", "source_case__person_id", "person__full_name", "unit__path"))
-    scope = scope_of(user, "people.view_person")
     nodes: dict[int, GraphNode] = {}
     case_ids = []
-    for case_id, person, source_person, name, path in rows:
+    for case_id, person, source_person in cases.values_list("pk", "person_id", "source_case__person_id"):
         case_ids.append(case_id)
-        nodes[person] = GraphNode(person, name if scope.covers_path(path) else "F0", 0, case_id, source_person)
+        nodes[person] = GraphNode(person, "", 0, case_id, source_person)
     if max_level >= 1 and case_ids:
         states = TracingState.objects.filter(root_case__in=case_ids, level__gte=1, level__lte=max_level)
-        for person, level, via, name, path in states.values_list(
-            "person_id", "level", "via_id", "person__full_name", "unit__path"
-        ):
+        for person, level, via in states.values_list("person_id", "level", "via_id"):
             if person not in nodes:
-                nodes[person] = GraphNode(person, name if scope.covers_path(path) else f"F{level}", level, None, via)
+                nodes[person] = GraphNode(person, "", level, None, via)
+    refs = person_refs(user, nodes)
     for node in nodes.values():
+        node.label = refs[node.person_id].name or f"F{node.level}"
         if node.parent not in nodes:
             node.parent = None
     _layout(nodes)

@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.people.tables import PersonRefColumn
+
 from .models import Case, Cluster, TracingState, TracingTask, Trip
 
 
@@ -35,7 +37,7 @@ class TracingStateTable(tables.Table):
     level = tables.Column(verbose_name=_("F-level"))
     exposed_at = tables.DateTimeColumn(verbose_name=_("Exposed"), format="d/m/Y H:i")
     level_since = tables.DateTimeColumn(verbose_name=_("Since"), format="d/m/Y H:i")
-    via = tables.Column(verbose_name=_("Via"), accessor="via__full_name", orderable=False)
+    via = PersonRefColumn(verbose_name=_("Via"), accessor="via_id")
     unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
 
     class Meta:

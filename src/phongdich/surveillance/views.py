@@ -1,4 +1,6 @@
+import re
 import uuid
+from datetime import timedelta
 
 import segno
 from django.conf import settings
@@ -19,9 +21,12 @@ from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.import_flow import upload_for, upload_forget, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
+from phongdich.core.ratelimit import allow, client_ip
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
+from phongdich.people.selectors import name_people
+from phongdich.places.forms import units_for
 from phongdich.places.models import AdminUnit, Venue
 
 from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet, TripFilterSet
@@ -47,7 +52,16 @@ from .importers import (
     manifest_import,
 )
 from .models import Case, Cluster, Contact, TracingRules, TracingState, TracingTask, Trip
-from .selectors import case_contacts, cluster_graph, counts_by_unit, exposure_matches, rules_in_force, tracers_for
+from .selectors import (
+    case_contacts,
+    cluster_graph,
+    counts_by_unit,
+    declared_near,
+    exposure_matches,
+    exposures_named,
+    rules_in_force,
+    tracers_for,
+)
 from .services import (
     case_confirm,
     case_status_set,
@@ -147,9 +161,9 @@ class LevelListView(ScopedListView):
     template_name = "surveillance/levels.html"
 
     def base_queryset(self):
-        return (
-            super().base_queryset().filter(level__isnull=False).select_related("person", "via", "unit__parent")
-        ).order_by("level", "-level_since", "id")
+        return (super().base_queryset().filter(level__isnull=False).select_related("person", "unit__parent")).order_by(
+            "level", "-level_since", "id"
+        )
 
 
 class TaskListView(ScopedListView):
@@ -188,21 +202,23 @@ def case_create(request, person_pk):
 
 def case_detail(request, pk):
     require_permission(request.user, "surveillance.view_case")
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit", "cluster"), pk=pk)
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("unit", "cluster"), pk=pk)
     audit.record(
         actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
     )
     can_change = Case.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    name_people(request.user, [case], person_ref="person_id")  # the person may have moved away since
+    rules = rules_in_force(timezone.localdate(case.confirmed_at))
+    exposures = exposure_matches(case, rules) if request.GET.get("exposures") else None
     context = {
         "case": case,
-        "contacts": case_contacts(request.user, case)[:300],
+        "contacts": case_contacts(request.user, case),
         "can_change": can_change,
         "status_form": CaseStatusForm(),
         "contact_form": ContactForm(user=request.user),
         "review_form": ReviewForm(),
-        "exposures": exposure_matches(case, rules_in_force(timezone.localdate(case.confirmed_at)))
-        if request.GET.get("exposures")
-        else None,
+        "exposures": exposures_named(request.user, exposures) if exposures is not None else None,
+        "declared": declared_near(request.user, case, rules) if exposures is not None else [],
     }
     return render(request, "surveillance/case_detail.html", context)
 
@@ -309,7 +325,7 @@ def task_detail(request, pk):
 def walking_list(request, unit_pk):
     """A printable list of one group's open tasks, in address order, for the team walking door to door."""
     require_permission(request.user, "surveillance.view_tracingtask")
-    unit = get_object_or_404(AdminUnit.objects.visible_to(request.user), pk=unit_pk)
+    unit = get_object_or_404(units_for(request.user, "surveillance.view_tracingtask"), pk=unit_pk)
     tasks = (
         TracingTask.objects.visible_to(request.user)
         .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
@@ -323,14 +339,27 @@ def checkin_page(request, token):
     """The public page a phone opens from a venue's QR code: check in by phone, CCCD/CMND or personal QR."""
     venue = Venue.objects.select_related("unit__parent").filter(key=_venue_key(token), active=True).first()
     context = {"venue": venue, "visit": request.POST.get("visit") or uuid.uuid4().hex, "number": ""}
+    status = 200 if venue else 404
     if request.method == "POST" and venue is not None:
         number = request.POST.get("number", "")
+        if not _checkin_allowed(request, number):
+            context.update(number=number, error=_("Too many check-ins from here. Please wait a few minutes."))
+            return render(request, "surveillance/checkin.html", context, status=429)
         result = checkin_self_record(venue_token=token, number=number, client_id=f"web-{context['visit']}")
         if result.status == "rejected":
             context.update(number=number, error=result.message)
         else:
             context["done"] = timezone.now()
-    return render(request, "surveillance/checkin.html", context, status=200 if venue else 404)
+    return render(request, "surveillance/checkin.html", context, status=status)
+
+
+def _checkin_allowed(request, number: str) -> bool:
+    """Per client address, and per number typed, within a window shared by all workers. The number counts by its
+    last nine digits, so 0912 345 678 and +84912345678 are one number."""
+    limits = {f"checkin-ip:{client_ip(request)}": settings.PHONGDICH_CHECKIN_LIMIT_PER_CLIENT}
+    if digits := re.sub(r"\D", "", number)[-9:]:
+        limits[f"checkin-number:{digits}"] = settings.PHONGDICH_CHECKIN_LIMIT_PER_NUMBER
+    return allow(limits, window=timedelta(minutes=settings.PHONGDICH_CHECKIN_LIMIT_WINDOW_MINUTES))
 
 
 def _venue_key(token: str) -> str | None:

@@ -361,6 +361,7 @@ class Certificate(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"
+    scope_facility_lookup = "dose__site_id"  # the site that gave the dose certified
 
     class Meta:
         verbose_name = _("vaccine certificate")

@@ -186,6 +186,7 @@ def person_record(request, pk):
 
 @require_POST
 def certificate_issue_view(request, pk):
+    require_permission(request.user, "vaccination.add_certificate")
     person = _person(request, pk)
     try:
         certificate = certificate_issue(actor=request.user, person=person)

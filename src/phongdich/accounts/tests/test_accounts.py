@@ -261,3 +261,32 @@ def test_only_administrators_may_remove_roles_or_deactivate_accounts(client_as, 
     assert client.post(f"/accounts/users/{officer.pk}/active/", {"active": "0"}).status_code == 403
     officer.refresh_from_db()
     assert officer.is_active and officer.role_assignments.exists()
+
+
+def test_a_district_administrator_cannot_deactivate_a_province_commander_who_also_holds_a_commune_role(
+    client_as, world
+):
+    commander = world.user("commander_commune")
+    client = client_as("district_admin")
+    assert client.get(f"/accounts/users/{commander.pk}/").status_code == 404
+    assert client.post(f"/accounts/users/{commander.pk}/active/", {"active": "0"}).status_code == 404
+    commander.refresh_from_db()
+    assert commander.is_active
+    assert "commander_commune" not in {a.username for a in client.get("/accounts/users/").context["accounts"]}
+
+
+def test_every_account_service_checks_the_whole_account_is_inside_the_administrators_jurisdiction(world):
+    from phongdich.accounts.services import role_assign, user_set_active
+    from phongdich.core.scoping import OutOfScope
+
+    admin, commander = world.user("district_admin"), world.user("commander_commune")
+    with pytest.raises(OutOfScope):
+        user_set_active(actor=admin, user=commander, active=False)
+    with pytest.raises(OutOfScope):
+        role_assign(actor=admin, user=commander, role=Role.COMMUNITY_TEAM, unit=world.unit("25966-01"))
+    with pytest.raises(OutOfScope):
+        role_unassign(actor=admin, assignment=commander.role_assignments.get(role=Role.COMMUNE_OFFICER))
+    commander.refresh_from_db()
+    assert commander.is_active and commander.role_assignments.count() == 2
+    user_set_active(actor=admin, user=world.user("commune_officer"), active=False)
+    assert not world.user("commune_officer").is_active

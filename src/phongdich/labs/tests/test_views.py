@@ -162,3 +162,11 @@ def test_a_province_administrator_adds_a_testing_rules_version_citing_its_docume
     assert TestingRules.objects.get(effective_from="2021-09-01").pool_size == 5
     refused = client.post("/testing/rules/", {"effective_from": "2021-10-01", "source_document": " ", "pool_size": 30})
     assert refused.status_code == 200 and not TestingRules.objects.filter(effective_from="2021-10-01").exists()
+
+
+def test_an_analyst_who_is_also_a_commune_officer_elsewhere_cannot_print_another_communes_residents(client_as, world):
+    testing_round = TestingRound.objects.get(name="Xét nghiệm toàn dân đợt 1")
+    url = f"/testing/rounds/{testing_round.pk}/groups/{unit('25966-01').pk}/"
+    assert client_as("analyst_commune").get(url).status_code == 404
+    page = client_as("commune_officer").get(url)
+    assert page.status_code == 200

@@ -27,7 +27,7 @@ from ..choices import (
     CheckInOutcome,
     CheckInSource,
 )
-from ..models import CheckIn
+from ..models import CheckIn, DeclaredCheckIn
 
 log = logging.getLogger(__name__)
 
@@ -90,19 +90,47 @@ def checkin_batch_ingest(*, actor, items: list[dict], source: str = CheckInSourc
 
 
 def checkin_self_record(*, venue_token: str, number: str, client_id: str) -> ItemResult:
-    """A resident checking in on the public page opened from the venue's QR code, naming themself by phone,
-    CCCD/CMND or the text of their personal QR card. The venue's signed token is the authority here, so any
-    active venue is accepted; the page's own id for the visit makes a resubmitted form count once."""
-    item = {"client_id": client_id, "venue_token": venue_token, "checked_in_at": timezone.now().isoformat()}
+    """A visitor checking in on the public page opened from the venue's QR code. The venue's signed token is
+    the authority for the venue; the page's own id for the visit makes a resubmitted form count once.
+
+    The text of a personal QR card is signed and only its holder carries it: the holder is checked in. A phone
+    or CCCD/CMND number proves nothing about who typed it, so it is kept as a declared check-in, attached to
+    nobody (see DeclaredCheckIn); the number is not even looked up, so the answer and the time it takes are
+    the same whether or not someone is registered with it."""
     number = number.strip()
-    digits = re.sub(r"[\s.+()-]", "", number)
     if number.startswith(CARD_PREFIX):
+        item = {"client_id": client_id, "venue_token": venue_token, "checked_in_at": timezone.now().isoformat()}
         item["person_card"] = number
-    elif digits.isdigit() and len(digits) in (9, 12):  # a CMND or a CCCD; phone numbers have 10 or 11 digits
-        item["id_number"] = digits
-    else:
-        item["phone"] = number
-    return _ingest("public", [item], CheckInSource.WEB, Scope(everywhere=True))[0]
+        return _ingest("public", [item], CheckInSource.WEB, Scope(everywhere=True))[0]
+    return _declared_record(venue_token, number, client_id)
+
+
+def _declared_record(venue_token: str, number: str, client_id: str) -> ItemResult:
+    try:
+        declared = declared_number(number)
+        venue = Venue.from_token(Venue.token_in(venue_token))
+    except ValidationError:
+        message = _("Type a phone number, a CCCD/CMND number or the code of your personal QR card.")
+        return ItemResult(client_id, CheckInOutcome.REJECTED, "number_invalid", message)
+    except (signing.BadSignature, Venue.DoesNotExist):
+        return ItemResult(client_id, CheckInOutcome.REJECTED, "venue_unknown", _("No active venue has this code."))
+    with transaction.atomic():
+        checkin, created = DeclaredCheckIn.objects.get_or_create(
+            client_id=client_id[:64],
+            defaults={"venue": venue, "unit_id": venue.unit_id, "number": declared, "checked_in_at": timezone.now()},
+        )
+        if created:
+            audit.record(actor="public", action=AuditAction.CREATE, instance=checkin, unit_path=venue.unit.path)
+    return ItemResult(client_id, CheckInOutcome.ACCEPTED if created else CheckInOutcome.DUPLICATE)
+
+
+def declared_number(number: str) -> str:
+    """A typed number in its stored form: a CCCD (12 digits) or CMND (9) as digits, a phone as +84…;
+    raises ValidationError for anything else."""
+    digits = re.sub(r"[\s.+()-]", "", number)
+    if digits.isdigit() and len(digits) in (9, 12):  # a CMND or a CCCD; phone numbers have 10 or 11 digits
+        return validators.normalize_id_number(digits)
+    return validators.normalize_phone(number)
 
 
 def person_card_text(person: Person) -> str:

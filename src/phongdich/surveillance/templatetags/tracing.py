@@ -3,6 +3,7 @@
 from django import template
 
 from phongdich.core.scoping import has_permission_somewhere
+from phongdich.people.selectors import name_people
 
 from ..forms import ClearForm
 from ..models import Case, TracingState
@@ -16,7 +17,9 @@ def tracing_card(context, person):
     user = context["request"].user
     if not has_permission_somewhere(user, "surveillance.view_tracingstate"):
         return {"show": False}
-    state = TracingState.objects.visible_to(user).select_related("via", "root_case").filter(person=person).first()
+    state = TracingState.objects.visible_to(user).select_related("root_case").filter(person=person).first()
+    if state:
+        name_people(user, [state], via_ref="via_id")
     return {
         "show": True,
         "person": person,
