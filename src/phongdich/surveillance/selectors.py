@@ -5,15 +5,43 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
 
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import scope_of
+from phongdich.places.models import AdminUnit
 
-from .models import Case, CheckIn, TracingRules, TracingState
+from .models import Case, CheckIn, TracingRules, TracingState, TracingTask
 
 
 def rules_in_force(on: date | None = None) -> TracingRules:
     """The newest rules effective on `on` (today by default); the oldest version covers earlier dates."""
     return in_force(TracingRules, on)
+
+
+def case_for_reading(user, pk: int) -> Case:
+    """A case the user may see, with the read written to the audit trail. Raises DoesNotExist."""
+    case = Case.objects.visible_to(user).select_related("person", "unit", "cluster").get(pk=pk)
+    audit.record(actor=user, action=AuditAction.READ, instance=case, person_id=case.person_id)
+    return case
+
+
+def walking_list_tasks(user, unit: AdminUnit, limit: int = 500) -> list[TracingTask]:
+    """The open tasks of a unit in address order, for a printed walking list (names and addresses): the
+    printing is audited as an export of the unit's list."""
+    tasks = list(
+        TracingTask.objects.visible_to(user)
+        .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
+        .select_related("person", "person__household", "unit")
+        .order_by("unit__path", "person__address", "person__name_search")[:limit]
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        instance=unit,
+        detail={"document": "tracing walking list", "rows": len(tasks)},
+    )
+    return tasks
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,16 @@ from .importers import (
     manifest_import,
 )
 from .models import Case, Cluster, Contact, TracingRules, TracingState, TracingTask, Trip
-from .selectors import case_contacts, cluster_graph, counts_by_unit, exposure_matches, rules_in_force, tracers_for
+from .selectors import (
+    case_contacts,
+    case_for_reading,
+    cluster_graph,
+    counts_by_unit,
+    exposure_matches,
+    rules_in_force,
+    tracers_for,
+    walking_list_tasks,
+)
 from .services import (
     case_confirm,
     case_status_set,
@@ -194,10 +203,10 @@ def case_create(request, person_pk):
 
 def case_detail(request, pk):
     require_permission(request.user, "surveillance.view_case")
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "unit", "cluster"), pk=pk)
-    audit.record(
-        actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
-    )
+    try:
+        case = case_for_reading(request.user, pk)
+    except Case.DoesNotExist as error:
+        raise Http404 from error
     can_change = Case.objects.restrict(request.user, "change").filter(pk=pk).exists()
     context = {
         "case": case,
@@ -314,12 +323,7 @@ def walking_list(request, unit_pk):
     """A printable list of one group's open tasks, in address order, for the team walking door to door."""
     require_permission(request.user, "surveillance.view_tracingtask")
     unit = get_object_or_404(AdminUnit.objects.visible_to(request.user), pk=unit_pk)
-    tasks = (
-        TracingTask.objects.visible_to(request.user)
-        .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
-        .select_related("person", "person__household", "unit")
-        .order_by("unit__path", "person__address", "person__name_search")[:500]
-    )
+    tasks = walking_list_tasks(request.user, unit)
     return render(request, "surveillance/walking_list.html", {"unit": unit, "tasks": tasks, "now": timezone.now()})
 
 

@@ -37,6 +37,22 @@ from .services.coverage import _years_before
 INDICATOR_FIELD: dict[str, str] = {Indicator.ONE_DOSE: "one_dose", Indicator.FULL: "full", Indicator.BOOSTED: "boosted"}
 
 
+def certificate_for_reading(user, pk: int, *, export: str = "") -> Certificate:
+    """A certificate the user may see, the read (or its export as `export`: "pdf", "png", "svg") written to the
+    audit trail. Raises DoesNotExist."""
+    certificate = (
+        Certificate.objects.visible_to(user).select_related("person", "dose__product", "unit", "signing_key").get(pk=pk)
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT if export else AuditAction.READ,
+        instance=certificate,
+        person_id=certificate.person_id,
+        detail={"format": export} if export else None,
+    )
+    return certificate
+
+
 def rules_in_force(on: date | None = None) -> VaccinationRules:
     return in_force(VaccinationRules, on)
 

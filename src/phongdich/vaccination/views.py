@@ -36,6 +36,7 @@ from .forms import (
 from .importers import DOSE_COLUMNS, dose_import_start
 from .models import Certificate, Dose, DoseImport, ReviewRow, Shipment, VaccinationRules
 from .selectors import (
+    certificate_for_reading,
     coverage_by_child,
     coverage_of,
     daily_doses,
@@ -196,15 +197,17 @@ def certificate_issue_view(request, pk):
     return redirect(certificate)
 
 
-def _certificate(request, pk) -> Certificate:
+def _certificate(request, pk, export: str = "") -> Certificate:
+    """The certificate, its read or export audited."""
     require_permission(request.user, "vaccination.view_certificate")
-    queryset = Certificate.objects.visible_to(request.user).select_related("person", "dose__product", "unit")
-    return get_object_or_404(queryset, pk=pk)
+    try:
+        return certificate_for_reading(request.user, pk, export=export)
+    except Certificate.DoesNotExist as error:
+        raise Http404 from error
 
 
 def certificate_detail(request, pk):
     certificate = _certificate(request, pk)
-    audit.record(actor=request.user, action=AuditAction.READ, instance=certificate, person_id=certificate.person_id)
     context = {
         "certificate": certificate,
         "entry": certificate_entry(certificate),
@@ -215,30 +218,16 @@ def certificate_detail(request, pk):
 
 
 def certificate_qr(request, pk, kind):
-    certificate = _certificate(request, pk)
     if kind not in ("png", "svg"):
         raise Http404
-    audit.record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        instance=certificate,
-        person_id=certificate.person_id,
-        detail={"format": kind},
-    )
+    certificate = _certificate(request, pk, export=kind)
     if kind == "png":
         return HttpResponse(certificate_png(certificate), content_type="image/png")
     return HttpResponse(certificate_svg(certificate), content_type="image/svg+xml")
 
 
 def certificate_card(request, pk):
-    certificate = _certificate(request, pk)
-    audit.record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        instance=certificate,
-        person_id=certificate.person_id,
-        detail={"format": "pdf"},
-    )
+    certificate = _certificate(request, pk, export="pdf")
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="chung-nhan-{certificate.pk}.pdf"'
     return response
@@ -246,7 +235,7 @@ def certificate_card(request, pk):
 
 @require_POST
 def certificate_revoke_view(request, pk):
-    certificate = _certificate(request, pk)
+    certificate = get_object_or_404(Certificate.objects.restrict(request.user, "change"), pk=pk)
     post_action(
         request,
         RevokeForm(request.POST),

@@ -361,6 +361,7 @@ UNLISTED = {
     "vaccination:review_decide",
     "api:upload_results",
     "accounts:user_active",
+    "accounts:user_password",
     "accounts:assignment_remove",
     "accounts:login",
     "accounts:logout",
