@@ -147,3 +147,18 @@ def test_a_checkpoint_checks_a_certificate_from_a_photo_on_a_phone_without_loggi
     page.get_by_label("Chuỗi chứng nhận (HC1:…)").fill("HC1:NOT-A-CERTIFICATE")
     page.get_by_role("button", name="Kiểm tra").click()
     expect(page.get_by_role("status")).to_contain_text("✘ Không hợp lệ")
+
+
+def test_an_administrator_reads_the_audit_trail_in_vietnamese_on_a_phone_and_a_desktop(browser, live_server, seeded):
+    for viewport in ({"width": 360, "height": 740}, {"width": 1280, "height": 800}):
+        page = browser.new_page(viewport=viewport)
+        log_in(page, live_server.url, "system_admin")
+        page.goto(f"{live_server.url}/audit/?action=create")
+        table = page.locator("table.table tbody")
+        expect(table.get_by_text("Người dân", exact=True).first).to_be_visible()
+        expect(table.get_by_text("Họ và tên").first).to_be_visible()
+        assert "full_name" not in table.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        if os.environ.get("PHONGDICH_SCREENSHOTS"):
+            page.screenshot(path=f"{os.environ['PHONGDICH_SCREENSHOTS']}/audit-{viewport['width']}.png", full_page=True)
+        page.close()

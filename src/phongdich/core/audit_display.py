@@ -138,7 +138,8 @@ def _worth_showing(model, key: str, value) -> bool:
 
 def _foreign_model(found) -> type[models.Model] | None:
     """The model a foreign key field points to, or None for any other field (or no field)."""
-    return found.related_model if found is not None and found.is_relation and found.many_to_one else None
+    forward = found is not None and found.is_relation and found.concrete and (found.many_to_one or found.one_to_one)
+    return found.related_model if forward else None
 
 
 def _label(model, key: str) -> str:

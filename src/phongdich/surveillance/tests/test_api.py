@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from phongdich.core.models import AuditEvent
 from phongdich.surveillance.models import Case, TracingState, TracingTask
@@ -65,7 +68,8 @@ def test_f2_by_group_counts_per_residential_group(api_as, world, f1):
 
 def test_a_contact_posted_twice_with_one_key_is_stored_once(api_as, world, f0):
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": "2026-11-21T08:00:00+07:00"}
+    first_at = (timezone.now() - timedelta(hours=6)).isoformat()
+    body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": first_at}
     client = api_as("commune_officer")
     first = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
     again = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
