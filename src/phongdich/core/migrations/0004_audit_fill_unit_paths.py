@@ -36,3 +36,7 @@ class Migration(migrations.Migration):
         ("accounts", "0001_initial"),
         ("places", "0001_initial"),
     ]
+
+    operations = [
+        migrations.RunPython(fill_unit_paths, migrations.RunPython.noop),
+    ]
