@@ -62,6 +62,10 @@ VALUE_LABELS = {
 }
 
 
+# What a model's readable name reads besides its own row (a residential group's label names its commune).
+NAME_JOINS = {"places.adminunit": ("parent",)}
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -201,6 +205,8 @@ def _names(events, user) -> dict[tuple[str, object], str]:
         manager = model._default_manager
         queryset = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
         label = model._meta.label_lower
+        if joins := NAME_JOINS.get(label):
+            queryset = queryset.select_related(*joins)
         for obj in queryset.filter(pk__in=ids):
             names[(label, obj.pk)] = str(getattr(obj, "label", None) or obj)
     return names

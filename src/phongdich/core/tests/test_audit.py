@@ -121,3 +121,9 @@ def test_the_audit_page_speaks_vietnamese_field_labels_choices_and_dates(client_
     assert "dismissed_reason" not in table and "dismissed" not in table
     assert "Người tiếp xúc" in table and "cập nhật" in table
     assert timezone.localtime().strftime("%d/%m/%Y ") in table
+
+
+def test_the_audit_page_needs_a_bounded_number_of_queries(client_as, django_assert_max_num_queries):
+    client = client_as("system_admin")
+    with django_assert_max_num_queries(12):  # a page of 50 rows: one query per kind of record its changes name
+        assert client.get("/audit/").status_code == 200
