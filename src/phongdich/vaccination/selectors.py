@@ -17,6 +17,7 @@ from django.utils import timezone
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
+from phongdich.core.scoping import scope_of
 from phongdich.people.models import ELDERLY_AGE, Person
 from phongdich.places.models import AdminUnit, Facility
 
@@ -51,6 +52,25 @@ def certificate_for_reading(user, pk: int, *, export: str = "") -> Certificate:
         detail={"format": export} if export else None,
     )
     return certificate
+
+
+def people_vaccinated_for(user):
+    """The people whose vaccination record a user may see: residents of their area, and, for a site's staff,
+    anyone vaccinated at their site."""
+    people = Person.objects.restrict(user, "view")
+    if sites := scope_of(user, "vaccination.view_dose").facility_ids:
+        people = people | Person.objects.filter(pk__in=Dose.objects.filter(site_id__in=sites).values("person_id"))
+    return people
+
+
+def vaccination_record_for_reading(user, pk: int) -> Person:
+    """A person whose doses and certificates the user may see, the read written to the audit trail. Raises
+    DoesNotExist."""
+    person = people_vaccinated_for(user).select_related("unit").get(pk=pk)
+    audit.record(
+        actor=user, action=AuditAction.READ, instance=person, person_id=person.pk, detail={"page": "vaccination record"}
+    )
+    return person
 
 
 def rules_in_force(on: date | None = None) -> VaccinationRules:

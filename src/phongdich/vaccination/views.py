@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phongdich.core import audit
-from phongdich.core.choices import AuditAction
 from phongdich.core.imports import FileFormatError, guess_mapping, iter_table
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
 from phongdich.core.views import add_form_errors, post_action, rules_page, service_form
@@ -42,11 +40,13 @@ from .selectors import (
     daily_doses,
     is_revoked,
     last_refresh,
+    people_vaccinated_for,
     priority_people,
     rules_in_force,
     stock,
     targets_for,
     trusted_keys,
+    vaccination_record_for_reading,
 )
 from .services import (
     allocation_set,
@@ -155,27 +155,19 @@ def dose_create(request):
 
 
 def _person(request, pk) -> Person:
-    """A resident of the user's area, or, for a site's staff, anyone vaccinated at their site."""
     require_permission(request.user, "vaccination.view_dose")
-    people = Person.objects.restrict(request.user, "view")
-    if sites := scope_of(request.user, "vaccination.view_dose").facility_ids:
-        people = people | Person.objects.filter(pk__in=Dose.objects.filter(site_id__in=sites).values("person_id"))
-    return get_object_or_404(people.select_related("unit"), pk=pk)
+    return get_object_or_404(people_vaccinated_for(request.user).select_related("unit"), pk=pk)
 
 
 def person_record(request, pk):
     """A person's doses and certificates."""
-    person = _person(request, pk)
+    require_permission(request.user, "vaccination.view_dose")
+    try:
+        person = vaccination_record_for_reading(request.user, pk)
+    except Person.DoesNotExist as error:
+        raise Http404 from error
     doses = Dose.objects.filter(person=person).select_related("product", "site").order_by("number")
     certificates = Certificate.objects.visible_to(request.user).filter(person=person).select_related("dose")
-    audit.record(
-        actor=request.user,
-        action=AuditAction.READ,
-        instance=person,
-        person_id=person.pk,
-        unit_path=person.unit.path,
-        detail={"page": "vaccination record"},
-    )
     context = {
         "person": person,
         "doses": doses,
