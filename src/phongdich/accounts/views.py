@@ -157,16 +157,15 @@ def assignment_remove(request, pk):
 def user_password(request, pk):
     _require_manager(request.user)
     account = get_object_or_404(users_manageable_by(request.user), pk=pk)
-    form = PasswordResetForm(request.POST)
+    revoked: list[int] = []
     post_action(
         request,
-        form,
-        lambda data: messages.info(
-            request,
-            _tokens_revoked_message(user_password_reset(actor=request.user, user=account, password=data["password"])),
-        ),
+        PasswordResetForm(request.POST),
+        lambda data: revoked.append(user_password_reset(actor=request.user, user=account, password=data["password"])),
         _("The password has been reset; tell the user in person, not by message."),
     )
+    if revoked:
+        messages.info(request, _tokens_revoked_message(revoked[0]))
     return redirect("accounts:user", pk=pk)
 
 
