@@ -179,3 +179,18 @@ def test_pages_with_htmx_print_buttons_and_the_verifier_run_under_the_content_se
     page.locator("[data-print]").click()
     assert page.evaluate("window.printed") is True
     assert refused == []
+
+
+def test_an_administrator_reads_the_audit_trail_in_vietnamese_on_a_phone_and_a_desktop(browser, live_server, seeded):
+    for viewport in ({"width": 360, "height": 740}, {"width": 1280, "height": 800}):
+        page = browser.new_page(viewport=viewport)
+        log_in(page, live_server.url, "system_admin")
+        page.goto(f"{live_server.url}/audit/?action=create")
+        table = page.locator("table.table tbody")
+        expect(table.get_by_text("Người dân", exact=True).first).to_be_visible()
+        expect(table.get_by_text("Họ và tên").first).to_be_visible()
+        assert "full_name" not in table.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        if os.environ.get("PHONGDICH_SCREENSHOTS"):
+            page.screenshot(path=f"{os.environ['PHONGDICH_SCREENSHOTS']}/audit-{viewport['width']}.png", full_page=True)
+        page.close()

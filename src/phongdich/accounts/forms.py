@@ -51,6 +51,14 @@ class UserCreateForm(forms.Form):
     )
 
 
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 10 characters. The account's API tokens are revoked with the old password."),
+    )
+
+
 class AssignmentForm(forms.Form):
     """A role and the place it is bound to; the choices are the places inside the administrator's jurisdiction."""
 

@@ -25,6 +25,11 @@ class User(AbstractUser):
             )
         return self._assignments
 
+    def audit_unit_path(self) -> str:
+        """The broadest unit of this account's roles, where its audit rows belong ("" without a role)."""
+        paths = [path for assignment in self.assignments_with_places() if (path := assignment.audit_unit_path())]
+        return min(paths, key=lambda path: (path.count("/"), path), default="")
+
     def scope_rows(self) -> list[tuple[str, str, int | None, str, int | None]]:
         """(role, unit path, facility id, facility kind, organisation id) per assignment, loaded once per user
         object for scoping. A facility's assignment also carries the path of the unit the facility sits in."""
@@ -88,6 +93,9 @@ class RoleAssignment(models.Model):
             return self.facility.unit.path
         return ""
 
+    def audit_unit_path(self) -> str:
+        return self.unit_path() or (self.organisation.unit.path if self.organisation_id else "")
+
     def clean(self) -> None:
         binding = ROLE_BINDINGS[self.role]
         bound = {
@@ -121,6 +129,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def audit_unit_path(self) -> str:
+        return self.user.audit_unit_path()
 
 
 class LoginFailure(models.Model):

@@ -35,11 +35,41 @@ def api_token_create(*, actor: User, user: User, name: str, days_valid: int | No
     return token, plain
 
 
-def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+def api_token_revoke(*, actor: User, token: ApiToken, reason: str = "") -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action=AuditAction.TOKEN, instance=token, detail={"event": "revoked"})
+        detail = {"event": "revoked", **({"reason": reason} if reason else {})}
+        audit.record(actor=actor, action=AuditAction.TOKEN, instance=token, detail=detail)
+
+
+def password_change(*, actor, user: User, password: str) -> int:
+    """A user's new password (`actor` is the user, or an administrator resetting it: see user_password_reset).
+    The user's live API tokens stop working with the old password: they are revoked, each audited; returns
+    how many."""
+    event = "password changed" if actor == user else "password reset"
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        live = list(user.api_tokens.filter(revoked_at__isnull=True))
+        for token in live:
+            api_token_revoke(actor=actor, token=token, reason=event)
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, instance=user, detail={"event": event, "tokens_revoked": len(live)}
+        )
+    return len(live)
+
+
+def user_password_reset(*, actor, user: User, password: str) -> int:
+    """An administrator sets a new password for an account they manage (a forgotten one, a leaked one); the
+    account's API tokens are revoked with it. Returns how many."""
+    from django.contrib.auth.password_validation import validate_password
+
+    _check_manages_account(actor, user)
+    if user == actor:
+        raise ValidationError(_("Change your own password on the password page."))
+    validate_password(password, user)
+    return password_change(actor=actor, user=user, password=password)
 
 
 # Token → user, kept per process for a few seconds: looking up the token and the user's role assignments costs
@@ -96,13 +126,17 @@ def login_is_locked(username: str) -> bool:
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:
+    """A failed login, audited in the unit of the account it tried (the province's for an unknown name)."""
+    account = User.objects.filter(username__iexact=username).first()
     with transaction.atomic():
         LoginFailure.objects.create(username=username[:150], ip=ip)
         audit.record(
             actor=username[:150] or "anonymous",
             action=AuditAction.LOGIN_FAILED,
             object_type="accounts.user",
+            object_id=str(account.pk) if account else "",
             object_repr=username[:200],
+            unit_path=account.audit_unit_path() if account else "",
         )
 
 

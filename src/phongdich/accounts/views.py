@@ -1,16 +1,18 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from phongdich.core.scoping import has_permission_somewhere
-from phongdich.core.views import add_form_errors, service_form
+from phongdich.core.views import add_form_errors, post_action, service_form
 
-from .forms import ApiTokenForm, AssignmentForm, LoginForm, UserCreateForm
+from .forms import ApiTokenForm, AssignmentForm, LoginForm, PasswordResetForm, UserCreateForm
 from .models import ApiToken, RoleAssignment
 from .selectors import users_manageable_by
 from .services import (
@@ -18,9 +20,11 @@ from .services import (
     api_token_revoke,
     login_success_record,
     logout_record,
+    password_change,
     role_assign,
     role_unassign,
     user_create,
+    user_password_reset,
     user_set_active,
 )
 
@@ -33,6 +37,28 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         login_success_record(user=form.get_user())
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with the change made by the service (which revokes the user's API tokens)."""
+
+    success_url = reverse_lazy("accounts:password_done")
+
+    def form_valid(self, form):
+        revoked = password_change(actor=self.request.user, user=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        messages.info(self.request, _tokens_revoked_message(revoked))
+        return redirect(self.get_success_url())
+
+
+def _tokens_revoked_message(count: int) -> str:
+    if not count:
+        return _("The account had no API token in use.")
+    return ngettext(
+        "%(n)d API token was revoked with the old password; create a new one where it is needed.",
+        "%(n)d API tokens were revoked with the old password; create new ones where they are needed.",
+        count,
+    ) % {"n": count}
 
 
 class LogoutView(auth_views.LogoutView):
@@ -112,7 +138,8 @@ def user_detail(request, pk):
             messages.success(request, _("The role has been given."))
             return redirect("accounts:user", pk=pk)
     assignments = account.role_assignments.select_related("unit__parent", "facility", "organisation")
-    return render(request, "accounts/user_detail.html", {"account": account, "assignments": assignments, "form": form})
+    context = {"account": account, "assignments": assignments, "form": form, "password_form": PasswordResetForm()}
+    return render(request, "accounts/user_detail.html", context)
 
 
 @require_POST
@@ -124,6 +151,22 @@ def assignment_remove(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("accounts:user", pk=assignment.user_id)
+
+
+@require_POST
+def user_password(request, pk):
+    _require_manager(request.user)
+    account = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    revoked: list[int] = []
+    post_action(
+        request,
+        PasswordResetForm(request.POST),
+        lambda data: revoked.append(user_password_reset(actor=request.user, user=account, password=data["password"])),
+        _("The password has been reset; tell the user in person, not by message."),
+    )
+    if revoked:
+        messages.info(request, _tokens_revoked_message(revoked[0]))
+    return redirect("accounts:user", pk=pk)
 
 
 @require_POST

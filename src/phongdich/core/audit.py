@@ -35,6 +35,51 @@ def user_of(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
+class MissingUnitPath(ValueError):
+    """A bulk audit row that names no unit: no administrator below a superuser would ever see it (the database
+    refuses it too: the `audit_event_names_a_unit` check)."""
+
+
+def unit_path_of(instance: models.Model | None) -> str:
+    """The path of the unit an object belongs to, found the way scoping finds it (`scope_unit_field`,
+    `scope_path_lookup`), or through the object's own `audit_unit_path()`; "" for an object without a place."""
+    if instance is None:
+        return ""
+    if hasattr(instance, "audit_unit_path"):
+        return instance.audit_unit_path()
+    model = type(instance)
+    if unit_field := getattr(model, "scope_unit_field", None):
+        unit: object = instance
+        for name in unit_field.split("__"):
+            unit = getattr(unit, name, None)
+            if unit is None:
+                return ""
+        return getattr(unit, "path", "")
+    if path_lookup := getattr(model, "scope_path_lookup", None):
+        return getattr(instance, path_lookup) or ""
+    return ""
+
+
+def top_unit_path(actor) -> str:
+    """The widest unit an actor works in: a user's broadest role assignment; the province for a named system
+    actor ("cli", "demo"), which acts everywhere, and for a user without an assignment (a superuser)."""
+    from phongdich.places.models import AdminUnit
+
+    user = user_of(actor)
+    return (user.audit_unit_path() if user else "") or AdminUnit.root_path()
+
+
+def _unit_path(actor, instance, person_id: int | None) -> str:
+    if path := unit_path_of(instance):
+        return path
+    if person_id is not None:
+        from phongdich.people.models import Person
+
+        if person_path := Person.objects.filter(pk=person_id).values_list("unit__path", flat=True).first():
+            return person_path
+    return top_unit_path(actor)
+
+
 def record(
     *,
     actor,
@@ -49,11 +94,14 @@ def record(
     after: dict | None = None,
     detail: dict | None = None,
 ) -> AuditEvent:
+    """One audit row. Its unit is `unit_path` if given, else the object's unit, else the person's, else the
+    actor's top unit (account events, exports of many people, province-wide changes)."""
     ctx = current()
     if instance is not None:
         object_type = object_type or instance._meta.label_lower
         object_id = object_id or str(instance.pk)
         object_repr = object_repr or str(instance)[:200]
+    unit_path = unit_path or _unit_path(actor, instance, person_id)  # never empty: top_unit_path always answers
     return AuditEvent.objects.create(
         actor=user_of(actor),
         actor_label=_actor_label(actor),
@@ -78,6 +126,8 @@ def record_many(*, actor, action: AuditAction | str, object_type: str, rows: lis
     model instance per row would cost more than the change itself."""
     if not rows:
         return
+    if any(not unit_path for _id, _text, _person, unit_path, _after in rows):
+        raise MissingUnitPath(f"An audit row for {object_type} names no unit.")
     ctx = current()
     user, label = user_of(actor), _actor_label(actor)
     now = connection.ops.adapt_datetimefield_value(timezone.now())

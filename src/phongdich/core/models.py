@@ -52,6 +52,8 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "at"])]
+        # A row without a unit would show to nobody below a superuser (core/audit.py derives one for every row).
+        constraints = [models.CheckConstraint(name="audit_event_names_a_unit", condition=~models.Q(unit_path=""))]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"

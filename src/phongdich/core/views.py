@@ -48,7 +48,7 @@ class ScopedListView(PermissionRequiredMixin):
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET, queryset=self.base_queryset(), user=request.user)
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        table = self.table_class(queryset)
+        table = self.make_table(queryset)
         RequestConfig(
             request, paginate={"paginator_class": LazyPaginator, "per_page": settings.PHONGDICH_PAGE_SIZE}
         ).configure(table)
@@ -64,6 +64,9 @@ class ScopedListView(PermissionRequiredMixin):
         }
         template = "core/_table.html" if request.htmx and request.htmx.target == "results" else self.template_name
         return render(request, template, context)
+
+    def make_table(self, queryset) -> tables.Table:
+        return self.table_class(queryset)
 
     def more_filters_used(self, filterset) -> bool:
         """Whether a filter past the first (the search box) is set, so the page shows them open."""
@@ -148,6 +151,9 @@ class AuditListView(ScopedListView):
     table_class = AuditEventTable
     permission = "core.view_auditevent"
     title = _("Audit trail")
+
+    def make_table(self, queryset) -> tables.Table:
+        return AuditEventTable(queryset, user=self.request.user)
 
 
 def healthz(request):

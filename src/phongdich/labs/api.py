@@ -9,9 +9,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from phongdich.core import audit
 from phongdich.core.api import filtered, json_object, lookup, lookup_field, lookup_fields
-from phongdich.core.choices import AuditAction
 from phongdich.core.import_flow import upload_keep
 from phongdich.core.imports import FileFormatError
 from phongdich.core.pagination import keyset_page
@@ -23,7 +21,7 @@ from .choices import Result, SampleKind
 from .filtersets import PoolFilterSet, ResampleTaskFilterSet, SampleFilterSet
 from .importers import MAX_UPLOAD_BYTES, UPLOAD_KIND, mapping_for, result_import_start
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound
-from .selectors import lab_loads, plans_compliance, round_figures
+from .selectors import lab_loads, plans_compliance, round_figures, sample_for_reading
 from .services import (
     Reading,
     pool_open,
@@ -127,15 +125,7 @@ def create_sample(request, payload: SampleIn):
 
 @router.get("/samples/{int:sample_id}", response=SampleOut, summary="Read a sample and its result (audited)")
 def read_sample(request, sample_id: int):
-    sample = lookup(request.user, Sample.objects.select_related("unit"), sample_id)
-    audit.record(
-        actor=request.user,
-        action=AuditAction.READ,
-        instance=sample,
-        person_id=sample.person_id,
-        unit_path=sample.unit.path,
-    )
-    return sample
+    return sample_for_reading(request.user, sample_id)
 
 
 @router.post("/samples/{int:sample_id}/result", response=SampleOut, summary="Release an individual result")

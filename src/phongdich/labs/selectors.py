@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
 from phongdich.people.models import ELDERLY_AGE, Household, Person
 from phongdich.places.choices import OrganisationKind
@@ -22,6 +24,21 @@ PENDING = [SampleStatus.REGISTERED, SampleStatus.RECEIVED, SampleStatus.TESTED]
 def rules_in_force(on: date | None = None) -> TestingRules:
     """The newest rules effective on `on` (today by default); the oldest version covers earlier dates."""
     return in_force(TestingRules, on)
+
+
+def sample_for_reading(user, pk: int, *, photo: bool = False) -> Sample:
+    """A sample the user may see (with its self-test photo, if asked), the read written to the audit trail.
+    Raises DoesNotExist."""
+    samples = Sample.objects.visible_to(user).select_related("person", "unit", "lab__facility", "pool", "round")
+    sample = (samples.exclude(photo="") if photo else samples).get(pk=pk)
+    audit.record(
+        actor=user,
+        action=AuditAction.READ,
+        instance=sample,
+        person_id=sample.person_id,
+        detail={"photo": True} if photo else None,
+    )
+    return sample
 
 
 def round_groups(testing_round: TestingRound) -> QuerySet[AdminUnit]:
@@ -160,6 +177,19 @@ def households_not_sampled(testing_round: TestingRound, group: AdminUnit, limit:
         visits.append(HouseholdToVisit(household, members, [g for g in testing_round.priority_groups if g in found]))
     visits.sort(key=lambda visit: not visit.priority_groups)  # stable: address order within each part
     return visits[:limit]
+
+
+def walking_list_households(user, testing_round: TestingRound, group: AdminUnit) -> list[HouseholdToVisit]:
+    """households_not_sampled for a printed walking list (names and addresses), its printing audited as an
+    export of the group's list."""
+    visits = households_not_sampled(testing_round, group)
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        instance=group,
+        detail={"document": "testing walking list", "round": testing_round.pk, "households": len(visits)},
+    )
+    return visits
 
 
 def priority_membership(testing_round: TestingRound, group: AdminUnit):

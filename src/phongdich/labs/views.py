@@ -40,13 +40,14 @@ from .forms import (
 from .importers import MAX_UPLOAD_BYTES, RESULT_COLUMNS, UPLOAD_KIND, mapping_for, result_import_start
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound, TestingRules
 from .selectors import (
-    households_not_sampled,
     lab_loads,
     overdue_staff,
     plans_compliance,
     round_figures,
     round_groups,
     rules_in_force,
+    sample_for_reading,
+    walking_list_households,
 )
 from .services import (
     Reading,
@@ -119,18 +120,11 @@ def sample_create(request):
 
 def sample_detail(request, pk):
     require_permission(request.user, "labs.view_sample")
-    sample = get_object_or_404(
-        Sample.objects.visible_to(request.user).select_related("unit", "lab__facility", "pool", "round"),
-        pk=pk,
-    )
+    try:
+        sample = sample_for_reading(request.user, pk)
+    except Sample.DoesNotExist as error:
+        raise Http404 from error
     name_people(request.user, [sample], person_ref="person_id")
-    audit.record(
-        actor=request.user,
-        action=AuditAction.READ,
-        instance=sample,
-        person_id=sample.person_id,
-        unit_path=sample.unit.path,
-    )
     can_change = Sample.objects.restrict(request.user, "change").filter(pk=pk).exists()
     context = {
         "sample": sample,
@@ -168,10 +162,10 @@ def sample_reject_view(request, pk):
 
 def sample_photo(request, pk):
     """A self-test's photo, for the people who may see the sample (never a public media URL)."""
-    sample = get_object_or_404(Sample.objects.visible_to(request.user).exclude(photo=""), pk=pk)
-    audit.record(
-        actor=request.user, action=AuditAction.READ, instance=sample, person_id=sample.person_id, detail={"photo": True}
-    )
+    try:
+        sample = sample_for_reading(request.user, pk, photo=True)
+    except Sample.DoesNotExist as error:
+        raise Http404 from error
     return FileResponse(sample.photo.open("rb"))
 
 
@@ -414,7 +408,7 @@ def round_households(request, pk, unit_pk):
     group = get_object_or_404(units_for(request.user, "people.view_household").filter(level="group"), pk=unit_pk)
     if not round_groups(testing_round).filter(pk=group.pk).exists():
         raise Http404
-    households = households_not_sampled(testing_round, group)
+    households = walking_list_households(request.user, testing_round, group)
     context = {"round": testing_round, "group": group, "households": households, "now": timezone.now()}
     return render(request, "labs/round_households.html", context)
 

@@ -114,6 +114,7 @@ EXPORT_LIMIT = 100_000
 def persons_for_export(user, filterset) -> QuerySet:
     """The rows of a filtered person list for export (at most EXPORT_LIMIT), with the export audited."""
     queryset = filterset.qs.select_related("unit").order_by("name_search", "id")[:EXPORT_LIMIT]
+    chosen_unit = filterset.form.cleaned_data.get("unit") if filterset.is_valid() else None
     with transaction.atomic():
         count = queryset.count()
         audit.record(
@@ -121,6 +122,7 @@ def persons_for_export(user, filterset) -> QuerySet:
             action=AuditAction.EXPORT,
             object_type="people.person",
             object_repr=_("%(n)d persons") % {"n": count},
+            unit_path=chosen_unit.path if chosen_unit else audit.top_unit_path(user),
             detail={"filters": dict(filterset.data.items()), "rows": count},
         )
     return queryset

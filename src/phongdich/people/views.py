@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core.exports import csv_writer
+from phongdich.core.audit_display import describe
 from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView, service_form
 from phongdich.places.choices import UnitLevel
@@ -53,7 +54,7 @@ def person_detail(request, pk):
             "person": person,
             "residence_changes": person.residence_changes.select_related("from_unit", "to_unit")[:50],
             "residence_chain": [*person.unit.ancestors().exclude(level=UnitLevel.PROVINCE), person.unit],
-            "history": person_history(person),
+            "history": describe(person_history(person), user),
             "can_change": scope_of(user, "people.change_person").covers_path(person.unit.path),
             "can_merge": scope_of(user, "people.merge_person").covers_path(person.unit.path),
         },

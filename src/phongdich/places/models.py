@@ -51,6 +51,13 @@ class AdminUnit(models.Model):
         super().save(*args, **kwargs)
 
     @staticmethod
+    def root_path() -> str:
+        """The province's path, for what concerns the whole province (the legacy tree's when both are loaded);
+        "/" before any unit is loaded, which only a superuser's scope covers."""
+        roots = dict(AdminUnit.objects.filter(parent=None).order_by("-path").values_list("structure", "path"))
+        return roots.get(Structure.LEGACY) or next(iter(roots.values()), "/")
+
+    @staticmethod
     def path_for(structure: str, code: str, parent: "AdminUnit | None") -> str:
         return f"{parent.path}{code}/" if parent else f"{structure}:{code}/"
 

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from phongdich.core import audit
+from phongdich.accounts.models import User
 from phongdich.core.api import filtered as _filtered
 from phongdich.core.api import lookup, lookup_field, schema_shaped
-from phongdich.core.choices import AuditAction
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import has_permission_somewhere
 from phongdich.core.scoping import require_permission as _require
@@ -40,7 +39,15 @@ from .filtersets import (
     TracingTaskFilterSet,
 )
 from .models import Case, CheckIn, Cluster, Contact, TracingState, TracingTask, Trip
-from .selectors import cluster_graph, counts_by_unit, exposure_matches, level_history, rules_in_force, tracers_for
+from .selectors import (
+    case_for_reading,
+    cluster_graph,
+    counts_by_unit,
+    exposure_matches,
+    level_history,
+    rules_in_force,
+    tracers_for,
+)
 from .services import (
     MAX_BATCH,
     case_confirm,
@@ -237,11 +244,7 @@ def _case(user, case_id: int, action: str = "view") -> Case:
 
 @cases_router.get("/{int:case_id}", response=CaseOut, summary="Read a case (audited)")
 def read_case(request, case_id: int):
-    case = _case(request.user, case_id)
-    audit.record(
-        actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
-    )
-    return case
+    return case_for_reading(request.user, case_id)
 
 
 @cases_router.post("/{int:case_id}/status", response=CaseOut, summary="Close a case; downstream levels follow")

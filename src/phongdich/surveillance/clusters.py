@@ -2,7 +2,8 @@
 the two persons were in contact, with confirmations no further apart than the rules' quiet period.
 
 A new case joins the cluster of the cases it is linked to (merging clusters it bridges) or starts one with
-them; `rebuild` recomputes every cluster from scratch (after a bulk load). A cluster closes by itself once
+them; `rebuild` recomputes every cluster from scratch (after a bulk load). Merges, new clusters and deletions
+are audited under the actor whose change caused them. A cluster closes by itself once
 no case has been added for the quiet period. Each cluster's unit, main venue and main enterprise are where
 most of its cases live, met and work.
 """
@@ -12,6 +13,8 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
 from phongdich.people.models import Person
 
 from .choices import ClusterStatus, ContactStatus
@@ -32,7 +35,7 @@ def linked_cases(case: Case, rules: TracingRules) -> list[Case]:
     )
 
 
-def link_case(case: Case, rules: TracingRules) -> Cluster | None:
+def link_case(case: Case, rules: TracingRules, *, actor) -> Cluster | None:
     """Put a new case in its cluster: join, merge or start one; a case linked to nobody stays sporadic."""
     linked = linked_cases(case, rules)
     if not linked:
@@ -41,21 +44,26 @@ def link_case(case: Case, rules: TracingRules) -> Cluster | None:
     unclustered = [c.pk for c in linked if c.cluster_id is None]
     if clusters:
         target = max(clusters, key=lambda c: (c.size, -c.pk))
-        others = [c.pk for c in clusters if c.pk != target.pk]
+        others = [c for c in clusters if c.pk != target.pk]
+        for other in others:
+            audit.record(
+                actor=actor, action=AuditAction.MERGE, instance=other, detail={"into": target.pk, "case": case.pk}
+            )
         Case.objects.filter(cluster__in=others).update(cluster=target)
-        Cluster.objects.filter(pk__in=others).delete()
+        Cluster.objects.filter(pk__in=[other.pk for other in others]).delete()
     elif unclustered:
         day = case.confirmed_at.date()
         target = Cluster.objects.create(name="…", unit_id=case.unit_id, first_case_on=day, last_case_on=day)
+        audit.record(actor=actor, action=AuditAction.CREATE, instance=target, detail={"case": case.pk})
     else:
         return None  # linked only to cases of closed clusters: a closed cluster is not reopened
     Case.objects.filter(pk__in=[case.pk, *unclustered]).update(cluster=target)
-    refresh([target.pk])
+    refresh([target.pk], actor=actor)
     target.refresh_from_db()
     return target
 
 
-def rebuild(rules: TracingRules) -> int:
+def rebuild(rules: TracingRules, *, actor) -> int:
     """Every cluster from scratch: connected groups of two or more linked cases. Returns how many."""
     window = timedelta(days=rules.cluster_quiet_days)
     rows = Case.objects.values_list("pk", "person", "confirmed_at")
@@ -92,6 +100,7 @@ def rebuild(rules: TracingRules) -> int:
     for pk in cases:
         groups.setdefault(root(pk), []).append(pk)
     Case.objects.update(cluster=None)
+    _audit_deletions(actor, Cluster.objects.all(), "rebuild")
     Cluster.objects.all().delete()
     made = []
     for members in groups.values():
@@ -102,7 +111,7 @@ def rebuild(rules: TracingRules) -> int:
         for start in range(0, len(members), 5000):
             Case.objects.filter(pk__in=members[start : start + 5000]).update(cluster=cluster)
         made.append(cluster.pk)
-    refresh(made)
+    refresh(made, actor=actor)
     return len(made)
 
 
@@ -110,11 +119,25 @@ def _any_unit(case_ids: list[int]) -> int:
     return Case.objects.filter(pk=case_ids[0]).values_list("unit_id", flat=True)[0]
 
 
-def refresh(cluster_ids: list[int]) -> None:
+def _audit_deletions(actor, deleted, reason: str) -> None:
+    """A row per cluster about to be deleted, in its unit, written at once (a rebuild may drop thousands)."""
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.DELETE,
+        object_type="surveillance.cluster",
+        rows=[
+            (pk, name, None, path, {"reason": reason, "size": size})
+            for pk, name, path, size in deleted.values_list("pk", "name", "unit__path", "size")
+        ],
+    )
+
+
+def refresh(cluster_ids: list[int], *, actor) -> None:
     """Size, dates, main unit, venue and enterprise, and name of each cluster, from its cases."""
     for cluster in Cluster.objects.filter(pk__in=cluster_ids):
         rows = list(cluster.cases.order_by("confirmed_at", "pk").values_list("person_id", "unit_id", "confirmed_at"))
         if not rows:
+            _audit_deletions(actor, Cluster.objects.filter(pk=cluster.pk), "no case left")
             cluster.delete()
             continue
         people = [person for person, _unit, _at in rows]

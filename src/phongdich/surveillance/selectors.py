@@ -5,9 +5,13 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
 
+from phongdich.core import audit
+from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
+from phongdich.core.scoping import scope_of
 from phongdich.people.selectors import PersonRef, name_people, person_refs
 from phongdich.places.choices import FacilityKind
+from phongdich.places.models import AdminUnit
 
 from .choices import CheckInMatch, DetectionSetting, TaskOutcome
 from .models import Case, CheckIn, DeclaredCheckIn, TracingRules, TracingState, TracingTask
@@ -16,6 +20,31 @@ from .models import Case, CheckIn, DeclaredCheckIn, TracingRules, TracingState, 
 def rules_in_force(on: date | None = None) -> TracingRules:
     """The newest rules effective on `on` (today by default); the oldest version covers earlier dates."""
     return in_force(TracingRules, on)
+
+
+def case_for_reading(user, pk: int) -> Case:
+    """A case the user may see, with the read written to the audit trail. Raises DoesNotExist."""
+    case = Case.objects.visible_to(user).select_related("person", "unit", "cluster").get(pk=pk)
+    audit.record(actor=user, action=AuditAction.READ, instance=case, person_id=case.person_id)
+    return case
+
+
+def walking_list_tasks(user, unit: AdminUnit, limit: int = 500) -> list[TracingTask]:
+    """The open tasks of a unit in address order, for a printed walking list (names and addresses): the
+    printing is audited as an export of the unit's list."""
+    tasks = list(
+        TracingTask.objects.visible_to(user)
+        .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
+        .select_related("person", "person__household", "unit")
+        .order_by("unit__path", "person__address", "person__name_search")[:limit]
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        instance=unit,
+        detail={"document": "tracing walking list", "rows": len(tasks)},
+    )
+    return tasks
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ from .importers import (
 from .models import Case, Cluster, Contact, TracingRules, TracingState, TracingTask, Trip
 from .selectors import (
     case_contacts,
+    case_for_reading,
     cluster_graph,
     counts_by_unit,
     declared_near,
@@ -61,6 +62,7 @@ from .selectors import (
     exposures_named,
     rules_in_force,
     tracers_for,
+    walking_list_tasks,
 )
 from .services import (
     case_confirm,
@@ -202,10 +204,10 @@ def case_create(request, person_pk):
 
 def case_detail(request, pk):
     require_permission(request.user, "surveillance.view_case")
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("unit", "cluster"), pk=pk)
-    audit.record(
-        actor=request.user, action=AuditAction.READ, instance=case, person_id=case.person_id, unit_path=case.unit.path
-    )
+    try:
+        case = case_for_reading(request.user, pk)
+    except Case.DoesNotExist as error:
+        raise Http404 from error
     can_change = Case.objects.restrict(request.user, "change").filter(pk=pk).exists()
     name_people(request.user, [case], person_ref="person_id")  # the person may have moved away since
     rules = rules_in_force(timezone.localdate(case.confirmed_at))
@@ -326,12 +328,7 @@ def walking_list(request, unit_pk):
     """A printable list of one group's open tasks, in address order, for the team walking door to door."""
     require_permission(request.user, "surveillance.view_tracingtask")
     unit = get_object_or_404(units_for(request.user, "surveillance.view_tracingtask"), pk=unit_pk)
-    tasks = (
-        TracingTask.objects.visible_to(request.user)
-        .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
-        .select_related("person", "person__household", "unit")
-        .order_by("unit__path", "person__address", "person__name_search")[:500]
-    )
+    tasks = walking_list_tasks(request.user, unit)
     return render(request, "surveillance/walking_list.html", {"unit": unit, "tasks": tasks, "now": timezone.now()})
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
+from phongdich.core.scoping import scope_of
 from phongdich.people.models import ELDERLY_AGE, Person
 from phongdich.places.models import AdminUnit, Facility
 
@@ -35,6 +36,41 @@ from .models import (
 from .services.coverage import _years_before
 
 INDICATOR_FIELD: dict[str, str] = {Indicator.ONE_DOSE: "one_dose", Indicator.FULL: "full", Indicator.BOOSTED: "boosted"}
+
+
+def certificate_for_reading(user, pk: int, *, export: str = "") -> Certificate:
+    """A certificate the user may see, the read (or its export as `export`: "pdf", "png", "svg") written to the
+    audit trail. Raises DoesNotExist."""
+    certificate = (
+        Certificate.objects.visible_to(user).select_related("person", "dose__product", "unit", "signing_key").get(pk=pk)
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT if export else AuditAction.READ,
+        instance=certificate,
+        person_id=certificate.person_id,
+        detail={"format": export} if export else None,
+    )
+    return certificate
+
+
+def people_vaccinated_for(user):
+    """The people whose vaccination record a user may see: residents of their area, and, for a site's staff,
+    anyone vaccinated at their site."""
+    people = Person.objects.restrict(user, "view")
+    if sites := scope_of(user, "vaccination.view_dose").facility_ids:
+        people = people | Person.objects.filter(pk__in=Dose.objects.filter(site_id__in=sites).values("person_id"))
+    return people
+
+
+def vaccination_record_for_reading(user, pk: int) -> Person:
+    """A person whose doses and certificates the user may see, the read written to the audit trail. Raises
+    DoesNotExist."""
+    person = people_vaccinated_for(user).select_related("unit").get(pk=pk)
+    audit.record(
+        actor=user, action=AuditAction.READ, instance=person, person_id=person.pk, detail={"page": "vaccination record"}
+    )
+    return person
 
 
 def rules_in_force(on: date | None = None) -> VaccinationRules:

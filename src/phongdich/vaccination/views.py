@@ -8,8 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phongdich.core import audit
-from phongdich.core.choices import AuditAction
 from phongdich.core.exports import csv_writer
 from phongdich.core.import_flow import upload_forget, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
@@ -37,16 +35,19 @@ from .forms import (
 from .importers import DOSE_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_KIND, dose_import_start
 from .models import Certificate, Dose, DoseImport, ReviewRow, Shipment, VaccinationRules
 from .selectors import (
+    certificate_for_reading,
     coverage_by_child,
     coverage_of,
     daily_doses,
     is_revoked,
     last_refresh,
+    people_vaccinated_for,
     priority_people,
     rules_in_force,
     stock,
     targets_for,
     trusted_keys,
+    vaccination_record_for_reading,
 )
 from .services import (
     allocation_set,
@@ -154,27 +155,19 @@ def dose_create(request):
 
 
 def _person(request, pk) -> Person:
-    """A resident of the user's area, or, for a site's staff, anyone vaccinated at their site."""
     require_permission(request.user, "vaccination.view_dose")
-    people = Person.objects.restrict(request.user, "view")
-    if sites := scope_of(request.user, "vaccination.view_dose").facility_ids:
-        people = people | Person.objects.filter(pk__in=Dose.objects.filter(site_id__in=sites).values("person_id"))
-    return get_object_or_404(people.select_related("unit"), pk=pk)
+    return get_object_or_404(people_vaccinated_for(request.user).select_related("unit"), pk=pk)
 
 
 def person_record(request, pk):
     """A person's doses and certificates."""
-    person = _person(request, pk)
+    require_permission(request.user, "vaccination.view_dose")
+    try:
+        person = vaccination_record_for_reading(request.user, pk)
+    except Person.DoesNotExist as error:
+        raise Http404 from error
     doses = Dose.objects.filter(person=person).select_related("product", "site").order_by("number")
     certificates = Certificate.objects.visible_to(request.user).filter(person=person).select_related("dose")
-    audit.record(
-        actor=request.user,
-        action=AuditAction.READ,
-        instance=person,
-        person_id=person.pk,
-        unit_path=person.unit.path,
-        detail={"page": "vaccination record"},
-    )
     context = {
         "person": person,
         "doses": doses,
@@ -197,15 +190,17 @@ def certificate_issue_view(request, pk):
     return redirect(certificate)
 
 
-def _certificate(request, pk) -> Certificate:
+def _certificate(request, pk, export: str = "") -> Certificate:
+    """The certificate, its read or export audited."""
     require_permission(request.user, "vaccination.view_certificate")
-    queryset = Certificate.objects.visible_to(request.user).select_related("person", "dose__product", "unit")
-    return get_object_or_404(queryset, pk=pk)
+    try:
+        return certificate_for_reading(request.user, pk, export=export)
+    except Certificate.DoesNotExist as error:
+        raise Http404 from error
 
 
 def certificate_detail(request, pk):
     certificate = _certificate(request, pk)
-    audit.record(actor=request.user, action=AuditAction.READ, instance=certificate, person_id=certificate.person_id)
     context = {
         "certificate": certificate,
         "entry": certificate_entry(certificate),
@@ -216,30 +211,16 @@ def certificate_detail(request, pk):
 
 
 def certificate_qr(request, pk, kind):
-    certificate = _certificate(request, pk)
     if kind not in ("png", "svg"):
         raise Http404
-    audit.record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        instance=certificate,
-        person_id=certificate.person_id,
-        detail={"format": kind},
-    )
+    certificate = _certificate(request, pk, export=kind)
     if kind == "png":
         return HttpResponse(certificate_png(certificate), content_type="image/png")
     return HttpResponse(certificate_svg(certificate), content_type="image/svg+xml")
 
 
 def certificate_card(request, pk):
-    certificate = _certificate(request, pk)
-    audit.record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        instance=certificate,
-        person_id=certificate.person_id,
-        detail={"format": "pdf"},
-    )
+    certificate = _certificate(request, pk, export="pdf")
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="chung-nhan-{certificate.pk}.pdf"'
     return response
@@ -247,7 +228,7 @@ def certificate_card(request, pk):
 
 @require_POST
 def certificate_revoke_view(request, pk):
-    certificate = _certificate(request, pk)
+    certificate = get_object_or_404(Certificate.objects.restrict(request.user, "change"), pk=pk)
     post_action(
         request,
         RevokeForm(request.POST),

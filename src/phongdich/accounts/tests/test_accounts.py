@@ -2,9 +2,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from phongdich.accounts.models import ApiToken, RoleAssignment
+from phongdich.accounts.models import ApiToken, RoleAssignment, User
 from phongdich.accounts.roles import Role
-from phongdich.accounts.services import api_token_create, api_token_revoke, api_token_user, role_unassign
+from phongdich.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    api_token_user,
+    role_assign,
+    role_unassign,
+    user_password_reset,
+)
 from phongdich.core.models import AuditEvent
 from phongdich.core.testing import PASSWORD
 
@@ -55,6 +62,47 @@ def test_changing_the_password(client_as):
         {"old_password": PASSWORD, "new_password1": "Lái Thiêu 2021!x", "new_password2": "Lái Thiêu 2021!x"},
     )
     assert response.status_code == 302
+
+
+def test_changing_ones_password_revokes_ones_api_tokens_and_says_so(client_as, world):
+    officer = world.user("commune_officer")
+    _token, plain = api_token_create(actor=officer, user=officer, name="Ứng dụng truy vết")
+    client = client_as("commune_officer")
+    assert "thu hồi các mã API" in client.get("/accounts/password/").content.decode()
+    new = "Lái Thiêu 2021!x"
+    done = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}, follow=True
+    )
+    assert "1 mã API đã bị thu hồi" in done.content.decode()
+    assert api_token_user(plain) is None
+    assert client.get("/persons/").status_code == 200  # the session itself survives the change
+    revoked = AuditEvent.objects.get(action="token", object_id=str(_token.pk), detail__event="revoked")
+    assert revoked.detail["reason"] == "password changed" and revoked.unit_path == "legacy:74/725/25966/"
+    assert AuditEvent.objects.filter(action="update", object_type="accounts.user", detail__tokens_revoked=1).exists()
+
+
+def test_an_administrator_resets_a_password_and_the_accounts_tokens_are_revoked(client_as, world):
+    officer = world.user("commune_officer")
+    _token, plain = api_token_create(actor=officer, user=officer, name="Ứng dụng truy vết")
+    page = client_as("system_admin").post(
+        f"/accounts/users/{officer.pk}/password/", {"password": "Thuận An 2021!reset"}, follow=True
+    )
+    assert "Đã đặt lại mật khẩu" in page.content.decode() and "1 mã API đã bị thu hồi" in page.content.decode()
+    assert api_token_user(plain) is None
+    officer.refresh_from_db()
+    assert officer.check_password("Thuận An 2021!reset")
+    row = AuditEvent.objects.get(action="update", object_type="accounts.user", object_id=str(officer.pk))
+    assert row.actor_label == "system_admin" and row.detail == {"event": "password reset", "tokens_revoked": 1}
+
+
+def test_an_administrator_cannot_reset_the_password_of_an_account_outside_their_jurisdiction(client, world):
+    admin = User.objects.create_user(username="quan_tri_thu_dau_mot", password=PASSWORD)
+    role_assign(actor="test", user=admin, role=Role.SYSTEM_ADMIN, unit=world.unit("718"))
+    client.force_login(admin)
+    officer = world.user("commune_officer")
+    assert client.post(f"/accounts/users/{officer.pk}/password/", {"password": "Thuận An 2021!x"}).status_code == 404
+    with pytest.raises(ValidationError):
+        user_password_reset(actor=admin, user=officer, password="Thuận An 2021!x")
 
 
 def test_session_and_csrf_cookies_are_http_only(client, world, settings):

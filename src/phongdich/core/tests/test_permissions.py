@@ -471,6 +471,18 @@ ACTIONS = [
         {"active": "0"},
         expect(403, S=302, Z=404),
     ),
+    (
+        "accounts:user_password",
+        "/accounts/users/{commune_officer}/password/",
+        {"password": "Mật-khẩu-mới-2021"},
+        expect(403, S=302),
+    ),
+    (
+        "accounts:user_password",
+        "/accounts/users/{commander_commune}/password/",
+        {"password": "Mật-khẩu-mới-2021"},
+        expect(403, S=302, Z=404),
+    ),
     ("accounts:assignment_remove", "/accounts/assignments/{assignment_c}/remove/", {}, expect(403, S=302)),
     (
         "accounts:assignment_remove",

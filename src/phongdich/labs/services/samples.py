@@ -292,8 +292,11 @@ def sample_reject(*, actor, sample: Sample, reason: str) -> Sample:
         sample.status = SampleStatus.REJECTED
         sample.save(update_fields=["status"])
         due = timezone.now() + timedelta(hours=rules_in_force().resample_due_hours)
-        ResampleTask.objects.create(
+        task = ResampleTask.objects.create(
             person_id=sample.person_id, unit_id=sample.unit_id, reason=ResampleReason.REJECTED, cause=sample, due_at=due
+        )
+        audit.record(
+            actor=actor, action=AuditAction.CREATE, instance=task, person_id=task.person_id, after=audit.snapshot(task)
         )
         audit.record(
             actor=actor,

@@ -6,14 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from phongdich.core.models import AuditEvent
 from phongdich.core.testing import unit
 from phongdich.people.services import household_create, person_create, person_update
 
-from ..choices import ImportStatus, PriorityGroup, Result
+from ..choices import ImportStatus, PriorityGroup, Result, SampleKind
 from ..importers import result_import_run
-from ..models import Pool, ResultImport, Sample, TestingRound
+from ..models import Pool, ResampleTask, ResultImport, Sample, TestingRound
 from ..selectors import households_not_sampled
-from ..services import Reading, pool_result_record, round_create
+from ..services import Reading, pool_result_record, round_create, sample_register, sample_reject
 from .factories import lab, pooled, residents
 from .test_result_import import csv_bytes, local
 
@@ -170,3 +171,23 @@ def test_an_analyst_who_is_also_a_commune_officer_elsewhere_cannot_print_another
     assert client_as("analyst_commune").get(url).status_code == 404
     page = client_as("commune_officer").get(url)
     assert page.status_code == 200
+
+
+def test_printing_a_rounds_walking_list_is_audited_as_an_export_of_the_group(client_as, world):
+    testing_round = a_round_today_in_lai_thieu(world.user("district_officer"), "Đợt 3 Lái Thiêu")
+    group = unit("25966-02")
+    client_as("commune_officer").get(f"/testing/rounds/{testing_round.pk}/groups/{group.pk}/")
+    row = AuditEvent.objects.get(action="export", object_type="places.adminunit", object_id=str(group.pk))
+    assert row.unit_path == group.path and row.detail["round"] == testing_round.pk
+
+
+def test_a_rejected_samples_new_sampling_task_is_audited_in_the_persons_history(world):
+    officer = world.user("commune_officer")
+    person = residents(officer, 1)[0]
+    sample = sample_register(
+        actor=officer, person=person, kind=SampleKind.RT_PCR, barcode="LT-RJ-0001", sampled_at=timezone.now(), lab=lab()
+    )
+    sample_reject(actor=world.user("lab_technician"), sample=sample, reason="Ống mẫu bị rò")
+    task = ResampleTask.objects.get(cause=sample)
+    row = AuditEvent.objects.get(object_type="labs.resampletask", object_id=str(task.pk))
+    assert (row.action, row.person_id, row.unit_path) == ("create", person.pk, person.unit.path)

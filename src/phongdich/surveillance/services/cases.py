@@ -94,7 +94,7 @@ def case_confirm(
         _household_contacts(actor, case)
         trip_contacts(actor, case)
         levels_update(around={person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
-        clusters.link_case(case, rules)
+        clusters.link_case(case, rules, actor=actor)
         clusters.close_quiet(rules, timezone.localdate())
         run_later(exposure_match_later, case.pk)
     return case
@@ -147,8 +147,10 @@ def _household_contacts(actor, case: Case) -> None:
         )
         for member_id, unit_id in members.values_list("pk", "unit_id")
     ]
-    Contact.objects.bulk_create(rows, ignore_conflicts=True)
-    _audit_contacts(actor, case, len(rows), "household register")
+    known = set(Contact.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
+    new = [row for row in rows if row.key not in known]
+    Contact.objects.bulk_create(new, ignore_conflicts=True)
+    _audit_contacts(actor, case, new, "household register")
 
 
 def trip_contacts(actor, case: Case) -> int:
@@ -179,21 +181,42 @@ def trip_contacts(actor, case: Case) -> int:
     known = set(Contact.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
     new = [row for row in rows if row.key not in known]
     Contact.objects.bulk_create(new, batch_size=1000)
-    _audit_contacts(actor, case, len(new), "passenger lists")
+    _audit_contacts(actor, case, new, "passenger lists")
     return len(new)
 
 
-def _audit_contacts(actor, case: Case, count: int, source: str) -> None:
-    """One audit row for the contacts a case brought from a register or a manifest."""
-    if count:
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="surveillance.contact",
-            object_repr=f"{count} contacts of {case} from the {source}",
-            person_id=case.person_id,
-            detail={"case": case.pk, "contacts": count, "source": source},
-        )
+def _audit_contacts(actor, case: Case, new: list[Contact], source: str) -> None:
+    """The contacts a case brought from a register, a manifest or check-ins: a row on the case saying how many,
+    and one per contact in the exposed person's own history (and unit), written at once."""
+    if not new:
+        return
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="surveillance.contact",
+        object_repr=f"{len(new)} contacts of {case} from the {source}",
+        person_id=case.person_id,
+        unit_path=case.unit.path,
+        detail={"case": case.pk, "contacts": len(new), "source": source},
+    )
+    created = Contact.objects.filter(key__in=[c.key for c in new]).values_list(
+        "pk", "person_id", "unit__path", "kind", "status"
+    )
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="surveillance.contact",
+        rows=[
+            (
+                pk,
+                f"{person_id} ~ {case.person_id} ({kind})",
+                person_id,
+                path,
+                {"other_id": case.person_id, "kind": kind, "status": status},
+            )
+            for pk, person_id, path, kind, status in created
+        ],
+    )
 
 
 CASE_CLOSING = {CaseStatus.RECOVERED, CaseStatus.DIED, CaseStatus.MOVED_AWAY, CaseStatus.RULED_OUT}
@@ -261,17 +284,10 @@ def exposure_match_record(*, actor, case: Case) -> int:
         known = set(Contact.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
         new = [row for row in rows if row.key not in known]
         Contact.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="surveillance.contact",
-            object_repr=f"{len(new)} check-in matches for {case}",
-            person_id=case.person_id,
-            detail={"case": case.pk, "matches": len(matches), "new": len(new)},
-        )
+        _audit_contacts(actor, case, new, "check-ins")
         if new:
             levels_update(
                 around={case.person_id}, actor=actor, reason="checkin_match", detail=f"check-in match with F0 {case}"
             )
-            clusters.link_case(case, rules)  # a match may be with another case
+            clusters.link_case(case, rules, actor=actor)  # a match may be with another case
     return len(new)

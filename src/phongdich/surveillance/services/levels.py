@@ -14,6 +14,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.rules import version_add
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.people.models import Person
+from phongdich.places.models import AdminUnit
 
 from .. import clusters, flevels
 from ..choices import (
@@ -36,7 +37,7 @@ def levels_update(*, actor, around: set[int], reason: str, detail: str) -> fleve
     services below inside their transaction; `reason` is a code, `detail` the cause in words."""
     with transaction.atomic():
         result = flevels.relevel(around, rules=rules_in_force(), actor=str(actor), reason=reason, detail=detail)
-        _tasks_for(result.changes, reason=detail)
+        _tasks_for(actor, result.changes, reason=detail)
     return result
 
 
@@ -123,7 +124,7 @@ def clusters_rebuild(*, actor) -> int:
     """Recompute every cluster from the cases and their links (after a bulk load); close the quiet ones."""
     rules = rules_in_force()
     with transaction.atomic():
-        made = clusters.rebuild(rules)
+        made = clusters.rebuild(rules, actor=actor)
         closed = clusters.close_quiet(rules, timezone.localdate())
         audit.record(
             actor=actor,
@@ -139,7 +140,7 @@ def levels_recompute(*, actor) -> flevels.Relevel:
     """Recompute every level from scratch (after a bulk load or a change of rules), with tasks for new contacts."""
     with transaction.atomic():
         result = flevels.relevel(None, rules=rules_in_force(), actor=str(actor), reason="full_recompute")
-        _tasks_for(result.changes, reason=_("full recompute"))
+        _tasks_for(actor, result.changes, reason=_("full recompute"))
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -150,9 +151,9 @@ def levels_recompute(*, actor) -> flevels.Relevel:
     return result
 
 
-def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
-    """New F1/F2 get a task to reach them (F1: visit, F2: call); a person who is no longer a contact has their
-    open task closed with the reason."""
+def _tasks_for(actor, changes: list[flevels.Change], *, reason: str) -> None:
+    """New F1/F2 get a task to reach them (F1: visit, F2: call), each audited in the person's history; a person
+    who is no longer a contact has their open task closed with the reason."""
     if not changes:
         return
     rules = rules_in_force()
@@ -164,7 +165,7 @@ def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
     has_open = set()
     for ids in flevels.chunks(wanted):
         has_open |= set(open_tasks.filter(person_id__in=ids).values_list("person_id", flat=True))
-    TracingTask.objects.bulk_create(
+    created = TracingTask.objects.bulk_create(
         [
             TracingTask(
                 person_id=person,
@@ -179,8 +180,22 @@ def _tasks_for(changes: list[flevels.Change], *, reason: str) -> None:
         ],
         batch_size=2000,
     )
+    _audit_new_tasks(actor, created)
     for ids in flevels.chunks(gone):
         open_tasks.filter(person_id__in=ids).update(done_at=now, note=_("No longer a contact: %s") % reason[:250])
+
+
+def _audit_new_tasks(actor, tasks: list[TracingTask]) -> None:
+    paths = dict(AdminUnit.objects.filter(pk__in={t.unit_id for t in tasks}).values_list("pk", "path"))
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="surveillance.tracingtask",
+        rows=[
+            (t.pk, f"F{t.level} #{t.person_id}", t.person_id, paths[t.unit_id], {"level": t.level, "method": t.method})
+            for t in tasks
+        ],
+    )
 
 
 RULE_FIELDS = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_audit_certificate_actions"),
+        ("core", "0005_audit_event_names_a_unit"),
     ]
 
     operations = [
