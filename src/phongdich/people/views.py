@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phongdich.core.exports import csv_writer
 from phongdich.core.audit_display import describe
+from phongdich.core.exports import csv_writer
 from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView, service_form
 from phongdich.places.choices import UnitLevel

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from phongdich.accounts.models import User
 from phongdich.core.api import filtered as _filtered
 from phongdich.core.api import lookup, lookup_field, schema_shaped
 from phongdich.core.pagination import keyset_page

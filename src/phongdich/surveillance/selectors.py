@@ -8,7 +8,6 @@ from django.db.models import Count, F, Q
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
-from phongdich.core.scoping import scope_of
 from phongdich.people.selectors import PersonRef, name_people, person_refs
 from phongdich.places.choices import FacilityKind
 from phongdich.places.models import AdminUnit

@@ -27,7 +27,7 @@ from phongdich.core.views import ScopedListView, add_form_errors, post_action, r
 from phongdich.people.models import Person
 from phongdich.people.selectors import name_people
 from phongdich.places.forms import units_for
-from phongdich.places.models import AdminUnit, Venue
+from phongdich.places.models import Venue
 
 from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet, TripFilterSet
 from .forms import (

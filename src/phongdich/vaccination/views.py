@@ -228,6 +228,7 @@ def certificate_card(request, pk):
 
 @require_POST
 def certificate_revoke_view(request, pk):
+    require_permission(request.user, "vaccination.change_certificate")
     certificate = get_object_or_404(Certificate.objects.restrict(request.user, "change"), pk=pk)
     post_action(
         request,

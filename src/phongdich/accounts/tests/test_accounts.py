@@ -13,6 +13,7 @@ from phongdich.accounts.services import (
     user_password_reset,
 )
 from phongdich.core.models import AuditEvent
+from phongdich.core.scoping import OutOfScope
 from phongdich.core.testing import PASSWORD
 
 
@@ -101,7 +102,7 @@ def test_an_administrator_cannot_reset_the_password_of_an_account_outside_their_
     client.force_login(admin)
     officer = world.user("commune_officer")
     assert client.post(f"/accounts/users/{officer.pk}/password/", {"password": "Thuận An 2021!x"}).status_code == 404
-    with pytest.raises(ValidationError):
+    with pytest.raises(OutOfScope):
         user_password_reset(actor=admin, user=officer, password="Thuận An 2021!x")
 
 
@@ -325,7 +326,6 @@ def test_a_district_administrator_cannot_deactivate_a_province_commander_who_als
 
 def test_every_account_service_checks_the_whole_account_is_inside_the_administrators_jurisdiction(world):
     from phongdich.accounts.services import role_assign, user_set_active
-    from phongdich.core.scoping import OutOfScope
 
     admin, commander = world.user("district_admin"), world.user("commander_commune")
     with pytest.raises(OutOfScope):
