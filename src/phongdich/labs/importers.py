@@ -5,7 +5,8 @@ lazily and checked in batches of 100,000 against the samples and pools they name
 individual results are written with one statement a batch through the same `release` the forms use, pool
 results through `pool_result_record`; every refused line is kept with its line, the file's column and why.
 A file already imported for the lab is not read again, and a line whose result is already released changes
-nothing, so a retried upload never duplicates anything.
+nothing, so a retried upload never duplicates anything. The file is audited as one row (its name, hash, lines,
+lab and user); every sample and pool run it changes points to its import.
 """
 
 import csv
@@ -147,9 +148,24 @@ def result_import_start(*, actor, lab: Lab, raw: bytes, filename: str, mapping: 
         job.save()
         lab.result_mapping = mapping
         lab.save(update_fields=["result_mapping"])
-        audit.record(actor=actor, action=AuditAction.IMPORT, instance=job, detail={"file": filename, "sha256": digest})
+        audit.record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            instance=job,
+            unit_path=lab.facility.unit.path,
+            detail={"file": filename, "sha256": digest, "lines": _line_count(raw, filename), "lab": str(lab)},
+        )
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def _line_count(raw: bytes, filename: str) -> int | None:
+    """The lines of results a file holds, for its audit row; None for a file that cannot be read (its import
+    then fails with the reason)."""
+    try:
+        return iter_table(raw, filename).size
+    except (FileFormatError, UnicodeError):
+        return None
 
 
 def _enqueue(job_id: int) -> None:
