@@ -5,6 +5,8 @@ means something on a noisy machine:
   person_search_p95_ms     name search over 1,000,000 persons vs an indexed exact CCCD lookup
   demo_build_s_per_100k    demo build time per 100,000 residents vs a raw executemany of the same rows
   api_person_list_p95_ms   GET /api/v1/persons under 20 concurrent clients on gunicorn vs GET /healthz
+  api_person_list_p95_ratio  the same two p95s as one ratio: the clients and the server share the machine's cores,
+                           so under this load a request's time is mostly its CPU; a no-op request scores 1
   checkin_ingest_per_s     check-ins stored through POST /api/v1/checkins/batch (1,000 per request, two senders)
                            vs a raw executemany of the same rows into an indexed copy of the table
 Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_full_s, flevel_incremental_ms,
@@ -138,7 +140,7 @@ def search_benchmark() -> dict:
         for text in QUERIES:
 
             def run(user=user, text=text):
-                queryset = person_search(Person.objects.visible_to(user).active(), text)
+                queryset = person_search(Person.objects.visible_to(user).active(), text, user=user)
                 list(queryset.select_related("unit")[:25])  # in the order person_search gives, as the API does
 
             run()
@@ -147,7 +149,7 @@ def search_benchmark() -> dict:
     exact = []
     for number in numbers[:200]:
         exact.append(timed_ms(lambda number=number: list(Person.objects.filter(id_number=number)[:25])))
-    return result("person_search_p95_ms", percentile(searches, 0.95), "ms", 50, percentile(exact, 0.95))
+    return result("person_search_p95_ms", percentile(searches, 0.95), "ms", 10, percentile(exact, 0.95))
 
 
 def free_port() -> int:
@@ -298,8 +300,10 @@ def server_benchmarks() -> list[dict]:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    persons_p95, health_p95 = percentile(persons, 0.95), percentile(health, 0.95)
     return [
-        result("api_person_list_p95_ms", percentile(persons, 0.95), "ms", 100, percentile(health, 0.95)),
+        result("api_person_list_p95_ms", persons_p95, "ms", 100, health_p95),
+        result("api_person_list_p95_ratio", persons_p95 / health_p95, "×", 2.0, 1.0),
         result("checkin_ingest_per_s", ingest_rate, "check-ins/s", 10_000, raw_rate),
     ]
 

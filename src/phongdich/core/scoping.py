@@ -127,8 +127,11 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(scope_filter(self.model, scope))
 
 
-def scope_filter(model, scope: Scope) -> models.Q:
-    query = models.Q(pk__in=[])
+def scope_filter(model, scope: Scope, through: str = "") -> models.Q:
+    """The rows of `model` inside `scope`; with `through`, as a filter on another model's queryset that reaches
+    `model` by that relation (a person's search keys: `through="search_keys"`)."""
+    at = f"{through}__" if through else ""
+    query = models.Q(**{f"{at}pk__in": []})
     if scope.unit_paths:
         in_subtree = models.Q(pk__in=[])
         for root in scope.unit_paths:
@@ -138,25 +141,27 @@ def scope_filter(model, scope: Scope) -> models.Q:
             # driving the query from the list's own index (a name search, a date) and checks the scope per row.
             unit_model = _related_model(model, unit_field)
             lookup = "in_scan" if scope.is_broad else "in"
-            query |= models.Q(**{f"{unit_field}__{lookup}": unit_model._base_manager.filter(in_subtree).values("pk")})
+            query |= models.Q(
+                **{f"{at}{unit_field}__{lookup}": unit_model._base_manager.filter(in_subtree).values("pk")}
+            )
         elif path_lookup := getattr(model, "scope_path_lookup", None):
             for root in scope.unit_paths:
-                query |= models.Q(**{f"{path_lookup}__prefix": root})
+                query |= models.Q(**{f"{at}{path_lookup}__prefix": root})
     facility_lookups = getattr(model, "scope_facility_lookup", None) or ()
     for lookup in (facility_lookups,) if isinstance(facility_lookups, str) else facility_lookups:
         if scope.facility_ids:
-            query |= _facility_condition(model, lookup, scope.facility_ids)
+            query |= _facility_condition(model, lookup, scope.facility_ids, at=at)
     organisation_lookup = getattr(model, "scope_organisation_lookup", None)
     if organisation_lookup and scope.organisation_ids:
-        query |= models.Q(**{f"{organisation_lookup}__in": scope.organisation_ids})
+        query |= models.Q(**{f"{at}{organisation_lookup}__in": scope.organisation_ids})
     return query
 
 
-def _facility_condition(model, lookup: str, facility_ids: tuple[int, ...]) -> models.Q:
+def _facility_condition(model, lookup: str, facility_ids: tuple[int, ...], at: str = "") -> models.Q:
     condition = models.Q(**{f"{lookup}__in": facility_ids})
     if _crosses_many(model, lookup):
-        return models.Q(pk__in=model._base_manager.filter(condition).values("pk"))
-    return condition
+        return models.Q(**{f"{at}pk__in": model._base_manager.filter(condition).values("pk")})
+    return models.Q(**{f"{at}{lookup}__in": facility_ids})
 
 
 def _crosses_many(model, lookup: str) -> bool:

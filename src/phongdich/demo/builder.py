@@ -225,7 +225,7 @@ class DemoBuilder:
         self.households = RowWriter(Household, HOUSEHOLD_COLUMNS)
         self.persons = RowWriter(Person, PERSON_COLUMNS, parents=[self.households])
         self.changes = RowWriter(ResidenceChange, CHANGE_COLUMNS, parents=[self.persons])
-        self.keys = RowWriter(PersonSearchKey, ["person", "key"], parents=[self.persons])
+        self.keys = RowWriter(PersonSearchKey, ["person", "unit", "key"], parents=[self.persons])
         self.person_defaults = {
             "phone": "",
             "id_number": "",
@@ -454,7 +454,7 @@ class DemoBuilder:
         row = {**self.person_defaults, "name_search": folded, **values}
         person_id = self.persons.add(tuple(row[column] for column in PERSON_COLUMNS))
         for key in keys:
-            self.keys.add((person_id, key))
+            self.keys.add((person_id, row["unit"], key))
         return person_id
 
     def _duplicates(self, rows: list[dict], unit_id: int) -> None:

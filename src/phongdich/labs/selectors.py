@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
+from phongdich.core.models import AuditEvent
 from phongdich.core.rules import in_force
 from phongdich.people.models import ELDERLY_AGE, Household, Person
 from phongdich.places.choices import OrganisationKind
@@ -19,6 +20,36 @@ from .choices import PoolStatus, PriorityGroup, Result, SampleStatus
 from .models import Lab, Pool, Sample, TestingPlan, TestingRound, TestingRules
 
 PENDING = [SampleStatus.REGISTERED, SampleStatus.RECEIVED, SampleStatus.TESTED]
+
+
+def imported_results(person_id: int, limit: int = 50) -> list[AuditEvent]:
+    """A person's results that came in a lab's file, newest first, as the history entries they stand for (not
+    saved): the file has one audit row, and each sample it changed points to its import."""
+    samples = (
+        Sample.objects.filter(person_id=person_id, result_import__isnull=False)
+        .select_related("result_import__created_by")
+        .order_by("-result_import__created_at", "-id")[:limit]
+    )
+    return [
+        AuditEvent(
+            at=job.finished_at or job.created_at,
+            actor=job.created_by,
+            actor_label=job.created_by.username if job.created_by else "lab-import",
+            action=AuditAction.IMPORT,
+            object_type="labs.sample",
+            object_id=str(sample.pk),
+            object_repr=sample.barcode,
+            person_id=person_id,
+            after={
+                "barcode": sample.barcode,
+                "result": sample.result or sample.status,
+                "result_at": sample.result_at.isoformat() if sample.result_at else None,
+                "file": job.file_name,
+            },
+        )
+        for sample in samples
+        if (job := sample.result_import) is not None
+    ]
 
 
 def rules_in_force(on: date | None = None) -> TestingRules:

@@ -157,7 +157,7 @@ def list_persons(request, filters: Query[PersonFilters], cursor: str | None = No
     params = {k: v for k, v in filters.dict().items() if v is not None}
     persons = Person.objects.visible_to(request.user).active()
     if set(params) <= {"q"}:
-        persons = person_search(persons, filters.q or "")  # the common call: no filter form to build
+        persons = person_search(persons, filters.q or "", user=request.user)  # the common call: no filter form to build
     else:
         filterset = PersonFilterSet(params, queryset=persons, user=request.user)
         if not filterset.is_valid():

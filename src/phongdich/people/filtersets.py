@@ -43,6 +43,7 @@ class PersonFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # the queryset is what they may see
         units = AdminUnit.objects.visible_to(user)
         # Residential groups are many: list communes and above, plus the group asked for by a link.
         selectable = ~Q(level=UnitLevel.GROUP)
@@ -52,7 +53,7 @@ class PersonFilterSet(django_filters.FilterSet):
         self.filters["unit"].queryset = units.filter(selectable).order_by("path")
 
     def search(self, queryset, name, value):
-        return person_search(queryset, value)
+        return person_search(queryset, value, user=self.user)
 
     def in_unit(self, queryset, name, unit):
         """The unit and everything below it (as a subquery, like jurisdiction scoping: see core/scoping.py)."""

@@ -140,10 +140,22 @@ def risk_factors(age: int | None, chronic_disease: bool, pregnant: bool) -> list
 
 class PersonSearchKey(models.Model):
     """One form a person's name is found by (core.text.search_keys). Kept for active persons only, by the
-    people services; a name search is one ordered range scan of this index, whatever the scope."""
+    people services; a name search is one ordered range scan of this index, whatever the scope. The person's
+    unit is copied here so that the scan checks the searcher's jurisdiction in the index itself: a commune
+    officer's search otherwise read the person row of every match in the province to find the few of theirs."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    unit = models.ForeignKey(
+        "places.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # in the index below
+    )
     key = models.CharField(max_length=150)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+    scope_organisation_lookup = "person__workplace_id"
 
     class Meta:
         verbose_name = _("name search key")
@@ -151,7 +163,9 @@ class PersonSearchKey(models.Model):
         indexes = [
             # PostgreSQL needs the pattern opclass for LIKE 'x%' under a non-C collation; SQLite ignores it.
             models.Index(
-                fields=["key", "person"], name="person_search_key_idx", opclasses=["varchar_pattern_ops", "int8_ops"]
+                fields=["key", "person", "unit"],
+                name="person_search_key_unit_idx",
+                opclasses=["varchar_pattern_ops", "int8_ops", "int8_ops"],
             ),
         ]
 

@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import audit, validators
 from phongdich.core.choices import AuditAction
+from phongdich.core.scoping import scope_filter, scope_of
 from phongdich.core.text import fold
 from phongdich.core.validators import normalize_phone
 from phongdich.places.choices import UnitLevel
 
-from .models import Person
+from .models import Person, PersonSearchKey
 
 
-def person_search(queryset: QuerySet, text: str) -> QuerySet:
+def person_search(queryset: QuerySet, text: str, *, user=None) -> QuerySet:
     """Match a name with or without diacritics, starting at any of its words ("nguyen thi hang",
-    "thi hang", "hang"), ordered by the matched form; or an exact CCCD/CMND or phone number."""
+    "thi hang", "hang"), ordered by the matched form; or an exact CCCD/CMND or phone number.
+    `user`, when `queryset` is what they may see, has their jurisdiction checked in the search index too, so a
+    commune's search reads only the commune's matches, not every match in the province."""
     text = (text or "").strip()
     digits = re.sub(r"[\s.+()-]", "", text)
     if digits.isdigit() and len(digits) >= 9:
@@ -34,8 +37,12 @@ def person_search(queryset: QuerySet, text: str) -> QuerySet:
     folded = fold(text)
     if not folded:
         return queryset
+    matches = Q(search_keys__key__prefix=folded)
+    scope = scope_of(user, "people.view_person") if user is not None else None
+    if scope is not None and not scope.is_provincial:  # a province's scope holds nearly every match anyway
+        matches &= scope_filter(PersonSearchKey, scope, through="search_keys")  # the same join: one filter()
     return (
-        queryset.filter(search_keys__key__prefix=folded)
+        queryset.filter(matches)
         .annotate(search_key=F("search_keys__key"), search_person=F("search_keys__person_id"))
         .order_by("search_key", "search_person")
     )
@@ -56,12 +63,16 @@ def person_for_reading(user, pk: int) -> Person:
     return person
 
 
-def person_history(person: Person, limit: int = 50):
-    """Changes to a person's record (not reads), newest first, for the record page."""
+def person_history(person: Person, limit: int = 50) -> list:
+    """Changes to a person's record (not reads), newest first, for the record page: their audit rows and the
+    results their samples got from lab files (audited once per file, read through each sample's import)."""
     from phongdich.core.models import AuditEvent
+    from phongdich.labs.selectors import imported_results
 
     changes = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.MERGE]
-    return AuditEvent.objects.filter(person_id=person.pk, action__in=changes).order_by("-at", "-id")[:limit]
+    audited = AuditEvent.objects.filter(person_id=person.pk, action__in=changes).order_by("-at", "-id")[:limit]
+    entries = [*audited, *imported_results(person.pk, limit)]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
 
 
 @dataclass

@@ -64,7 +64,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         old, new = audit.diff(before, after)
         if new:
             current.save(update_fields=[*_field_names(new), "updated_at"])
-            if "full_name" in new:
+            if "full_name" in new or "unit_id" in new:
                 _sync_search_keys(current)
             _audit(actor, AuditAction.UPDATE, current, before=old, after=new)
     return current
@@ -167,7 +167,7 @@ def _audit(actor, action: str, person: Person, instance=None, **fields) -> None:
 def _sync_search_keys(person: Person) -> None:
     person.search_keys.all().delete()
     PersonSearchKey.objects.bulk_create(
-        PersonSearchKey(person=person, key=key) for key in search_keys(person.name_search)
+        PersonSearchKey(person=person, unit_id=person.unit_id, key=key) for key in search_keys(person.name_search)
     )
 
 

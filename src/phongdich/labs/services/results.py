@@ -151,31 +151,28 @@ RELEASE_COLUMNS = [
 def release(
     actor, pairs: list[tuple[SampleRow, Reading]], *, result_import=None, source: str = ResultSource.INDIVIDUAL.value
 ) -> None:
-    """Write individual results (checked already) with one bulk update, audit each, then apply the effects.
-    A bulk path: the result-file importer sends a hundred thousand rows at once."""
+    """Write individual results (checked already) with one bulk update, audit them, then apply the effects.
+    A bulk path: the result-file importer sends a hundred thousand rows at once. A file's results are audited
+    by the file's one audit row (labs.importers.result_import_start), each sample pointing to its import."""
     if not pairs:
         return
     ops = connection.ops
     import_id = result_import.pk if result_import else None
     now = ops.adapt_datetimefield_value(timezone.now())
     adapted: dict[datetime, str | None] = {}  # a lab's lines share a few result times: adapt each once
-    audited: dict[tuple[str, datetime], str] = {}  # and the audit text of each result at each time
-    values, audits = [], []
+    values = []
     for sample, reading in sorted(pairs, key=_sample_id):  # in the order of the table and its indexes
         at = reading.result_at
         if at not in adapted:
             adapted[at] = ops.adapt_datetimefield_value(at)
-        key = (reading.result, at)
-        if key not in audited:
-            audited[key] = json.dumps({"result": reading.result, "result_at": at.isoformat(), "source": source})
         minutes = int((at - sample.sampled_at).total_seconds() // 60)
         cts: tuple = (reading.ct_e, reading.ct_n, reading.ct_rdrp)
         if any(cts):
             cts = tuple(None if v is None else ops.adapt_decimalfield_value(v, 5, 2) for v in cts)
         values.append((sample.id, RELEASED, reading.result, source, adapted[at], *cts, minutes, import_id, now))
-        audits.append((sample.id, sample.barcode, sample.person_id, sample.unit_id, audited[key]))
     update_rows(Sample, RELEASE_COLUMNS, values, keep_if_set=["received_at"])
-    audit_samples(actor, audits)
+    if result_import is None:
+        _audit_results(actor, pairs, source)
     by_result: dict[str, list[tuple[SampleRow, Reading]]] = {}
     for pair in pairs:
         by_result.setdefault(pair[1].result, []).append(pair)
@@ -189,6 +186,18 @@ def release(
 
 def _sample_id(pair: tuple[SampleRow, Reading]) -> int:
     return pair[0].id
+
+
+def _audit_results(actor, pairs: list[tuple[SampleRow, Reading]], source: str) -> None:
+    """An audit row per result released one by one (a form, the API, a pool's page)."""
+    texts: dict[tuple[str, datetime], str] = {}  # encoded once per result and time
+    rows = []
+    for sample, reading in pairs:
+        key = (reading.result, reading.result_at)
+        if key not in texts:
+            texts[key] = json.dumps({"result": reading.result, "result_at": key[1].isoformat(), "source": source})
+        rows.append((sample.id, sample.barcode, sample.person_id, sample.unit_id, texts[key]))
+    audit_samples(actor, rows)
 
 
 def clear_contacts(actor, negatives: list[tuple[SampleRow, Reading]]) -> int:
@@ -332,26 +341,28 @@ def pools_release(actor, items: list[tuple[Pool, list[SampleRow], Reading, int |
             "status = %s WHERE id = %s",
             values,
         )
-    paths = dict(AdminUnit.objects.filter(pk__in={p.unit_id for p, *_r in items}).values_list("pk", "path"))
-    audit.record_many(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        object_type="labs.pool",
-        rows=[
-            (p.pk, p.barcode, None, paths.get(p.unit_id, ""), {"result": p.result, "status": p.status})
-            for p, *_r in items
-        ],
-    )
+    if result_import is None:  # a file's pool runs point to their import and line (PoolResult)
+        paths = dict(AdminUnit.objects.filter(pk__in={p.unit_id for p, *_r in items}).values_list("pk", "path"))
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="labs.pool",
+            rows=[
+                (p.pk, p.barcode, None, paths.get(p.unit_id, ""), {"result": p.result, "status": p.status})
+                for p, *_r in items
+            ],
+        )
     negatives = [(m, r) for _pool, members, r, _line in items if r.result == Result.NEGATIVE for m in members]
     release(actor, negatives, result_import=result_import, source=ResultSource.POOL)
     flagged = [m for _pool, members, r, _line in items if r.result == Result.POSITIVE for m in members]
     if flagged:
         Sample.objects.filter(pk__in=[m.id for m in flagged]).update(
-            status=SampleStatus.TESTED, result_source=ResultSource.POOL
+            status=SampleStatus.TESTED, result_source=ResultSource.POOL, result_import=result_import
         )
         resample(flagged, ResampleReason.POOL_POSITIVE)
-        after = {"status": SampleStatus.TESTED.value, "pool_result": Result.POSITIVE.value}
-        audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in flagged])
+        if result_import is None:
+            after = {"status": SampleStatus.TESTED.value, "pool_result": Result.POSITIVE.value}
+            audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in flagged])
 
 
 def pool_refusal(pool: Pool, members: list[SampleRow], reading: Reading, latest=None) -> dict[str, str]:

@@ -77,7 +77,7 @@ def test_good_lines_land_and_bad_lines_are_listed_with_their_line_and_column(wor
     assert not pool.samples.filter(status=SampleStatus.RELEASED).exists()
 
 
-def test_a_released_line_writes_its_result_ct_and_turnaround_keeps_the_reception_time_and_is_audited(world):
+def test_a_released_line_writes_its_result_ct_and_turnaround_and_keeps_the_reception_time(world):
     team = world.user("community_team")
     person = residents(team, 1)[0]
     sample = individual(team, person, barcode="CDC-FULL01", hours_ago=10)
@@ -92,11 +92,52 @@ def test_a_released_line_writes_its_result_ct_and_turnaround_keeps_the_reception
     )
     assert sample.received_at == received_at and sample.result_import_id == job.pk
     assert 9 * 60 - 1 <= sample.turnaround_minutes <= 9 * 60 + 1
-    assert (
-        AuditEvent.objects.filter(object_type="labs.sample", object_id=str(sample.pk), after__result="positive").count()
-        == 1
-    )
     assert job.error_count == 1 and job.errors.startswith("3,Kết quả,")  # a line cut short: its cells are empty
+
+
+def test_a_file_is_audited_as_one_row_naming_it_and_every_sample_it_changed_points_to_its_import(world):
+    import hashlib
+
+    team = world.user("community_team")
+    people = residents(team, 7)
+    singles = [individual(team, person, barcode=f"CDC-AUD{index:02d}", hours_ago=10) for index, person in
+               enumerate(people[:2])]  # fmt: skip
+    negative = pooled(team, people[2:5], barcode="CDC-AUDPN", hours_ago=10)
+    positive = pooled(team, people[5:], barcode="CDC-AUDPP", hours_ago=10)
+    raw = csv_bytes(
+        [
+            ["CDC-AUD00", "Âm tính", local(1), ""],
+            ["CDC-AUD01", "Dương tính", local(1), "21,5"],
+            ["CDC-AUDPN", "Âm tính", local(1), ""],
+            ["CDC-AUDPP", "Dương tính", local(1), ""],
+        ]
+    )
+    last_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    job = run(world, raw)
+    assert job.applied == 4
+    written = AuditEvent.objects.filter(pk__gt=last_before)
+    file_row = written.get(action="import")
+    assert (file_row.object_type, file_row.object_id) == ("labs.resultimport", str(job.pk))
+    assert (file_row.actor, file_row.object_repr) == (job.created_by, "ket-qua.csv")
+    assert file_row.detail == {
+        "file": "ket-qua.csv", "sha256": hashlib.sha256(raw).hexdigest(), "lines": 4, "lab": str(lab()),
+    }  # fmt: skip
+    assert file_row.unit_path == lab().facility.unit.path
+    assert not written.filter(object_type__in=["labs.sample", "labs.pool"]).exists()
+    changed = Sample.objects.filter(pk__in=[s.pk for s in singles]) | negative.samples.all() | positive.samples.all()
+    assert changed.count() == 7 and set(changed.values_list("result_import", flat=True)) == {job.pk}
+    assert set(negative.results.values_list("result_import", "line")) == {(job.pk, 4)}
+
+
+def test_a_persons_history_shows_the_result_their_sample_got_from_a_file(client_as, world):
+    team = world.user("community_team")
+    person = residents(team, 1)[0]
+    individual(team, person, barcode="CDC-HIST01", hours_ago=10)
+    job = run(world, csv_bytes([["CDC-HIST01", "Âm tính", local(1), ""]]), name="ket-qua-lai-thieu.csv")
+    page = client_as("commune_officer").get(f"/persons/{person.pk}/").content.decode()
+    history = page[page.index('class="history"') :]
+    assert "CDC-HIST01" in history and "ket-qua-lai-thieu.csv" in history and "negative" in history
+    assert job.created_by.username in history
 
 
 def test_the_same_file_twice_changes_nothing(world):

@@ -22,6 +22,41 @@ def test_a_commune_officer_only_finds_residents_of_their_commune(world):
     assert names(found) == [("Nguyễn Thị Hằng", "25966")]
 
 
+def commune_search(user, text: str):
+    return person_search(Person.objects.visible_to(user), text, user=user)
+
+
+def test_a_commune_officers_name_search_checks_their_commune_in_the_search_index(world):
+    officer = world.user("commune_officer")
+    query = commune_search(officer, "hang").values("id")[:25]
+    assert [row["id"] for row in query] == [world.person("Nguyễn Thị Hằng", "25966").pk]
+    sql, _params = query.query.sql_with_params()
+    assert '"people_personsearchkey"."unit_id" IN' in sql  # (on a large table, read from the key index)
+
+
+def test_a_resident_who_moves_is_found_by_name_in_the_new_commune_and_no_longer_in_the_old_one(world):
+    from datetime import date
+
+    from phongdich.people.services import residence_change_record
+
+    binh = world.person("Trần Văn Bình", "25963")
+    officer, district = world.user("commune_officer"), world.user("district_officer")
+    assert not commune_search(officer, "tran van binh").exists()
+    residence_change_record(
+        actor=district, person=binh, kind="moved_within", date=date(2021, 7, 2), to_unit=world.unit("25966-02")
+    )
+    assert [p.pk for p in commune_search(officer, "tran van binh")] == [binh.pk]
+    assert [p.pk for p in commune_search(district, "Bình")] == [binh.pk]
+
+
+def test_an_enterprise_representative_finds_their_workers_by_name(world):
+    rep = world.user("enterprise_rep")
+    workers = Person.objects.visible_to(rep)
+    assert workers.exists()
+    worker = workers.first()
+    assert worker in commune_search(rep, worker.full_name)
+
+
 def test_a_cccd_or_a_phone_number_finds_the_exact_person(world):
     everyone = Person.objects.visible_to(world.user("province_commander"))
     assert [p.full_name for p in person_search(everyone, "074186123456")] == ["Nguyễn Thị Hằng"]
