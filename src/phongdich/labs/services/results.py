@@ -181,7 +181,12 @@ def release(
     for sample, _reading in by_result.get(Result.POSITIVE, []):
         _positive(actor, Sample.objects.select_related("person").get(pk=sample.id))
     retests = by_result.get(Result.INCONCLUSIVE, []) + by_result.get(Result.INVALID, [])
-    resample([sample for sample, _reading in retests], ResampleReason.INCONCLUSIVE)
+    resample(
+        [sample for sample, _reading in retests],
+        ResampleReason.INCONCLUSIVE,
+        actor=actor,
+        audited=result_import is None,
+    )
 
 
 def _sample_id(pair: tuple[SampleRow, Reading]) -> int:
@@ -241,7 +246,7 @@ def _positive(actor, sample: Sample) -> None:
     if sample.kind in ANTIGEN_KINDS:
         rules = rules_in_force(timezone.localdate(sample.sampled_at))
         if not (rules.antigen_confirms and (sample.symptoms or is_f1)):
-            resample([sample], ResampleReason.ANTIGEN_POSITIVE)
+            resample([sample], ResampleReason.ANTIGEN_POSITIVE, actor=actor)
             return
     assert sample.result_at is not None  # released just before
     first_sampled_at = first_positive_sampled_at(sample)
@@ -276,9 +281,10 @@ def first_positive_sampled_at(sample: Sample) -> datetime:
     return earliest
 
 
-def resample(samples: list, reason: str) -> list[ResampleTask]:
+def resample(samples: list, reason: str, *, actor, audited: bool = True) -> list[ResampleTask]:
     """A re-sampling task per sample (a Sample or a SampleRow) that has no open one yet; a pool member's task
-    names its pool."""
+    names its pool. Each new task is audited in its person's history, except for a lab file's pools: the file
+    is audited once and each task's sample points to its import."""
     if not samples:
         return []
     due = timezone.now() + timedelta(hours=rules_in_force().resample_due_hours)
@@ -294,7 +300,16 @@ def resample(samples: list, reason: str) -> list[ResampleTask]:
         for s in samples
         if s.id not in open_already
     ]
-    return ResampleTask.objects.bulk_create(tasks)
+    created = ResampleTask.objects.bulk_create(tasks)
+    if audited:
+        paths = dict(AdminUnit.objects.filter(pk__in={t.unit_id for t in created}).values_list("pk", "path"))
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="labs.resampletask",
+            rows=[(t.pk, f"#{t.person_id}", t.person_id, paths[t.unit_id], {"reason": reason}) for t in created],
+        )
+    return created
 
 
 def pool_result_record(*, actor, pool: Pool, reading: Reading) -> Pool:
@@ -359,7 +374,7 @@ def pools_release(actor, items: list[tuple[Pool, list[SampleRow], Reading, int |
         Sample.objects.filter(pk__in=[m.id for m in flagged]).update(
             status=SampleStatus.TESTED, result_source=ResultSource.POOL, result_import=result_import
         )
-        resample(flagged, ResampleReason.POOL_POSITIVE)
+        resample(flagged, ResampleReason.POOL_POSITIVE, actor=actor, audited=result_import is None)
         if result_import is None:
             after = {"status": SampleStatus.TESTED.value, "pool_result": Result.POSITIVE.value}
             audit_samples(actor, [(m.id, m.barcode, m.person_id, m.unit_id, after) for m in flagged])

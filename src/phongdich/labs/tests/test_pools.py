@@ -89,6 +89,17 @@ def test_a_positive_pool_sends_every_member_for_an_individual_test_whose_positiv
     assert task.status == TaskStatus.DONE
 
 
+def test_each_re_sampling_task_of_a_positive_pool_shows_in_its_persons_history(world):
+    team, technician = world.user("community_team"), world.user("lab_technician")
+    people = residents(team, 3)
+    pool = pooled(team, people, barcode="LT-P0205")
+    pool_result_record(actor=technician, pool=pool, reading=reading(Result.POSITIVE))
+    for task in ResampleTask.objects.filter(pool=pool):
+        row = AuditEvent.objects.get(object_type="labs.resampletask", object_id=str(task.pk))
+        assert (row.action, row.person_id, row.actor) == ("create", task.person_id, technician)
+        assert row.unit_path == task.unit.path
+
+
 def test_a_case_found_through_a_positive_pool_is_infectious_from_the_pooled_sample(world):
     team, technician = world.user("community_team"), world.user("lab_technician")
     people = residents(team, 5)
