@@ -219,7 +219,7 @@ def checkin(person, venue, start, minutes=None, key=""):
 
 def test_people_at_the_same_venue_within_an_hour_become_proposed_contacts(world, people):
     market = world.venue("Chợ Lái Thiêu")
-    visit = days_ago(1).replace(hour=8, minute=0)
+    visit = days_ago(1)
     checkin(people["hang"], market, visit, minutes=30)
     checkin(people["dung"], market, visit + timedelta(minutes=75))  # 45 minutes after she left: within the hour
     checkin(people["chi"], market, visit + timedelta(minutes=100))  # 70 minutes after: outside
@@ -247,7 +247,7 @@ def test_a_new_case_queues_its_exposure_matching_for_the_task_worker(world, peop
 
 def test_dismissing_a_proposed_contact_keeps_the_reason_and_relevels(world, people):
     market = world.venue("Chợ Lái Thiêu")
-    visit = days_ago(1).replace(hour=8, minute=0)
+    visit = days_ago(1)
     checkin(people["hang"], market, visit, minutes=30)
     checkin(people["dung"], market, visit + timedelta(minutes=10))
     case = confirm(world, people["hang"])
@@ -270,7 +270,7 @@ def test_another_commune_cannot_review_this_communes_contacts(world, people):
 
 def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(world, people):
     market = world.venue("Chợ Lái Thiêu")
-    visit = days_ago(1).replace(hour=12, minute=0)
+    visit = days_ago(1)
     checkin(people["hang"], market, visit, minutes=30)
     checkin(people["an"], market, visit - timedelta(hours=5), minutes=5 * 60 + 10)  # a stall keeper, still there
     checkin(people["bao"], market, visit - timedelta(hours=5), minutes=5 * 60 - 90)  # left 90 minutes before
