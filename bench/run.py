@@ -349,8 +349,10 @@ def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--only":
         return only(sys.argv[2])
     RESULTS.unlink(missing_ok=True)  # no figures from an earlier run survive a failed one
-    results = [row for name, run in GROUPS for row in harness.measure(name, run, commit=COMMIT)]
-    harness.write(RESULTS, results)
+    results: list[dict] = []
+    for name, run in GROUPS:
+        results += harness.measure(name, run, commit=COMMIT)
+        harness.write(RESULTS, results)  # what is measured so far survives an interrupted run
     harness.report(results)
     return harness.exit_code(results)
 
