@@ -3,8 +3,10 @@
 from datetime import date
 
 from phongdich.people.services import person_create
+from phongdich.places.choices import FacilityKind
+from phongdich.places.models import Facility
 from phongdich.vaccination.models import VaccineProduct
-from phongdich.vaccination.services import dose_record, shipment_propose
+from phongdich.vaccination.services import delivery_record, dose_record, shipment_propose
 
 ELDERS = ["Nguyễn Văn Thọ", "Trần Thị Phúc", "Lê Văn Lộc"]
 
@@ -48,3 +50,22 @@ def test_the_dose_api_list_costs_the_same_queries_however_many_doses(api_as, wor
     client = api_as("commune_officer")
     before, after = queries_do_not_grow(1, lambda: client.get("/api/v1/vaccination/doses").json(), add_doses)
     assert len(after["items"]) == len(before["items"]) + len(ELDERS)
+
+
+def test_the_site_stock_costs_the_same_queries_however_many_sites(client_as, world, queries_do_not_grow):
+    def add_sites():
+        for name in ("Điểm tiêm Trường THCS Lái Thiêu", "Điểm tiêm Nhà văn hóa Khu phố 2"):
+            site = Facility.objects.create(name=name, kind=FacilityKind.VACCINATION_SITE, unit=world.unit("25966"))
+            for code in ("BBIBP-CorV", "EU/1/20/1528"):
+                product = VaccineProduct.objects.get(code=code)
+                delivery_record(
+                    actor=world.user("commune_officer"),
+                    site=site,
+                    product=product,
+                    doses=500,
+                    delivered_on=date(2021, 9, 1),
+                )
+
+    client = client_as("commune_officer")
+    before, after = queries_do_not_grow(9, lambda: client.get("/vaccination/sites/"), add_sites)
+    assert len(after.context["stock"]) == len(before.context["stock"]) + 4
