@@ -1,4 +1,4 @@
-# phongdich: every target sets itself up on a fresh machine.
+# phongdich: every target sets itself up on a fresh machine (Debian packages: scripts/system-packages).
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test e2e bench lint messages demo clean
+.PHONY: run test e2e bench lint messages demo clean packages-run packages-test
+
+packages-run packages-test:
+	@scripts/system-packages $(@:packages-%=%)
 
 $(BIN)/phongdich: pyproject.toml
 	@py="$${PYTHON:-$$(scripts/find-python)}" || exit 1; \
@@ -17,19 +20,19 @@ $(BIN)/phongdich: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[postgres,dev]'
 	@touch $@
 
-run: $(BIN)/phongdich
+run: packages-run $(BIN)/phongdich
 	$(BIN)/phongdich migrate --noinput
 	$(BIN)/phongdich demo --if-empty
 	$(BIN)/phongdich collectstatic --noinput --verbosity 0
 	$(BIN)/phongdich serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/phongdich
+test: packages-test $(BIN)/phongdich
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-e2e: $(BIN)/phongdich
+e2e: packages-test $(BIN)/phongdich
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
-bench: $(BIN)/phongdich
+bench: packages-run $(BIN)/phongdich
 	$(PY) bench/run.py
 
 lint: $(BIN)/phongdich

@@ -1,4 +1,18 @@
+import os
+import threading
+import time
+
 import pytest
+
+
+def _sleep_on_the_real_monotonic_clock(seconds: float) -> None:
+    threading.Event().wait(seconds)
+
+
+if "FAKETIME" in os.environ:  # run by scripts/moved-clock
+    # Under libfaketime 0.9.10 with monotonic time left real, time.sleep fails with EINVAL (its absolute deadline
+    # is mangled); an Event's timed wait works.
+    time.sleep = _sleep_on_the_real_monotonic_clock
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -63,3 +77,21 @@ def api_as(client, world):
         return Client(headers={"Authorization": f"Bearer {plain}"})
 
     return make
+
+
+@pytest.fixture
+def queries_do_not_grow(django_assert_max_num_queries):
+    """queries_do_not_grow(bound, fetch, add_rows): `fetch()` costs at most `bound` queries, and exactly as many
+    again after `add_rows()` has added rows to what it lists; returns what the two fetches answered."""
+
+    def check(bound: int, fetch, add_rows):
+        fetch()  # a client's first request also loads its user, token and scopes, which are then cached
+        with django_assert_max_num_queries(bound) as few:
+            before = fetch()
+        add_rows()
+        with django_assert_max_num_queries(bound) as more:
+            after = fetch()
+        assert len(more) == len(few), f"{len(few)} queries with a few rows, {len(more)} with more"
+        return before, after
+
+    return check

@@ -1,4 +1,4 @@
-"""Benchmarks for the foundation. Writes bench/results.json; run with `make bench`.
+"""Benchmarks for the foundation. Writes bench/results.json (not kept in git); run with `make bench`.
 
 Each figure has a baseline measured in the same run on the same data, so the ratio (value / baseline)
 means something on a noisy machine:
@@ -13,6 +13,9 @@ Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_f
 the lab figures (bench/labs.py): lab_import_rows_per_s, pool_result_apply_ms, round_dashboard_p95_ms,
 and the vaccination figures (bench/vaccination.py): dcc_issue_per_s, dcc_verify_per_s, coverage_refresh_s,
 coverage_page_p95_ms.
+
+Every figure carries the commit and the time it was measured at. A group of figures that fails is written with
+its error and no value, and the run exits non-zero (bench/harness.py).
 
 `bench/run.py --only vaccination` reruns one group on the database of the last full run (migrated first) and
 replaces that group's figures in results.json.
@@ -52,6 +55,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+import harness  # noqa: E402
 from phongdich.accounts.models import User  # noqa: E402
 from phongdich.accounts.services import api_token_create  # noqa: E402
 from phongdich.demo.builder import PERSON_COLUMNS, build_demo  # noqa: E402
@@ -94,21 +98,20 @@ def timed_ms(func) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def result(name, value, unit, target, baseline):
-    return {
-        "name": name,
-        "value": round(value, 3),
-        "unit": unit,
-        "target": target,
-        "baseline": round(baseline, 3),
-        "ratio": round(value / baseline, 3) if baseline else None,
-    }
+RESULTS = HERE / "results.json"
+result = harness.figure
+
+
+def set_up() -> None:
+    """What serving pages needs: the database's tables and the static files' manifest."""
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def build_database() -> tuple[float, int]:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    call_command("migrate", verbosity=0)
+    set_up()
     built = build_demo(scale=PERSONS / CENSUS, seed=2021, log=lambda *_: None, outbreak=False)
     return built.seconds, built.persons
 
@@ -308,52 +311,55 @@ def server_benchmarks() -> list[dict]:
     ]
 
 
-def only(group: str) -> None:
+def only(module: str) -> int:
     """One group of figures on the existing benchmark database; the others in results.json stay as they were."""
-    import importlib
-
     if not DB_PATH.exists():
         sys.exit("No benchmark database yet: run `make bench` once.")
-    call_command("migrate", verbosity=0)
-    fresh = importlib.import_module(group).benchmarks(result)
-    path = HERE / "results.json"
+    set_up()
+    fresh = harness.measure(module, group(module), commit=COMMIT)
     names = {row["name"] for row in fresh}
-    kept = [row for row in json.loads(path.read_text()) if row["name"] not in names] if path.exists() else []
-    path.write_text(json.dumps(kept + fresh, indent=2) + "\n")
-    report(fresh)
+    kept = [row for row in json.loads(RESULTS.read_text()) if row["name"] not in names] if RESULTS.exists() else []
+    harness.write(RESULTS, kept + fresh)
+    harness.report(fresh)
+    return harness.exit_code(fresh)
 
 
-def report(results: list[dict]) -> None:
-    for row in results:
-        print(
-            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
-            f"baseline {row['baseline']:>8}  ratio {row['ratio']}"
-        )
-
-
-def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--only":
-        return only(sys.argv[2])
+def demo_build_benchmark() -> list[dict]:
     print(f"Building the demo province with {PERSONS:,} residents on SQLite…", flush=True)
     seconds, persons = build_database()
-    per_100k = seconds * 100_000 / persons
-    baseline = raw_insert_baseline()
-    results = [result("demo_build_s_per_100k", per_100k, "s", 15, baseline)]
     print(f"  {persons:,} residents in {seconds:.1f} s", flush=True)
-    results.append(search_benchmark())
-    results += server_benchmarks()
-    import tracing  # after Django is set up
+    return [result("demo_build_s_per_100k", seconds * 100_000 / persons, "s", 15, raw_insert_baseline())]
 
-    results += tracing.benchmarks(result)
-    import labs
 
-    results += labs.benchmarks(result)
-    import vaccination
+def group(module: str):
+    """The figures of bench/<module>.py, imported only once Django is set up and the database built."""
+    import importlib
 
-    results += vaccination.benchmarks(result)
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    report(results)
+    return lambda: importlib.import_module(module).benchmarks(result)
+
+
+GROUPS = [
+    ("demo_build", demo_build_benchmark),
+    ("person_search", lambda: [search_benchmark()]),
+    ("server", server_benchmarks),
+    ("tracing", group("tracing")),
+    ("labs", group("labs")),
+    ("vaccination", group("vaccination")),
+]
+COMMIT = harness.source_commit(HERE.parent)
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--only":
+        return only(sys.argv[2])
+    RESULTS.unlink(missing_ok=True)  # no figures from an earlier run survive a failed one
+    results: list[dict] = []
+    for name, run in GROUPS:
+        results += harness.measure(name, run, commit=COMMIT)
+        harness.write(RESULTS, results)  # what is measured so far survives an interrupted run
+    harness.report(results)
+    return harness.exit_code(results)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

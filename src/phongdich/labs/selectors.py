@@ -1,5 +1,6 @@
 """Reads that are more than a filter: rules in force, a round's live figures, a lab's load, who is overdue."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -262,31 +263,45 @@ class LabLoad:
 
 
 def lab_loads(labs: QuerySet[Lab], days: int = 14) -> list[LabLoad]:
-    """Per lab: the backlog in tests, tests released per day (a pool is one test) and last week's turnaround."""
+    """Per lab: the backlog in tests, tests released per day (a pool is one test) and last week's turnaround.
+    The same few queries however many labs: each figure is read for all of them at once."""
     today = timezone.localdate()
     since = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), datetime.min.time()))
+    labs_list = list(labs.select_related("facility"))
+    ids = [lab.pk for lab in labs_list]
+    backlog: dict[int, int] = defaultdict(int)
+    waiting = [
+        Sample.objects.filter(lab_id__in=ids, status=SampleStatus.RECEIVED, pool__isnull=True),
+        Pool.objects.filter(lab_id__in=ids, status__in=[PoolStatus.RECEIVED, PoolStatus.RETEST]),
+    ]
+    for queryset in waiting:
+        for lab_id, tests in queryset.values_list("lab_id").annotate(tests=Count("pk")).order_by():
+            backlog[lab_id] += tests
+    released: dict[int, dict[date, int]] = {pk: {today - timedelta(days=n): 0 for n in range(days)} for pk in ids}
+    individual = Sample.objects.filter(lab_id__in=ids, pool__isnull=True, result_at__gte=since)
+    pooled = Pool.objects.filter(lab_id__in=ids, results__result_at__gte=since)
+    for lab_id, moment in [
+        *individual.values_list("lab_id", "result_at"),
+        *pooled.values_list("lab_id", "results__result_at"),
+    ]:
+        day = timezone.localdate(moment)
+        if day in released[lab_id]:
+            released[lab_id][day] += 1
+    week = timezone.now() - timedelta(days=7)
+    minutes: dict[int, list[int]] = defaultdict(list)
+    timed = Sample.objects.filter(lab_id__in=ids, result_at__gte=week, turnaround_minutes__isnull=False)
+    for lab_id, turnaround in timed.values_list("lab_id", "turnaround_minutes"):
+        if turnaround is not None:
+            minutes[lab_id].append(turnaround)
     loads = []
-    for lab in labs.select_related("facility"):
-        backlog = (
-            Sample.objects.filter(lab=lab, status=SampleStatus.RECEIVED, pool__isnull=True).count()
-            + Pool.objects.filter(lab=lab, status__in=[PoolStatus.RECEIVED, PoolStatus.RETEST]).count()
-        )
-        per_day: dict[date, int] = {today - timedelta(days=n): 0 for n in range(days)}
-        individual = Sample.objects.filter(lab=lab, pool__isnull=True, result_at__gte=since).values_list("result_at")
-        pooled = lab.pools.filter(results__result_at__gte=since).values_list("results__result_at")
-        for (moment,) in [*individual, *pooled]:
-            day = timezone.localdate(moment)
-            if day in per_day:
-                per_day[day] += 1
-        week = timezone.now() - timedelta(days=7)
-        timed = Sample.objects.filter(lab=lab, result_at__gte=week, turnaround_minutes__isnull=False)
-        minutes = sorted(m for m in timed.values_list("turnaround_minutes", flat=True) if m is not None)
-        median, p90 = percentile(minutes, 0.5), percentile(minutes, 0.9)
+    for lab in labs_list:
+        ordered = sorted(minutes[lab.pk])
+        median, p90 = percentile(ordered, 0.5), percentile(ordered, 0.9)
         loads.append(
             LabLoad(
                 lab=lab,
-                backlog=backlog,
-                released_by_day=sorted(per_day.items()),
+                backlog=backlog[lab.pk],
+                released_by_day=sorted(released[lab.pk].items()),
                 turnaround_median_hours=None if median is None else median / 60,
                 turnaround_p90_hours=None if p90 is None else p90 / 60,
             )
@@ -319,8 +334,17 @@ def overdue_staff(plan: TestingPlan) -> QuerySet[Person]:
 
 
 def plans_compliance(plans: QuerySet[TestingPlan]) -> list[Compliance]:
+    """Staff and overdue staff per plan (as overdue_staff counts them), in two queries however many plans."""
+    plans_list = list(plans.select_related("organisation"))
+    staff = Person.objects.active().filter(workplace_id__in=[plan.organisation_id for plan in plans_list])
+    last_sampled: dict[int, list] = defaultdict(list)
+    for _pk, workplace_id, last in staff.values_list("pk", "workplace_id").annotate(last=Max("samples__sampled_at")):
+        last_sampled[workplace_id].append(last)
+    now = timezone.now()
     rows = []
-    for plan in plans.select_related("organisation"):
-        staff = Person.objects.active().filter(workplace_id=plan.organisation_id).count()
-        rows.append(Compliance(plan=plan, staff=staff, overdue=overdue_staff(plan).count()))
+    for plan in plans_list:
+        since = now - timedelta(days=plan.every_days)
+        lasts = last_sampled[plan.organisation_id]
+        overdue = sum(1 for last in lasts if last is None or last < since)
+        rows.append(Compliance(plan=plan, staff=len(lasts), overdue=overdue))
     return rows

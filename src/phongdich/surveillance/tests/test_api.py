@@ -1,10 +1,15 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from phongdich.core.models import AuditEvent
 from phongdich.surveillance.models import Case, TracingState, TracingTask
+
+
+def hours_ago(hours: float) -> str:
+    """An ISO time with Vietnam's offset, as a phone sends it."""
+    return timezone.localtime(timezone.now() - timedelta(hours=hours)).isoformat()
 
 
 @pytest.fixture
@@ -19,14 +24,15 @@ def f1(world):
 
 def test_registering_a_case_through_the_api_levels_the_household_at_once(api_as, world):
     hang = world.person("Nguyễn Thị Hằng", "25966")
+    onset = timezone.localdate() - timedelta(days=1)
     response = api_as("health_worker").post(
         "/api/v1/cases",
         {
             "person_id": hang.pk,
-            "confirmed_at": "2026-11-20T09:00:00+07:00",
+            "confirmed_at": hours_ago(2),
             "confirmation_test": "antigen",
             "detection_setting": "community",
-            "symptom_onset": "2026-11-19",
+            "symptom_onset": onset.isoformat(),
             "national_code": "BN-74-000123",
         },
         content_type="application/json",
@@ -34,7 +40,8 @@ def test_registering_a_case_through_the_api_levels_the_household_at_once(api_as,
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["counts_for_level"] and body["code"] == "BN-74-000123" and body["person_name"] == "Nguyễn Thị Hằng"
-    assert body["infectious_from"].startswith("2026-11-16")  # local midnight, two days before onset, in UTC
+    two_days_before_onset = datetime.combine(onset - timedelta(days=2), time(), tzinfo=timezone.get_current_timezone())
+    assert datetime.fromisoformat(body["infectious_from"]) == two_days_before_onset  # local midnight
 
 
 def test_reading_a_case_is_audited(api_as, world, f0):
@@ -52,10 +59,6 @@ def test_the_levels_list_and_history_explain_a_contact(api_as, f1):
 
 
 def test_f2_by_group_counts_per_residential_group(api_as, world, f1):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from phongdich.people.services import person_create
     from phongdich.surveillance.services import contact_record
 
@@ -68,7 +71,7 @@ def test_f2_by_group_counts_per_residential_group(api_as, world, f1):
 
 def test_a_contact_posted_twice_with_one_key_is_stored_once(api_as, world, f0):
     hang = world.person("Nguyễn Thị Hằng", "25966")
-    met = (timezone.now() - timedelta(hours=3)).isoformat()  # inside Tâm's infectious period
+    met = (timezone.now() - timedelta(hours=3)).isoformat()  # inside Tâm's infectious period, before isolation
     body = {"person_id": hang.pk, "other_id": f0.pk, "kind": "venue", "first_at": met}
     client = api_as("commune_officer")
     first = client.post("/api/v1/contacts", {**body, "key": "phieu-17"}, content_type="application/json")
@@ -94,7 +97,7 @@ def test_a_case_for_someone_outside_the_jurisdiction_is_refused_with_the_field(a
         "/api/v1/cases",
         {
             "person_id": other.pk,
-            "confirmed_at": "2026-11-20T09:00:00+07:00",
+            "confirmed_at": hours_ago(2),
             "confirmation_test": "rt_pcr",
             "detection_setting": "community",
         },
@@ -114,8 +117,6 @@ def test_a_contact_naming_an_unknown_person_answers_like_one_outside_the_jurisdi
 
 
 def test_check_ins_are_listed_within_the_jurisdiction(api_as, world):
-    from django.utils import timezone
-
     from phongdich.surveillance.models import CheckIn
 
     market = world.venue("Chợ Lái Thiêu")

@@ -221,8 +221,8 @@ def test_the_manifest_page_asks_for_the_trip_with_the_columns(client_as, world):
         {
             "extra-kind": "flight",
             "extra-code": "VN215",
-            "extra-departed_at": "2026-11-21T08:00",
-            "extra-arrived_at": "2026-11-21T10:05",
+            "extra-departed_at": timezone.localtime(DEPARTED).strftime("%Y-%m-%dT%H:%M"),
+            "extra-arrived_at": timezone.localtime(DEPARTED + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
             "extra-unit": world.unit("25966").pk,
         }
     )

@@ -225,7 +225,7 @@ def by_stays(db):
 
 def test_people_who_scanned_within_an_hour_of_the_f0_become_proposed_contacts(world, people):
     market = world.venue("Chợ Lái Thiêu")
-    visit = days_ago(1).replace(hour=8, minute=0)
+    visit = days_ago(1)
     checkin(people["hang"], market, visit, minutes=30)
     checkin(people["dung"], market, visit + timedelta(minutes=45))  # 45 minutes after her scan
     checkin(people["chi"], market, visit + timedelta(minutes=75))  # 75 minutes after: outside the hour
@@ -287,7 +287,7 @@ def test_a_new_case_queues_its_exposure_matching_for_the_task_worker(world, peop
 
 def test_dismissing_a_proposed_contact_keeps_the_reason_and_relevels(world, people):
     market = world.venue("Chợ Lái Thiêu")
-    visit = days_ago(1).replace(hour=8, minute=0)
+    visit = days_ago(1)
     checkin(people["hang"], market, visit, minutes=30)
     checkin(people["dung"], market, visit + timedelta(minutes=10))
     case = confirm(world, people["hang"])
@@ -310,7 +310,7 @@ def test_another_commune_cannot_review_this_communes_contacts(world, people):
 
 def test_a_long_stay_with_a_check_out_counts_while_the_person_was_still_there(world, people, by_stays):
     market = world.venue("Chợ Lái Thiêu")
-    visit = days_ago(1).replace(hour=12, minute=0)
+    visit = days_ago(1)
     checkin(people["hang"], market, visit, minutes=30)
     checkin(people["an"], market, visit - timedelta(hours=5), minutes=5 * 60 + 10)  # a stall keeper, still there
     checkin(people["bao"], market, visit - timedelta(hours=5), minutes=5 * 60 - 90)  # left 90 minutes before

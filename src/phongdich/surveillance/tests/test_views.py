@@ -97,7 +97,9 @@ def test_the_f_level_lists_show_new_f1_and_those_not_reached(client_as, world):
     assert "Lý Thị Thu" in client.get("/tracing/levels/?level=1&not_reached=true").content.decode()
     task = TracingTask.objects.get(person=thu(world))
     client.post(f"/tracing/tasks/{task.pk}/", {"action": "outcome", "outcome": "reached", "note": "Đã gọi"})
-    assert "Lý Thị Thu" not in client.get("/tracing/levels/?level=1&not_reached=true").content.decode()
+    after = client.get("/tracing/levels/?level=1&not_reached=true")
+    assert after.status_code == 200 and "Người tiếp xúc theo mức F" in after.content.decode()
+    assert "Lý Thị Thu" not in after.content.decode()
 
 
 def test_a_team_member_records_an_outcome_on_a_phone_sized_page(client_as, world):

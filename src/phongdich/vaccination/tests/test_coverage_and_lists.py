@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from phongdich.core.models import AuditEvent
+from phongdich.people.services import person_create
 from phongdich.places.models import Facility
 from phongdich.vaccination.models import Allocation, Shipment, VaccineProduct
 from phongdich.vaccination.selectors import coverage_of, priority_list, stock, targets_for
@@ -13,6 +14,7 @@ from phongdich.vaccination.services import (
     allocation_set,
     coverage_refresh,
     delivery_record,
+    dose_record,
     shipment_approve,
     shipment_propose,
 )
@@ -44,11 +46,24 @@ def test_the_coverage_page_shows_the_target_and_the_units_below(client_as, world
     assert "Khu phố 1" in page and "100" in page and "12/2021" in page
 
 
-def test_the_priority_list_puts_people_over_65_first_and_leaves_out_the_vaccinated(world):
-    people = list(priority_list(world.unit("74"), as_of=date(2021, 12, 1)))
-    names = [person.full_name for person in people]
-    assert names[0] == "Trần Văn Bình"  # born 1956, chronic disease: 65 and over comes first
-    assert "Nguyễn Thị Hằng" not in names or all(p.priority for p in people)
+def priority_names(unit) -> list[str]:
+    return [person.full_name for person in priority_list(unit, as_of=date(2021, 12, 1))]
+
+
+def test_the_priority_list_puts_people_over_65_first(world):
+    assert priority_names(world.unit("74"))[0] == "Trần Văn Bình"  # born 1956, chronic disease
+
+
+def test_the_priority_list_leaves_out_someone_once_vaccinated(world):
+    officer = world.user("commune_officer")
+    mai = person_create(
+        actor=officer, full_name="Võ Thị Mai", birth_year=1948, sex="female", unit=world.unit("25966-02")
+    )
+    assert "Võ Thị Mai" in priority_names(world.unit("74"))
+    dose_record(
+        actor=officer, person=mai, product=VaccineProduct.objects.get(code="BBIBP-CorV"), given_on=date(2021, 9, 1)
+    )
+    assert "Võ Thị Mai" not in priority_names(world.unit("74"))
 
 
 def test_the_priority_list_exports_as_csv_and_the_export_is_audited(client_as, world):

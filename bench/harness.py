@@ -1,0 +1,80 @@
+"""The plumbing of `make bench`, apart from Django so that it can be tested alone: every figure is written with
+the commit and the time it was measured at, a group of figures that fails is written with its error and no
+value, and the run then ends with a non-zero exit code."""
+
+import json
+import math
+import subprocess
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def figure(name: str, value: float | None, unit: str, target: float, baseline: float | None) -> dict:
+    """One measured figure; `value` None (or not a number) when it could not be measured."""
+    measured = value is not None and math.isfinite(value)
+    return {
+        "name": name,
+        "value": round(value, 3) if measured else None,
+        "unit": unit,
+        "target": target,
+        "baseline": round(baseline, 3) if baseline is not None else None,
+        "ratio": round(value / baseline, 3) if measured and baseline else None,
+        **({} if measured else {"error": "no value"}),
+    }
+
+
+def source_commit(repository: Path) -> str:
+    """HEAD of the checkout being measured, with "-dirty" when it has uncommitted changes."""
+    try:
+        head = _git(repository, "rev-parse", "HEAD")
+        changes = _git(repository, "status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}-dirty" if changes else head
+
+
+def _git(repository: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repository), *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def measure(group: str, run: Callable[[], list[dict]], *, commit: str) -> list[dict]:
+    """The figures of one group, stamped; a group that raises is one figure named after it, with the error."""
+    try:
+        rows = run()
+    except Exception as error:  # one failed group must not lose the figures of the others
+        traceback.print_exc()
+        rows = [{"name": group, "value": None, "error": f"{type(error).__name__}: {error}"}]
+    if not rows:
+        rows = [{"name": group, "value": None, "error": "no figures"}]
+    measured_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return [{**row, "commit": commit, "measured_at": measured_at} for row in rows]
+
+
+def unmeasured(rows: list[dict]) -> list[dict]:
+    return [row for row in rows if row.get("value") is None]
+
+
+def write(path: Path, rows: list[dict]) -> None:
+    path.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+
+
+def report(rows: list[dict]) -> None:
+    for row in rows:
+        if row.get("value") is None:
+            print(f"{row['name']:28} NOT MEASURED: {row.get('error', 'no value')}")
+            continue
+        print(
+            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
+            f"baseline {row['baseline']:>8}  ratio {row['ratio']}"
+        )
+
+
+def exit_code(rows: list[dict]) -> int:
+    """Non-zero when a figure could not be measured, so that a failed run is not taken for a good one."""
+    failed = unmeasured(rows)
+    if failed:
+        print(f"{len(failed)} figure(s) not measured: {', '.join(row['name'] for row in failed)}")
+    return 1 if failed else 0
