@@ -13,7 +13,7 @@ import json
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -122,12 +122,21 @@ def uploads_expire() -> int:
     """Delete the kept files older than PHONGDICH_UPLOAD_HOURS (and any left without their description)."""
     if not _folder().is_dir():
         return 0
-    deadline = (timezone.now() - _lifetime()).timestamp()
-    tokens = {path.name.split(".")[0] for path in _folder().iterdir() if path.stat().st_mtime < deadline}
+    deadline = timezone.now() - _lifetime()
+    tokens = {path.name.split(".")[0] for path in _folder().iterdir() if _kept_at(path) < deadline}
     for token in tokens:
         for path in _folder().glob(f"{token}.*"):
             path.unlink(missing_ok=True)
     return len(tokens)
+
+
+def _kept_at(path: Path) -> datetime:
+    """When a file was kept: the time its description gives (the clock `upload_by_token` checks against), else
+    the file's own time, for a file left without a readable description."""
+    try:
+        return datetime.fromisoformat(json.loads(_meta_path(path.name.split(".")[0]).read_text("utf-8"))["kept_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
 def _folder() -> Path:
