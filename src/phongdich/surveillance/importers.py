@@ -58,6 +58,8 @@ CONTACT_COLUMNS = [
     Column("last_at", gettext_lazy("Last contact"), False, ("tiep xuc den", "lan cuoi")),
 ]
 
+UPLOAD_KINDS = {kind: f"surveillance.{kind}" for kind in ("cases", "contacts", "manifest")}  # core.import_flow kinds
+
 # Values people write, folded, for the coded fields.
 SETTINGS = {
     "cong dong": DetectionSetting.COMMUNITY,
