@@ -165,9 +165,9 @@ def test_a_lab_file_that_cannot_be_imported_leaves_no_file_behind(world, tmp_pat
 def test_a_lab_file_stopped_part_way_by_an_error_stays_until_it_expires(world, tmp_path, settings):
     from phongdich.labs.tests.test_result_import import csv_bytes, run
 
-    with mock.patch("phongdich.labs.importers.BatchImport.run", side_effect=RuntimeError("database gone")):
-        with pytest.raises(RuntimeError):
-            run(world, csv_bytes([["KHONG-CO", "Âm tính", "01/08/2021 10:00", ""]]))
+    crash = mock.patch("phongdich.labs.importers.BatchImport.run", side_effect=RuntimeError("database gone"))
+    with crash, pytest.raises(RuntimeError):
+        run(world, csv_bytes([["KHONG-CO", "Âm tính", "01/08/2021 10:00", ""]]))
     assert ResultImport.objects.get(file_name="ket-qua.csv").status == "failed" and kept_files(tmp_path)
     settings.PHONGDICH_UPLOAD_HOURS = 24
     with hours_later(25):
