@@ -361,7 +361,8 @@ def _passengers_link(actor, trip: Trip) -> None:
 # ---- In the background: a list kept by core.import_flow, started by a service, run batch by batch ----------
 
 COLUMNS = {ListKind.CASES: CASE_COLUMNS, ListKind.CONTACTS: CONTACT_COLUMNS, ListKind.MANIFEST: PASSENGER_COLUMNS}
-BATCH = 500  # rows a transaction: each row runs the services (a few queries each), so progress shows every few s
+BATCH = 100  # rows a transaction: each row runs the full services (about 50 ms a new case on SQLite, measured on a
+# 2,000-row case list: 105 s), so the page's progress moves every few seconds
 MAX_KEPT_ERRORS = 100_000
 
 
