@@ -1346,4 +1346,11 @@ VI = {
     "passenger lists": "danh sách hành khách",
     "rebuild": "tính lại toàn bộ",
     "no case left": "không còn ca bệnh",
+    "Case line list": "Danh sách ca bệnh",
+    "Contact list": "Danh sách người tiếp xúc",
+    "Passenger list": "Danh sách hành khách",
+    "list": "danh sách",
+    "added": "đã thêm",
+    "list import": "lượt nhập danh sách",
+    "list imports": "các lượt nhập danh sách",
 }

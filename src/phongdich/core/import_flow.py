@@ -5,7 +5,9 @@ An uploaded file is read once, when it is kept: its size, header and line length
 first lines, line count and SHA-256 are written beside it, so the mapping page never reads the file again. A kept
 file is bound to the user who uploaded it and to the kind of import: anyone else, or another kind of import,
 finds nothing (404), since the file holds names and CCCD numbers. A kept file expires after
-PHONGDICH_UPLOAD_HOURS; `uploads_expire` (the `expire_uploads` command, run hourly) deletes expired ones.
+PHONGDICH_UPLOAD_HOURS; `uploads_expire` (the `expire_uploads` command, run hourly) deletes expired ones. A
+run deletes its file (`upload_forget`) as soon as it finishes or fails for good; only a run stopped part-way
+by an unexpected error leaves it, for the run to be queued again, until it expires.
 """
 
 import hashlib

@@ -182,9 +182,9 @@ def result_import_run(job_id: int) -> ResultImport:
             job.done_rows += len(lines)
             job.error_count = len(errors)
             job.save(update_fields=["done_rows", "applied", "unchanged", "error_count"])
-    except (FileFormatError, ValidationError, UnicodeError) as error:
+    except (FileFormatError, ValidationError, UnicodeError) as error:  # the file cannot be imported as it is
         job.status, job.message = ImportStatus.FAILED, str(getattr(error, "message", error))[:300]
-    except Exception as error:
+    except Exception as error:  # stopped part-way: the file stays (until it expires) for the run to be queued again
         job.status, job.message = ImportStatus.FAILED, _("Stopped by an error: %(e)s") % {"e": error}
         job.errors = _errors_csv(errors)
         job.save(update_fields=["status", "message", "errors"])
@@ -192,8 +192,8 @@ def result_import_run(job_id: int) -> ResultImport:
     else:
         job.status = ImportStatus.DONE
         job.total_rows = job.done_rows
-        upload_forget(job.upload_token)  # results are personal data: the file is kept no longer than needed
-        job.upload_token = ""
+    upload_forget(job.upload_token)  # results are personal data: the file is kept no longer than needed
+    job.upload_token = ""
     job.error_count = len(errors)
     job.errors = _errors_csv(errors)
     job.finished_at = timezone.now()

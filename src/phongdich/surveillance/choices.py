@@ -119,3 +119,18 @@ class TripKind(models.TextChoices):
     FLIGHT = "flight", _("Flight")
     SHIP = "ship", _("Boat or ship")
     OTHER = "other", _("Other vehicle")
+
+
+class ListKind(models.TextChoices):
+    """What an uploaded list holds; the values are the import pages' URL parts."""
+
+    CASES = "cases", _("Case line list")
+    CONTACTS = "contacts", _("Contact list")
+    MANIFEST = "manifest", _("Passenger list")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

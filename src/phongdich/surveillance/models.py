@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from phongdich.core.scoping import ScopedQuerySet
+from phongdich.core.scoping import ScopedQuerySet, scope_filter, scope_of
 
 from .choices import (
     CaseStatus,
@@ -16,6 +16,8 @@ from .choices import (
     ContactSource,
     ContactStatus,
     DetectionSetting,
+    ImportStatus,
+    ListKind,
     Severity,
     TaskMethod,
     TaskOutcome,
@@ -406,6 +408,9 @@ class TripPassenger(models.Model):
     trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="passengers")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="trips")
     seat = models.CharField(_("seat"), max_length=10, blank=True)
+    list_import = models.ForeignKey(
+        "ListImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
 
     class Meta:
         verbose_name = _("passenger")
@@ -414,3 +419,63 @@ class TripPassenger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.trip_id}"
+
+
+IMPORT_PERMISSIONS = {
+    ListKind.CASES: "surveillance.add_case",
+    ListKind.CONTACTS: "surveillance.add_contact",
+    ListKind.MANIFEST: "surveillance.add_contact",
+}
+
+
+class ListImportQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """An import is seen by whoever may import that kind of list in its unit: no role needs a permission of
+        its own for the report of a list it may upload."""
+        query = models.Q(pk__in=[])
+        for kind, permission in IMPORT_PERMISSIONS.items():
+            scope = scope_of(user, permission)
+            if scope.everywhere:
+                query |= models.Q(kind=kind)
+            elif not scope.is_empty:
+                query |= models.Q(kind=kind) & scope_filter(self.model, scope)
+        return self.filter(query)
+
+
+class ListImport(models.Model):
+    """A case, contact or passenger list, imported in the background (surveillance.importers.list_import_run).
+    Scoped by the unit it concerns: a passenger list's arrival unit, otherwise the uploader's widest unit."""
+
+    kind = models.CharField(_("list"), max_length=10, choices=ListKind.choices)
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("for"), on_delete=models.PROTECT, related_name="+")
+    trip = models.ForeignKey(Trip, null=True, blank=True, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(_("file"), max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    upload_token = models.CharField(max_length=100, blank=True)
+    mapping = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=36, blank=True)  # the run's audit rows carry the start's request id
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    done_rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("added"), default=0)
+    unchanged = models.PositiveIntegerField(_("already known"), default=0)
+    error_count = models.PositiveIntegerField(_("rows refused"), default=0)
+    errors = models.TextField(blank=True)  # CSV: line, column, message
+    message = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ListImportQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("list import")
+        verbose_name_plural = _("list imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveillance:list_import", args=[self.pk])

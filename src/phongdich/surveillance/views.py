@@ -1,6 +1,9 @@
+import csv
+import io
 import re
 import uuid
 from datetime import timedelta
+from itertools import islice
 
 import segno
 from django.conf import settings
@@ -8,7 +11,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
-from phongdich.core.import_flow import upload_for, upload_forget, upload_keep
+from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.ratelimit import allow, client_ip
 from phongdich.core.scoping import has_permission_somewhere, require_permission
@@ -29,6 +32,7 @@ from phongdich.people.selectors import name_people
 from phongdich.places.forms import units_for
 from phongdich.places.models import Venue
 
+from .choices import ImportStatus, ListKind
 from .filtersets import CaseFilterSet, ClusterFilterSet, TracingStateFilterSet, TracingTaskFilterSet, TripFilterSet
 from .forms import (
     CaseForm,
@@ -47,11 +51,10 @@ from .importers import (
     CASE_COLUMNS,
     CONTACT_COLUMNS,
     PASSENGER_COLUMNS,
-    case_list_import,
-    contact_list_import,
-    manifest_import,
+    UPLOAD_KINDS,
+    list_import_start,
 )
-from .models import Case, Cluster, Contact, TracingRules, TracingState, TracingTask, Trip
+from .models import Case, Cluster, Contact, ListImport, TracingRules, TracingState, TracingTask, Trip
 from .selectors import (
     case_contacts,
     case_for_reading,
@@ -383,27 +386,15 @@ def person_card(request, person_pk):
     return render(request, "surveillance/person_card.html", context)
 
 
-# ---- Imports: upload, then match the file's columns, then the report --------------------------------------
+# ---- Imports: upload, match the file's columns, queue it; the report page follows its progress --------------
 
 
-def _manifest(*, actor, rows, mapping, trip):
-    _trip, report = manifest_import(actor=actor, trip=trip, rows=rows, mapping=mapping)
-    return report
-
-
-# kind: (fields, importer, permission, title, form for what the file does not say)
+# kind: (fields, permission, title, form for what the file does not say)
 IMPORTS = {
-    "cases": (CASE_COLUMNS, case_list_import, "surveillance.add_case", gettext_lazy("Import a case line list"), None),
-    "contacts": (
-        CONTACT_COLUMNS,
-        contact_list_import,
-        "surveillance.add_contact",
-        gettext_lazy("Import contacts"),
-        None,
-    ),
-    "manifest": (
+    ListKind.CASES: (CASE_COLUMNS, "surveillance.add_case", gettext_lazy("Import a case line list"), None),
+    ListKind.CONTACTS: (CONTACT_COLUMNS, "surveillance.add_contact", gettext_lazy("Import contacts"), None),
+    ListKind.MANIFEST: (
         PASSENGER_COLUMNS,
-        _manifest,
         "surveillance.add_contact",
         gettext_lazy("Import a passenger list"),
         TripForm,
@@ -415,13 +406,13 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 def _import_kind(request, kind: str):
     if kind not in IMPORTS:
         raise Http404
-    columns, run, permission, title, extra = IMPORTS[kind]
+    columns, permission, title, extra = IMPORTS[ListKind(kind)]
     require_permission(request.user, permission)
-    return columns, run, title, extra
+    return columns, title, extra
 
 
 def import_upload(request, kind):
-    columns, _run, title, _extra = _import_kind(request, kind)
+    columns, title, _extra = _import_kind(request, kind)
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -430,7 +421,7 @@ def import_upload(request, kind):
         else:
             try:
                 kept = upload_keep(
-                    actor=request.user, kind=f"surveillance.{kind}", upload=upload, max_bytes=MAX_UPLOAD_BYTES
+                    actor=request.user, kind=UPLOAD_KINDS[kind], upload=upload, max_bytes=MAX_UPLOAD_BYTES
                 )
             except FileFormatError as problem:
                 error = str(problem)
@@ -440,10 +431,10 @@ def import_upload(request, kind):
 
 
 def import_map(request, kind, token):
-    """Show the file's columns against the fields (guessed where the headers say), then import. The page is drawn
-    from what was noted when the file was kept; the file itself is read only to import it."""
-    columns, run, title, extra_class = _import_kind(request, kind)
-    kept = upload_for(user=request.user, kind=f"surveillance.{kind}", token=token)
+    """Show the file's columns against the fields (guessed where the headers say), then queue the import. The page
+    is drawn from what was noted when the file was kept; the file itself is read only by the import."""
+    columns, title, extra_class = _import_kind(request, kind)
+    kept = upload_for(user=request.user, kind=UPLOAD_KINDS[kind], token=token)
     if kept is None:
         raise Http404
     header = kept.header
@@ -452,20 +443,32 @@ def import_map(request, kind, token):
     if request.method == "POST" and form.is_valid() and (extra is None or extra.is_valid()):
         mapping = {name: source for name, source in form.cleaned_data.items() if source}
         try:
-            _header, rows = kept.rows_read()
-            report = run(
-                actor=request.user, rows=rows, mapping=mapping, **({"trip": extra.cleaned_data} if extra else {})
+            job = list_import_start(
+                actor=request.user, kind=kind, upload=kept, mapping=mapping, trip=extra.cleaned_data if extra else None
             )
-        except FileFormatError as problem:
-            form.add_error(None, str(problem))
         except ValidationError as error:
             add_form_errors(extra or form, error)
         else:
-            upload_forget(kept.token)  # personal data: kept no longer than the import needs it
-            context = {"title": title, "report": report, "rows": len(rows)}
-            return render(request, "surveillance/import_report.html", context)
+            return redirect(job)
     context = {"title": title, "form": form, "extra": extra, "header": header, "preview": kept.preview}
     return render(request, "surveillance/import_map.html", {**context, "rows": kept.rows})
+
+
+def list_import_detail(request, pk):
+    """A list's progress (the page refreshes itself while it runs) and its report."""
+    job = get_object_or_404(ListImport.objects.visible_to(request.user).select_related("unit", "trip"), pk=pk)
+    errors = list(islice(csv.reader(io.StringIO(job.errors)), 200))
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    template = "surveillance/_import_progress.html" if request.htmx else "surveillance/import_detail.html"
+    return render(request, template, {"job": job, "errors": errors, "running": running})
+
+
+def list_import_errors(request, pk):
+    job = get_object_or_404(ListImport.objects.visible_to(request.user), pk=pk)
+    audit.record(actor=request.user, action=AuditAction.EXPORT, instance=job, detail={"document": "refused lines"})
+    response = HttpResponse("line,column,message\n" + job.errors, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="refused-lines-{job.pk}.csv"'
+    return response
 
 
 def rules(request):

@@ -119,8 +119,10 @@ def dose_import_run(job_id: int) -> DoseImport:
         _match(lines, job.unit)
         _apply(actor, job, lines, errors)
         job.status = ImportStatus.DONE
-    except FileFormatError as error:
+    except FileFormatError as error:  # the file cannot be imported as it is
         job.status, job.message = ImportStatus.FAILED, str(error)[:300]
+    upload_forget(job.upload_token)  # names and CCCD numbers: the file is kept no longer than the import needs it
+    job.upload_token = ""
     job.refused = len(errors)
     job.errors = errors[:MAX_ERRORS_KEPT]
     job.finished_at = timezone.now()

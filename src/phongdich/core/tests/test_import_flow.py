@@ -142,3 +142,69 @@ def test_the_expire_uploads_command_deletes_expired_files(client_as, settings, t
     out = io.StringIO()
     call_command("expire_uploads", stdout=out)
     assert not list((tmp_path / "uploads").glob("*")) and "1" in out.getvalue()
+
+
+def kept_files(tmp_path) -> list:
+    return list((tmp_path / "uploads").glob("*"))
+
+
+def test_a_finished_lab_file_leaves_no_file_behind(world, tmp_path):
+    from phongdich.labs.tests.test_result_import import csv_bytes, run
+
+    job = run(world, csv_bytes([["KHONG-CO", "Âm tính", "01/08/2021 10:00", ""]]))
+    assert job.status == "done" and job.upload_token == "" and not kept_files(tmp_path)
+
+
+def test_a_lab_file_that_cannot_be_imported_leaves_no_file_behind(world, tmp_path):
+    from phongdich.labs.tests.test_result_import import csv_bytes, run
+
+    job = run(world, csv_bytes([["LT-0001-01", "Âm tính"]], header=["Mã ống", "KQ"]))
+    assert job.status == "failed" and not kept_files(tmp_path)
+
+
+def test_a_lab_file_stopped_part_way_by_an_error_stays_until_it_expires(world, tmp_path, settings):
+    from phongdich.labs.tests.test_result_import import csv_bytes, run
+
+    crash = mock.patch("phongdich.labs.importers.BatchImport.run", side_effect=RuntimeError("database gone"))
+    with crash, pytest.raises(RuntimeError):
+        run(world, csv_bytes([["KHONG-CO", "Âm tính", "01/08/2021 10:00", ""]]))
+    assert ResultImport.objects.get(file_name="ket-qua.csv").status == "failed" and kept_files(tmp_path)
+    settings.PHONGDICH_UPLOAD_HOURS = 24
+    with hours_later(25):
+        uploads_expire()
+    assert not kept_files(tmp_path)
+
+
+def test_a_finished_dose_file_leaves_no_file_behind(world, tmp_path):
+    from phongdich.vaccination.tests.test_dose_import import FILE, run
+
+    job = run(world, FILE)
+    assert job.status == "done" and job.upload_token == "" and not kept_files(tmp_path)
+
+
+def test_a_dose_file_that_cannot_be_imported_leaves_no_file_behind(world, tmp_path):
+    from phongdich.vaccination.tests.test_dose_import import run
+
+    job = run(world, "Mã,Tên\n1,Nguyễn Văn An\n")
+    assert job.status == "failed" and not kept_files(tmp_path)
+
+
+def test_the_expire_uploads_command_deletes_abandoned_files_of_every_kind(world, settings, tmp_path):
+    from django.core.management import call_command
+
+    from phongdich.core.import_flow import bytes_keep
+    from phongdich.labs.importers import UPLOAD_KIND as RESULTS
+    from phongdich.surveillance.importers import UPLOAD_KINDS
+    from phongdich.vaccination.importers import UPLOAD_KIND as DOSES
+
+    officer = world.user("commune_officer")
+    for kind in (RESULTS, DOSES, *UPLOAD_KINDS.values()):
+        bytes_keep(actor=officer, kind=kind, raw=CASES.encode(), filename="bo-quen.csv")
+    settings.PHONGDICH_UPLOAD_HOURS = 24
+    with hours_later(23):
+        call_command("expire_uploads", stdout=io.StringIO())
+    assert len(kept_files(tmp_path)) == 2 * (2 + len(UPLOAD_KINDS))
+    out = io.StringIO()
+    with hours_later(25):
+        call_command("expire_uploads", stdout=out)
+    assert not kept_files(tmp_path) and str(2 + len(UPLOAD_KINDS)) in out.getvalue()

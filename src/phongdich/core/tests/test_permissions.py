@@ -95,6 +95,13 @@ PAGES = [
     ("surveillance:import_upload", "/tracing/imports/cases/", expect(403, P=200, C=200, D=200, O=200, H=200)),
     ("surveillance:import_upload", "/tracing/imports/contacts/", expect(200, A=403, X=403, E=403, S=403, L=403)),
     ("surveillance:import_map", "/tracing/imports/cases/unknown.csv/", expect(403, P=404, C=404, D=404, O=404, H=404)),
+    # A case list uploaded in Lái Thiêu: seen by whoever may import case lists there.
+    ("surveillance:list_import", "/tracing/imports/runs/{list_import_a}/", expect(404, P=200, C=200, D=200, H=200)),
+    (
+        "surveillance:list_import_errors",
+        "/tracing/imports/runs/{list_import_a}/errors.csv",
+        expect(404, P=200, C=200, D=200, H=200),
+    ),
     ("surveillance:levels", "/tracing/levels/", expect(200, A=403, X=403, E=403, S=403, L=403)),
     ("surveillance:levels_by_unit", "/tracing/levels/by-unit/", expect(200, A=403, X=403, E=403, S=403, L=403)),
     ("surveillance:tasks", "/tracing/tasks/", expect(200, A=403, X=403, E=403, S=403, L=403)),
@@ -536,7 +543,24 @@ def fill(template: str, world) -> str:
         certificate_a=Certificate.objects.get().pk,
         shipment_a=Shipment.objects.get().pk,
         dose_import_a=DoseImport.objects.get().pk,
+        list_import_a=_list_import(world) if "{list_import_a}" in template else 0,
     )
+
+
+def _list_import(world) -> int:
+    from phongdich.surveillance.models import ListImport
+
+    job = ListImport.objects.create(
+        kind="cases",
+        unit=world.unit("25966"),
+        file_name="ca-benh-lai-thieu.csv",
+        file_sha256="0" * 64,
+        status="done",
+        errors="3,Năm sinh,19x0 không phải năm sinh.\n",
+        error_count=1,
+        created_by=world.user("commune_officer"),
+    )
+    return job.pk
 
 
 @pytest.mark.parametrize(("name", "template", "expected"), PAGES, ids=[f"{n} {t}" for n, t, _ in PAGES])

@@ -5,8 +5,14 @@ from django.utils import timezone
 
 from phongdich.core.imports import guess_mapping, read_table
 from phongdich.core.models import AuditEvent
-from phongdich.surveillance.importers import CASE_COLUMNS, CONTACT_COLUMNS, case_list_import, contact_list_import
-from phongdich.surveillance.models import Case, Contact, TracingState
+from phongdich.surveillance.importers import (
+    CASE_COLUMNS,
+    CONTACT_COLUMNS,
+    case_list_import,
+    contact_list_import,
+    list_import_run,
+)
+from phongdich.surveillance.models import Case, Contact, ListImport, TracingState
 
 CASES_CSV = """Mã BN,Họ tên,CCCD,SĐT,Năm sinh,Giới tính,Mã đơn vị,Ngày khẳng định,Nơi phát hiện,Ngày khởi phát
 BN-74-1001,Võ Thị Hồng,074190112233,0901 222 333,1990,Nữ,25966-01,14/08/2021 09:30,Cộng đồng,12/08/2021
@@ -96,7 +102,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_the_reason(world):
     assert "UTF-8" in str(error.value)
 
 
-def test_the_import_pages_upload_match_and_report(client_as, world):
+def test_the_import_pages_upload_match_queue_and_report(client_as, world, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_as("commune_officer")
@@ -108,10 +114,80 @@ def test_the_import_pages_upload_match_and_report(client_as, world):
     assert "Võ Thị Hồng" in body and 'value="Mã BN" selected' in body
     form = mapping_page.context["form"]
     data = {name: form.initial.get(name, "") for name in form.fields}
-    report = client.post(response["Location"], data).content.decode()
-    assert "dòng 4, cột Năm sinh" in report
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(response["Location"], data)
+    job = ListImport.objects.get(file_name="ca-benh.csv")
+    assert queued["Location"] == f"/tracing/imports/runs/{job.pk}/" and job.status == "queued"
+    assert not Case.objects.filter(national_code="BN-74-1001").exists()  # nothing imported inside the request
+    assert "Đang chờ" in client.get(queued["Location"]).content.decode()
+    list_import_run(job.pk)  # what the task worker does with the queued job
+    report = client.get(queued["Location"]).content.decode()
+    assert "Năm sinh" in report and "Đã xong" in report and "hx-get" not in report
+    errors = client.get(f"/tracing/imports/runs/{job.pk}/errors.csv").content.decode()
+    assert errors.splitlines()[1].startswith("4,Năm sinh,")
     assert client.get(response["Location"]).status_code == 404  # the upload is gone once imported
     assert TracingState.objects.filter(person__full_name="Võ Thị Hồng", level=0).exists()
+
+
+def start_list(world, kind, text, filename="danh-sach.csv", trip=None, user="commune_officer"):
+    from phongdich.core.import_flow import bytes_keep
+    from phongdich.surveillance.importers import COLUMNS, UPLOAD_KINDS, list_import_start
+
+    officer = world.user(user)
+    upload = bytes_keep(actor=officer, kind=UPLOAD_KINDS[kind], raw=text.encode(), filename=filename)
+    mapping = guess_mapping(upload.header, COLUMNS[kind])
+    return list_import_start(actor=officer, kind=kind, upload=upload, mapping=mapping, trip=trip)
+
+
+def test_a_case_list_runs_in_batches_keeping_its_progress_and_refused_rows_by_line_and_column(world, monkeypatch):
+    monkeypatch.setattr("phongdich.surveillance.importers.BATCH", 2)
+    job = list_import_run(start_list(world, "cases", CASES_CSV).pk)
+    assert (job.status, job.total_rows, job.done_rows, job.created, job.error_count) == ("done", 5, 5, 2, 3)
+    assert [row.split(",")[:2] for row in job.errors.splitlines()] == [["4", "Năm sinh"], ["5", "Mã đơn vị"],
+                                                                       ["6", "Ngày khẳng định"]]  # fmt: skip
+    assert Case.objects.filter(national_code__in=["BN-74-1001", "BN-74-1002"]).count() == 2
+
+
+def test_a_list_is_audited_as_one_row_naming_it_and_its_records_carry_that_rows_request(world):
+    job = list_import_run(start_list(world, "cases", CASES_CSV, filename="ca-benh-14-08.csv").pk)
+    file_row = AuditEvent.objects.get(action="import", object_type="surveillance.listimport", object_id=str(job.pk))
+    assert file_row.detail["file"] == "ca-benh-14-08.csv" and file_row.detail["lines"] == 5
+    assert len(file_row.detail["sha256"]) == 64 and file_row.actor == world.user("commune_officer")
+    assert file_row.unit_path == world.unit("25966").path
+    hong = Case.objects.get(national_code="BN-74-1001")
+    created = AuditEvent.objects.get(object_type="surveillance.case", object_id=str(hong.pk), action="create")
+    assert created.request_id == file_row.request_id != ""
+
+
+def test_a_passenger_list_runs_in_the_background_and_its_seats_point_to_the_import(world):
+    give_tam_a_phone(world)
+    job = list_import_run(start_list(world, "manifest", MANIFEST_CSV, trip=trip_values(world)).pk)
+    assert job.status == "done" and job.created == 3 and job.trip.code == "61B-123.45"
+    assert set(job.trip.passengers.values_list("list_import", flat=True)) == {job.pk}
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    assert Contact.objects.get(person=hang, source="manifest").other.full_name == "Đỗ Văn Tâm"
+
+
+def test_a_list_missing_a_required_column_fails_for_good_and_leaves_no_file(world, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    job = start_list(world, "cases", CASES_CSV)
+    ListImport.objects.filter(pk=job.pk).update(mapping={**job.mapping, "confirmed_at": "Ngày nào đó"})
+    job = list_import_run(job.pk)
+    assert job.status == "failed" and "confirmed_at" in job.message and job.upload_token == ""
+    assert not list((tmp_path / "uploads").glob("*"))
+
+
+def test_a_finished_list_leaves_no_file(world, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    job = list_import_run(start_list(world, "contacts", "Mã BN,Họ tên,Ngày tiếp xúc\nBN-0,Ai Đó,13/08/2021\n").pk)
+    assert job.status == "done" and job.error_count == 1 and not list((tmp_path / "uploads").glob("*"))
+
+
+def test_another_communes_officer_finds_no_import_report_and_the_district_finds_it(client_as, world):
+    job = start_list(world, "cases", CASES_CSV)
+    assert client_as("other_commune").get(f"/tracing/imports/runs/{job.pk}/").status_code == 404
+    assert client_as("community_team").get(f"/tracing/imports/runs/{job.pk}/").status_code == 404
+    assert client_as("district_officer").get(f"/tracing/imports/runs/{job.pk}/").status_code == 200
 
 
 def test_a_community_team_member_cannot_import_cases(client_as):
@@ -226,6 +302,9 @@ def test_the_manifest_page_asks_for_the_trip_with_the_columns(client_as, world):
             "extra-unit": world.unit("25966").pk,
         }
     )
-    report = client.post(location, data)
-    assert report.status_code == 200 and "3 dòng: thêm 3" in report.content.decode()
+    queued = client.post(location, data)
+    job = ListImport.objects.get(trip__code="VN215")
+    assert queued.status_code == 302 and job.kind == "manifest" and job.unit == world.unit("25966")
+    list_import_run(job.pk)
     assert "VN215" in client.get("/tracing/trips/").content.decode()
+    assert ListImport.objects.get(pk=job.pk).created == 3
