@@ -89,3 +89,17 @@ def test_a_testing_plan_names_overdue_staff_only_inside_the_viewers_area(client_
     assert "Lê Hoàng Phúc" not in page and f"#{phuc.pk}, {MASKED}" in page
     page = client_as("enterprise_rep").get(f"/testing/organisations/{plan.pk}/").content.decode()
     assert "Lê Hoàng Phúc" in page
+
+
+def test_a_printed_walking_list_masks_a_person_who_moved_out_of_the_commune_without_their_address(client_as, world):
+    from phongdich.people.models import Person
+
+    thu = world.person("Lý Thị Thu", "25966")
+    Person.objects.filter(pk=thu.pk).update(
+        unit=world.unit("25741-01"), address="12 đường Nguyễn Trãi", phone="0987654321"
+    )
+    page = client_as("community_team").get(f"/tracing/tasks/walking-list/{world.unit('25966-01').pk}/").content.decode()
+    assert f"#{thu.pk}, {MASKED}" in page
+    assert not any(field in page for field in ("Lý Thị Thu", "Nguyễn Trãi", "0987654321"))
+    page = client_as("province_commander").get(f"/tracing/tasks/walking-list/{world.unit('25966-01').pk}/")
+    assert "Lý Thị Thu" in page.content.decode() and "Nguyễn Trãi" in page.content.decode()
