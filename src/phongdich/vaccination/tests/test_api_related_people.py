@@ -1,6 +1,6 @@
-"""The vaccination API names the person of a dose and a certificate's holder only inside the caller's
-jurisdiction: a holder who moved away is a masked reference, and the certificate's text (which carries their
-name and birth date) is left out."""
+"""The vaccination API and the certificate's page name the person of a dose and a certificate's holder only
+inside the caller's jurisdiction: a holder who moved away is a masked reference, and the certificate's text, card
+and code (which carry their name and birth date) are left out."""
 
 from phongdich.people.models import Person
 from phongdich.vaccination.models import Certificate, Dose
@@ -36,3 +36,17 @@ def test_a_certificate_whose_holder_moved_away_gives_neither_their_name_nor_its_
     assert not any(field in response.content.decode() for field in HANG_FIELDS)
     named = api_as("province_commander").get(f"/api/v1/vaccination/certificates/{certificate.pk}").json()
     assert named["person_name"] == "Nguyễn Thị Hằng" and named["text"].startswith("HC1:")
+
+
+def test_the_certificate_page_masks_a_holder_who_moved_away_and_offers_no_card_or_code(client_as, world):
+    hang = hang_moved_away(world)
+    certificate = Certificate.objects.get(person=hang)
+    client = client_as("commune_officer")
+    page = client.get(f"/vaccination/certificates/{certificate.pk}/").content.decode()
+    assert f"người #{hang.pk}, {MASKED}" in page and "Nguyễn Thị Hằng" not in page
+    assert "card.pdf" not in page and ".png" not in page
+    assert client.get(f"/vaccination/certificates/{certificate.pk}/card.pdf").status_code == 404
+    assert client.get(f"/vaccination/certificates/{certificate.pk}/qr.png").status_code == 404
+    commander = client_as("province_commander")
+    assert "Nguyễn Thị Hằng" in commander.get(f"/vaccination/certificates/{certificate.pk}/").content.decode()
+    assert commander.get(f"/vaccination/certificates/{certificate.pk}/card.pdf").status_code == 200
