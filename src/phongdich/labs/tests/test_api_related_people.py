@@ -1,5 +1,6 @@
-"""The testing API names the person of a sample, a pool's members and the people to sample again only inside
-the caller's jurisdiction: a person who moved away since is a masked reference, with none of their fields."""
+"""The testing API and the printed walking list name the person of a sample, a pool's members, the people to
+sample again and a household's members only inside the caller's jurisdiction: a person who moved away since is a
+masked reference, with none of their fields."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,8 +12,10 @@ from phongdich.labs.choices import Result
 from phongdich.labs.models import Pool, ResampleTask, Sample
 from phongdich.labs.services import Reading, pool_result_record
 from phongdich.people.models import Person
+from phongdich.people.services import household_create, person_update
 
 from .factories import pooled, residents
+from .test_views import a_round_today_in_lai_thieu
 
 MASKED = "ngoài địa bàn của bạn"
 HANG_FIELDS = ("Nguyễn Thị Hằng", "1986-03-14", "074186123456", "0912345678")
@@ -83,3 +86,17 @@ def test_people_to_sample_again_who_moved_away_are_masked_in_queries_that_do_not
     assert moved.full_name not in [name for pk, name in names.items() if pk == moved.pk]
     rows = api_as("province_commander").get("/api/v1/testing/resample-tasks").json()["items"]
     assert {item["person_name"] for item in rows if item["person_id"] == moved.pk} == {moved.full_name}
+
+
+def test_a_printed_walking_list_masks_a_household_member_registered_outside_the_commune(client_as, world):
+    officer = world.user("district_officer")
+    testing_round = a_round_today_in_lai_thieu(officer, "Đợt 2 Lái Thiêu")
+    household = household_create(actor=officer, unit=world.unit("25966-02"), address="12 Nguyễn Trãi")
+    staying, leaving = residents(officer, 2, group="25966-02")
+    for member in (staying, leaving):
+        person_update(actor=officer, person=member, household=household)
+    Person.objects.filter(pk=leaving.pk).update(unit=world.unit("25741-01"), phone="0987654321")
+    walking = f"/testing/rounds/{testing_round.pk}/groups/{world.unit('25966-02').pk}/"
+    page = client_as("commune_officer").get(walking).content.decode()
+    assert staying.full_name in page and masked(leaving) in page and "0987654321" not in page
+    assert "0987654321" in client_as("province_commander").get(walking).content.decode()
