@@ -8,7 +8,7 @@ from .models import Case, Cluster, TracingState, TracingTask, Trip
 
 class CaseTable(tables.Table):
     code = tables.Column(verbose_name=_("Case"), accessor="pk", linkify=("surveillance:case", {"pk": tables.A("pk")}))
-    person = tables.Column(verbose_name=_("Person"), accessor="person__full_name", order_by=("person__name_search",))
+    person = PersonRefColumn(verbose_name=_("Person"), accessor="person_id", order_by=("person__name_search",))
     confirmed_at = tables.DateTimeColumn(verbose_name=_("Confirmed"), format="d/m/Y H:i")
     detection_setting = tables.Column(verbose_name=_("Where found"))
     severity = tables.Column(verbose_name=_("Severity"))
@@ -28,12 +28,7 @@ class CaseTable(tables.Table):
 
 
 class TracingStateTable(tables.Table):
-    person = tables.Column(
-        verbose_name=_("Person"),
-        accessor="person__full_name",
-        linkify=("people:detail", {"pk": tables.A("person_id")}),
-        order_by=("person__name_search",),
-    )
+    person = PersonRefColumn(verbose_name=_("Person"), accessor="person_id", order_by=("person__name_search",))
     level = tables.Column(verbose_name=_("F-level"))
     exposed_at = tables.DateTimeColumn(verbose_name=_("Exposed"), format="d/m/Y H:i")
     level_since = tables.DateTimeColumn(verbose_name=_("Since"), format="d/m/Y H:i")

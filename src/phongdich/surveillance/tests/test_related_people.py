@@ -103,3 +103,14 @@ def test_a_printed_walking_list_masks_a_person_who_moved_out_of_the_commune_with
     assert not any(field in page for field in ("Lý Thị Thu", "Nguyễn Trãi", "0987654321"))
     page = client_as("province_commander").get(f"/tracing/tasks/walking-list/{world.unit('25966-01').pk}/")
     assert "Lý Thị Thu" in page.content.decode() and "Nguyễn Trãi" in page.content.decode()
+
+
+def test_the_case_list_masks_a_case_whose_person_moved_out_of_the_commune(client_as, world):
+    from phongdich.people.models import Person
+
+    tam = world.person("Đỗ Văn Tâm", "25966")
+    Person.objects.filter(pk=tam.pk).update(unit=world.unit("25741-01"))
+    page = client_as("commune_officer").get("/tracing/cases/").content.decode()
+    assert f"#{tam.pk}, {MASKED}" in page and "Đỗ Văn Tâm" not in page
+    page = client_as("province_commander").get("/tracing/cases/").content.decode()
+    assert f'<a href="/persons/{tam.pk}/">Đỗ Văn Tâm</a>' in page
