@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.people.tables import PersonRefColumn
@@ -48,11 +49,11 @@ class TracingStateTable(tables.Table):
 
 
 class TracingTaskTable(tables.Table):
-    person = tables.Column(
+    person = PersonRefColumn(
         verbose_name=_("Person"),
-        accessor="person__full_name",
-        linkify=("surveillance:task", {"pk": tables.A("pk")}),
+        accessor="person_id",
         order_by=("person__name_search",),
+        record_url=lambda task: reverse("surveillance:task", args=[task.pk]),
     )
     level = tables.Column(verbose_name=_("F-level"))
     method = tables.Column(verbose_name=_("How"))

@@ -114,3 +114,19 @@ def test_the_case_list_masks_a_case_whose_person_moved_out_of_the_commune(client
     assert f"#{tam.pk}, {MASKED}" in page and "Đỗ Văn Tâm" not in page
     page = client_as("province_commander").get("/tracing/cases/").content.decode()
     assert f'<a href="/persons/{tam.pk}/">Đỗ Văn Tâm</a>' in page
+
+
+def test_the_task_list_and_page_mask_a_person_who_moved_out_of_the_commune_without_their_phone(client_as, world):
+    from phongdich.people.models import Person
+    from phongdich.surveillance.models import TracingTask
+
+    thu = world.person("Lý Thị Thu", "25966")
+    task = TracingTask.objects.get(person=thu)
+    Person.objects.filter(pk=thu.pk).update(unit=world.unit("25741-01"), phone="0987654321")
+    client = client_as("commune_officer")
+    listed = client.get("/tracing/tasks/?state=open").content.decode()
+    assert f'<a href="/tracing/tasks/{task.pk}/">người #{thu.pk}, {MASKED}</a>' in listed and "Lý Thị Thu" not in listed
+    page = client.get(f"/tracing/tasks/{task.pk}/").content.decode()
+    assert f"#{thu.pk}, {MASKED}" in page and not any(field in page for field in ("Lý Thị Thu", "0987654321"))
+    page = client_as("province_commander").get(f"/tracing/tasks/{task.pk}/").content.decode()
+    assert "Lý Thị Thu" in page and "0987654321" in page
