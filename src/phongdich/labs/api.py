@@ -14,7 +14,9 @@ from phongdich.core.import_flow import upload_keep
 from phongdich.core.imports import FileFormatError
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import require_permission
+from phongdich.people.api import related_person
 from phongdich.people.models import Person
+from phongdich.people.selectors import name_people
 from phongdich.places.models import AdminUnit
 
 from .choices import Result, SampleKind
@@ -40,6 +42,7 @@ class SampleOut(Schema):
     id: int
     barcode: str
     person_id: int
+    person_name: str
     unit_id: int
     kind: str
     sampled_at: datetime
@@ -54,6 +57,10 @@ class SampleOut(Schema):
     ct_n: Decimal | None
     ct_rdrp: Decimal | None
     turnaround_minutes: int | None
+
+    @staticmethod
+    def resolve_person_name(sample, context) -> str | None:
+        return related_person(sample, "person_id", context)  # a lab sees samples of people it may not see
 
 
 class SamplePage(Schema):
@@ -100,7 +107,7 @@ def list_samples(request, filters: Query[SampleFilters], cursor: str | None = No
     require_permission(request.user, "labs.view_sample")
     found = filtered(SampleFilterSet, filters.dict(), Sample.objects.visible_to(request.user), request.user)
     rows, next_cursor = keyset_page(found, ("-id",), cursor, max(1, min(limit, 200)))
-    return {"items": rows, "next_cursor": next_cursor}
+    return {"items": name_people(request.user, rows, person_ref="person_id"), "next_cursor": next_cursor}
 
 
 @router.post("/samples", response={201: SampleOut}, summary="Register a sample (alone, or into an open pool)")
@@ -178,6 +185,7 @@ class PoolMemberOut(Schema):
     sample_id: int
     barcode: str
     person_id: int
+    person_name: str
     status: str
     result: str
     resample_task_id: int | None
@@ -236,7 +244,7 @@ def read_pool(request, pool_id: int):
     pool = lookup(request.user, Pool, pool_id)
     tasks = {task.cause_id: task for task in pool.resample_tasks.select_related("sample")}
     members = []
-    for sample in pool.samples.order_by("id"):
+    for sample in name_people(request.user, pool.samples.order_by("id"), person_ref="person_id"):
         task = tasks.get(sample.pk)
         individual = getattr(task, "sample", None) if task else None
         members.append(
@@ -244,6 +252,7 @@ def read_pool(request, pool_id: int):
                 "sample_id": sample.pk,
                 "barcode": sample.barcode,
                 "person_id": sample.person_id,
+                "person_name": str(sample.person_ref),
                 "status": sample.status,
                 "result": sample.result,
                 "resample_task_id": task.pk if task else None,
@@ -425,12 +434,17 @@ def list_labs(request):
 class ResampleTaskOut(Schema):
     id: int
     person_id: int
+    person_name: str
     unit_id: int
     reason: str
     pool_id: int | None
     cause_id: int
     due_at: datetime
     status: str
+
+    @staticmethod
+    def resolve_person_name(task, context) -> str | None:
+        return related_person(task, "person_id", context)
 
 
 class ResampleTaskPage(Schema):
@@ -444,7 +458,7 @@ def list_resample_tasks(request, state: str | None = None, reason: str | None = 
     params = {"state": state, "reason": reason}
     found = filtered(ResampleTaskFilterSet, params, ResampleTask.objects.visible_to(request.user), request.user)
     rows, next_cursor = keyset_page(found, ("-id",), cursor, 100)
-    return {"items": rows, "next_cursor": next_cursor}
+    return {"items": name_people(request.user, rows, person_ref="person_id"), "next_cursor": next_cursor}
 
 
 class ComplianceOut(Schema):

@@ -12,6 +12,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.models import AuditEvent
 from phongdich.core.rules import in_force
 from phongdich.people.models import ELDERLY_AGE, Household, Person
+from phongdich.people.selectors import name_people
 from phongdich.places.choices import OrganisationKind
 from phongdich.places.models import AdminUnit
 from phongdich.surveillance.models import TracingState
@@ -213,8 +214,10 @@ def households_not_sampled(testing_round: TestingRound, group: AdminUnit, limit:
 
 def walking_list_households(user, testing_round: TestingRound, group: AdminUnit) -> list[HouseholdToVisit]:
     """households_not_sampled for a printed walking list (names and addresses), its printing audited as an
-    export of the group's list."""
+    export of the group's list. A member who lives outside the user's jurisdiction (registered elsewhere since)
+    is printed as a masked reference (`member.ref`), without their birth year or phone."""
     visits = households_not_sampled(testing_round, group)
+    name_people(user, [member for visit in visits for member in visit.members], ref="pk")
     audit.record(
         actor=user,
         action=AuditAction.EXPORT,

@@ -51,12 +51,7 @@ class RoundTable(tables.Table):
 
 
 class ResampleTaskTable(tables.Table):
-    person = tables.Column(
-        verbose_name=_("Person"),
-        accessor="person__full_name",
-        linkify=("people:detail", {"pk": tables.A("person_id")}),
-        order_by=("person__name_search",),
-    )
+    person = PersonRefColumn(verbose_name=_("Person"), accessor="person_id", order_by=("person__name_search",))
     reason = tables.Column(verbose_name=_("Reason"))
     pool = tables.Column(verbose_name=_("Pool"), accessor="pool__barcode", orderable=False)
     due_at = tables.DateTimeColumn(verbose_name=_("Due"), format="d/m/Y H:i")

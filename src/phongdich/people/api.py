@@ -13,10 +13,22 @@ from phongdich.places.models import AdminUnit, Organisation
 from .choices import Sex
 from .filtersets import PersonFilterSet
 from .models import Household, Person, age_on, risk_factors
-from .selectors import duplicate_candidates, person_for_reading, person_search, search_order
+from .selectors import duplicate_candidates, name_people, person_for_reading, person_search, search_order
 from .services import person_create, person_merge, person_update
 
 router = Router(tags=["persons"])
+
+
+def related_person(row, source: str, context) -> str | None:
+    """What a response says of a person a record names in passing (`row.<source>` holds their id): their name
+    inside the caller's jurisdiction, the pages' masked reference outside it, and nothing else about them.
+    A list names its rows first, together (`name_people(user, rows, person_ref="person_id")`: one query per
+    page); a single record is named here."""
+    target = source.removesuffix("_id") + "_ref"
+    if not hasattr(row, target):
+        name_people(context["request"].user, [row], **{target: source})
+    ref = getattr(row, target)
+    return None if ref is None else str(ref)
 
 
 class PersonListItem(Schema):

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.text import mask_id_number
@@ -35,9 +36,11 @@ class PersonTable(tables.Table):
 
 class PersonRefColumn(tables.Column):
     """A related person (`accessor` names the id column): a linked name inside the viewer's scope, a masked
-    reference outside. The page's rows are resolved together, in one query, the first time a cell renders."""
+    reference outside. The page's rows are resolved together, in one query, the first time a cell renders.
+    With `record_url` (row -> url), the name or reference links to the row's own page instead."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, record_url=None, **kwargs):
+        self.record_url = record_url
         kwargs.setdefault("orderable", "order_by" in kwargs)
         kwargs.setdefault("default", "—")
         super().__init__(*args, **kwargs)
@@ -49,4 +52,5 @@ class PersonRefColumn(tables.Column):
             records = [row.record for row in page.object_list] if page else list(table.data)
             ids = {bound_column.accessor.resolve(record, quiet=True) for record in records}
             refs[bound_column.name] = person_refs(table.request.user, ids)
-        return refs[bound_column.name][value].link
+        ref = refs[bound_column.name][value]
+        return format_html('<a href="{}">{}</a>', self.record_url(record), str(ref)) if self.record_url else ref.link

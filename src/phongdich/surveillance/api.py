@@ -13,7 +13,9 @@ from phongdich.core.api import lookup, lookup_field, schema_shaped
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import has_permission_somewhere
 from phongdich.core.scoping import require_permission as _require
+from phongdich.people.api import related_person
 from phongdich.people.models import Person
+from phongdich.people.selectors import name_people
 
 from .choices import (
     COUNTS_FOR_LEVEL,
@@ -43,6 +45,7 @@ from .selectors import (
     cluster_graph,
     counts_by_unit,
     exposure_matches,
+    exposures_named,
     level_history,
     rules_in_force,
     tracers_for,
@@ -90,9 +93,14 @@ class CheckInOut(Schema):
     venue_id: int
     unit_id: int
     person_id: int
+    person_name: str
     checked_in_at: datetime
     checked_out_at: datetime | None
     source: str
+
+    @staticmethod
+    def resolve_person_name(checkin, context) -> str | None:
+        return related_person(checkin, "person_id", context)
 
 
 class CheckInPage(Schema):
@@ -114,7 +122,7 @@ def list_checkins(request, filters: Query[CheckInFilters], cursor: str | None = 
     params = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in filters.dict().items()}
     found = _filtered(CheckInFilterSet, params, CheckIn.objects.visible_to(request.user), request.user)
     rows, next_cursor = keyset_page(found, ("-id",), cursor, max(1, min(limit, 200)))
-    return {"items": rows, "next_cursor": next_cursor}
+    return {"items": name_people(request.user, rows, person_ref="person_id"), "next_cursor": next_cursor}
 
 
 @router.post("/batch", response=CheckInBatchOut, summary="Upload up to 1,000 check-ins; retries are idempotent")
@@ -163,8 +171,8 @@ class CaseOut(Schema):
         return str(case)
 
     @staticmethod
-    def resolve_person_name(case) -> str:
-        return case.person.full_name
+    def resolve_person_name(case, context) -> str | None:
+        return related_person(case, "person_id", context)  # the person may have moved away since
 
     @staticmethod
     def resolve_counts_for_level(case) -> bool:
@@ -207,6 +215,7 @@ class CaseStatusIn(Schema):
 class ExposureOut(Schema):
     checkin_id: int
     person_id: int
+    person_name: str
     venue_id: int
     checked_in_at: datetime
     left_at: datetime
@@ -223,8 +232,8 @@ class MatchOut(Schema):
 def list_cases(request, filters: Query[CaseFilters], cursor: str | None = None, limit: int = 25):
     _require(request.user, "surveillance.view_case")
     cases = _filtered(CaseFilterSet, filters.dict(), Case.objects.visible_to(request.user), request.user)
-    rows, next_cursor = keyset_page(cases.select_related("person"), ("-id",), cursor, max(1, min(limit, 100)))
-    return {"items": rows, "next_cursor": next_cursor}
+    rows, next_cursor = keyset_page(cases, ("-id",), cursor, max(1, min(limit, 100)))
+    return {"items": name_people(request.user, rows, person_ref="person_id"), "next_cursor": next_cursor}
 
 
 @cases_router.post("", response={201: CaseOut}, summary="Register a confirmed case; contacts are levelled at once")
@@ -255,7 +264,8 @@ def set_case_status(request, case_id: int, payload: CaseStatusIn):
 @cases_router.get("/{int:case_id}/exposures", response=list[ExposureOut], summary="Check-in exposures, on demand")
 def list_exposures(request, case_id: int):
     case = _case(request.user, case_id, "change")
-    return exposure_matches(case, rules_in_force(timezone.localdate(case.confirmed_at)))
+    exposures = exposure_matches(case, rules_in_force(timezone.localdate(case.confirmed_at)))
+    return [{**asdict(exposure), "person_name": str(ref)} for exposure, ref in exposures_named(request.user, exposures)]
 
 
 @cases_router.post("/{int:case_id}/exposures", response=MatchOut, summary="Record exposures as proposed contacts")
@@ -266,7 +276,9 @@ def record_exposures(request, case_id: int):
 class ContactOut(Schema):
     id: int
     person_id: int
+    person_name: str
     other_id: int
+    other_name: str
     unit_id: int
     kind: str
     source: str
@@ -276,6 +288,14 @@ class ContactOut(Schema):
     venue_id: int | None
     overlap_minutes: int | None
     dismissed_reason: str
+
+    @staticmethod
+    def resolve_person_name(contact, context) -> str | None:
+        return related_person(contact, "person_id", context)
+
+    @staticmethod
+    def resolve_other_name(contact, context) -> str | None:
+        return related_person(contact, "other_id", context)
 
 
 class ContactIn(Schema):
@@ -310,7 +330,8 @@ def list_contacts(request, filters: Query[ContactFilters], cursor: str | None = 
     _require(request.user, "surveillance.view_contact")
     contacts = _filtered(ContactFilterSet, filters.dict(), Contact.objects.visible_to(request.user), request.user)
     rows, next_cursor = keyset_page(contacts, ("-id",), cursor, max(1, min(limit, 100)))
-    return {"items": rows, "next_cursor": next_cursor}
+    named = name_people(request.user, rows, person_ref="person_id", other_ref="other_id")
+    return {"items": named, "next_cursor": next_cursor}
 
 
 @contacts_router.post("", response={200: ContactOut, 201: ContactOut}, summary="Record a contact (idempotent by key)")
@@ -346,13 +367,18 @@ class LevelOut(Schema):
     exposed_at: datetime | None
     level_since: datetime | None
     via_id: int | None
+    via_name: str | None
     root_case_id: int | None
     cleared_at: datetime | None
     cleared_reason: str
 
     @staticmethod
-    def resolve_person_name(state) -> str:
-        return state.person.full_name
+    def resolve_person_name(state, context) -> str | None:
+        return related_person(state, "person_id", context)
+
+    @staticmethod
+    def resolve_via_name(state, context) -> str | None:
+        return related_person(state, "via_id", context)
 
 
 class LevelPage(Schema):
@@ -390,10 +416,11 @@ class ClearIn(Schema):
 @tracing_router.get("/levels", response=LevelPage, summary="People by F-level (new today, not yet reached, …)")
 def list_levels(request, filters: Query[LevelFilters], cursor: str | None = None, limit: int = 25):
     _require(request.user, "surveillance.view_tracingstate")
-    states = TracingState.objects.visible_to(request.user).filter(level__isnull=False).select_related("person")
+    states = TracingState.objects.visible_to(request.user).filter(level__isnull=False)
     states = _filtered(TracingStateFilterSet, filters.dict(), states, request.user)
     rows, next_cursor = keyset_page(states, ("level", "id"), cursor, max(1, min(limit, 100)))
-    return {"items": rows, "next_cursor": next_cursor}
+    named = name_people(request.user, rows, person_ref="person_id", via_ref="via_id")
+    return {"items": named, "next_cursor": next_cursor}
 
 
 @tracing_router.get("/levels/by-unit", response=list[UnitCountOut], summary="How many F1/F2/F3 per group")
@@ -432,8 +459,8 @@ class TaskOut(Schema):
     note: str
 
     @staticmethod
-    def resolve_person_name(task) -> str:
-        return task.person.full_name
+    def resolve_person_name(task, context) -> str | None:
+        return related_person(task, "person_id", context)
 
 
 class TaskPage(Schema):
@@ -460,10 +487,9 @@ class AssignIn(Schema):
 @tracing_router.get("/tasks", response=TaskPage, summary="Door-to-door tasks (open, overdue, mine, …)")
 def list_tasks(request, filters: Query[TaskFilters], cursor: str | None = None, limit: int = 25):
     _require(request.user, "surveillance.view_tracingtask")
-    tasks = TracingTask.objects.visible_to(request.user).select_related("person")
-    tasks = _filtered(TracingTaskFilterSet, filters.dict(), tasks, request.user)
+    tasks = _filtered(TracingTaskFilterSet, filters.dict(), TracingTask.objects.visible_to(request.user), request.user)
     rows, next_cursor = keyset_page(tasks, ("id",), cursor, max(1, min(limit, 100)))
-    return {"items": rows, "next_cursor": next_cursor}
+    return {"items": name_people(request.user, rows, person_ref="person_id"), "next_cursor": next_cursor}
 
 
 def _task(user, task_id: int, action: str) -> TracingTask:

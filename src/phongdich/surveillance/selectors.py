@@ -30,12 +30,15 @@ def case_for_reading(user, pk: int) -> Case:
 
 def walking_list_tasks(user, unit: AdminUnit, limit: int = 500) -> list[TracingTask]:
     """The open tasks of a unit in address order, for a printed walking list (names and addresses): the
-    printing is audited as an export of the unit's list."""
-    tasks = list(
+    printing is audited as an export of the unit's list. A person who has moved out of the user's jurisdiction
+    since is printed as a masked reference (`task.person_ref`), without their address or phone."""
+    tasks = name_people(
+        user,
         TracingTask.objects.visible_to(user)
         .filter(unit__in=AdminUnit.objects.filter(path__prefix=unit.path).values("pk"), done_at__isnull=True)
         .select_related("person", "person__household", "unit")
-        .order_by("unit__path", "person__address", "person__name_search")[:limit]
+        .order_by("unit__path", "person__address", "person__name_search")[:limit],
+        person_ref="person_id",
     )
     audit.record(
         actor=user,

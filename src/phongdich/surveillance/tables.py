@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.people.tables import PersonRefColumn
@@ -8,7 +9,7 @@ from .models import Case, Cluster, TracingState, TracingTask, Trip
 
 class CaseTable(tables.Table):
     code = tables.Column(verbose_name=_("Case"), accessor="pk", linkify=("surveillance:case", {"pk": tables.A("pk")}))
-    person = tables.Column(verbose_name=_("Person"), accessor="person__full_name", order_by=("person__name_search",))
+    person = PersonRefColumn(verbose_name=_("Person"), accessor="person_id", order_by=("person__name_search",))
     confirmed_at = tables.DateTimeColumn(verbose_name=_("Confirmed"), format="d/m/Y H:i")
     detection_setting = tables.Column(verbose_name=_("Where found"))
     severity = tables.Column(verbose_name=_("Severity"))
@@ -28,12 +29,7 @@ class CaseTable(tables.Table):
 
 
 class TracingStateTable(tables.Table):
-    person = tables.Column(
-        verbose_name=_("Person"),
-        accessor="person__full_name",
-        linkify=("people:detail", {"pk": tables.A("person_id")}),
-        order_by=("person__name_search",),
-    )
+    person = PersonRefColumn(verbose_name=_("Person"), accessor="person_id", order_by=("person__name_search",))
     level = tables.Column(verbose_name=_("F-level"))
     exposed_at = tables.DateTimeColumn(verbose_name=_("Exposed"), format="d/m/Y H:i")
     level_since = tables.DateTimeColumn(verbose_name=_("Since"), format="d/m/Y H:i")
@@ -53,11 +49,11 @@ class TracingStateTable(tables.Table):
 
 
 class TracingTaskTable(tables.Table):
-    person = tables.Column(
+    person = PersonRefColumn(
         verbose_name=_("Person"),
-        accessor="person__full_name",
-        linkify=("surveillance:task", {"pk": tables.A("pk")}),
+        accessor="person_id",
         order_by=("person__name_search",),
+        record_url=lambda task: reverse("surveillance:task", args=[task.pk]),
     )
     level = tables.Column(verbose_name=_("F-level"))
     method = tables.Column(verbose_name=_("How"))

@@ -323,6 +323,7 @@ def task_detail(request, pk):
             return redirect("surveillance:task", pk=task.pk)
         except ValidationError as error:
             add_form_errors(form, error)
+    name_people(request.user, [task], person_ref="person_id")  # the person may have moved away since
     context = {"task": task, "outcome_form": outcome_form, "assign_form": assign_form, "can_assign": can_assign}
     return render(request, "surveillance/task_detail.html", context)
 

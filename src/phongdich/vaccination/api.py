@@ -12,7 +12,9 @@ from pydantic import Field
 from phongdich.core.api import lookup, lookup_field
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import require_permission
+from phongdich.people.api import related_person
 from phongdich.people.models import Person
+from phongdich.people.selectors import name_people
 from phongdich.places.forms import units_for
 
 from .dcc import codec
@@ -46,6 +48,7 @@ dcc_router = Router(tags=["certificates"])
 class DoseOut(Schema):
     id: int
     person_id: int
+    person_name: str
     number: int
     kind: str
     completes_series: bool
@@ -54,6 +57,10 @@ class DoseOut(Schema):
     given_on: date
     site_id: int | None
     source: str
+
+    @staticmethod
+    def resolve_person_name(dose, context) -> str | None:
+        return related_person(dose, "person_id", context)  # a site sees the doses it gave to anyone
 
 
 class DoseIn(Schema):
@@ -77,7 +84,7 @@ def list_doses(request, person_id: int | None = None, cursor: str | None = None,
     if person_id is not None:
         doses = doses.filter(person_id=person_id)
     rows, next_cursor = keyset_page(doses, ("-id",), cursor, max(1, min(limit, 200)))
-    return {"items": rows, "next_cursor": next_cursor}
+    return {"items": name_people(request.user, rows, person_ref="person_id"), "next_cursor": next_cursor}
 
 
 @router.post("/doses", response={201: DoseOut}, summary="Record a dose (order and intervals are checked)")
@@ -178,13 +185,24 @@ class CertificateOut(Schema):
     id: int
     uvci: str
     person_id: int
+    person_name: str
     dose_id: int
     kid: str = Field(alias="signing_key.kid")
-    text: str
+    text: str = Field(description="The HC1 text; empty when the holder is outside the caller's jurisdiction")
     issued_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
     revocation_reason: str
+
+    @staticmethod
+    def resolve_person_name(certificate, context) -> str | None:
+        return related_person(certificate, "person_id", context)  # a site sees the certificates of its doses
+
+    @staticmethod
+    def resolve_text(certificate, context) -> str:
+        """The text carries the holder's name and birth date: only for a caller who may see the holder."""
+        related_person(certificate, "person_id", context)
+        return certificate.text if certificate.person_ref.visible else ""
 
 
 class RevokeIn(Schema):

@@ -19,6 +19,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import scope_of
 from phongdich.people.models import ELDERLY_AGE, Person
+from phongdich.people.selectors import name_people
 from phongdich.places.models import AdminUnit, Facility
 
 from .choices import INDICATOR_BANDS, Indicator, Priority
@@ -40,10 +41,15 @@ INDICATOR_FIELD: dict[str, str] = {Indicator.ONE_DOSE: "one_dose", Indicator.FUL
 
 def certificate_for_reading(user, pk: int, *, export: str = "") -> Certificate:
     """A certificate the user may see, the read (or its export as `export`: "pdf", "png", "svg") written to the
-    audit trail. Raises DoesNotExist."""
+    audit trail, its holder named as the user may see them (`certificate.person_ref`). Raises DoesNotExist, also
+    for an export of a certificate whose holder is outside the user's jurisdiction (a site sees the
+    certificates of the doses it gave): the card and its code carry the holder's name and birth date."""
     certificate = (
         Certificate.objects.visible_to(user).select_related("person", "dose__product", "unit", "signing_key").get(pk=pk)
     )
+    name_people(user, [certificate], person_ref="person_id")
+    if export and not certificate.person_ref.visible:
+        raise Certificate.DoesNotExist
     audit.record(
         actor=user,
         action=AuditAction.EXPORT if export else AuditAction.READ,

@@ -89,3 +89,44 @@ def test_a_testing_plan_names_overdue_staff_only_inside_the_viewers_area(client_
     assert "Lê Hoàng Phúc" not in page and f"#{phuc.pk}, {MASKED}" in page
     page = client_as("enterprise_rep").get(f"/testing/organisations/{plan.pk}/").content.decode()
     assert "Lê Hoàng Phúc" in page
+
+
+def test_a_printed_walking_list_masks_a_person_who_moved_out_of_the_commune_without_their_address(client_as, world):
+    from phongdich.people.models import Person
+
+    thu = world.person("Lý Thị Thu", "25966")
+    Person.objects.filter(pk=thu.pk).update(
+        unit=world.unit("25741-01"), address="12 đường Nguyễn Trãi", phone="0987654321"
+    )
+    page = client_as("community_team").get(f"/tracing/tasks/walking-list/{world.unit('25966-01').pk}/").content.decode()
+    assert f"#{thu.pk}, {MASKED}" in page
+    assert not any(field in page for field in ("Lý Thị Thu", "Nguyễn Trãi", "0987654321"))
+    page = client_as("province_commander").get(f"/tracing/tasks/walking-list/{world.unit('25966-01').pk}/")
+    assert "Lý Thị Thu" in page.content.decode() and "Nguyễn Trãi" in page.content.decode()
+
+
+def test_the_case_list_masks_a_case_whose_person_moved_out_of_the_commune(client_as, world):
+    from phongdich.people.models import Person
+
+    tam = world.person("Đỗ Văn Tâm", "25966")
+    Person.objects.filter(pk=tam.pk).update(unit=world.unit("25741-01"))
+    page = client_as("commune_officer").get("/tracing/cases/").content.decode()
+    assert f"#{tam.pk}, {MASKED}" in page and "Đỗ Văn Tâm" not in page
+    page = client_as("province_commander").get("/tracing/cases/").content.decode()
+    assert f'<a href="/persons/{tam.pk}/">Đỗ Văn Tâm</a>' in page
+
+
+def test_the_task_list_and_page_mask_a_person_who_moved_out_of_the_commune_without_their_phone(client_as, world):
+    from phongdich.people.models import Person
+    from phongdich.surveillance.models import TracingTask
+
+    thu = world.person("Lý Thị Thu", "25966")
+    task = TracingTask.objects.get(person=thu)
+    Person.objects.filter(pk=thu.pk).update(unit=world.unit("25741-01"), phone="0987654321")
+    client = client_as("commune_officer")
+    listed = client.get("/tracing/tasks/?state=open").content.decode()
+    assert f'<a href="/tracing/tasks/{task.pk}/">người #{thu.pk}, {MASKED}</a>' in listed and "Lý Thị Thu" not in listed
+    page = client.get(f"/tracing/tasks/{task.pk}/").content.decode()
+    assert f"#{thu.pk}, {MASKED}" in page and not any(field in page for field in ("Lý Thị Thu", "0987654321"))
+    page = client_as("province_commander").get(f"/tracing/tasks/{task.pk}/").content.decode()
+    assert "Lý Thị Thu" in page and "0987654321" in page
