@@ -30,7 +30,7 @@ class CheckIn(models.Model):
     copied on the row for scoping and for per-unit queries without a join."""
 
     client_id = models.CharField(_("client id"), max_length=64)
-    sender = models.CharField(_("sender"), max_length=40, default="")
+    sender = models.CharField(_("sender"), max_length=40, db_default="")
     venue = models.ForeignKey(
         "places.Venue", verbose_name=_("venue"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
