@@ -61,7 +61,6 @@ def test_a_backup_taken_while_check_ins_keep_committing_finishes_and_is_one_cons
     took, during = time.monotonic() - started, writer.commits - before
     writer.stop.set()
     writer.join()
-    print(f"backup {took:.2f} s, {during} commits during it")
     assert took < 30 and during > 0  # the writer was never held up for the whole copy
     sqlite_verify(tmp_path / "backup.sqlite3")
     copy = sqlite3.connect(tmp_path / "backup.sqlite3")
