@@ -4,6 +4,8 @@ phongdich serve                     production server (gunicorn) on 127.0.0.1:80
 phongdich demo [--scale S --seed N] build the demo province
 phongdich places load --province 74 --structure legacy
 phongdich places import-population FILE [--year 2019]
+phongdich backup [--dir DIR]          a verified, checksummed backup while serving
+phongdich restore FILE --to URL       into a new database
 phongdich migrate | createsuperuser | …   any other management command
 """
 

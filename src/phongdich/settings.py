@@ -29,6 +29,10 @@ def load_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def wal_limit_bytes() -> int:
+    return int(os.environ.get("PHONGDICH_SQLITE_WAL_LIMIT_MB", "64")) * 1024 * 1024
+
+
 def database_from_url(url: str) -> dict:
     """sqlite:///relative/or//absolute/path.sqlite3 or postgres://user:password@host:port/name."""
     parsed = urlparse(url)
@@ -45,7 +49,10 @@ def database_from_url(url: str) -> dict:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                    "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+                    "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                    # A checkpoint every 1,000 pages (4 MB) written; once one completes, the WAL file is cut back
+                    # to the limit instead of keeping the largest size a long reader (a backup) let it reach.
+                    f"PRAGMA wal_autocheckpoint=1000; PRAGMA journal_size_limit={wal_limit_bytes()};"
                 ),
             },
             "TEST": {"NAME": os.environ.get("PHONGDICH_TEST_SQLITE_NAME") or None},

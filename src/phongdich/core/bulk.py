@@ -102,17 +102,32 @@ def json_values(values) -> RawSQL | list:
     return RawSQL("SELECT value FROM json_each(%s)", [text])
 
 
-def insert_new(model: type[models.Model], columns: Sequence[str], rows: list[tuple], unique: str) -> None:
-    """Insert rows (database-ready tuples in `columns` order), skipping any whose `unique` column value is
-    already stored: a retried upload adds nothing. One executemany, no model instances."""
+def insert_new(
+    model: type[models.Model], columns: Sequence[str], rows: list[tuple], unique: Sequence[str]
+) -> set[tuple]:
+    """Insert rows (database-ready tuples in `columns` order), skipping any whose `unique` columns' values are
+    already stored: a retried upload adds nothing. Returns the `unique` values of the rows this call really
+    inserted, so a caller racing another writer knows which rows are its own. Multi-row INSERTs, no model
+    instances."""
     if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column_of(model, name)) for name in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    conflict = connection.ops.quote_name(column_of(model, unique))
+        return set()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column_of(model, name)) for name in columns)
+    keys = ", ".join(quote(column_of(model, name)) for name in unique)
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, min(500, (connection.features.max_query_params or 65535) // len(columns)))
+    inserted: set[tuple] = set()
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING", rows)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([marks] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({keys}) DO NOTHING RETURNING {keys}",
+                [value for row in chunk for value in row],
+            )
+            inserted.update(tuple(found) for found in cursor.fetchall())
+    return inserted
 
 
 def update_rows(

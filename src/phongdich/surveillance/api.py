@@ -83,6 +83,7 @@ class ItemResultOut(Schema):
 class CheckInBatchOut(Schema):
     accepted: int
     duplicate: int
+    conflict: int
     rejected: int
     results: list[ItemResultOut]
 
@@ -127,14 +128,25 @@ def list_checkins(request, filters: Query[CheckInFilters], cursor: str | None = 
 
 @router.post("/batch", response=CheckInBatchOut, summary="Upload up to 1,000 check-ins; retries are idempotent")
 def upload_checkins(request, payload: CheckInBatchIn):
-    """Each item: `client_id` (unique, made by the device), `venue_token` (scanned from the venue's QR code),
-    `id_number` or `phone` of the person, `checked_in_at` (ISO 8601; offline times are accepted within the
-    configured age), optional `checked_out_at`."""
+    """Each item: `client_id` (made by the device, unique among what its API token sends), `venue_token`
+    (scanned from the venue's QR code), `id_number` or `phone` of the person, `checked_in_at` (ISO 8601;
+    offline times are accepted within the configured age), optional `checked_out_at`."""
     if not has_permission_somewhere(request.user, "surveillance.add_checkin"):
         raise PermissionDenied(_("Your role does not record check-ins."))
-    results = checkin_batch_ingest(actor=request.user, items=payload.items, source=payload.source)
-    counts = {status: sum(1 for r in results if r.status == status) for status in ("accepted", "duplicate", "rejected")}
+    sender = _checkin_sender(request)
+    results = checkin_batch_ingest(actor=request.user, items=payload.items, source=payload.source, sender=sender)
+    statuses = ("accepted", "duplicate", "conflict", "rejected")
+    counts = {status: sum(1 for r in results if r.status == status) for status in statuses}
     return schema_shaped({**counts, "results": [asdict(result) for result in results]})
+
+
+def _checkin_sender(request) -> str:
+    """Whose client ids these are: the API token's public prefix (`pd_<prefix>_…`), so each device with its own
+    token counts on its own; a browser session's account otherwise."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.count("_") >= 2:
+        return f"token:{token.split('_', 2)[1][:12]}"
+    return f"user:{request.user.pk}"
 
 
 # ---- Cases, contacts, F-levels, tasks ---------------------------------------------------------------------

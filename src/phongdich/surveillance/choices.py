@@ -11,6 +11,7 @@ class CheckInSource(models.TextChoices):
 class CheckInOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     DUPLICATE = "duplicate", _("already received")
+    CONFLICT = "conflict", _("client id already used for another check-in")
     REJECTED = "rejected", _("rejected")
 
 

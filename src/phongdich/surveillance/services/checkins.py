@@ -37,6 +37,7 @@ MAX_BATCH = 1000
 
 CHECKIN_COLUMNS = [
     "client_id",
+    "sender",
     "venue",
     "unit",
     "person",
@@ -72,21 +73,41 @@ class VenueRef(NamedTuple):
 
 
 class ItemError(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, status: str = CheckInOutcome.REJECTED):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.status = status
 
 
-def checkin_batch_ingest(*, actor, items: list[dict], source: str = CheckInSource.SCANNER) -> list[ItemResult]:
+def client_id_conflict() -> ItemError:
+    message = _("This client id was already used for a different check-in.")
+    return ItemError("client_id_conflict", message, CheckInOutcome.CONFLICT)
+
+
+class Content(NamedTuple):
+    """What makes two check-ins with one client id the same check-in."""
+
+    venue_id: int
+    person_id: int
+    checked_in_at: datetime
+    checked_out_at: datetime | None
+
+
+def checkin_batch_ingest(
+    *, actor, items: list[dict], source: str = CheckInSource.SCANNER, sender: str = ""
+) -> list[ItemResult]:
     """Store the valid, new check-ins of a batch (up to MAX_BATCH) and say what happened to each item.
 
-    Retrying a batch stores nothing twice (client ids are unique); a bad item never stops the others."""
+    Client ids are unique per `sender` (the API token or account the batch came with; the actor's account by
+    default): retrying a batch stores nothing twice, resending an id with other content is a conflict, and
+    another device may use the same ids. A bad item never stops the others."""
     if len(items) > MAX_BATCH:
         raise ValidationError({"items": _("At most %(n)d check-ins per batch.") % {"n": MAX_BATCH}})
     if source not in CheckInSource.values:
         raise ValidationError({"source": _("Unknown source.")})
-    return _ingest(actor, items, source, scope_of(actor, "surveillance.add_checkin"))
+    sender = sender or f"user:{actor.pk}"
+    return _ingest(actor, items, source, scope_of(actor, "surveillance.add_checkin"), sender)
 
 
 def checkin_self_record(*, venue_token: str, number: str, client_id: str) -> ItemResult:
@@ -101,7 +122,7 @@ def checkin_self_record(*, venue_token: str, number: str, client_id: str) -> Ite
     if number.startswith(CARD_PREFIX):
         item = {"client_id": client_id, "venue_token": venue_token, "checked_in_at": timezone.now().isoformat()}
         item["person_card"] = number
-        return _ingest("public", [item], CheckInSource.WEB, Scope(everywhere=True))[0]
+        return _ingest("public", [item], CheckInSource.WEB, Scope(everywhere=True), "web")[0]
     return _declared_record(venue_token, number, client_id)
 
 
@@ -141,32 +162,33 @@ def person_card_text(person: Person) -> str:
 CARD_PREFIX = "PD1:"
 
 
-def _ingest(actor, items: list[dict], source: str, scope: Scope) -> list[ItemResult]:
-    batch = _Batch(actor, items, scope)
+def _ingest(actor, items: list[dict], source: str, scope: Scope, sender: str) -> list[ItemResult]:
+    batch = _Batch(items, scope, sender)
     results: list[ItemResult] = []
-    rows: list[tuple] = []
+    new: dict[str, tuple] = {}
     received_at, recorded_by = db_datetime(timezone.now()), getattr(actor, "pk", None)
     for item in items:
         client_id = str(item.get("client_id") or "")[:64] if isinstance(item, dict) else ""
         try:
-            row = batch.check(item, client_id)
+            content = batch.check(item, client_id)
         except ItemError as error:
-            results.append(ItemResult(client_id, CheckInOutcome.REJECTED, error.code, error.message))
+            results.append(ItemResult(client_id, error.status, error.code, error.message))
             continue
-        if row is None:
+        if content is None:
             results.append(ItemResult(client_id, CheckInOutcome.DUPLICATE))
             continue
-        rows.append((*row, source, received_at, recorded_by))
+        new[client_id] = (client_id, sender, *_database_values(batch, content), source, received_at, recorded_by)
         results.append(ItemResult(client_id, CheckInOutcome.ACCEPTED))
-    counts = Counter(r.status for r in results)
-    rejected = Counter(r.code for r in results if r.code)
     with transaction.atomic():
-        insert_new(CheckIn, CHECKIN_COLUMNS, rows, unique="client_id")
+        inserted = insert_new(CheckIn, CHECKIN_COLUMNS, list(new.values()), unique=("sender", "client_id"))
+        _judge_lost_races(batch, results, set(new) - {client_id for _sender, client_id in inserted})
+        counts = Counter(r.status for r in results)
+        rejected = Counter(r.code for r in results if r.code)
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
             object_type="surveillance.checkin",
-            object_repr=f"{len(rows)} check-ins",
+            object_repr=f"{counts[CheckInOutcome.ACCEPTED]} check-ins",
             detail={**counts, "rejected_by_reason": dict(rejected)},
         )
     if rejected:
@@ -174,42 +196,74 @@ def _ingest(actor, items: list[dict], source: str, scope: Scope) -> list[ItemRes
     return results
 
 
+def _database_values(batch: "_Batch", content: Content) -> tuple:
+    """The content's values in CHECKIN_COLUMNS order, between the sender and the source."""
+    checked_out_at = db_datetime(content.checked_out_at) if content.checked_out_at else None
+    unit_id = batch.units[content.venue_id]
+    return (content.venue_id, unit_id, content.person_id, db_datetime(content.checked_in_at), checked_out_at)
+
+
+def _judge_lost_races(batch: "_Batch", results: list[ItemResult], lost: set[str]) -> None:
+    """Items another upload stored between this batch's look-up and its insert: "accepted" only for what this
+    insert wrote; the rest are duplicates or conflicts of what the other upload stored."""
+    if not lost:
+        return
+    stored = batch.stored_contents(lost)
+    for result in results:
+        if result.client_id in lost:
+            if stored.get(result.client_id) == batch.contents[result.client_id]:
+                result.status = CheckInOutcome.DUPLICATE
+            else:
+                error = client_id_conflict()
+                result.status, result.code, result.message = error.status, error.code, error.message
+
+
 class _Batch:
     """What one batch needs looked up, fetched in a handful of queries rather than per item."""
 
-    def __init__(self, actor, items: list[dict], scope: Scope):
+    def __init__(self, items: list[dict], scope: Scope, sender: str):
         self.now = timezone.now()
         self.scope = scope
+        self.sender = sender
         self.future = timedelta(seconds=settings.PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS)
         self.oldest = self.now - timedelta(days=settings.PHONGDICH_CHECKIN_MAX_AGE_DAYS)
         dicts = [i for i in items if isinstance(i, dict)]
-        client_ids = [str(i.get("client_id") or "") for i in dicts]
-        self.known = set(CheckIn.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True))
-        self.seen: set[str] = set()
+        self.stored = self.stored_contents({str(i.get("client_id") or "")[:64] for i in dicts})
+        self.contents: dict[str, Content] = {}  # this batch's items by client id, the first of each
+        self.units: dict[int, int] = {}
         self.venues = self._venues({Venue.token_in(str(i.get("venue_token") or "")) for i in dicts})
         self.by_phone, self.by_id = self._persons(dicts)
 
-    def check(self, item, client_id: str) -> tuple | None:
-        """The item's values in CHECKIN_COLUMNS order (without the last three), None for a repeat, or ItemError."""
+    def stored_contents(self, client_ids: set[str]) -> dict[str, Content]:
+        found = CheckIn.objects.filter(sender=self.sender, client_id__in=client_ids)
+        fields = ("client_id", "venue_id", "person_id", "checked_in_at", "checked_out_at")
+        return {row[0]: Content(*row[1:]) for row in found.values_list(*fields)}
+
+    def check(self, item, client_id: str) -> Content | None:
+        """The item's content if it is a new check-in, None if it repeats one already received (in this batch
+        or before), ItemError for an invalid item or an id already used for other content. A repeat is not
+        held to the age limit: a device retrying an old upload must hear "duplicate"."""
         if not isinstance(item, dict) or not client_id:
             raise ItemError("client_id_missing", _("Each check-in needs a client id."))
-        if client_id in self.known or client_id in self.seen:
+        earlier = self.stored.get(client_id) or self.contents.get(client_id)
+        content = self._content(item, bounded=earlier is None)
+        if earlier is not None:
+            if content != earlier:
+                raise client_id_conflict()
             return None
+        self.contents[client_id] = content
+        return content
+
+    def _content(self, item: dict, bounded: bool) -> Content:
         venue = self._venue(Venue.token_in(str(item.get("venue_token") or "")))
         person_id = self._person(item)
-        checked_in_at = self._time(item.get("checked_in_at"), "checked_in_at")
-        checked_out_at = self._time(item["checked_out_at"], "checked_out_at") if item.get("checked_out_at") else None
+        checked_in_at = self._time(item.get("checked_in_at"), "checked_in_at", bounded)
+        out = item.get("checked_out_at")
+        checked_out_at = self._time(out, "checked_out_at", bounded) if out else None
         if checked_out_at and checked_out_at < checked_in_at:
             raise ItemError("checkout_before_checkin", _("The check-out is before the check-in."))
-        self.seen.add(client_id)
-        return (
-            client_id,
-            venue.pk,
-            venue.unit_id,
-            person_id,
-            db_datetime(checked_in_at),
-            db_datetime(checked_out_at) if checked_out_at else None,
-        )
+        self.units[venue.pk] = venue.unit_id
+        return Content(venue.pk, person_id, checked_in_at, checked_out_at)
 
     def _venues(self, tokens: set[str]) -> dict[str, VenueRef | str]:
         """token -> (venue id, unit id, unit path), or the error code for a forged or unknown token."""
@@ -285,12 +339,14 @@ class _Batch:
             raise ItemError("person_unknown", _("No registered person has this number."))
         return pk
 
-    def _time(self, value, field: str) -> datetime:
+    def _time(self, value, field: str, bounded: bool = True) -> datetime:
         moment = parse_datetime(value) if isinstance(value, str) else None
         if moment is None:
             raise ItemError("time_invalid", _("%(field)s is not an ISO 8601 time.") % {"field": field})
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)  # scanners without a zone record local (Vietnam) time
+        if not bounded:
+            return moment
         if moment > self.now + self.future:
             raise ItemError("time_in_future", _("%(field)s is in the future.") % {"field": field})
         if moment < self.oldest:

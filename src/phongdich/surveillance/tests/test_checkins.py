@@ -46,7 +46,8 @@ def test_a_scanner_batch_is_stored_and_each_item_answered(world, market):
 
 def test_a_retried_batch_stores_nothing_twice(world, market):
     officer = world.user("commune_officer")
-    batch = [item("dev1-0001", market), item("dev1-0001", market)]
+    one = item("dev1-0001", market)
+    batch = [one, dict(one)]
     assert [r.status for r in checkin_batch_ingest(actor=officer, items=batch)] == ["accepted", "duplicate"]
     assert [r.status for r in checkin_batch_ingest(actor=officer, items=batch)] == ["duplicate", "duplicate"]
     assert CheckIn.objects.filter(client_id="dev1-0001").count() == 1
@@ -138,3 +139,52 @@ def test_roles_without_the_right_to_record_check_ins_are_refused(api_as, world, 
     )
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
     assert not CheckIn.objects.exists()
+
+
+def post_batch(client, items):
+    response = client.post("/api/v1/checkins/batch", {"items": items}, content_type="application/json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_two_devices_counting_from_one_both_have_their_check_ins_stored(api_as, world, market):
+    gate, kiosk = api_as("commune_officer"), api_as("commune_officer")  # a token each
+    first = post_batch(gate, [item("000001", market)])
+    second = post_batch(kiosk, [item("000001", market, id_number="", phone="0912 345 678", checked_in_at=at(10))])
+    assert (first["accepted"], second["accepted"]) == (1, 1)
+    assert CheckIn.objects.filter(client_id="000001").count() == 2
+
+
+def test_a_client_id_resent_with_other_content_is_a_conflict_and_the_first_stays(api_as, world, market):
+    gate = api_as("commune_officer")
+    original = item("000001", market)
+    post_batch(gate, [original])
+    body = post_batch(gate, [dict(original), {**original, "checked_in_at": at(3)}])
+    assert [r["status"] for r in body["results"]] == ["duplicate", "conflict"]
+    assert body["results"][1]["code"] == "client_id_conflict" and body["conflict"] == 1
+    assert body["results"][1]["message"] == "Mã của thiết bị này đã được dùng cho một lượt quét khác."
+    stored = CheckIn.objects.get(client_id="000001")
+    assert stored.checked_in_at.isoformat() == original["checked_in_at"]
+
+
+def test_a_retry_of_a_check_in_older_than_the_age_limit_is_still_a_duplicate(world, market, settings):
+    officer = world.user("commune_officer")
+    old = item("dev1-0009", market, checked_in_at=at(60))
+    checkin_batch_ingest(actor=officer, items=[old])
+    settings.PHONGDICH_CHECKIN_MAX_AGE_DAYS = 0
+    assert checkin_batch_ingest(actor=officer, items=[old])[0].status == "duplicate"
+
+
+def test_a_batch_whose_items_another_upload_stored_first_is_not_told_accepted(world, market, monkeypatch):
+    from phongdich.surveillance.services import checkins
+
+    real_insert = checkins.insert_new
+
+    def other_upload_commits_first(model, columns, rows, unique):
+        real_insert(model, columns, rows, unique)  # the same batch, sent at once from a second client
+        return real_insert(model, columns, rows, unique)
+
+    monkeypatch.setattr(checkins, "insert_new", other_upload_commits_first)
+    results = checkin_batch_ingest(actor=world.user("commune_officer"), items=[item("dev1-0001", market)])
+    assert results[0].status == "duplicate"
+    assert AuditEvent.objects.filter(object_type="surveillance.checkin", detail__duplicate=1).exists()
