@@ -22,3 +22,16 @@ def first_writer_wins(recheck: Callable[[], None]) -> Iterator[None]:
     except IntegrityError:
         recheck()
         raise
+
+
+def created_once[T](create: Callable[[], T], existing: Callable[[], T | None]) -> tuple[T, bool]:
+    """`create()` under a savepoint -> (row, True); when the database refuses it because another writer has
+    just stored the same idempotency key (a retry racing its original), that writer's row -> (row, False)."""
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found, False
