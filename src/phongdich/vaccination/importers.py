@@ -90,9 +90,8 @@ def dose_import_start(*, actor, unit: AdminUnit, upload: KeptUpload, mapping: di
         upload_forget(job.upload_token)  # a failed run's file, replaced by this one
         job.upload_token = upload.token
         job.created_by = audit.user_of(actor)
-        queued = job
         job, stored = created_once(
-            lambda: _saved(queued), existing=lambda: DoseImport.objects.filter(sha256=digest).first()
+            lambda: _saved(job), existing=lambda: DoseImport.objects.filter(sha256=digest).first()
         )
         if not stored:  # the same file sent twice at once: the other request queued it
             upload_forget(upload.token)
