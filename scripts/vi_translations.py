@@ -855,6 +855,10 @@ VI = {
     "re-sampling task": "việc lấy mẫu lại",
     "re-sampling tasks": "việc lấy mẫu lại",
     "barcode": "mã vạch",
+    "barcodes": "mã vạch",
+    "Another request has just written this record; reload and check.": (
+        "Một yêu cầu khác vừa ghi bản ghi này; hãy tải lại và kiểm tra."
+    ),
     "test": "xét nghiệm",
     "sampled": "thời gian lấy mẫu",
     "sampling site": "điểm lấy mẫu",

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .roles import ROLE_BINDINGS, Binding, Role
@@ -13,6 +14,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # As user_create checks it: "An" and "an" name one account.
+        constraints = [models.UniqueConstraint(Lower("username"), name="username_unique_in_any_case")]
 
     def __str__(self) -> str:
         return self.full_name or self.username

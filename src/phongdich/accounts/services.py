@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope, require_permission, scope_of
+from phongdich.core.uniqueness import first_writer_wins
 
 from .models import ApiToken, LoginFailure, RoleAssignment, User
 
@@ -157,17 +158,22 @@ def user_create(*, actor, username: str, password: str, full_name: str = "") -> 
     if isinstance(actor, User):
         require_permission(actor, "accounts.manage_users")
 
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("An account %(name)s exists already.") % {"name": username}})
+    _username_free(username)
     user = User(username=username, full_name=full_name)
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
-        user.save()
+        with first_writer_wins(lambda: _username_free(username)):
+            user.save()
         audit.record(
             actor=actor, action=AuditAction.CREATE, instance=user, after=audit.snapshot(user, ["username", "full_name"])
         )
     return user
+
+
+def _username_free(username: str) -> None:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("An account %(name)s exists already.") % {"name": username}})
 
 
 def role_assign(*, actor, user: User, role: str, unit=None, facility=None, organisation=None) -> RoleAssignment:

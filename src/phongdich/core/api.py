@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -138,6 +139,12 @@ def build_api() -> NinjaAPI:
     def rule_broken(request, exc):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return error(request, 422, "invalid", _("The request has invalid fields."), fields)
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request, exc):
+        # A unique rule no pre-check names (those come back as 422 through `first_writer_wins`): another
+        # request wrote the same record first. Never a 500; sending it again shows what is there now.
+        return error(request, 409, "conflict", _("Another request has just written this record; reload and check."))
 
     @api.exception_handler(BadCursor)
     def bad_cursor(request, exc):

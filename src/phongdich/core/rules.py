@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from . import audit
 from .choices import AuditAction
 from .scoping import scope_of
+from .uniqueness import first_writer_wins
 
 
 def in_force(model: type[models.Model], on: date | None = None):
@@ -49,11 +50,13 @@ def version_add(
     for name, (low, high) in limits.items():
         if name in values and not low <= int(values[name]) <= high:
             errors[name] = _("Between %(low)d and %(high)d.") % {"low": low, "high": high}
-    if model._default_manager.filter(effective_from=effective_from).exists():
-        errors["effective_from"] = _("A version already takes effect on this date.")
+    try:
+        _date_free(model, effective_from)
+    except ValidationError as taken:
+        errors.update(taken.message_dict)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(), first_writer_wins(lambda: _date_free(model, effective_from)):
         version = model._default_manager.create(
             effective_from=effective_from,
             source_document=source_document.strip(),
@@ -62,6 +65,11 @@ def version_add(
         )
         audit.record(actor=actor, action=AuditAction.CREATE, instance=version, after=audit.snapshot(version))
     return version
+
+
+def _date_free(model, effective_from: date) -> None:
+    if model._default_manager.filter(effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": _("A version already takes effect on this date.")})
 
 
 def versions_by_document(model, versions: list[tuple[date, str, date, dict]]) -> None:

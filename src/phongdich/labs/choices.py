@@ -2,6 +2,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class BarcodeKind(models.TextChoices):
+    SAMPLE = "sample", _("sample")
+    POOL = "pool", _("pool")
+
+
 class SampleKind(models.TextChoices):
     RT_PCR = "rt_pcr", _("RT-PCR, individual")
     RT_PCR_POOLED = "rt_pcr_pooled", _("RT-PCR, pooled")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from phongdich.core.scoping import ScopedQuerySet, scope_of
 
 from .choices import (
+    BarcodeKind,
     ImportStatus,
     PoolStatus,
     ResampleReason,
@@ -139,11 +140,29 @@ class TestingRound(models.Model):
         return reverse("labs:round", args=[self.pk])
 
 
+class Barcode(models.Model):
+    """Every barcode given to a tube, a sample's or a pool's. Samples and pools each point at their own row, so
+    the database itself holds that no code names both a sample and a pool (two teams scanning the same tube at
+    once: one is registered, the other is told to take a new tube)."""
+
+    code = models.CharField(_("barcode"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=BarcodeKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("barcode")
+        verbose_name_plural = _("barcodes")
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Pool(models.Model):
     """Samples tested together. Its membership is frozen once it leaves for the lab; a positive result sends
     every member for an individual test, a negative one clears them all."""
 
     barcode = models.CharField(_("pool barcode"), max_length=40, unique=True)
+    tube = models.OneToOneField(Barcode, on_delete=models.PROTECT, related_name="pool", editable=False)
     lab = models.ForeignKey(Lab, verbose_name=_("lab"), on_delete=models.PROTECT, related_name="pools")
     round = models.ForeignKey(
         TestingRound, verbose_name=_("round"), null=True, blank=True, on_delete=models.PROTECT, related_name="pools"
@@ -240,6 +259,7 @@ class Sample(models.Model):
     scoping and for per-unit figures; `turnaround_minutes` (sampling to result) is kept for the dashboards."""
 
     barcode = models.CharField(_("barcode"), max_length=40, unique=True)
+    tube = models.OneToOneField(Barcode, on_delete=models.PROTECT, related_name="sample", editable=False)
     person = models.ForeignKey(
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="samples"
     )

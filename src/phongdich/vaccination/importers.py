@@ -19,6 +19,7 @@ from phongdich.core.import_flow import KeptUpload, upload_by_token, upload_forge
 from phongdich.core.imports import Column, FileFormatError, parse_day
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.core.text import clean_name, fold
+from phongdich.core.uniqueness import created_once
 from phongdich.core.validators import normalize_id_number
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Facility
@@ -89,7 +90,12 @@ def dose_import_start(*, actor, unit: AdminUnit, upload: KeptUpload, mapping: di
         upload_forget(job.upload_token)  # a failed run's file, replaced by this one
         job.upload_token = upload.token
         job.created_by = audit.user_of(actor)
-        job.save()
+        job, stored = created_once(
+            lambda: _saved(job), existing=lambda: DoseImport.objects.filter(sha256=digest).first()
+        )
+        if not stored:  # the same file sent twice at once: the other request queued it
+            upload_forget(upload.token)
+            return job
         audit.record(
             actor=actor,
             action=AuditAction.IMPORT,
@@ -98,6 +104,11 @@ def dose_import_start(*, actor, unit: AdminUnit, upload: KeptUpload, mapping: di
             detail={"file": filename, "sha256": digest},
         )
         run_later(dose_import_run, job.pk)
+    return job
+
+
+def _saved(job: DoseImport) -> DoseImport:
+    job.save()
     return job
 
 

@@ -11,6 +11,7 @@ from phongdich.places.models import AdminUnit, Population
 def clear_database():
     from phongdich.accounts.models import RoleAssignment
     from phongdich.labs.models import (
+        Barcode,
         Lab,
         Pool,
         PoolResult,
@@ -50,6 +51,7 @@ def clear_database():
         PoolResult,
         Sample,
         Pool,
+        Barcode,
         TestingRound,
         TestingPlan,
         ResultImport,

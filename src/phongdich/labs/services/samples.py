@@ -16,11 +16,12 @@ from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.pictures import PictureRefused, picture_for_keeping
 from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.core.uniqueness import first_writer_wins
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit
 
-from ..choices import ANTIGEN_KINDS, PoolStatus, ResampleReason, SampleKind, SampleStatus, TaskStatus
-from ..models import Lab, Pool, ResampleTask, Sample, TestingRound
+from ..choices import ANTIGEN_KINDS, BarcodeKind, PoolStatus, ResampleReason, SampleKind, SampleStatus, TaskStatus
+from ..models import Barcode, Lab, Pool, ResampleTask, Sample, TestingRound
 from ..selectors import in_round_area, rules_in_force
 
 BARCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$")
@@ -36,6 +37,12 @@ def clean_barcode(value: str) -> str:
 def _barcode_free(barcode: str) -> None:
     if Sample.objects.filter(barcode=barcode).exists() or Pool.objects.filter(barcode=barcode).exists():
         raise ValidationError({"barcode": _("Barcode %(code)s is already used; take a new tube.") % {"code": barcode}})
+
+
+def _tube(barcode: str, kind: str) -> Barcode:
+    """Register `barcode` for a new sample or pool. Call it inside `first_writer_wins(lambda: _barcode_free(...))`:
+    the registry's unique code is what holds when two requests pass `_barcode_free` at the same moment."""
+    return Barcode.objects.create(code=barcode, kind=kind)
 
 
 def _require_unit(actor, permission: str, unit: AdminUnit) -> None:
@@ -70,16 +77,18 @@ def pool_open(
         else:
             limit = None
         limit = limit or (rules.high_risk_pool_size if high_risk else rules.pool_size)
-        pool = Pool.objects.create(
-            barcode=barcode,
-            lab=lab,
-            round=testing_round,
-            unit=unit,
-            size_limit=limit,
-            high_risk=high_risk,
-            team=team,
-            created_by=audit.user_of(actor),
-        )
+        with first_writer_wins(lambda: _barcode_free(barcode)):
+            pool = Pool.objects.create(
+                barcode=barcode,
+                tube=_tube(barcode, BarcodeKind.POOL),
+                lab=lab,
+                round=testing_round,
+                unit=unit,
+                size_limit=limit,
+                high_risk=high_risk,
+                team=team,
+                created_by=audit.user_of(actor),
+            )
         audit.record(
             actor=actor, action=AuditAction.CREATE, instance=pool, unit_path=unit.path, after=audit.snapshot(pool)
         )
@@ -156,22 +165,24 @@ def sample_register(
             raise ValidationError({"person": _("This person does not live in the round's area.")})
         if for_task is not None:
             _close_task(for_task, person)
-        sample = Sample.objects.create(
-            barcode=barcode,
-            person=person,
-            unit=person.unit,
-            kind=kind,
-            sampled_at=sampled_at,
-            site=site,
-            team=team,
-            lab=lab if kind not in ANTIGEN_KINDS else None,
-            round=testing_round,
-            pool=pool,
-            for_task=for_task,
-            symptoms=symptoms,
-            photo=photo or "",
-            recorded_by=audit.user_of(actor),
-        )
+        with first_writer_wins(lambda: _barcode_free(barcode)):
+            sample = Sample.objects.create(
+                barcode=barcode,
+                tube=_tube(barcode, BarcodeKind.SAMPLE),
+                person=person,
+                unit=person.unit,
+                kind=kind,
+                sampled_at=sampled_at,
+                site=site,
+                team=team,
+                lab=lab if kind not in ANTIGEN_KINDS else None,
+                round=testing_round,
+                pool=pool,
+                for_task=for_task,
+                symptoms=symptoms,
+                photo=photo or "",
+                recorded_by=audit.user_of(actor),
+            )
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,

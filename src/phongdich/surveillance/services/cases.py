@@ -12,6 +12,7 @@ from phongdich.core import audit
 from phongdich.core.background import in_background, run_later
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
+from phongdich.core.uniqueness import first_writer_wins
 from phongdich.people.models import Person
 
 from .. import clusters
@@ -60,29 +61,29 @@ def case_confirm(
             raise ValidationError({"confirmation_test": _("Say which test confirmed the case.")})
         if Case.objects.filter(person=person, status=CaseStatus.ACTIVE).exists():
             raise ValidationError({"person": _("This person already has an active case.")})
-        if national_code and Case.objects.filter(national_code=national_code).exists():
-            raise ValidationError({"national_code": _("A case with this national code is already registered.")})
+        _national_code_free(national_code)
         rules = rules_in_force(timezone.localdate(confirmed_at))
         start = timezone.localdate(sample_taken_at or confirmed_at)
         if symptom_onset:
             start = min(start, symptom_onset)
-        case = Case.objects.create(
-            person=person,
-            episode=(person.cases.aggregate(n=Max("episode"))["n"] or 0) + 1,
-            national_code=national_code,
-            unit=person.unit,
-            confirmed_at=confirmed_at,
-            confirmation_test=confirmation_test,
-            sample_taken_at=sample_taken_at,
-            symptom_onset=symptom_onset,
-            detection_setting=detection_setting,
-            severity=severity,
-            isolated_at=isolated_at,
-            infectious_from=_start_of_day(start - timedelta(days=rules.infectious_days_before)),
-            source_case=source_case,
-            notes=notes,
-            recorded_by=audit.user_of(actor),
-        )
+        with first_writer_wins(lambda: _national_code_free(national_code)):
+            case = Case.objects.create(
+                person=person,
+                episode=(person.cases.aggregate(n=Max("episode"))["n"] or 0) + 1,
+                national_code=national_code,
+                unit=person.unit,
+                confirmed_at=confirmed_at,
+                confirmation_test=confirmation_test,
+                sample_taken_at=sample_taken_at,
+                symptom_onset=symptom_onset,
+                detection_setting=detection_setting,
+                severity=severity,
+                isolated_at=isolated_at,
+                infectious_from=_start_of_day(start - timedelta(days=rules.infectious_days_before)),
+                source_case=source_case,
+                notes=notes,
+                recorded_by=audit.user_of(actor),
+            )
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -106,6 +107,11 @@ def exposure_match_later(case_id: int) -> None:
     case = Case.objects.select_related("person").filter(pk=case_id).first()
     if case is not None:
         exposure_match_record(actor=SYSTEM_MATCHER, case=case)
+
+
+def _national_code_free(national_code: str) -> None:
+    if national_code and Case.objects.filter(national_code=national_code).exists():
+        raise ValidationError({"national_code": _("A case with this national code is already registered.")})
 
 
 def _check_case_times(confirmed_at, sample_taken_at, symptom_onset, isolated_at) -> None:

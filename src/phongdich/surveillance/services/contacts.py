@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from phongdich.core import audit
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.core.uniqueness import created_once
 from phongdich.people.models import Person
 
 from ..choices import (
@@ -47,25 +48,30 @@ def contact_record(
         if not (scope.covers_path(person.unit.path) and scope.covers_path(other.unit.path)):
             raise OutOfScope(_("No such person in your jurisdiction."))
         _check_contact(person, other, kind, first_at, last_at)
-        key = key or f"{source}:{person.pk}:{other.pk}:{kind}:{first_at.isoformat()}"
+        key = (key or f"{source}:{person.pk}:{other.pk}:{kind}:{first_at.isoformat()}")[:120]
         existing = Contact.objects.filter(key=key).first()
         if existing is not None:
             return existing, False
         _refuse_outside_infectious_period(person, other, kind, first_at, last_at)
-        contact = Contact.objects.create(
-            key=key[:120],
-            person=person,
-            other=other,
-            unit_id=person.unit_id,
-            kind=kind,
-            source=source,
-            status=status,
-            first_at=first_at,
-            last_at=last_at,
-            venue=venue,
-            overlap_minutes=overlap_minutes,
-            recorded_by=audit.user_of(actor),
+        contact, created = created_once(
+            lambda: Contact.objects.create(
+                key=key,
+                person=person,
+                other=other,
+                unit_id=person.unit_id,
+                kind=kind,
+                source=source,
+                status=status,
+                first_at=first_at,
+                last_at=last_at,
+                venue=venue,
+                overlap_minutes=overlap_minutes,
+                recorded_by=audit.user_of(actor),
+            ),
+            existing=lambda: Contact.objects.filter(key=key).first(),
         )
+        if not created:  # the same key sent twice at once: the other request stored it
+            return contact, False
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
