@@ -28,7 +28,7 @@ from phongdich.accounts.roles import Role
 from phongdich.accounts.services import role_assign
 from phongdich.core.import_flow import bytes_keep
 from phongdich.labs.importers import UPLOAD_KIND, result_import_run, result_import_start
-from phongdich.labs.models import Lab, Pool, ResampleTask, Sample
+from phongdich.labs.models import Barcode, Lab, Pool, ResampleTask, Sample
 from phongdich.labs.services import Reading, lab_save, pool_result_record, round_create
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Facility
@@ -45,6 +45,7 @@ SAMPLED = (NOW - timedelta(hours=30)).strftime("%Y-%m-%d %H:%M:%S")
 SAMPLE_COLUMNS = [
     "barcode", "person_id", "unit_id", "kind", "sampled_at", "team", "lab_id", "round_id", "pool_id", "symptoms",
     "photo", "status", "result", "result_source", "received_at", "result_at", "turnaround_minutes", "created_at",
+    "tube_id",
 ]  # fmt: skip
 
 
@@ -67,6 +68,23 @@ def benchmarks(result) -> list[dict]:
     ]
 
 
+def register_tubes(codes: list[str], kind: str) -> dict[str, int]:
+    """Each barcode in the registry every sample and pool points at (set-up, not measured): code → its row."""
+    created = NOW.strftime("%Y-%m-%d %H:%M:%S")
+    insert(Barcode._meta.db_table, ["code", "kind", "created_at"], [(code, kind, created) for code in codes])
+    prefixes = {code.split("-", 1)[0] for code in codes}  # the run's tag: one indexed range read per prefix
+    found: dict[str, int] = {}
+    for prefix in prefixes:
+        found.update(Barcode.objects.filter(code__startswith=f"{prefix}-").values_list("code", "pk"))
+    return found
+
+
+def with_tubes(rows: list[tuple]) -> list[tuple]:
+    """Sample rows (barcode first) with their registry row's id last."""
+    tubes = register_tubes([row[0] for row in rows], "sample")
+    return [(*row, tubes[row[0]]) for row in rows]
+
+
 def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> list[list[str]]:
     """Received samples, and the result file's lines for them (in a shuffled order, as a lab's run is)."""
     created = NOW.strftime("%Y-%m-%d %H:%M:%S")
@@ -74,11 +92,13 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> 
     # BP… pools are in the file; the 31 BQ… pools are kept for pool_result_apply_ms.
     barcodes = [f"BP{RUN}-{i:07d}" for i in range(POOLS)] + [f"BQ{RUN}-{i:07d}" for i in range(31)]
     columns = ["barcode", "lab_id", "unit_id", "size_limit", "high_risk", "status", "result", "received_at", "team"]
+    tubes = register_tubes(barcodes, "pool")
     insert(
         Pool._meta.db_table,
-        [*columns, "created_at"],
-        [(code, lab.pk, first_unit, POOL_SIZE, False, "received", "", created, "", created) for code in barcodes],
-    )
+        [*columns, "created_at", "tube_id"],
+        [(code, lab.pk, first_unit, POOL_SIZE, False, "received", "", created, "", created, tubes[code])
+         for code in barcodes],
+    )  # fmt: skip
     pool_ids = dict(Pool.objects.filter(barcode__in=barcodes).values_list("barcode", "pk"))
     rows = []
     for i in range(INDIVIDUAL):
@@ -90,7 +110,7 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> 
         pool = pool_ids[barcodes[i // POOL_SIZE]]
         rows.append((f"BM{RUN}-{i:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, None, pool, False, "",
                      "received", "", "", created, None, None, created))  # fmt: skip
-    insert(Sample._meta.db_table, SAMPLE_COLUMNS, rows)
+    insert(Sample._meta.db_table, SAMPLE_COLUMNS, with_tubes(rows))
     result_time = (NOW - timedelta(hours=2)).astimezone().strftime("%d/%m/%Y %H:%M")
     lines = []
     for i in range(INDIVIDUAL):
@@ -195,7 +215,7 @@ def dashboard_benchmark(rng: random.Random, lab: Lab) -> tuple[float, float, int
         rows.append((f"BR{RUN}-{index:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, testing_round.pk, None,
                      False, "", "released" if done else "received", value, "pool" if done else "", created, result_at,
                      minutes, created))  # fmt: skip
-    insert(Sample._meta.db_table, SAMPLE_COLUMNS, rows)
+    insert(Sample._meta.db_table, SAMPLE_COLUMNS, with_tubes(rows))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     client = Client(HTTP_HOST="127.0.0.1")
