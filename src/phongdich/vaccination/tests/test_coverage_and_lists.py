@@ -149,3 +149,11 @@ def test_the_split_uses_the_weights_of_the_rules_in_force_on_the_shipments_date(
     # Nobody in the test province awaits a second dose: with no need anywhere the doses are shared evenly.
     shares = [a.doses for a in after.allocations.all()]
     assert sum(shares) == 100 and max(shares) - min(shares) <= 1
+
+
+def test_the_shipment_page_explains_its_formula_in_vietnamese_and_groups_its_numbers(client_as, world):
+    shipment = Shipment.objects.get()
+    page = client_as("province_commander").get(f"/vaccination/shipments/{shipment.pk}/").content.decode()
+    assert "nhu cầu = 3 × người ưu tiên chưa tiêm" in page and "unvaccinated" not in page
+    grouped = f"{shipment.doses:,}".replace(",", ".")
+    assert f"× {grouped} ({shipment.received_on:%d/%m/%Y})</h1>" in page
