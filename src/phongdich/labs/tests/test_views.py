@@ -199,3 +199,9 @@ def test_the_lab_pages_name_themselves_in_the_browser_tab_and_offer_a_vietnamese
     assert "<title>Tệp kết quả xét nghiệm · phongdich</title>" in imports and "- Chọn -" in imports
     receive = client.get("/testing/receive/").content.decode()
     assert "<title>Nhận mẫu tại phòng xét nghiệm · phongdich</title>" in receive
+
+
+def test_a_pool_page_lists_its_members_as_labelled_cards_on_a_phone(client_as, world):
+    pool = Pool.objects.get(barcode="LT-POOL-0001")
+    page = client_as("lab_technician").get(f"/testing/pools/{pool.pk}/").content.decode()
+    assert '<table class="table stacked">' in page and '<td data-label="Người dân">' in page
