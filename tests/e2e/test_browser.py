@@ -219,5 +219,8 @@ def test_on_a_phone_the_task_choices_sit_beside_their_labels_and_case_and_certif
     case = Case.objects.get(person__full_name="Đỗ Văn Tâm")
     commander.goto(f"{live_server.url}/tracing/cases/{case.pk}/?exposures=1")
     assert sideways(commander) <= 0, "the case's contacts scroll sideways on a 360-px screen"
-    commander.goto(f"{live_server.url}{Certificate.objects.first().get_absolute_url()}")
+    certificate = Certificate.objects.first()
+    commander.goto(f"{live_server.url}{certificate.get_absolute_url()}")
     assert sideways(commander) <= 0, "the certificate id pushes the page sideways on a 360-px screen"
+    commander.goto(f"{live_server.url}/vaccination/persons/{certificate.dose.person_id}/")
+    assert sideways(commander) <= 0, "the certificate link pushes the person's page sideways on a 360-px screen"
