@@ -198,3 +198,29 @@ def test_an_administrator_reads_the_audit_trail_in_vietnamese_on_a_phone_and_a_d
         if os.environ.get("PHONGDICH_SCREENSHOTS"):
             page.screenshot(path=f"{os.environ['PHONGDICH_SCREENSHOTS']}/audit-{viewport['width']}.png", full_page=True)
         page.close()
+
+
+def test_on_a_phone_the_task_choices_sit_beside_their_labels_and_case_and_certificate_pages_fit(
+    browser, live_server, seeded
+):
+    from phongdich.surveillance.models import Case, TracingTask
+    from phongdich.vaccination.models import Certificate
+
+    def sideways(page):
+        return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    team = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(team, live_server.url, "community_team")
+    task = TracingTask.objects.filter(person__full_name="Lý Thị Thu").first()
+    team.goto(f"{live_server.url}/tracing/tasks/{task.pk}/")
+    assert team.get_by_label("Đã cách ly").bounding_box()["width"] < 40, "a radio button spans the screen"
+    commander = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(commander, live_server.url, "province_commander")
+    case = Case.objects.get(person__full_name="Đỗ Văn Tâm")
+    commander.goto(f"{live_server.url}/tracing/cases/{case.pk}/?exposures=1")
+    assert sideways(commander) <= 0, "the case's contacts scroll sideways on a 360-px screen"
+    certificate = Certificate.objects.first()
+    commander.goto(f"{live_server.url}{certificate.get_absolute_url()}")
+    assert sideways(commander) <= 0, "the certificate id pushes the page sideways on a 360-px screen"
+    commander.goto(f"{live_server.url}/vaccination/persons/{certificate.dose.person_id}/")
+    assert sideways(commander) <= 0, "the certificate link pushes the person's page sideways on a 360-px screen"

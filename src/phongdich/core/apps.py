@@ -1,5 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+# Django's Vietnamese catalogue lacks the placeholder of its model choice boxes, and django-tables2 has none for
+# its pagination links; naming them here brings them into the project's catalogue, which is read first.
+LIBRARY_MSGIDS_WITHOUT_VIETNAMESE = [
+    gettext_noop("- Select an option -"),
+    gettext_noop("previous"),
+    gettext_noop("next"),
+]
 
 
 class CoreConfig(AppConfig):

@@ -59,3 +59,9 @@ def test_no_template_carries_an_inline_script_or_event_handler():
         if re.search(r"<style(?![^>]*nonce)", text) or re.search(r'\sstyle="', text):
             offenders.append(template.name)
     assert offenders == []
+
+
+def test_pages_name_an_inline_icon_the_policy_allows_so_browsers_ask_for_no_favicon(client, world):
+    response = client.get("/accounts/login/")
+    images = response["Content-Security-Policy"].split("img-src", 1)[1].split(";", 1)[0]
+    assert '<link rel="icon" href="data:,">' in response.content.decode() and "data:" in images

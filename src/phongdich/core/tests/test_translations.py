@@ -1,6 +1,10 @@
 from pathlib import Path
 
+import django_tables2 as tables
 import polib
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import translation
 
 import phongdich
 
@@ -29,3 +33,17 @@ def test_the_language_switch_changes_to_english_and_back(client_as):
     assert "Register a person" in client.get("/persons/").content.decode()
     client.post("/i18n/setlang/", {"language": "vi", "next": "/persons/"})
     assert "Đăng ký người dân" in client.get("/persons/").content.decode()
+
+
+class NumberedRows(tables.Table):
+    number = tables.Column()
+
+
+def test_a_capped_count_is_grouped_and_the_page_links_read_in_vietnamese():
+    table = NumberedRows([{"number": n} for n in range(60)])
+    table.paginate(per_page=25)
+    with translation.override("vi"):
+        html = render_to_string(
+            "core/_table.html", {"table": table, "capped": True, "count": 1000}, request=RequestFactory().get("/")
+        )
+    assert "Hơn 1.000 kết quả" in html and "trang sau" in html and ">next<" not in html

@@ -191,3 +191,17 @@ def test_a_rejected_samples_new_sampling_task_is_audited_in_the_persons_history(
     task = ResampleTask.objects.get(cause=sample)
     row = AuditEvent.objects.get(object_type="labs.resampletask", object_id=str(task.pk))
     assert (row.action, row.person_id, row.unit_path) == ("create", person.pk, person.unit.path)
+
+
+def test_the_lab_pages_name_themselves_in_the_browser_tab_and_offer_a_vietnamese_choice(client_as, world):
+    client = client_as("lab_technician")
+    imports = client.get("/testing/imports/").content.decode()
+    assert "<title>Tệp kết quả xét nghiệm · phongdich</title>" in imports and "- Chọn -" in imports
+    receive = client.get("/testing/receive/").content.decode()
+    assert "<title>Nhận mẫu tại phòng xét nghiệm · phongdich</title>" in receive
+
+
+def test_a_pool_page_lists_its_members_as_labelled_cards_on_a_phone(client_as, world):
+    pool = Pool.objects.get(barcode="LT-POOL-0001")
+    page = client_as("lab_technician").get(f"/testing/pools/{pool.pk}/").content.decode()
+    assert '<table class="table stacked">' in page and '<td data-label="Người dân">' in page

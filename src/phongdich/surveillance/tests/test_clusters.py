@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -122,3 +123,10 @@ def test_the_graph_api_lays_out_every_node(api_as, world):
     nodes = api_as("province_commander").get(f"/api/v1/clusters/{tam.cluster_id}/graph", {"max_level": 1}).json()
     assert sorted(n["level"] for n in nodes) == [0, 0, 1]
     assert all({"x", "y", "parent"} <= set(n) for n in nodes)
+
+
+def test_the_graph_is_sized_in_plain_numbers_on_a_vietnamese_page(client_as, world):
+    tam, _loc = cases_of(world)
+    body = client_as("district_officer").get(f"/tracing/clusters/{tam.cluster_id}/?max_level=1").content.decode()
+    svg = body[body.index("<svg") : body.index(">", body.index("<svg"))]
+    assert re.search(r'width="[\d.]+" height="[\d.]+" viewBox="0 0 [\d.]+ [\d.]+"', svg), svg

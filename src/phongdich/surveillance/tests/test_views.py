@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from phongdich.surveillance.models import Case, Contact, TracingState, TracingTask
+from phongdich.surveillance.models import Case, Contact, LevelChange, TracingState, TracingTask
 
 
 def tam(world):
@@ -153,3 +153,25 @@ def test_a_review_never_sends_the_browser_to_another_site(client_as, world):
         f"/tracing/contacts/{contact.pk}/review/", {"confirm": "1", "next": "https://evil.example/phish"}
     )
     assert response["Location"] == "/tracing/levels/"
+
+
+def test_an_f_level_change_without_detail_reads_without_a_dangling_colon(client_as, world):
+    person = thu(world)
+    LevelChange.objects.create(
+        person=person,
+        unit=person.unit,
+        from_level=None,
+        to_level=2,
+        at=timezone.now(),
+        reason="full_recompute",
+        actor="demo",
+    )
+    page = client_as("commune_officer").get(f"/persons/{person.pk}/").content.decode()
+    assert "– → F2</li>" in page
+
+
+def test_the_case_page_lists_its_contacts_as_labelled_cards_on_a_phone(client_as, world):
+    case = Case.objects.get(person=tam(world))
+    page = client_as("commune_officer").get(f"/tracing/cases/{case.pk}/?exposures=1").content.decode()
+    assert page.count('<table class="table stacked">') >= 2
+    assert '<td data-label="Loại">' in page and '<td data-label="Trạng thái">' in page

@@ -1,14 +1,16 @@
 """Coverage figures, targets, priority lists, shipments and stock."""
 
+import re
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 
 from phongdich.core.models import AuditEvent
 from phongdich.people.services import person_create
 from phongdich.places.models import Facility
-from phongdich.vaccination.models import Allocation, Shipment, VaccineProduct
+from phongdich.vaccination.models import Allocation, CoverageCell, Shipment, VaccineProduct
 from phongdich.vaccination.selectors import coverage_of, priority_list, stock, targets_for
 from phongdich.vaccination.services import (
     allocation_set,
@@ -149,3 +151,20 @@ def test_the_split_uses_the_weights_of_the_rules_in_force_on_the_shipments_date(
     # Nobody in the test province awaits a second dose: with no need anywhere the doses are shared evenly.
     shares = [a.doses for a in after.allocations.all()]
     assert sum(shares) == 100 and max(shares) - min(shares) <= 1
+
+
+def test_the_shipment_page_explains_its_formula_in_vietnamese_and_groups_its_numbers(client_as, world):
+    shipment = Shipment.objects.get()
+    page = client_as("province_commander").get(f"/vaccination/shipments/{shipment.pk}/").content.decode()
+    assert "nhu cầu = 3 × người ưu tiên chưa tiêm" in page and "unvaccinated" not in page
+    grouped = f"{shipment.doses:,}".replace(",", ".")
+    assert f"× {grouped} ({shipment.received_on:%d/%m/%Y})</h1>" in page
+
+
+def test_the_coverage_page_groups_the_thousands_of_its_figures(client_as, world):
+    coverage_refresh()
+    CoverageCell.objects.filter(unit_path__startswith=world.unit("25966").path).update(
+        residents=F("residents") + 24_000, one_dose=F("one_dose") + 21_000
+    )
+    page = client_as("district_officer").get(f"/vaccination/units/{world.unit('25966').pk}/").content.decode()
+    assert re.search(r"<td>\d{2}\.\d{3}</td><td>\d{2}\.\d{3} \(", page), "residents and doses written as 24.266"
