@@ -3,21 +3,36 @@
 A service marks the functions it hands to the worker with `@in_background` and asks for a run with
 `run_later(function, *args)`; the one task, `run_in_background`, calls them back by their dotted path. So an
 app's services and importers need no tasks module importing them back: no import cycles between them.
+
+The contract a background function keeps: it may be called again with the same arguments after the worker
+running it died (killed, stopped, the machine restarted), so it is idempotent and resumes where its last
+committed step ended. When a run is given up for good (it died too often), the function's `gave_up` hook,
+if it has one, is called with the same arguments and the error, so the work's own record can say so
+(`@in_background(gave_up=result_import_gave_up)`).
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from django.db import transaction
 from django.tasks import task
 from django.utils.module_loading import import_string
 
 MARK = "_runs_in_background"
+GAVE_UP = "_background_gave_up"
 
 
-def in_background[F: Callable[..., Any]](function: F) -> F:
-    setattr(function, MARK, True)
-    return function
+@overload
+def in_background[F: Callable[..., Any]](function: F) -> F: ...
+@overload
+def in_background[F: Callable[..., Any]](*, gave_up: Callable[..., Any] | None = None) -> Callable[[F], F]: ...
+def in_background(function=None, *, gave_up=None):
+    def mark(function):
+        setattr(function, MARK, True)
+        setattr(function, GAVE_UP, gave_up)
+        return function
+
+    return mark(function) if function is not None else mark
 
 
 def run_later(function: Callable[..., Any], *args: Any) -> None:
@@ -29,9 +44,14 @@ def run_later(function: Callable[..., Any], *args: Any) -> None:
     transaction.on_commit(lambda: run_in_background.enqueue(path, list(args)))
 
 
+def marked(path: str) -> Callable[..., Any]:
+    """The function a queued task names; only functions the code marked can be named."""
+    function = import_string(path)
+    if not getattr(function, MARK, False):
+        raise ValueError(f"{path} is not marked @in_background")
+    return function
+
+
 @task
 def run_in_background(path: str, args: list[Any]) -> None:
-    function = import_string(path)
-    if not getattr(function, MARK, False):  # the queue names only functions the code marked
-        raise ValueError(f"{path} is not marked @in_background")
-    function(*args)
+    marked(path)(*args)
