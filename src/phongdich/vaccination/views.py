@@ -349,12 +349,12 @@ def shipment_detail(request, pk):
     shipment = get_object_or_404(Shipment.objects.visible_to(request.user).select_related("product", "unit"), pk=pk)
     allocations = list(shipment.allocations.select_related("unit"))
     if request.method == "POST":
+        shares = {a.unit_id: _int(request.POST.get(f"unit-{a.unit_id}"), a.doses) for a in allocations}
         try:
             if "approve" in request.POST:
-                shipment_approve(actor=request.user, shipment=shipment)
+                shipment_approve(actor=request.user, shipment=shipment, doses_by_unit=shares)
                 messages.success(request, _("Split approved."))
             else:
-                shares = {a.unit_id: _int(request.POST.get(f"unit-{a.unit_id}"), a.doses) for a in allocations}
                 allocation_set(actor=request.user, shipment=shipment, doses_by_unit=shares)
                 messages.success(request, _("Split saved."))
         except ValidationError as error:

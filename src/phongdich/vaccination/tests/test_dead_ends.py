@@ -76,3 +76,28 @@ def test_the_issue_button_is_offered_only_where_the_staff_may_certify_the_latest
     client.force_login(staff)
     record = client.get(f"/vaccination/persons/{phuc.pk}/").content.decode()
     assert f"/vaccination/persons/{phuc.pk}/certificate/" not in record
+
+
+def test_approving_a_split_keeps_the_shares_edited_on_the_same_page(client_as, world):
+    from phongdich.vaccination.models import Allocation, Shipment
+
+    shipment = Shipment.objects.get()
+    first, second = list(shipment.allocations.order_by("unit__code"))[:2]
+    shares = {f"unit-{a.unit_id}": a.doses for a in shipment.allocations.all()}
+    shares |= {f"unit-{first.unit_id}": first.doses + 1, f"unit-{second.unit_id}": second.doses - 1}
+    response = client_as("district_officer").post(shipment.get_absolute_url(), {**shares, "approve": ""})
+    assert response.status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.status == "approved" and Allocation.objects.get(pk=first.pk).doses == first.doses + 1
+
+
+def test_an_approval_whose_edited_shares_do_not_add_up_approves_nothing(client_as, world):
+    from phongdich.vaccination.models import Shipment
+
+    shipment = Shipment.objects.get()
+    first = shipment.allocations.order_by("unit__code").first()
+    client_as("district_officer").post(
+        shipment.get_absolute_url(), {f"unit-{first.unit_id}": first.doses + 7, "approve": ""}
+    )
+    shipment.refresh_from_db()
+    assert shipment.status == "proposed"
