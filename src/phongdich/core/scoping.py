@@ -128,7 +128,7 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def can_open(user, obj) -> bool:
-    """Whether the user may open this record's page: it is within their scope for viewing it."""
+    """Whether the user may open this record's page: it is within their scope for viewing it (a scoped model)."""
     return type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
 
 
