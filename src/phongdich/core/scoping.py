@@ -152,6 +152,11 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(scope_filter(self.model, scope))
 
 
+def can_open(user, obj) -> bool:
+    """Whether the user may open this record's page: it is within their scope for viewing it (a scoped model)."""
+    return type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
+
+
 def scope_filter(model, scope: Scope, through: str = "") -> models.Q:
     """The rows of `model` inside `scope`; with `through`, as a filter on another model's queryset that reaches
     `model` by that relation (a person's search keys: `through="search_keys"`)."""

@@ -100,9 +100,10 @@ def build_testing(*, rng: random.Random) -> TestingResult:
         pools.append((pool, taken))
         result.samples += len(members)
     result.pools = len(pools)
-    samples_receive(actor=ACTOR, lab=lab, barcodes=[pool.barcode for pool, _taken in pools])
     pools.sort(key=lambda item: item[1])
-    back = pools[: max(1, len(pools) * 4 // 5)]  # the earliest four in five are back; the rest are at the lab
+    back = pools[: max(1, len(pools) * 4 // 5)]  # the earliest four in five are back; the rest are at the lab…
+    in_transit = min(max(1, len(pools) // 10), len(pools) - len(back))  # …but the last, still on their way
+    samples_receive(actor=ACTOR, lab=lab, barcodes=[pool.barcode for pool, _taken in pools[: len(pools) - in_transit]])
     for position, (pool, taken) in enumerate(back):
         outcome = Result.POSITIVE if position == len(back) // 2 else Result.NEGATIVE
         result_at = min(taken + timedelta(hours=rng.uniform(8, 28)), now - timedelta(hours=7))

@@ -74,6 +74,17 @@ def sample_for_reading(user, pk: int, *, photo: bool = False) -> Sample:
     return sample
 
 
+EXPECTED_LIMIT = 200
+
+
+def expected_pools(user, labs: QuerySet[Lab]) -> list[Pool]:
+    """The pools sent to these labs and not yet received, oldest first, with their number of samples: what the
+    receiving desk waits for (the first EXPECTED_LIMIT)."""
+    pools = Pool.objects.visible_to(user).filter(lab__in=labs, status=PoolStatus.SENT)
+    pools = pools.select_related("unit", "lab__facility").annotate(member_count=Count("samples"))
+    return list(pools.order_by("created_at", "id")[:EXPECTED_LIMIT])
+
+
 def round_groups(testing_round: TestingRound) -> QuerySet[AdminUnit]:
     """The residential groups a round covers: those it names, or every group in its area."""
     if testing_round.pk and testing_round.groups.exists():

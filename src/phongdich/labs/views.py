@@ -40,6 +40,7 @@ from .forms import (
 from .importers import MAX_UPLOAD_BYTES, RESULT_COLUMNS, UPLOAD_KIND, mapping_for, result_import_start
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound, TestingRules
 from .selectors import (
+    expected_pools,
     lab_loads,
     overdue_staff,
     plans_compliance,
@@ -180,7 +181,8 @@ def receive(request):
         )
         messages.success(request, _("%(n)d received.") % {"n": receipt.received})
         form = ReceiveForm(initial={"lab": form.cleaned_data["lab"]}, user=request.user)
-    return render(request, "labs/receive.html", {"form": form, "receipt": receipt})
+    expected = expected_pools(request.user, form.fields["lab"].queryset)
+    return render(request, "labs/receive.html", {"form": form, "receipt": receipt, "expected": expected})
 
 
 # ---- Pools ---------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from phongdich.places.models import AdminUnit, Organisation
 
 from .choices import ResidenceChangeKind
 from .models import Person
+from .services import EDITABLE_FIELDS, person_check
 
 
 def residence_units(user, action: str):
@@ -49,11 +50,22 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, user, action: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.action = user, action
         self.fields["unit"].queryset = residence_units(user, action)
         self.fields["workplace"].queryset = Organisation.objects.visible_to(user)
 
     def _post_clean(self):
-        """Skip the model's own validation: the service checks every rule, with jurisdiction, in one place."""
+        """Skip the model's own validation: the service checks every rule, with jurisdiction, in one place. When a
+        field already failed here, ask the service about the others, so every error shows on the first submit."""
+        if not self.errors:
+            return
+        current = {name: getattr(self.instance, name, None) for name in EDITABLE_FIELDS} if self.instance.pk else {}
+        fields = {**current, **{name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}}
+        found = person_check(actor=self.user, permission=f"people.{self.action}_person", **fields)
+        for name, messages in found.items():
+            if name in self.fields and name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
 
 
 class ResidenceChangeForm(forms.Form):

@@ -49,6 +49,16 @@ def person_create(*, actor, **fields) -> Person:
     return person
 
 
+def person_check(*, actor, permission: str, **fields) -> dict[str, list[str]]:
+    """The errors person_create or person_update would report for these fields, without saving anything, so a
+    form whose own fields failed can still report every error at once (a missing unit and a bad CCCD)."""
+    try:
+        _apply(Person(), fields, actor=actor, permission=permission)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
 def person_update(*, actor, person: Person, **changes) -> Person:
     """Apply `changes`; a person who left the actor's jurisdiction meanwhile raises OutOfScope."""
     with transaction.atomic():

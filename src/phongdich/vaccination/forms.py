@@ -49,6 +49,16 @@ class DoseForm(forms.Form):
         people = people if people is not None else Person.objects.restrict(self.user, "view").active()
         return person_by_number(people, self.cleaned_data["number"])
 
+    def clean(self):
+        """A site's staff reach a visitor only through their site: without it the dose is theirs to refuse, and
+        the form says so beside the field rather than answering "not found" and losing what was typed."""
+        cleaned = super().clean()
+        person, site = cleaned.get("number"), cleaned.get("site")
+        scope = scope_of(self.user, "vaccination.add_dose")
+        if person is not None and site is None and not scope.covers_path(person.unit.path):
+            self.add_error("site", _("Choose a site in your area."))
+        return cleaned
+
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -55,6 +55,7 @@ from .services import (
     certificate_revoke,
     delivery_record,
     dose_record,
+    may_certify,
     review_row_decide,
     shipment_approve,
     shipment_propose,
@@ -166,13 +167,13 @@ def person_record(request, pk):
         person = vaccination_record_for_reading(request.user, pk)
     except Person.DoesNotExist as error:
         raise Http404 from error
-    doses = Dose.objects.filter(person=person).select_related("product", "site").order_by("number")
+    doses = list(Dose.objects.filter(person=person).select_related("product", "site").order_by("number"))
     certificates = Certificate.objects.visible_to(request.user).filter(person=person).select_related("dose")
     context = {
         "person": person,
         "doses": doses,
         "certificates": certificates,
-        "can_issue": has_permission_somewhere(request.user, "vaccination.add_certificate"),
+        "can_issue": bool(doses) and may_certify(request.user, person, doses[-1]),
     }
     return render(request, "vaccination/person.html", context)
 
@@ -348,12 +349,12 @@ def shipment_detail(request, pk):
     shipment = get_object_or_404(Shipment.objects.visible_to(request.user).select_related("product", "unit"), pk=pk)
     allocations = list(shipment.allocations.select_related("unit"))
     if request.method == "POST":
+        shares = {a.unit_id: _int(request.POST.get(f"unit-{a.unit_id}"), a.doses) for a in allocations}
         try:
             if "approve" in request.POST:
-                shipment_approve(actor=request.user, shipment=shipment)
+                shipment_approve(actor=request.user, shipment=shipment, doses_by_unit=shares)
                 messages.success(request, _("Split approved."))
             else:
-                shares = {a.unit_id: _int(request.POST.get(f"unit-{a.unit_id}"), a.doses) for a in allocations}
                 allocation_set(actor=request.user, shipment=shipment, doses_by_unit=shares)
                 messages.success(request, _("Split saved."))
         except ValidationError as error:

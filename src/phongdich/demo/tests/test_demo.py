@@ -161,3 +161,14 @@ def test_the_demo_vaccinates_most_adults_issues_certificates_and_proposes_a_spli
 
     assert codec.verify(certificate.text, keys=trusted_keys(), at=timezone.now()).valid
     assert sum(a.doses for a in Shipment.objects.get().allocations.all()) == 100_000
+
+
+def test_the_demo_leaves_pools_on_their_way_for_the_labs_desk_to_receive(empty_db, client):
+    from phongdich.labs.models import Pool
+
+    build_demo(scale=0.002, seed=3)
+    in_transit = list(Pool.objects.filter(status="sent").values_list("barcode", flat=True))
+    assert in_transit and Pool.objects.filter(status="done").exists()
+    client.force_login(User.objects.get(username="xetnghiem.cdc"))
+    page = client.get("/testing/receive/").content.decode()
+    assert all(barcode in page for barcode in in_transit)

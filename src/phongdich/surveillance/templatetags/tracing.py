@@ -22,6 +22,7 @@ def tracing_card(context, person):
         name_people(user, [state], via_ref="via_id")
     return {
         "show": True,
+        "request": context["request"],
         "person": person,
         "state": state,
         "cases": Case.objects.visible_to(user).filter(person=person).order_by("-confirmed_at"),

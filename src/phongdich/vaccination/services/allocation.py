@@ -131,8 +131,12 @@ def allocation_set(*, actor, shipment: Shipment, doses_by_unit: dict[int, int]) 
     return shipment
 
 
-def shipment_approve(*, actor, shipment: Shipment) -> Shipment:
+def shipment_approve(*, actor, shipment: Shipment, doses_by_unit: dict[int, int] | None = None) -> Shipment:
+    """Approve the split, with the shares as last edited (`doses_by_unit`) saved first, so an approval never
+    drops an edit made on the same page."""
     with transaction.atomic():
+        if doses_by_unit is not None:
+            allocation_set(actor=actor, shipment=shipment, doses_by_unit=doses_by_unit)
         shipment = _locked_shipment(actor, shipment)
         shipment.status, shipment.approved_by, shipment.approved_at = (
             ShipmentStatus.APPROVED,

@@ -126,12 +126,15 @@ def certificate_issue(*, actor, person: Person) -> Certificate:
     return certificate
 
 
-def _require(actor, person: Person, dose: Dose | None) -> None:
+def may_certify(actor, person: Person, dose: Dose | None) -> bool:
     """Officers certify the residents of their area; a site's staff, whoever had their latest dose there."""
     scope = scope_of(actor, "vaccination.add_certificate")
-    if scope.covers_path(person.unit.path) or (dose is not None and dose.site_id in scope.facility_ids):
-        return
-    raise OutOfScope(_("No such person in your jurisdiction."))
+    return scope.covers_path(person.unit.path) or (dose is not None and dose.site_id in scope.facility_ids)
+
+
+def _require(actor, person: Person, dose: Dose | None) -> None:
+    if not may_certify(actor, person, dose):
+        raise OutOfScope(_("No such person in your jurisdiction."))
 
 
 def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
