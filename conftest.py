@@ -37,6 +37,16 @@ def _test_settings():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _real_clock():
+    """Every test starts on the real time, whatever a demo built by an earlier test recorded."""
+    from phongdich.core import clock
+
+    clock.use(None)
+    yield
+    clock.use(None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The shared world is built once; each test runs in a transaction rolled back afterwards."""

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "phongdich.core.context_processors.navigation",
+                "phongdich.core.context_processors.demo_clock",
             ],
         },
     },

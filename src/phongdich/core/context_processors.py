@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .scoping import has_permission_somewhere
 
 # (url name, label, permission needed somewhere; "" = any logged-in user)
@@ -47,3 +48,8 @@ def navigation(request):
         if not permission or has_permission_somewhere(user, permission)
     ]
     return {"navigation": items}
+
+
+def demo_clock(request):
+    """The day a demo database's clock is set at, for the banner every page shows while it is (core/clock.py)."""
+    return {"demo_day": clock.demo_day()}

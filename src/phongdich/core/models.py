@@ -79,3 +79,17 @@ class RateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class DemoClock(models.Model):
+    """The day a demonstration database is set at (core/clock.py). Written by the `demo` command only: a
+    production database has no row, and its clock is the real one."""
+
+    day = models.DateField(_("demo day"))
+
+    class Meta:
+        verbose_name = _("demo clock")
+        verbose_name_plural = _("demo clock")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -4,10 +4,9 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, clock
 from .choices import AuditAction
 from .scoping import scope_of
 from .uniqueness import first_writer_wins
@@ -16,7 +15,7 @@ from .uniqueness import first_writer_wins
 def in_force(model: type[models.Model], on: date | None = None):
     """The newest version of `model` effective on `on` (today by default). The oldest version also covers
     earlier dates, and with no version at all the model's defaults apply."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     versions = model._default_manager.order_by("-effective_from")
     return versions.filter(effective_from__lte=on).first() or versions.order_by("effective_from").first() or model()
 

@@ -16,12 +16,11 @@ from itertools import accumulate
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.utils import timezone
 
 from phongdich.accounts.models import User
 from phongdich.accounts.roles import Role
 from phongdich.accounts.services import role_assign
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.arithmetic import largest_remainder
 from phongdich.core.bulk import RowWriter, db_date, db_datetime
 from phongdich.core.choices import AuditAction
@@ -34,7 +33,7 @@ from phongdich.places.models import AdminUnit, Facility, IndustrialPark, Organis
 from phongdich.places.services import population_rollup, residential_groups_create, units_load
 
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
-from .outbreak import OutbreakBuilder
+from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
 from .testing import TestingResult, build_testing
 from .vaccination import VaccinationResult, build_vaccination
@@ -193,6 +192,8 @@ class DemoBuilder:
         started = time.perf_counter()
         with transaction.atomic():
             units_load(actor="demo", province_code=PROVINCE_CODE, structure=Structure.LEGACY)
+            if self.outbreak:  # the province as it was on the outbreak's day: its records are dated by that clock
+                clock.demo_clock_set(actor="demo", day=AS_OF)
             province = AdminUnit.objects.get(structure=Structure.LEGACY, code=str(PROVINCE_CODE))
             districts = list(province.children.order_by("code"))
             self._places(districts)
@@ -221,7 +222,7 @@ class DemoBuilder:
         return self.result
 
     def _residents(self, districts: list[AdminUnit]) -> None:
-        self.now = db_datetime(timezone.now())
+        self.now = db_datetime(clock.now())
         self.households = RowWriter(Household, HOUSEHOLD_COLUMNS)
         self.persons = RowWriter(Person, PERSON_COLUMNS, parents=[self.households])
         self.changes = RowWriter(ResidenceChange, CHANGE_COLUMNS, parents=[self.persons])

@@ -2,9 +2,9 @@
 like the population, with their household, workplace and venue contacts and the check-ins behind them.
 
 The curve is data/binh_duong_cases_2021.csv (the national portal's province id 44, inferred to be Bình Dương).
-The wave is played up to a chosen day of 2021 (by default 31/8/2021, the week after the peak), and its days are
-shifted so that this day is the day the demo is built: the lists of today (new F1, tasks due, active cases) show
-the province at that moment of the wave, and the case list shows the wave's real shape up to it.
+The wave is played up to a chosen day of 2021 (by default 31/8/2021, the week after the peak), on its real dates:
+the demo records that day as the platform's clock (core/clock.py), so the lists of today (new F1, tasks due,
+active cases) show the province at that moment of the wave, and the case list shows the wave's real shape up to it.
 Transmission is synthetic: most new cases come from the contacts of a recent case (a household member, a
 co-worker, someone met at the market), the rest appear in the community with no known source.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from phongdich.core import clock
 from phongdich.core.bulk import RowWriter, db_date, db_datetime
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Venue
@@ -67,13 +68,12 @@ class OutbreakBuilder:
         self.scale = scale
         self.log = log
         self.result = Result()
-        self.now = timezone.now()
+        self.now = clock.now()
         self.created = db_datetime(self.now)
 
     def build(self) -> Result:
         self._load_register()
         curve = [(day, cases) for day, cases in daily_curve() if day <= self.as_of]
-        shift = timezone.localdate(self.now) - self.as_of
         self.cases = RowWriter(Case, CASE_COLUMNS)
         self.checkins = RowWriter(CheckIn, CHECKIN_COLUMNS)
         self.contacts = RowWriter(Contact, CONTACT_COLUMNS, batch_size=10_000)
@@ -84,9 +84,9 @@ class OutbreakBuilder:
         for day, reported in curve:
             carry += reported * self.scale
             count, carry = int(carry), carry - int(carry)
-            self.recent = [entry for entry in self.recent if (day + shift - entry[2]).days <= 10]
+            self.recent = [entry for entry in self.recent if (day - entry[2]).days <= 10]
             for _ in range(count):
-                self._case(day + shift)
+                self._case(day)
         for writer in (self.cases, self.checkins, self.contacts):
             writer.close()
         self.result.cases = self.cases.written

@@ -6,8 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import timezone
-
+from phongdich.core import clock
 from phongdich.labs.choices import PriorityGroup, Result, SampleKind
 from phongdich.labs.services import (
     Reading,
@@ -45,7 +44,7 @@ def build_testing(*, rng: random.Random) -> TestingResult:
         daily_capacity=20_000,
     )
     ward = AdminUnit.objects.get(structure=Structure.LEGACY, code=WARD_CODE)
-    today = timezone.localdate()
+    today = clock.today()
     for number, days_ago in ((1, 16), (2, 9)):
         start = today - timedelta(days=days_ago)
         round_create(
@@ -66,7 +65,7 @@ def build_testing(*, rng: random.Random) -> TestingResult:
     )
     # Sampling began 48 hours before the build and went on for 40: the same share of pools is back from the
     # lab whatever the hour of the build.
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
     start = now - timedelta(hours=48)
     people = list(
         Person.objects.active()
@@ -109,7 +108,7 @@ def build_testing(*, rng: random.Random) -> TestingResult:
         result_at = min(taken + timedelta(hours=rng.uniform(8, 28)), now - timedelta(hours=7))
         pool_result_record(actor=ACTOR, pool=pool, reading=Reading(outcome, result_at, ct_n=None))
         if outcome == Result.POSITIVE:
-            _resample(rng, lab, pool, timezone.now())
+            _resample(rng, lab, pool, clock.now())
     _staff_testing(today)
     return result
 

@@ -1,5 +1,5 @@
-"""The demo's vaccination campaign of summer 2021 on the outbreak's clock (31/8/2021 is the day the demo is
-built): doses at the district sites (Sinopharm, AstraZeneca, Pfizer, Moderna) since mid-June, most adults
+"""The demo's vaccination campaign of summer 2021 up to the demo's day (31/8/2021, the platform's clock in the
+demo): doses at the district sites (Sinopharm, AstraZeneca, Pfizer, Moderna) since mid-June, most adults
 with a first dose, fewer with a full series (boosters came later); the directive's target, 100% of adults
 fully vaccinated by the end of December, four months ahead; certificates for some residents of Lái Thiêu; a
 shipment split proposed across the districts. Doses keep each product's interval and are written in bulk (a
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.people.models import Person
 from phongdich.places.choices import FacilityKind, Structure
@@ -26,8 +25,6 @@ from phongdich.vaccination.services import (
     shipment_propose,
     signing_key_create,
 )
-
-from .outbreak import AS_OF
 
 ACTOR = "demo"
 FIRST_DAYS = (date(2021, 6, 15), date(2021, 8, 31))
@@ -46,8 +43,7 @@ class VaccinationResult:
 
 
 def build_vaccination(*, rng: random.Random) -> VaccinationResult:
-    today = timezone.localdate()
-    shift = today - AS_OF  # the outbreak's clock: 31/8/2021 is today
+    today = clock.today()
     products = {code: VaccineProduct.objects.get(code=code) for code, _weight in PRODUCTS}
     sites = {
         site.unit.path.split("/")[1]: site
@@ -62,7 +58,7 @@ def build_vaccination(*, rng: random.Random) -> VaccinationResult:
             continue
         product = products[rng.choices([c for c, _w in PRODUCTS], [w for _c, w in PRODUCTS])[0]]
         site = sites.get(path.split("/")[1])
-        first = FIRST_DAYS[0] + timedelta(days=rng.randrange((FIRST_DAYS[1] - FIRST_DAYS[0]).days)) + shift
+        first = FIRST_DAYS[0] + timedelta(days=rng.randrange((FIRST_DAYS[1] - FIRST_DAYS[0]).days))
         doses.append(_dose(pk, unit_id, 1, DoseKind.PRIMARY, False, product, first, site))
         second = first + timedelta(days=product.min_interval_days + rng.randrange(0, 40))
         if second <= today and rng.random() < 0.85:
@@ -80,7 +76,7 @@ def build_vaccination(*, rng: random.Random) -> VaccinationResult:
         unit=province,
         indicator="full",
         population="18+",
-        deadline=DEADLINE + shift,
+        deadline=DEADLINE,
         defaults={"percent": 100, "source_document": TARGET_DOCUMENT},
     )
     if not SigningKey.objects.filter(active=True).exists() and settings.DCC_KEY_DIR:

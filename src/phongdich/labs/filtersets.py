@@ -1,9 +1,9 @@
 """One FilterSet per list, shared by the pages and the API."""
 
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core import clock
 from phongdich.surveillance.filtersets import UnitFilterSet
 
 from .choices import PoolStatus, ResampleReason, Result, SampleKind, SampleStatus, TaskStatus
@@ -60,5 +60,5 @@ class ResampleTaskFilterSet(UnitFilterSet):
 
     def by_state(self, queryset, name, value):
         if value == "overdue":
-            return queryset.filter(status=TaskStatus.OPEN, due_at__lt=timezone.now())
+            return queryset.filter(status=TaskStatus.OPEN, due_at__lt=clock.now())
         return queryset.filter(status=TaskStatus.OPEN if value == "open" else TaskStatus.DONE)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core import clock
 from phongdich.people.models import Person
 from phongdich.people.selectors import person_by_number
 from phongdich.places.forms import UnitChoiceField, units_for
@@ -20,7 +21,7 @@ SCAN = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "fa
 
 
 def _now():
-    return timezone.localtime().replace(second=0, microsecond=0)
+    return timezone.localtime(clock.now()).replace(second=0, microsecond=0)
 
 
 class PersonNumberField(forms.CharField):
@@ -166,7 +167,7 @@ class PlanForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Agency or enterprise"), queryset=Organisation.objects.none())
     every_days = forms.IntegerField(label=_("Test every (days)"), min_value=1, initial=7)
     responsible = forms.CharField(label=_("Responsible head"), max_length=150)
-    starts_on = forms.DateField(label=_("From"), widget=DATE, initial=timezone.localdate)
+    starts_on = forms.DateField(label=_("From"), widget=DATE, initial=clock.today)
     source_document = forms.CharField(label=_("Required by"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):

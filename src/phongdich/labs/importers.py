@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.background import in_background, run_later
 from phongdich.core.bulk import json_values, plain_values
 from phongdich.core.choices import AuditAction
@@ -223,7 +223,7 @@ class BatchImport:
 
     def run(self, lines) -> None:
         readings = self._read(lines)
-        latest = timezone.now() + timedelta(minutes=5)
+        latest = clock.now() + timedelta(minutes=5)
         named = Sample.objects.filter(barcode__in=json_values(readings))
         samples = {
             row[1]: (SampleRow._make(row[:-1]), row[-1]) for row in plain_values(named, *SAMPLE_ROW_FIELDS, "lab_id")

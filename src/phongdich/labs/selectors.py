@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.models import AuditEvent
 from phongdich.core.rules import in_force
@@ -279,7 +279,7 @@ class LabLoad:
 def lab_loads(labs: QuerySet[Lab], days: int = 14) -> list[LabLoad]:
     """Per lab: the backlog in tests, tests released per day (a pool is one test) and last week's turnaround.
     The same few queries however many labs: each figure is read for all of them at once."""
-    today = timezone.localdate()
+    today = clock.today()
     since = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), datetime.min.time()))
     labs_list = list(labs.select_related("facility"))
     ids = [lab.pk for lab in labs_list]
@@ -301,7 +301,7 @@ def lab_loads(labs: QuerySet[Lab], days: int = 14) -> list[LabLoad]:
         day = timezone.localdate(moment)
         if day in released[lab_id]:
             released[lab_id][day] += 1
-    week = timezone.now() - timedelta(days=7)
+    week = clock.now() - timedelta(days=7)
     minutes: dict[int, list[int]] = defaultdict(list)
     timed = Sample.objects.filter(lab_id__in=ids, result_at__gte=week, turnaround_minutes__isnull=False)
     for lab_id, turnaround in timed.values_list("lab_id", "turnaround_minutes"):
@@ -336,7 +336,7 @@ class Compliance:
 
 def overdue_staff(plan: TestingPlan) -> QuerySet[Person]:
     """Staff with no sample taken within the plan's cadence."""
-    since = timezone.now() - timedelta(days=plan.every_days)
+    since = clock.now() - timedelta(days=plan.every_days)
     recent = Sample.objects.filter(person_id=OuterRef("pk"), sampled_at__gte=since)
     return (
         Person.objects.active()
@@ -354,7 +354,7 @@ def plans_compliance(plans: QuerySet[TestingPlan]) -> list[Compliance]:
     last_sampled: dict[int, list] = defaultdict(list)
     for _pk, workplace_id, last in staff.values_list("pk", "workplace_id").annotate(last=Max("samples__sampled_at")):
         last_sampled[workplace_id].append(last)
-    now = timezone.now()
+    now = clock.now()
     rows = []
     for plan in plans_list:
         since = now - timedelta(days=plan.every_days)

@@ -8,12 +8,11 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError
@@ -110,7 +109,7 @@ def sample_create(request):
                 photo=data["photo"],
             )
             if data["result"] and data["kind"] in ANTIGEN_KINDS:
-                sample_result_record(actor=request.user, sample=sample, reading=Reading(data["result"], timezone.now()))
+                sample_result_record(actor=request.user, sample=sample, reading=Reading(data["result"], clock.now()))
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -238,7 +237,7 @@ def pool_detail(request, pk):
                 kind="rt_pcr_pooled",
                 barcode=scan_form.cleaned_data["barcode"],
                 pool=pool,
-                sampled_at=timezone.now(),
+                sampled_at=clock.now(),
                 team=pool.team,
             )
         except ValidationError as error:
@@ -411,7 +410,7 @@ def round_households(request, pk, unit_pk):
     if not round_groups(testing_round).filter(pk=group.pk).exists():
         raise Http404
     households = walking_list_households(request.user, testing_round, group)
-    context = {"round": testing_round, "group": group, "households": households, "now": timezone.now()}
+    context = {"round": testing_round, "group": group, "households": households, "now": clock.now()}
     return render(request, "labs/round_households.html", context)
 
 

@@ -1,10 +1,10 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.schema import Field
 
+from phongdich.core import clock
 from phongdich.core.api import lookup, lookup_field, schema_shaped
 from phongdich.core.pagination import keyset_page
 from phongdich.core.text import mask_id_number
@@ -177,7 +177,7 @@ def list_persons(request, filters: Query[PersonFilters], cursor: str | None = No
         persons = filterset.qs
     order = search_order(filters.q or "")
     rows, next_cursor = keyset_page(persons.values(*LIST_COLUMNS, *order), order, cursor, limit)
-    today = timezone.localdate()
+    today = clock.today()
     return schema_shaped({"items": [list_item(row, today) for row in rows], "next_cursor": next_cursor})
 
 
@@ -189,7 +189,7 @@ def create_person(request, payload: PersonIn):
 
 @router.get("/duplicates", response=list[DuplicateGroupOut], summary="Duplicate candidates to review for merging")
 def list_duplicates(request):
-    today = timezone.localdate()
+    today = clock.today()
     return [
         {"reason": group.reason, "persons": [list_item(model_to_row(p), today) for p in group.persons]}
         for group in duplicate_candidates(request.user)

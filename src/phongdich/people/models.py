@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core import clock
 from phongdich.core.scoping import ScopedQuerySet
 from phongdich.core.text import clean_name, fold
 
@@ -113,7 +114,7 @@ class Person(models.Model):
 
     @property
     def age(self) -> int | None:
-        return self.age_on(date.today())
+        return self.age_on(clock.today())
 
     @property
     def risk_factors(self) -> list[str]:

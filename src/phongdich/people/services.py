@@ -6,10 +6,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.core.text import search_keys
@@ -113,7 +112,7 @@ def residence_change_record(
 ) -> ResidenceChange:
     """Record a move or arrival; moves that relocate the person update their residence (and drop the household)."""
     errors = {}
-    if date > timezone.localdate():
+    if date > clock.today():
         errors["date"] = _("The date is in the future.")
     if kind in RELOCATING_KINDS and to_unit is None:
         errors["to_unit"] = _("Say where the person now lives.")
@@ -209,7 +208,7 @@ def _apply(person: Person, fields: dict, *, actor, permission: str) -> None:
         raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
     errors: dict[str, str] = {}
     values = {name: fields.get(name, getattr(person, name, None)) for name in EDITABLE_FIELDS}
-    today = timezone.localdate()
+    today = clock.today()
 
     full_name = (values["full_name"] or "").strip()
     if len(full_name) < 2:

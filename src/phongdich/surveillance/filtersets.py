@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core import clock
 from phongdich.places.models import AdminUnit
 
 from .choices import (
@@ -100,7 +101,7 @@ class TracingStateFilterSet(UnitFilterSet):
     def since_today(self, queryset, name, value):
         if not value:
             return queryset
-        start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
         return queryset.filter(level_since__gte=start)
 
 
@@ -125,7 +126,7 @@ class TracingTaskFilterSet(UnitFilterSet):
         if value == "done":
             return queryset.filter(done_at__isnull=False)
         queryset = queryset.filter(done_at__isnull=True)
-        return queryset.filter(due_at__lt=timezone.now()) if value == "overdue" else queryset
+        return queryset.filter(due_at__lt=clock.now()) if value == "overdue" else queryset
 
     def assigned_to_me(self, queryset, name, value):
         return queryset.filter(assigned_to=self.user) if value else queryset

@@ -23,8 +23,8 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
-from django.utils import timezone
 
+from phongdich.core import clock
 from phongdich.people.models import Person
 
 from .choices import OWN_CLEARANCES, CaseStatus, ClearReason, ContactKind, ContactStatus
@@ -280,7 +280,7 @@ def _serialise() -> None:
 
 def store(levels: dict[int, Level], states: dict[int, tuple], region, *, actor, reason, detail) -> list[Change]:
     """Write new and changed levels (and clear vanished ones), each level change with a history row."""
-    now = timezone.now()
+    now = clock.now()
     candidates = set(levels) | {p for p, state in states.items() if state[1] is not None}
     if region is not None:
         candidates &= region

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phongdich.core import audit, validators
+from phongdich.core import audit, clock, validators
 from phongdich.core.background import in_background, run_later
 from phongdich.core.choices import AuditAction
 from phongdich.core.context import current, request_context
@@ -260,7 +260,7 @@ def _year(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not (text.isdigit() and 1900 <= int(text) <= timezone.localdate().year):
+    if not (text.isdigit() and 1900 <= int(text) <= clock.today().year):
         raise CellError("birth_year", _("%(value)s is not a year of birth.") % {"value": text})
     return int(text)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
@@ -193,7 +193,7 @@ def levels_by_unit(request):
 def case_create(request, person_pk):
     require_permission(request.user, "surveillance.add_case")
     person = get_object_or_404(Person.objects.visible_to(request.user).active(), pk=person_pk)
-    form = CaseForm(request.POST or None, initial={"confirmed_at": timezone.localtime().replace(second=0)})
+    form = CaseForm(request.POST or None, initial={"confirmed_at": timezone.localtime(clock.now()).replace(second=0)})
     return service_form(
         request,
         form,
@@ -333,7 +333,7 @@ def walking_list(request, unit_pk):
     require_permission(request.user, "surveillance.view_tracingtask")
     unit = get_object_or_404(units_for(request.user, "surveillance.view_tracingtask"), pk=unit_pk)
     tasks = walking_list_tasks(request.user, unit)
-    return render(request, "surveillance/walking_list.html", {"unit": unit, "tasks": tasks, "now": timezone.now()})
+    return render(request, "surveillance/walking_list.html", {"unit": unit, "tasks": tasks, "now": clock.now()})
 
 
 def checkin_page(request, token):
@@ -350,7 +350,7 @@ def checkin_page(request, token):
         if result.status == "rejected":
             context.update(number=number, error=result.message)
         else:
-            context["done"] = timezone.now()
+            context["done"] = clock.now()
     return render(request, "surveillance/checkin.html", context, status=status)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from phongdich.core import clock
 from phongdich.core.api import lookup, lookup_field
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import require_permission
@@ -360,5 +361,5 @@ def get_revocations(request):
     "/verify", auth=None, response=VerifyOut, summary="Verify a certificate text; shows only what a check needs"
 )
 def verify_text(request, payload: VerifyIn):
-    verdict = codec.verify(payload.text, keys=trusted_keys(), at=timezone.now(), revoked=is_revoked)
+    verdict = codec.verify(payload.text, keys=trusted_keys(), at=clock.now(), revoked=is_revoked)
     return public_view(verdict)

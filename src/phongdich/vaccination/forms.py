@@ -2,9 +2,9 @@
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core import clock
 from phongdich.core.scoping import scope_filter, scope_of
 from phongdich.people.models import Person
 from phongdich.people.selectors import person_by_number
@@ -34,7 +34,7 @@ class DoseForm(forms.Form):
     )
     product = forms.ModelChoiceField(label=_("Vaccine"), queryset=VaccineProduct.objects.filter(active=True))
     lot = forms.CharField(label=_("Lot"), max_length=40, required=False)
-    given_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    given_on = forms.DateField(label=_("Date"), widget=DATE, initial=clock.today)
     site = forms.ModelChoiceField(label=_("Site"), queryset=Facility.objects.none(), required=False)
     vaccinator = forms.CharField(label=_("Vaccinator"), max_length=150, required=False)
 
@@ -80,7 +80,7 @@ class VerifyForm(forms.Form):
 class ShipmentForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Vaccine"), queryset=VaccineProduct.objects.filter(active=True))
     doses = forms.IntegerField(label=_("Doses"), min_value=1)
-    received_on = forms.DateField(label=_("Received"), widget=DATE, initial=timezone.localdate)
+    received_on = forms.DateField(label=_("Received"), widget=DATE, initial=clock.today)
     unit = UnitChoiceField(label=_("Split across the units of"), queryset=AdminUnit.objects.none())
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
 
@@ -96,7 +96,7 @@ class DeliveryForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Vaccine"), queryset=VaccineProduct.objects.filter(active=True))
     doses = forms.IntegerField(label=_("Doses"), help_text=_("A negative number records waste or a transfer out."))
     lot = forms.CharField(label=_("Lot"), max_length=40, required=False)
-    delivered_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    delivered_on = forms.DateField(label=_("Date"), widget=DATE, initial=clock.today)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -12,9 +12,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.expressions import Case, When
-from django.utils import timezone
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import scope_of
@@ -160,7 +159,7 @@ class TargetProgress:
 
 def targets_for(unit: AdminUnit, coverage: Coverage, today: date | None = None) -> list[TargetProgress]:
     """Targets set for this unit or above it, shown for this unit: the gap is in people, here."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ancestors = [unit.path[: i + 1] for i, char in enumerate(unit.path) if char == "/"]
     progress = []
     for target in VaccinationTarget.objects.filter(unit__path__in=ancestors).select_related("unit"):
@@ -201,7 +200,7 @@ def priority_expression(as_of: date, rules: VaccinationRules):
 def priority_list(group: AdminUnit, *, as_of: date | None = None):
     """People in a residential group (or any unit) with no dose yet who belong to a priority group, the most
     urgent first: "one dose per person first"."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     people = no_dose(Person.objects.active().filter(unit__path__startswith=group.path))
     return (
         people.annotate(priority=priority_expression(as_of, rules_in_force(as_of)))
@@ -223,7 +222,7 @@ def priority_people(*, actor, unit: AdminUnit, limit: int, export: bool) -> list
 
 def priority_counts(unit: AdminUnit, *, as_of: date | None = None) -> dict[str, dict[int, int]]:
     """Unvaccinated people per priority group, per child unit path of `unit`."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     people = no_dose(Person.objects.active().filter(unit__path__startswith=unit.path))
     rows = (
         people.annotate(priority=priority_expression(as_of, rules_in_force(as_of)))
@@ -250,7 +249,7 @@ class DailyDoses:
 
 def daily_doses(*, sites=None, unit: AdminUnit | None = None, days: int = 14, today: date | None = None) -> DailyDoses:
     """Doses per site and day over the last `days` days."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if sites is None:
         sites = Facility.objects.all()
     if unit is not None:

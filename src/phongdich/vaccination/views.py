@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from phongdich.core import clock
 from phongdich.core.exports import csv_writer
 from phongdich.core.import_flow import upload_forget, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
@@ -130,7 +130,7 @@ def priority(request, pk):
                 [person.unit.name, labels[person.priority], person.full_name, born, person.address, person.phone]
             )
         return response
-    context = {"unit": unit, "people": people, "labels": labels, "limit": PRIORITY_LIMIT, "now": timezone.now()}
+    context = {"unit": unit, "people": people, "labels": labels, "limit": PRIORITY_LIMIT, "now": clock.now()}
     return render(request, "vaccination/priority.html", context)
 
 
@@ -255,7 +255,7 @@ def verify_submission(text: str, image) -> dict:
             text = text_from_image(image.read())
         except codec.DccError as error:
             return public_view(codec.Verdict(error=error.code, message=str(error)))
-    verdict = codec.verify(text, keys=trusted_keys(), at=timezone.now(), revoked=is_revoked)
+    verdict = codec.verify(text, keys=trusted_keys(), at=clock.now(), revoked=is_revoked)
     return with_days(public_view(verdict))
 
 

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.bulk import update_rows
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
@@ -58,7 +58,7 @@ class Reading(NamedTuple):
             errors["result"] = _("A result is positive, negative, inconclusive or invalid.")
         if self.result_at < sampled_at:
             errors["result_at"] = _("The result time is before the sample was taken.")
-        elif self.result_at > (latest or timezone.now() + timedelta(minutes=5)):
+        elif self.result_at > (latest or clock.now() + timedelta(minutes=5)):
             errors["result_at"] = _("The result time is in the future.")
         if self.ct_e is not None or self.ct_n is not None or self.ct_rdrp is not None:
             for name, value in self.cts.items():
@@ -158,7 +158,7 @@ def release(
         return
     ops = connection.ops
     import_id = result_import.pk if result_import else None
-    now = ops.adapt_datetimefield_value(timezone.now())
+    now = ops.adapt_datetimefield_value(clock.now())
     adapted: dict[datetime, str | None] = {}  # a lab's lines share a few result times: adapt each once
     values = []
     for sample, reading in sorted(pairs, key=_sample_id):  # in the order of the table and its indexes
@@ -287,7 +287,7 @@ def resample(samples: list, reason: str, *, actor, audited: bool = True) -> list
     is audited once and each task's sample points to its import."""
     if not samples:
         return []
-    due = timezone.now() + timedelta(hours=rules_in_force().resample_due_hours)
+    due = clock.now() + timedelta(hours=rules_in_force().resample_due_hours)
     open_already = set(
         ResampleTask.objects.filter(cause_id__in=[s.id for s in samples], status=TaskStatus.OPEN).values_list(
             "cause_id", flat=True
@@ -334,7 +334,7 @@ def pools_release(actor, items: list[tuple[Pool, list[SampleRow], Reading, int |
     members released (negative), sent for individual tests (positive) or left for the retest."""
     if not items:
         return
-    now = timezone.now()
+    now = clock.now()
     user = audit.user_of(actor)
     PoolResult.objects.bulk_create(
         [

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.pictures import PictureRefused, picture_for_keeping
 from phongdich.core.scoping import OutOfScope, scope_of
@@ -144,7 +143,7 @@ def sample_register(
         barcode = (
             clean_barcode(barcode) if barcode or kind not in ANTIGEN_KINDS else f"AG-{secrets.token_hex(6).upper()}"
         )
-        if sampled_at > timezone.now() + timedelta(minutes=5):
+        if sampled_at > clock.now() + timedelta(minutes=5):
             raise ValidationError({"sampled_at": _("The sampling time cannot be in the future.")})
         if photo and kind != SampleKind.ANTIGEN_SELF:
             raise ValidationError({"photo": _("A photo is only kept for a self-test.")})
@@ -219,7 +218,7 @@ def _close_task(task: ResampleTask, person: Person) -> None:
         raise ValidationError({"for_task": _("The re-sampling task is for someone else.")})
     if task.status != TaskStatus.OPEN:
         raise ValidationError({"for_task": _("The re-sampling task is already done.")})
-    task.status, task.done_at = TaskStatus.DONE, timezone.now()
+    task.status, task.done_at = TaskStatus.DONE, clock.now()
     task.save(update_fields=["status", "done_at"])
 
 
@@ -232,7 +231,7 @@ class Receipt:
 def samples_receive(*, actor, lab: Lab, barcodes: list[str]) -> Receipt:
     """The lab scans what arrives: a pool's barcode receives the pool and its samples; a sample's, the sample."""
     receipt = Receipt()
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         if not Lab.objects.restrict(actor, "change").filter(pk=lab.pk).exists():
             raise OutOfScope(_("No such lab in your jurisdiction."))
@@ -302,7 +301,7 @@ def sample_reject(*, actor, sample: Sample, reason: str) -> Sample:
             raise ValidationError({"sample": _("Only a sample not yet tested, outside a pool, can be rejected.")})
         sample.status = SampleStatus.REJECTED
         sample.save(update_fields=["status"])
-        due = timezone.now() + timedelta(hours=rules_in_force().resample_due_hours)
+        due = clock.now() + timedelta(hours=rules_in_force().resample_due_hours)
         task = ResampleTask.objects.create(
             person_id=sample.person_id, unit_id=sample.unit_id, reason=ResampleReason.REJECTED, cause=sample, due_at=due
         )

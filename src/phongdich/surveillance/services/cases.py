@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.background import in_background, run_later
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
@@ -96,7 +96,7 @@ def case_confirm(
         trip_contacts(actor, case)
         levels_update(around={person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
         clusters.link_case(case, rules, actor=actor)
-        clusters.close_quiet(rules, timezone.localdate())
+        clusters.close_quiet(rules, clock.today())
         run_later(exposure_match_later, case.pk)
     return case
 
@@ -115,7 +115,7 @@ def _national_code_free(national_code: str) -> None:
 
 
 def _check_case_times(confirmed_at, sample_taken_at, symptom_onset, isolated_at) -> None:
-    now = timezone.now()
+    now = clock.now()
     errors = {}
     if confirmed_at > now + timedelta(minutes=5):
         errors["confirmed_at"] = _("The confirmation cannot be in the future.")
@@ -240,7 +240,7 @@ def case_status_set(*, actor, case: Case, status: str, note: str = "") -> Case:
         if case.status != CaseStatus.ACTIVE:
             raise ValidationError({"status": _("This case is already closed.")})
         before = audit.snapshot(case, ["status", "status_changed_at", "notes"])
-        case.status, case.status_changed_at = status, timezone.now()
+        case.status, case.status_changed_at = status, clock.now()
         if note:
             case.notes = f"{case.notes}\n{note}".strip()
         case.save(update_fields=["status", "status_changed_at", "notes"])

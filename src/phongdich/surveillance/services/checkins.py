@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit, validators
+from phongdich.core import audit, clock, validators
 from phongdich.core.bulk import db_datetime, insert_new
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import Scope, scope_of
@@ -120,7 +120,7 @@ def checkin_self_record(*, venue_token: str, number: str, client_id: str) -> Ite
     the same whether or not someone is registered with it."""
     number = number.strip()
     if number.startswith(CARD_PREFIX):
-        item = {"client_id": client_id, "venue_token": venue_token, "checked_in_at": timezone.now().isoformat()}
+        item = {"client_id": client_id, "venue_token": venue_token, "checked_in_at": clock.now().isoformat()}
         item["person_card"] = number
         return _ingest("public", [item], CheckInSource.WEB, Scope(everywhere=True), "web")[0]
     return _declared_record(venue_token, number, client_id)
@@ -138,7 +138,7 @@ def _declared_record(venue_token: str, number: str, client_id: str) -> ItemResul
     with transaction.atomic():
         checkin, created = DeclaredCheckIn.objects.get_or_create(
             client_id=client_id[:64],
-            defaults={"venue": venue, "unit_id": venue.unit_id, "number": declared, "checked_in_at": timezone.now()},
+            defaults={"venue": venue, "unit_id": venue.unit_id, "number": declared, "checked_in_at": clock.now()},
         )
         if created:
             audit.record(actor="public", action=AuditAction.CREATE, instance=checkin, unit_path=venue.unit.path)
@@ -166,7 +166,7 @@ def _ingest(actor, items: list[dict], source: str, scope: Scope, sender: str) ->
     batch = _Batch(items, scope, sender)
     results: list[ItemResult] = []
     new: dict[str, tuple] = {}
-    received_at, recorded_by = db_datetime(timezone.now()), getattr(actor, "pk", None)
+    received_at, recorded_by = db_datetime(clock.now()), getattr(actor, "pk", None)
     for item in items:
         client_id = str(item.get("client_id") or "")[:64] if isinstance(item, dict) else ""
         try:
@@ -222,7 +222,7 @@ class _Batch:
     """What one batch needs looked up, fetched in a handful of queries rather than per item."""
 
     def __init__(self, items: list[dict], scope: Scope, sender: str):
-        self.now = timezone.now()
+        self.now = clock.now()
         self.scope = scope
         self.sender = sender
         self.future = timedelta(seconds=settings.PHONGDICH_CHECKIN_FUTURE_TOLERANCE_SECONDS)

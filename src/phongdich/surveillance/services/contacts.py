@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.core.uniqueness import created_once
@@ -91,7 +91,7 @@ def _check_contact(person: Person, other: Person, kind: str, first_at: datetime,
         raise ValidationError({"other": _("A person cannot be their own contact.")})
     if last_at < first_at:
         raise ValidationError({"last_at": _("The last contact is before the first.")})
-    if first_at > timezone.now() + timedelta(minutes=5):
+    if first_at > clock.now() + timedelta(minutes=5):
         raise ValidationError({"first_at": _("The contact cannot be in the future.")})
     if kind not in ContactKind.values:
         raise ValidationError({"kind": _("Unknown kind of contact.")})

@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.bulk import json_values
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import version_add
@@ -76,7 +75,7 @@ def contacts_clear(
         ended = [s for s in states if (s.level or 0) < min_level] if negative_ends_source else []
         if not cleared and not ended:
             return 0
-        now = timezone.now()
+        now = clock.now()
         TracingState.objects.filter(pk__in=[s.pk for s in cleared]).update(cleared_at=now, cleared_reason=reason)
         TracingState.objects.filter(pk__in=[s.pk for s in ended]).update(not_source_until=now)
         audit.record_many(
@@ -125,7 +124,7 @@ def clusters_rebuild(*, actor) -> int:
     rules = rules_in_force()
     with transaction.atomic():
         made = clusters.rebuild(rules, actor=actor)
-        closed = clusters.close_quiet(rules, timezone.localdate())
+        closed = clusters.close_quiet(rules, clock.today())
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -157,7 +156,7 @@ def _tasks_for(actor, changes: list[flevels.Change], *, reason: str) -> None:
     if not changes:
         return
     rules = rules_in_force()
-    now = timezone.now()
+    now = clock.now()
     wanted = {c.person_id: c.after for c in changes if c.after in (1, 2)}
     units = {c.person_id: c.unit_id for c in changes}
     gone = [c.person_id for c in changes if c.after is None or c.after > 2]
@@ -241,6 +240,6 @@ def tracing_rules_add(*, actor, effective_from, source_document: str, document_d
             refusal=_("Only a province-level administrator changes the tracing rules."),
             errors=errors,
         )
-        if effective_from <= timezone.localdate():
+        if effective_from <= clock.today():
             levels_recompute(actor=actor)
     return rules

@@ -2,10 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope, scope_of
 
@@ -51,7 +50,7 @@ def task_outcome_record(*, actor, task: TracingTask, outcome: str, note: str = "
             raise OutOfScope(_("No such task in your jurisdiction."))
         if task.done_at is not None:
             raise ValidationError({"outcome": _("This task is already done.")})
-        task.outcome, task.note, task.done_at = outcome, note.strip()[:300], timezone.now()
+        task.outcome, task.note, task.done_at = outcome, note.strip()[:300], clock.now()
         task.done_by = audit.user_of(actor)
         task.save(update_fields=["outcome", "note", "done_at", "done_by"])
         audit.record(

@@ -9,10 +9,9 @@ The weights a, b, c (3, 1, 1 to start) are part of the vaccination rules in forc
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.arithmetic import largest_remainder
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
@@ -141,7 +140,7 @@ def shipment_approve(*, actor, shipment: Shipment, doses_by_unit: dict[int, int]
         shipment.status, shipment.approved_by, shipment.approved_at = (
             ShipmentStatus.APPROVED,
             audit.user_of(actor),
-            timezone.now(),
+            clock.now(),
         )
         shipment.save(update_fields=["status", "approved_by", "approved_at"])
         audit.record(actor=actor, action=AuditAction.UPDATE, instance=shipment, after={"status": shipment.status})

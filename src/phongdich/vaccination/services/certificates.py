@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import OutOfScope, scope_of
@@ -84,7 +84,7 @@ def certificate_issue(*, actor, person: Person) -> Certificate:
         _require(actor, person, dose)
         if dose is None:
             raise ValidationError(_("%(name)s has no recorded dose yet.") % {"name": person.full_name})
-        now = timezone.now()
+        now = clock.now()
         current = Certificate.objects.filter(dose=dose, revoked_at__isnull=True, expires_at__gt=now).first()
         if current:
             return current
@@ -152,7 +152,7 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
             raise ValidationError({"reason": _("Say why the certificate is revoked.")})
         if locked.revoked_at:
             raise ValidationError(_("This certificate is already revoked."))
-        locked.revoked_at, locked.revoked_by, locked.revocation_reason = timezone.now(), audit.user_of(actor), reason
+        locked.revoked_at, locked.revoked_by, locked.revocation_reason = clock.now(), audit.user_of(actor), reason
         locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         audit.record(
             actor=actor,

@@ -7,8 +7,8 @@ import time
 from datetime import date
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from phongdich.core import clock
 from phongdich.core.background import in_background
 from phongdich.places.models import AdminUnit
 
@@ -74,7 +74,7 @@ def coverage_refresh_later() -> None:
 def coverage_refresh(*, as_of: date | None = None) -> CoverageRefresh:
     """Rebuild every cell. People with no known age count in no band (the unit's total still has them)."""
     started = time.perf_counter()
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     rows = [row for row in _rows(as_of) if row[1] is not None]
     paths = dict(AdminUnit.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "path"))
     cells = [
@@ -93,7 +93,7 @@ def coverage_refresh(*, as_of: date | None = None) -> CoverageRefresh:
         CoverageCell.objects.all().delete()
         CoverageCell.objects.bulk_create(cells, batch_size=2000)
         return CoverageRefresh.objects.create(
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
             seconds=time.perf_counter() - started,
             as_of=as_of,
             residents=sum(cell.residents for cell in cells),

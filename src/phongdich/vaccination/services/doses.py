@@ -6,10 +6,9 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core import audit
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.imports import parse_day
 from phongdich.core.rules import in_force
@@ -36,7 +35,7 @@ def _day(value: date) -> str:
 def _check_product_and_day(product: VaccineProduct, given_on: date, birth_date: date | None) -> None:
     if not product.active:
         raise ValidationError({"product": _("%(product)s is no longer in use.") % {"product": product.name}})
-    if given_on > timezone.localdate():
+    if given_on > clock.today():
         raise ValidationError({"given_on": _("A dose cannot be dated in the future.")})
     if birth_date and given_on < birth_date:
         raise ValidationError({"given_on": _("A dose cannot be dated before the person's birth.")})
@@ -148,7 +147,7 @@ def review_row_decide(*, actor, row: ReviewRow, person: Person | None) -> Review
             fields = row_dose_fields(row.data)
             dose_record(actor=actor, person=person, source=DoseSource.IMPORT, dose_import=row.dose_import, **fields)
         row.status = ReviewStatus.MATCHED if person else ReviewStatus.DISMISSED
-        row.person, row.decided_by, row.decided_at = person, audit.user_of(actor), timezone.now()
+        row.person, row.decided_by, row.decided_at = person, audit.user_of(actor), clock.now()
         row.save(update_fields=["status", "person", "decided_by", "decided_at"])
         audit.record(
             actor=actor,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from phongdich.core import clock
 from phongdich.vaccination.dcc import codec, trust
 from phongdich.vaccination.dcc.qr import text_from_image
 
@@ -91,7 +92,7 @@ class Command(BaseCommand):
 
 def _moment(text: str | None) -> datetime:
     if not text:
-        return datetime.now(UTC)
+        return clock.now()
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as error:
