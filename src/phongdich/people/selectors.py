@@ -163,6 +163,8 @@ class PersonRef:
 
     pk: int
     name: str | None  # None: outside the viewer's scope
+    address: str = ""  # where to find them (a door-to-door visit): inside the viewer's scope only
+    phone: str = ""
 
     @property
     def visible(self) -> bool:
@@ -183,8 +185,9 @@ def person_refs(user, person_ids) -> dict[int, PersonRef]:
     wanted = {pk for pk in person_ids if pk is not None}
     if not wanted:
         return {}
-    names = dict(Person.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", "full_name"))
-    return {pk: PersonRef(pk, names.get(pk)) for pk in wanted}
+    visible = Person.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", "full_name", "address", "phone")
+    found = {pk: PersonRef(pk, name, address, phone) for pk, name, address, phone in visible}
+    return {pk: found.get(pk) or PersonRef(pk, None) for pk in wanted}
 
 
 def name_people(user, rows, **refs: str) -> list:
