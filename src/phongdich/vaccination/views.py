@@ -30,6 +30,7 @@ from .forms import (
     TargetForm,
     VaccinationRulesForm,
     VerifyForm,
+    lot_choices,
     sites_for,
 )
 from .importers import DOSE_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_KIND, dose_import_start
@@ -138,7 +139,7 @@ def priority(request, pk):
 
 def dose_create(request):
     require_permission(request.user, "vaccination.add_dose")
-    form = DoseForm(request.POST or None, user=request.user)
+    form = DoseForm(request.POST or None, request.FILES or None, user=request.user)
 
     def save(data):
         person = data.pop("number")
@@ -152,6 +153,18 @@ def dose_create(request):
         success_message=_("Dose recorded."),
         success_url=lambda dose: f"/vaccination/persons/{dose.person_id}/",
     )
+
+
+def dose_lots(request):
+    """The dose form's lot choices for the site chosen (htmx, when the site changes)."""
+    require_permission(request.user, "vaccination.add_dose")
+    site_id = request.GET.get("site", "")
+    if site_id and not site_id.isdigit():
+        raise Http404
+    site = get_object_or_404(sites_for(request.user, "vaccination.add_dose"), pk=site_id) if site_id else None
+    form = DoseForm(user=request.user)
+    form.fields["lot"].choices = lot_choices(site)
+    return HttpResponse(form["lot"].as_widget())
 
 
 def _person(request, pk) -> Person:
