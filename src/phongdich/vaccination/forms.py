@@ -31,8 +31,8 @@ def sites_for(user, permission: str):
 def own_site(user, sites):
     """The site a user works at (their role's facility), or the only site they may record at; else None."""
     facility_ids = scope_of(user, "vaccination.add_dose").facility_ids
-    mine = sites.filter(pk__in=facility_ids) if facility_ids else sites
-    return mine.first() if len(mine[:2]) == 1 else None
+    mine = list((sites.filter(pk__in=facility_ids) if facility_ids else sites)[:2])
+    return mine[0] if len(mine) == 1 else None
 
 
 class DoseForm(forms.Form):

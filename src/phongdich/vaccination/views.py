@@ -1,5 +1,6 @@
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -162,9 +163,7 @@ def dose_lots(request):
     if site_id and not site_id.isdigit():
         raise Http404
     site = get_object_or_404(sites_for(request.user, "vaccination.add_dose"), pk=site_id) if site_id else None
-    form = DoseForm(user=request.user)
-    form.fields["lot"].choices = lot_choices(site)
-    return HttpResponse(form["lot"].as_widget())
+    return HttpResponse(forms.Select(choices=lot_choices(site)).render("lot", "", attrs={"id": "id_lot"}))
 
 
 def _person(request, pk) -> Person:
