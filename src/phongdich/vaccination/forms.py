@@ -55,16 +55,20 @@ class DoseForm(forms.Form):
         self.user = user
         sites = sites_for(user, "vaccination.add_dose")
         self.fields["site"].queryset = sites
-        site = own_site(user, sites)
-        self.fields["site"].initial = site
-        if self.is_bound:
-            site = sites.filter(pk=self.data["site"]).first() if str(self.data.get("site", "")).isdigit() else None
-        self.fields["lot"].choices = lot_choices(site)
+        self.fields["site"].initial = own_site(user, sites)
+        self.fields["lot"].choices = lot_choices(
+            self._site_sent(sites) if self.is_bound else self.fields["site"].initial
+        )
         person = self.fields["number"]
         person.user = user
         person.people = Person.objects.restrict(user, "view").active()
         # Site staff vaccinate whoever comes: they find people province-wide by their exact number or card only.
         person.by_number = Person.objects.active() if scope_of(user, "vaccination.add_dose").facility_ids else None
+
+    def _site_sent(self, sites):
+        """The site the form was sent with, among the user's, for the lots it offers."""
+        site_id = str(self.data.get("site", ""))
+        return sites.filter(pk=site_id).first() if site_id.isdigit() else None
 
 
 def lot_choices(site) -> list[tuple[str, str]]:
