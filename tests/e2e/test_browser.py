@@ -119,7 +119,7 @@ def test_a_sampling_team_scans_people_into_a_pool_on_a_phone_with_a_scanner_typi
     page = browser.new_page(viewport={"width": 360, "height": 740})
     log_in(page, live_server.url, "community_team")
     page.goto(f"{live_server.url}/testing/pools/{pool.pk}/")
-    number = page.get_by_label("CCCD/CMND hoặc số điện thoại của người được lấy mẫu")
+    number = page.get_by_label("Người được lấy mẫu")
     expect(number).to_be_focused()  # the scanner's first code lands here without a tap
     number.press_sequentially(hang.id_number)
     number.press("Tab")
@@ -224,3 +224,36 @@ def test_on_a_phone_the_task_choices_sit_beside_their_labels_and_case_and_certif
     assert sideways(commander) <= 0, "the certificate id pushes the page sideways on a 360-px screen"
     commander.goto(f"{live_server.url}/vaccination/persons/{certificate.dose.person_id}/")
     assert sideways(commander) <= 0, "the certificate link pushes the person's page sideways on a 360-px screen"
+
+
+def test_on_a_phone_each_door_to_door_task_is_a_card_with_the_address_and_a_phone_to_call(browser, live_server, seeded):
+    from phongdich.people.models import Person
+
+    Person.objects.filter(full_name="Lý Thị Thu").update(address="Số 12, đường Nguyễn Trãi", phone="+84912000111")
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, "community_team")
+    page.goto(f"{live_server.url}/tracing/tasks/?state=open")
+    card = page.locator("tr[data-card-row]").filter(has_text="Lý Thị Thu")
+    expect(card.locator('td[data-card="title"]')).to_have_text("Lý Thị Thu")
+    expect(card.locator('td[data-label="Địa chỉ"]')).to_be_visible()
+    expect(card.get_by_role("link", name="+84912000111")).to_have_attribute("href", "tel:+84912000111")
+    expect(card.locator('td[data-label="Tổ/ấp"]')).to_be_hidden()  # left to the task's page on a phone
+    expect(page.locator("thead")).to_be_hidden()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the task cards scroll sideways on a 360-px screen"
+
+
+def test_on_a_phone_the_dose_form_finds_a_person_by_name_and_year_of_birth(browser, live_server, seeded):
+    from phongdich.people.models import Person
+    from phongdich.vaccination.models import Dose
+
+    hang = Person.objects.get(id_number="074186123456")
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, "commune_officer")
+    page.goto(f"{live_server.url}/vaccination/doses/new/")
+    page.get_by_label("Người được tiêm").press_sequentially("nguyen thi hang 1986")
+    page.get_by_role("radio", name="Nguyễn Thị Hằng · 1986").check()  # the candidates htmx brought
+    page.get_by_label("Vắc xin").select_option(label="Comirnaty (Pfizer-BioNTech)")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(f"{live_server.url}/vaccination/persons/{hang.pk}/")
+    assert Dose.objects.filter(person=hang).count() == 3

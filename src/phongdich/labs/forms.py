@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phongdich.core import clock
 from phongdich.people.models import Person
-from phongdich.people.selectors import person_by_number
+from phongdich.people.picker import PersonPicker, PersonPickerField
 from phongdich.places.forms import UnitChoiceField, units_for
 from phongdich.places.models import AdminUnit, Organisation
 
@@ -24,13 +24,12 @@ def _now():
     return timezone.localtime(clock.now()).replace(second=0, microsecond=0)
 
 
-class PersonNumberField(forms.CharField):
-    """A person found by CCCD/CMND or phone among those the user may sample."""
+class PersonSampledField(PersonPickerField):
+    """The person sampled, found among those the user may sample (see people.picker)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Person's CCCD/CMND or phone"))
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("widget", forms.TextInput(attrs={**SCAN, "inputmode": "numeric", "autofocus": True}))
+        kwargs.setdefault("label", _("Person sampled"))
+        kwargs.setdefault("widget", PersonPicker(attrs={**SCAN, "autofocus": True}))
         super().__init__(**kwargs)
 
 
@@ -38,13 +37,12 @@ class _PersonForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def clean_number(self):
-        return person_by_number(Person.objects.restrict(self.user, "view").active(), self.cleaned_data["number"])
+        self.fields["number"].user = user
+        self.fields["number"].people = Person.objects.restrict(user, "view").active()
 
 
 class SampleForm(_PersonForm):
-    number = PersonNumberField()
+    number = PersonSampledField()
     kind = forms.ChoiceField(
         label=_("Test"), choices=[(k.value, k.label) for k in SampleKind if k != SampleKind.RT_PCR_POOLED]
     )
@@ -97,7 +95,7 @@ class PoolForm(forms.Form):
 
 
 class PoolScanForm(_PersonForm):
-    number = PersonNumberField()
+    number = PersonSampledField()
     barcode = forms.CharField(label=_("Sample tube barcode"), max_length=40, widget=forms.TextInput(attrs=SCAN))
 
 

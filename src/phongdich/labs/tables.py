@@ -1,9 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core.tables import BadgeColumn, DueColumn
 from phongdich.people.tables import PersonRefColumn
 
+from .choices import Result, TaskStatus
 from .models import Pool, ResampleTask, Sample, TestingRound
+
+RESULT_TONES = {Result.POSITIVE: "alert", Result.NEGATIVE: "ok", Result.INCONCLUSIVE: "warn", Result.INVALID: "warn"}
 
 
 class SampleTable(tables.Table):
@@ -12,8 +16,9 @@ class SampleTable(tables.Table):
     kind = tables.Column(verbose_name=_("Test"))
     sampled_at = tables.DateTimeColumn(verbose_name=_("Sampled"), format="d/m/Y H:i")
     status = tables.Column(verbose_name=_("Status"))
-    result = tables.Column(verbose_name=_("Result"))
+    result = BadgeColumn(verbose_name=_("Result"), tones=RESULT_TONES)
     pool = tables.Column(verbose_name=_("Pool"), accessor="pool__barcode", orderable=False)
+    card_columns = ("barcode", "person", "result", "status", "sampled_at", "kind")
 
     class Meta:
         model = Sample
@@ -26,7 +31,7 @@ class PoolTable(tables.Table):
     size = tables.Column(verbose_name=_("Samples"), accessor="member_count", orderable=False)
     size_limit = tables.Column(verbose_name=_("Limit"))
     status = tables.Column(verbose_name=_("Status"))
-    result = tables.Column(verbose_name=_("Result"))
+    result = BadgeColumn(verbose_name=_("Result"), tones=RESULT_TONES)
     lab = tables.Column(verbose_name=_("Lab"), accessor="lab__facility__name", orderable=False)
     created_at = tables.DateTimeColumn(verbose_name=_("Opened"), format="d/m/Y H:i")
 
@@ -54,7 +59,7 @@ class ResampleTaskTable(tables.Table):
     person = PersonRefColumn(verbose_name=_("Person"), accessor="person_id", order_by=("person__name_search",))
     reason = tables.Column(verbose_name=_("Reason"))
     pool = tables.Column(verbose_name=_("Pool"), accessor="pool__barcode", orderable=False)
-    due_at = tables.DateTimeColumn(verbose_name=_("Due"), format="d/m/Y H:i")
+    due_at = DueColumn(verbose_name=_("Due"), is_open=lambda task: task.status == TaskStatus.OPEN)
     status = tables.Column(verbose_name=_("Status"))
     unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
 

@@ -228,7 +228,7 @@ def pool_detail(request, pk):
     """Scan samples into an open pool; send it; record its result; and its history, member by member."""
     require_permission(request.user, "labs.view_pool")
     pool = get_object_or_404(Pool.objects.visible_to(request.user).select_related("lab__facility", "round"), pk=pk)
-    scan_form = PoolScanForm(request.POST or None, user=request.user)
+    scan_form = PoolScanForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and scan_form.is_valid():
         try:
             sample_register(

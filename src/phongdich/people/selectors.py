@@ -19,6 +19,7 @@ from phongdich.core.text import fold
 from phongdich.core.validators import normalize_phone
 from phongdich.places.choices import UnitLevel
 
+from .cards import is_card_text
 from .models import Person, PersonSearchKey
 
 
@@ -163,6 +164,8 @@ class PersonRef:
 
     pk: int
     name: str | None  # None: outside the viewer's scope
+    address: str = ""  # where to find them (a door-to-door visit): inside the viewer's scope only
+    phone: str = ""
 
     @property
     def visible(self) -> bool:
@@ -183,8 +186,9 @@ def person_refs(user, person_ids) -> dict[int, PersonRef]:
     wanted = {pk for pk in person_ids if pk is not None}
     if not wanted:
         return {}
-    names = dict(Person.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", "full_name"))
-    return {pk: PersonRef(pk, names.get(pk)) for pk in wanted}
+    visible = Person.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", "full_name", "address", "phone")
+    found = {pk: PersonRef(pk, name, address, phone) for pk, name, address, phone in visible}
+    return {pk: found.get(pk) or PersonRef(pk, None) for pk in wanted}
 
 
 def name_people(user, rows, **refs: str) -> list:
@@ -197,3 +201,30 @@ def name_people(user, rows, **refs: str) -> list:
         for target, source in refs.items():
             setattr(row, target, found.get(getattr(row, source)))
     return rows
+
+
+CANDIDATE_LIMIT = 10
+_BIRTH_YEAR = re.compile(r"^(?P<name>.*?)[\s,]+(?P<year>(18|19|20)\d\d)$")
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether a person field's text is a name (with or without a year of birth), not a number or a card."""
+    return any(char.isalpha() for char in text) and not is_card_text(text)
+
+
+def person_candidates(people: QuerySet, text: str, *, user) -> list[Person]:
+    """The people among `people` a point-of-care search names: a name with or without diacritics, and the year
+    of birth when the text ends with one ("Nguyễn Thị Hằng 1986"), for children and the elderly, who often have
+    neither a CCCD nor a phone. At most CANDIDATE_LIMIT, in the search's order."""
+    text = (text or "").strip()
+    if not looks_like_name(text):
+        return []
+    parts = _BIRTH_YEAR.match(text)
+    name, year = (parts["name"], int(parts["year"])) if parts else (text, None)
+    matches = person_search(people, name, user=user).select_related("unit__parent")
+    if year is not None:
+        matches = matches.filter(birth_year=year)
+    found: dict[int, Person] = {}
+    for person in matches[: CANDIDATE_LIMIT * 3]:  # a person matched through several of their names once
+        found.setdefault(person.pk, person)
+    return list(found.values())[:CANDIDATE_LIMIT]

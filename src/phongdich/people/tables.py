@@ -37,20 +37,27 @@ class PersonTable(tables.Table):
 class PersonRefColumn(tables.Column):
     """A related person (`accessor` names the id column): a linked name inside the viewer's scope, a masked
     reference outside. The page's rows are resolved together, in one query, the first time a cell renders.
-    With `record_url` (row -> url), the name or reference links to the row's own page instead."""
+    With `record_url` (row -> url), the name or reference links to the row's own page instead. With `show`
+    "address" or "phone" (a `tel:` link), the column shows that of the person, inside the viewer's scope only."""
 
-    def __init__(self, *args, record_url=None, **kwargs):
+    def __init__(self, *args, record_url=None, show="name", **kwargs):
         self.record_url = record_url
+        self.show = show
         kwargs.setdefault("orderable", "order_by" in kwargs)
         kwargs.setdefault("default", "—")
         super().__init__(*args, **kwargs)
 
     def render(self, value, record, table, bound_column):
         refs = table.__dict__.setdefault("_person_refs", {})
-        if bound_column.name not in refs:
+        key = str(bound_column.accessor)  # the columns of one person share one query
+        if key not in refs:
             page = getattr(table, "page", None)
             records = [row.record for row in page.object_list] if page else list(table.data)
             ids = {bound_column.accessor.resolve(record, quiet=True) for record in records}
-            refs[bound_column.name] = person_refs(table.request.user, ids)
-        ref = refs[bound_column.name][value]
+            refs[key] = person_refs(table.request.user, ids)
+        ref = refs[key][value]
+        if self.show == "address":
+            return ref.address or "—"
+        if self.show == "phone":
+            return format_html('<a href="tel:{}">{}</a>', ref.phone, ref.phone) if ref.phone else "—"
         return format_html('<a href="{}">{}</a>', self.record_url(record), str(ref)) if self.record_url else ref.link

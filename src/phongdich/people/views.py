@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
@@ -15,7 +17,15 @@ from phongdich.places.choices import UnitLevel
 from .filtersets import PersonFilterSet
 from .forms import MergeForm, PersonForm, ResidenceChangeForm
 from .models import Person
-from .selectors import duplicate_candidates, name_people, person_for_reading, person_history, persons_for_export
+from .selectors import (
+    duplicate_candidates,
+    looks_like_name,
+    name_people,
+    person_candidates,
+    person_for_reading,
+    person_history,
+    persons_for_export,
+)
 from .services import person_create, person_merge, person_update, residence_change_record
 from .tables import PersonTable
 
@@ -101,6 +111,19 @@ def residence_change_create(request, pk):
         success_url=lambda change: change.person.get_absolute_url(),
         cancel_url=person.get_absolute_url(),
     )
+
+
+def person_pick(request):
+    """The people a point-of-care person field's name matches, in the user's area, to choose from (htmx)."""
+    if not has_permission_somewhere(request.user, "people.view_person"):
+        raise PermissionDenied
+    field = request.GET.get("field", "")
+    field = field if re.fullmatch(r"[a-z_]{1,40}", field) else "person"
+    text = request.GET.get(field, "")
+    people = Person.objects.restrict(request.user, "view").active()
+    candidates = person_candidates(people, text, user=request.user)
+    context = {"field": field, "candidates": candidates, "searched": looks_like_name(text)}
+    return render(request, "people/_person_candidates.html", context)
 
 
 def duplicates(request):

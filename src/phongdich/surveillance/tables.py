@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core.tables import DueColumn
 from phongdich.people.tables import PersonRefColumn
 
 from .models import Case, Cluster, TracingState, TracingTask, Trip
@@ -55,16 +56,19 @@ class TracingTaskTable(tables.Table):
         order_by=("person__name_search",),
         record_url=lambda task: reverse("surveillance:task", args=[task.pk]),
     )
+    address = PersonRefColumn(verbose_name=_("Address"), accessor="person_id", show="address")
+    phone = PersonRefColumn(verbose_name=_("Phone"), accessor="person_id", show="phone")
     level = tables.Column(verbose_name=_("F-level"))
     method = tables.Column(verbose_name=_("How"))
-    due_at = tables.DateTimeColumn(verbose_name=_("Due"), format="d/m/Y H:i")
+    due_at = DueColumn(verbose_name=_("Due"), is_open=lambda task: task.done_at is None)
     assigned_to = tables.Column(verbose_name=_("Assigned to"), default="—")
     outcome = tables.Column(verbose_name=_("Outcome"), default="—")
     unit = tables.Column(verbose_name=_("Group"), accessor="unit__name", order_by=("unit__path",))
+    card_columns = ("person", "address", "phone", "due_at", "level", "outcome")
 
     class Meta:
         model = TracingTask
-        fields = ["person", "level", "method", "due_at", "assigned_to", "outcome", "unit"]
+        fields = ["person", "address", "phone", "level", "method", "due_at", "assigned_to", "outcome", "unit"]
         attrs = {"class": "table"}
 
     def render_level(self, value):

@@ -2,16 +2,18 @@
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core import clock
 from phongdich.core.scoping import scope_filter, scope_of
 from phongdich.people.models import Person
-from phongdich.people.selectors import person_by_number
+from phongdich.people.picker import PersonPicker, PersonPickerField
 from phongdich.places.forms import UnitChoiceField, units_for
 from phongdich.places.models import AdminUnit, Facility
 
 from .models import VaccinationRules, VaccinationTarget, VaccineProduct
+from .selectors import lots_in_stock
 from .services import RULE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,28 +28,47 @@ def sites_for(user, permission: str):
     return sites.filter(scope_filter(Facility, scope) | Q(pk__in=scope.facility_ids))
 
 
+def own_site(user, sites):
+    """The site a user works at (their role's facility), or the only site they may record at; else None."""
+    facility_ids = scope_of(user, "vaccination.add_dose").facility_ids
+    mine = list((sites.filter(pk__in=facility_ids) if facility_ids else sites)[:2])
+    return mine[0] if len(mine) == 1 else None
+
+
 class DoseForm(forms.Form):
-    number = forms.CharField(
-        label=_("Person's CCCD/CMND or phone"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}),
+    number = PersonPickerField(label=_("Person vaccinated"), widget=PersonPicker(attrs={"autofocus": True}))
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        queryset=Facility.objects.none(),
+        required=False,
+        widget=forms.Select(
+            attrs={"hx-get": reverse_lazy("vaccination:dose_lots"), "hx-target": "#id_lot", "hx-swap": "outerHTML"}
+        ),
     )
     product = forms.ModelChoiceField(label=_("Vaccine"), queryset=VaccineProduct.objects.filter(active=True))
-    lot = forms.CharField(label=_("Lot"), max_length=40, required=False)
+    lot = forms.ChoiceField(label=_("Lot"), required=False, help_text=_("The lots with doses left at the site."))
     given_on = forms.DateField(label=_("Date"), widget=DATE, initial=clock.today)
-    site = forms.ModelChoiceField(label=_("Site"), queryset=Facility.objects.none(), required=False)
     vaccinator = forms.CharField(label=_("Vaccinator"), max_length=150, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["site"].queryset = sites_for(user, "vaccination.add_dose")
+        sites = sites_for(user, "vaccination.add_dose")
+        self.fields["site"].queryset = sites
+        self.fields["site"].initial = own_site(user, sites)
+        self.fields["lot"].choices = lot_choices(
+            self._site_sent(sites) if self.is_bound else self.fields["site"].initial
+        )
+        person = self.fields["number"]
+        person.user = user
+        person.people = Person.objects.restrict(user, "view").active()
+        # Site staff vaccinate whoever comes: they find people province-wide by their exact number or card only.
+        person.by_number = Person.objects.active() if scope_of(user, "vaccination.add_dose").facility_ids else None
 
-    def clean_number(self):
-        # Site staff vaccinate whoever comes: they find people province-wide by their exact number only.
-        people = Person.objects.active() if scope_of(self.user, "vaccination.add_dose").facility_ids else None
-        people = people if people is not None else Person.objects.restrict(self.user, "view").active()
-        return person_by_number(people, self.cleaned_data["number"])
+    def _site_sent(self, sites):
+        """The site the form was sent with, among the user's, for the lots it offers."""
+        site_id = str(self.data.get("site", ""))
+        return sites.filter(pk=site_id).first() if site_id.isdigit() else None
 
     def clean(self):
         """A site's staff reach a visitor only through their site: without it the dose is theirs to refuse, and
@@ -58,6 +79,14 @@ class DoseForm(forms.Form):
         if person is not None and site is None and not scope.covers_path(person.unit.path):
             self.add_error("site", _("Choose a site in your area."))
         return cleaned
+
+
+def lot_choices(site) -> list[tuple[str, str]]:
+    lots = lots_in_stock(site) if site is not None else []
+    return [("", "—")] + [
+        (row["lot"], _("%(lot)s · %(product)s · %(left)s left") % {**row, "product": row["product__name"]})
+        for row in lots
+    ]
 
 
 class RevokeForm(forms.Form):

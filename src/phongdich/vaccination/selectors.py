@@ -278,6 +278,18 @@ def stock(sites) -> list[dict]:
     return sorted(rows, key=lambda row: (row["site__name"], row["product__name"]))
 
 
+def lots_in_stock(site) -> list[dict]:
+    """The lots with doses left at a site, per product: delivered there (less waste and transfers) minus given."""
+    delivered = Delivery.objects.filter(site=site).exclude(lot="").values("product_id", "product__name", "lot")
+    given = Dose.objects.filter(site=site).exclude(lot="").values("product_id", "lot").annotate(n=Count("id"))
+    used = {(row["product_id"], row["lot"]): row["n"] for row in given}
+    rows = [
+        {**row, "left": row["received"] - used.get((row["product_id"], row["lot"]), 0)}
+        for row in delivered.annotate(received=Sum("doses"))
+    ]
+    return sorted((row for row in rows if row["left"] > 0), key=lambda row: (row["product__name"], row["lot"]))
+
+
 def trusted_keys() -> dict[bytes, list]:
     """This instance's document signers, by key id: current and retired ones alike, so rotated keys keep
     verifying what they signed."""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.coverage, name="coverage_unit"),
     path("units/<int:pk>/priority/", views.priority, name="priority"),
     path("doses/new/", views.dose_create, name="dose_create"),
+    path("doses/new/lots/", views.dose_lots, name="dose_lots"),
     path("persons/<int:pk>/", views.person_record, name="person"),
     path("persons/<int:pk>/certificate/", views.certificate_issue_view, name="certificate_issue"),
     path("certificates/<int:pk>/", views.certificate_detail, name="certificate"),

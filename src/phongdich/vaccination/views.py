@@ -1,5 +1,6 @@
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -30,6 +31,7 @@ from .forms import (
     TargetForm,
     VaccinationRulesForm,
     VerifyForm,
+    lot_choices,
     sites_for,
 )
 from .importers import DOSE_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_KIND, dose_import_start
@@ -139,7 +141,7 @@ def priority(request, pk):
 
 def dose_create(request):
     require_permission(request.user, "vaccination.add_dose")
-    form = DoseForm(request.POST or None, user=request.user)
+    form = DoseForm(request.POST or None, request.FILES or None, user=request.user)
 
     def save(data):
         person = data.pop("number")
@@ -153,6 +155,16 @@ def dose_create(request):
         success_message=_("Dose recorded."),
         success_url=lambda dose: f"/vaccination/persons/{dose.person_id}/",
     )
+
+
+def dose_lots(request):
+    """The dose form's lot choices for the site chosen (htmx, when the site changes)."""
+    require_permission(request.user, "vaccination.add_dose")
+    site_id = request.GET.get("site", "")
+    if site_id and not site_id.isdigit():
+        raise Http404
+    site = get_object_or_404(sites_for(request.user, "vaccination.add_dose"), pk=site_id) if site_id else None
+    return HttpResponse(forms.Select(choices=lot_choices(site)).render("lot", "", attrs={"id": "id_lot"}))
 
 
 def _person(request, pk) -> Person:

@@ -72,6 +72,7 @@ PAGES = [
     ("people:create", "/persons/new/", expect(200, A=403, X=403, E=403, L=403)),
     ("people:export", "/persons/export.csv", expect(403, P=200, C=200, D=200, O=200, S=200)),
     ("people:duplicates", "/persons/duplicates/", expect(403, P=200, C=200, D=200, O=200, S=200)),
+    ("people:pick", "/persons/pick/?field=number&number=Nguyễn Thị Hằng 1986", expect(200, A=403, X=403)),
     # The CDC lab technician reads Hằng of Lái Thiêu, whose sample reached the lab, and not Hằng of Hiệp Thành,
     # although the lab stands in Hiệp Thành.
     ("people:detail", "/persons/{a}/", expect(200, O=404, A=404, X=404, E=404)),
@@ -168,6 +169,11 @@ PAGES = [
         "vaccination:dose_create",
         "/vaccination/doses/new/",
         expect(200, T=403, H=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "vaccination:dose_lots",
+        "/vaccination/doses/new/lots/?site={vaccination_site_a}",
+        expect(200, O=404, T=403, H=403, A=403, X=403, E=403, S=403, L=403),
     ),
     ("vaccination:person", "/vaccination/persons/{a}/", expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
     (
@@ -534,6 +540,7 @@ def fill(template: str, world) -> str:
         token_c=_token_of(world.user("commune_officer")),
         review_a=ReviewRow.objects.first().pk if "{review_a}" in template else 0,
         facility_a=Facility.objects.get(name="Trạm Y tế Phường Lái Thiêu").pk,
+        vaccination_site_a=Facility.objects.get(name="Điểm tiêm chủng Phường Lái Thiêu").pk,
         sample_a=Sample.objects.get(barcode="LT-0001-01").pk,
         pool_a=Pool.objects.get(barcode="LT-POOL-0001").pk,
         round_a=TestingRound.objects.get().pk,

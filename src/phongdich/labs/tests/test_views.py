@@ -36,7 +36,7 @@ def test_a_sampling_team_scans_ten_people_into_a_pool_and_the_eleventh_is_refuse
     pool = Pool.objects.get(barcode="KP1-POOL-01")
     assert response.redirect_chain[-1][0] == f"/testing/pools/{pool.pk}/"
     page = response.content.decode()
-    assert "autofocus" in page and 'inputmode="numeric"' in page  # ready for the scanner, and for a phone
+    assert "autofocus" in page and 'capture="environment"' in page  # ready for the scanner, and for a card photo
     for index, person in enumerate(people[:10]):
         client.post(f"/testing/pools/{pool.pk}/", {"number": person.id_number, "barcode": f"KP1-{index:03d}"})
     page = client.post(f"/testing/pools/{pool.pk}/", {"number": people[10].id_number, "barcode": "KP1-010"}).content

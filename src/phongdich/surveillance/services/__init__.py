@@ -4,6 +4,8 @@ Every change that can move an F-level (a case, a contact, a clearance, a check-i
 re-levels around it through `levels_update` (see flevels.py), which also opens the door-to-door tasks.
 """
 
+from phongdich.people.cards import CARD_PREFIX, person_card_text
+
 from .cases import (
     SYSTEM_MATCHER,
     case_confirm,
@@ -12,14 +14,7 @@ from .cases import (
     exposure_match_record,
     trip_contacts,
 )
-from .checkins import (
-    CARD_PREFIX,
-    MAX_BATCH,
-    ItemResult,
-    checkin_batch_ingest,
-    checkin_self_record,
-    person_card_text,
-)
+from .checkins import MAX_BATCH, ItemResult, checkin_batch_ingest, checkin_self_record
 from .contacts import contact_record, contact_review
 from .levels import (
     clusters_rebuild,

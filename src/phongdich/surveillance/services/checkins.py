@@ -20,6 +20,7 @@ from phongdich.core import audit, clock, validators
 from phongdich.core.bulk import db_datetime, insert_new
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import Scope, scope_of
+from phongdich.people.cards import CARD_PREFIX, card_holder_id
 from phongdich.people.models import Person
 from phongdich.places.models import Venue
 
@@ -152,14 +153,6 @@ def declared_number(number: str) -> str:
     if digits.isdigit() and len(digits) in (9, 12):  # a CMND or a CCCD; phone numbers have 10 or 11 digits
         return validators.normalize_id_number(digits)
     return validators.normalize_phone(number)
-
-
-def person_card_text(person: Person) -> str:
-    """What a personal QR card carries: a signed reference, no name or number."""
-    return CARD_PREFIX + signing.Signer(salt=settings.PHONGDICH_CARD_SALT).sign(str(person.pk))
-
-
-CARD_PREFIX = "PD1:"
 
 
 def _ingest(actor, items: list[dict], source: str, scope: Scope, sender: str) -> list[ItemResult]:
@@ -332,8 +325,8 @@ class _Batch:
     @staticmethod
     def _card_holder(text: str) -> int:
         try:
-            pk = int(signing.Signer(salt=settings.PHONGDICH_CARD_SALT).unsign(text.removeprefix(CARD_PREFIX)))
-        except (signing.BadSignature, ValueError) as error:
+            pk = card_holder_id(text)
+        except signing.BadSignature as error:
             raise ItemError("person_card_forged", _("This personal QR code was not issued by the platform.")) from error
         if not Person.objects.active().filter(pk=pk).exists():
             raise ItemError("person_unknown", _("No registered person has this number."))

@@ -1,20 +1,15 @@
 """Reading the certificate text back out of a photo or a scan of its QR code."""
 
-from phongdich.core.pictures import PictureRefused, picture_open
+from phongdich.core.pictures import PictureRefused, qr_text
 
 from .codec import DccError
 
-QR_SIDE = 2000  # pixels: enough for a QR code filling a tenth of a phone photo
-
 
 def text_from_image(data: bytes) -> str:
-    import zxingcpp
-
     try:
-        image = picture_open(data, longest_side=QR_SIDE)
+        text = qr_text(data)
     except PictureRefused as error:
         raise DccError(error.code, str(error)) from error
-    found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
-    if not found:
+    if text is None:
         raise DccError("no_qr", "No QR code was found in the image.")
-    return found[0].text
+    return text
