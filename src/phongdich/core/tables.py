@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .audit_display import describe
 from .models import AuditEvent
 
@@ -51,7 +52,7 @@ class DueColumn(tables.Column):
 
     def render(self, value, record):
         shown = date_format(timezone.localtime(value), "d/m/Y H:i")
-        if self.is_open(record) and value < timezone.now():
+        if self.is_open(record) and value < clock.now():
             return format_html("{} {}", shown, badge(_("Overdue"), "alert"))
         return shown
 
