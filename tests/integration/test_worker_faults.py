@@ -135,7 +135,8 @@ def test_a_stopped_worker_lets_its_step_commit_and_hands_the_task_back_at_once(s
     run_later(slow_work, "truy vết Dĩ An", 3, 1.5)
     db = shared()
     worker = db.start("worker")
-    wait_until(lambda: db.task().status == "RUNNING", what="the claim", shared=db)
+    wait_until(lambda: WorkerBeat.objects.using(db.using).filter(task_id__isnull=False), what="the run", shared=db)
+    time.sleep(0.5)  # into the first step
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=10) == 0
     assert db.steps("truy vết Dĩ An") == [0]  # the step under way committed; the next did not begin

@@ -87,12 +87,17 @@ def _die_with_parent(signum: int) -> Callable[[], None]:
     return arrange
 
 
+def restart_wait(quick_deaths: int) -> float:
+    """Seconds before starting the task worker again, after it died `quick_deaths` times in a row soon after
+    its start: 1, 2, 4 … 60."""
+    return min(60.0, 2.0 ** max(quick_deaths - 1, 0))
+
+
 class Restarting:
     """The task worker, started again when it dies: after 1 s, then 2, 4 … up to 60 s while it keeps dying
     within a minute of its start; once it has run a minute, the next restart waits 1 s again."""
 
     STEADY_SECONDS = 60.0
-    LONGEST_WAIT = 60.0
 
     def __init__(self, argv: list[str]):
         self.argv = argv
@@ -112,7 +117,7 @@ class Restarting:
         now = time.monotonic()
         if self.restart_at is None:
             self.quick_deaths = self.quick_deaths + 1 if now - self.started < self.STEADY_SECONDS else 0
-            wait = min(self.LONGEST_WAIT, 2.0 ** max(self.quick_deaths - 1, 0))
+            wait = restart_wait(self.quick_deaths)
             self.restart_at = now + wait
             print(
                 f"The task worker (pid {self.process.pid}) ended with code {self.process.returncode}: "

@@ -1,4 +1,5 @@
 import logging
+import signal
 import threading
 
 from django.conf import settings
@@ -53,6 +54,14 @@ class LeasedWorker(Worker):
         finally:
             heart.stop()
             background.beat_remove(self.worker_id)
+
+    def shutdown(self, signum, frame) -> None:
+        """A first signal ends the loop after its short sleep or the running task's step, never in between
+        (where a task just claimed would be left running); a second one exits at once."""
+        if not self.running:
+            super().shutdown(signum, frame)
+        logger.warning("Received %s: stopping after the current step", signal.strsignal(signum))
+        self.running = False
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.running_task = True
