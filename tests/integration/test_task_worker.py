@@ -1,4 +1,4 @@
-"""The task worker as deployed: a real `phongdich worker` run against committed data (so not inside a test transaction)."""
+"""The task worker as deployed: a real `phongdich worker` run on committed data (so not in a test transaction)."""
 
 from datetime import timedelta
 

@@ -121,7 +121,7 @@ def test_a_task_whose_workers_keep_dying_is_marked_failed_and_its_hook_told_why(
     db = shared()
     for attempt in (1, 2):
         worker = db.start("worker", PHONGDICH_TASK_ATTEMPTS="2")
-        wait_until(lambda: len(db.task().worker_ids) == attempt, what=f"claim {attempt}", shared=db)
+        wait_until(lambda n=attempt: len(db.task().worker_ids) == n, what=f"claim {attempt}", shared=db)
         worker.send_signal(signal.SIGKILL)
         worker.wait()
     db.start("worker", PHONGDICH_TASK_ATTEMPTS="2")
@@ -184,3 +184,26 @@ def test_serve_restarts_a_killed_task_worker_keeps_answering_and_a_stop_lets_the
     assert done == list(range(len(done))) and len(done) < 8
     task = db.task()
     assert task.status == "READY" and len(task.worker_ids) == 1  # handed back, the kill counted as one attempt
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in {"Z", "X"}  # an orphan's zombie, until something reaps it, is not running
+
+
+def test_when_serve_is_killed_its_web_server_and_task_worker_die_with_it_and_the_next_worker_resumes(shared):
+    run_later(slow_work, "tiêm chủng Tân Uyên", 4, 1.0)
+    db = shared()
+    port = free_port()
+    serve = db.start("serve", "--port", str(port), "--workers", "1")
+    wait_until(lambda: db.steps("tiêm chủng Tân Uyên"), what="the first step", shared=db)
+    worker_pid = WorkerBeat.objects.using(db.using).get().pid
+    serve.send_signal(signal.SIGKILL)
+    serve.wait()
+    wait_until(lambda: not running(worker_pid) and healthz(port)[0] == 0, seconds=25, what="no orphans", shared=db)
+    db.start("worker")
+    wait_until(lambda: db.task().status == "SUCCESSFUL", what="the task to finish", shared=db)
+    assert db.steps("tiêm chủng Tân Uyên") == [0, 1, 2, 3]
