@@ -103,11 +103,10 @@ class Restarting:
         self.argv = argv
         self.quick_deaths = 0
         self.restart_at: float | None = None
-        self.terminated = False
         self._start()
 
     def _start(self) -> None:
-        self.process = subprocess.Popen(self.argv, preexec_fn=_die_with_parent(signal.SIGKILL))
+        self.process = subprocess.Popen(self.argv, preexec_fn=_die_with_parent(signal.SIGKILL), start_new_session=True)
         self.started = time.monotonic()
         self.restart_at = None
 
@@ -148,7 +147,8 @@ class Supervisor:
         self.signals: list[int] = []
 
     def run(self) -> int:
-        web = subprocess.Popen(self.web_argv, preexec_fn=_die_with_parent(signal.SIGTERM))
+        # Own sessions: a Ctrl+C in the terminal reaches `serve` alone, which passes one stop on to each child.
+        web = subprocess.Popen(self.web_argv, preexec_fn=_die_with_parent(signal.SIGTERM), start_new_session=True)
         worker = Restarting(self.worker_argv) if self.worker_argv else None
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda signum, _frame: self.signals.append(signum))
