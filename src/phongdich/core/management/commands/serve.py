@@ -76,13 +76,14 @@ DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent(signum: int) -> Callable[[], None]:
+def _die_with_parent(signum: int) -> Callable[[], None] | None:
     """Run in the child before it starts: the kernel sends it `signum` when `serve` dies, even by SIGKILL, so no
-    orphaned gunicorn keeps the port nor an orphaned worker its task."""
+    orphaned gunicorn keeps the port nor an orphaned worker its task (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
 
     def arrange() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signum)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
 
     return arrange
 
