@@ -226,13 +226,22 @@ LOGGING = {
 
 # Venue QR tokens are signed with this salt; rotating SECRET_KEY invalidates printed posters (docs/deploy.md).
 # Background tasks (exposure matching after a new case): a queue in the database, worked by
-# `phongdich db_worker` (started beside the web server by `phongdich serve`). "immediate" runs each task in
+# `phongdich worker` (started beside the web server by `phongdich serve`). "immediate" runs each task in
 # the process that enqueued it, after the commit: for a machine that cannot run a worker.
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("PHONGDICH_TASKS", "database")]}}
+# A running task whose worker has not written its heartbeat for the lease is taken back: run again, up to the
+# attempts, then marked failed (core/background.py). A stop waits this long for the task worker to finish its
+# current step before killing it. /healthz reports "degraded" when fewer task workers than expected are alive.
+PHONGDICH_TASK_LEASE_SECONDS = int(os.environ.get("PHONGDICH_TASK_LEASE_SECONDS", "60"))
+PHONGDICH_TASK_ATTEMPTS = int(os.environ.get("PHONGDICH_TASK_ATTEMPTS", "3"))
+PHONGDICH_STOP_SECONDS = int(os.environ.get("PHONGDICH_STOP_SECONDS", "60"))
+PHONGDICH_TASK_WORKERS = int(
+    os.environ.get("PHONGDICH_TASK_WORKERS", "1" if TASKS["default"]["BACKEND"] == TASK_BACKENDS["database"] else "0")
+)
 
 PHONGDICH_VENUE_TOKEN_SALT = "phongdich.places.venue"
 PHONGDICH_CARD_SALT = "phongdich.people.card"

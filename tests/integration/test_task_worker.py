@@ -1,4 +1,4 @@
-"""The task worker as deployed: a real `db_worker` run against committed data (so not inside a test transaction)."""
+"""The task worker as deployed: a real `phongdich worker` run on committed data (so not in a test transaction)."""
 
 from datetime import timedelta
 
@@ -41,5 +41,5 @@ def test_the_worker_matches_a_new_cases_check_ins(seeded):
         detection_setting="community",
     )
     assert not TracingState.objects.filter(person=neighbour, level=1).exists()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
+    call_command("worker", "--batch")
     assert TracingState.objects.get(person=neighbour).level == 1

@@ -93,3 +93,19 @@ class DemoClock(models.Model):
 
     def __str__(self) -> str:
         return self.day.isoformat()
+
+
+class WorkerBeat(models.Model):
+    """A background-task worker that is alive, or was: it writes `beat_at` every few seconds while it runs and
+    deletes its row when it stops. A task running under a worker whose beat is missing or older than the lease
+    is taken back (core/background.py)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    task_id = models.UUIDField(null=True, blank=True)  # the task it is running, if any
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} (pid {self.pid})"

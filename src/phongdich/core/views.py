@@ -5,7 +5,7 @@ import django_tables2 as tables
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models
+from django.db import DatabaseError, models
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import LazyPaginator, RequestConfig
 
+from .background import queue_health
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
 from .pagination import capped_count
@@ -156,8 +157,20 @@ class AuditListView(ScopedListView):
         return AuditEventTable(queryset, user=self.request.user)
 
 
+# A task waiting longer than this means the workers do not keep up (or none works the queue).
+QUEUE_LATE_SECONDS = 600
+
+
 def healthz(request):
-    """For load balancers and monitoring: the application answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 200 while the database answers, with what a monitor should alert on
+    ("degraded": too few task workers alive, or the oldest waiting task is late); 503 when it does not answer."""
+    try:
+        health = queue_health()
+    except DatabaseError:
+        return JsonResponse({"status": "down", "database": "unreachable"}, status=503)
+    problems = []
+    if health["workers"]["alive"] < health["workers"]["expected"]:
+        problems.append("task workers missing")
+    if health["queue"]["oldest_waiting_s"] > QUEUE_LATE_SECONDS:
+        problems.append("queue late")
+    return JsonResponse({"status": "degraded" if problems else "ok", "database": "ok", **health, "problems": problems})
