@@ -1,5 +1,7 @@
 """Reading the certificate text back out of a photo or a scan of its QR code."""
 
+from django.utils.translation import gettext as _
+
 from phongdich.core.pictures import PictureRefused, picture_open
 
 from .codec import DccError
@@ -16,5 +18,5 @@ def text_from_image(data: bytes) -> str:
         raise DccError(error.code, str(error)) from error
     found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     if not found:
-        raise DccError("no_qr", "No QR code was found in the image.")
+        raise DccError("no_qr", _("No QR code was found in the image."))
     return found[0].text
