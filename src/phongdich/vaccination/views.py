@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phongdich.core.exports import csv_writer
+from phongdich.core.exports import csv_download
 from phongdich.core.import_flow import upload_forget, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
@@ -119,19 +119,12 @@ def priority(request, pk):
     people = priority_people(actor=request.user, unit=unit, limit=PRIORITY_LIMIT, export=export)
     labels = dict(Priority.choices)
     if export:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="uu-tien-{unit.code}.csv"'
-        response.write("\ufeff")
-        writer = csv_writer(response)
-        writer.writerow(
-            [_("Residential group"), _("Priority"), _("Full name"), _("Date of birth"), _("Address"), _("Phone")]
+        header = [_("Residential group"), _("Priority"), _("Full name"), _("Date of birth"), _("Address"), _("Phone")]
+        rows = (
+            [p.unit.name, labels[p.priority], p.full_name, p.birth_date or p.birth_year, p.address, p.phone]
+            for p in people
         )
-        for person in people:
-            born = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else person.birth_year or ""
-            writer.writerow(
-                [person.unit.name, labels[person.priority], person.full_name, born, person.address, person.phone]
-            )
-        return response
+        return csv_download(f"uu-tien-{unit.code}.csv", header, rows)
     context = {"unit": unit, "people": people, "labels": labels, "limit": PRIORITY_LIMIT, "now": timezone.now()}
     return render(request, "vaccination/priority.html", context)
 
