@@ -1,8 +1,8 @@
-// Pan and zoom for the transmission graph (<div data-zoomable> around its SVG and its buttons): the wheel or the +/− buttons
-// zoom, dragging pans, two fingers pinch. Only the SVG's viewBox changes; the drawing itself stays as served.
+// Pan and zoom for the transmission graph (<div data-zoomable> around its SVG and its buttons): the wheel or
+// the +/− buttons zoom, dragging pans, two fingers pinch. Only the SVG's viewBox changes, never the drawing.
 (function () {
   "use strict";
-  var STEP = 1.25, MIN_SCALE = 0.2, MAX_SCALE = 20;
+  var STEP = 1.25, CLOSEST = 0.05;  // drawing units per screen pixel, zoomed in all the way
 
   function setUp(box) {
     var svg = box.querySelector("svg");
@@ -11,13 +11,19 @@
     var pointers = new Map();
     var pinch = null;
     box.classList.add("zooming");
-    // The box is as tall as the drawing up to most of the screen; a small graph keeps its size, centred.
+    // The box is as tall as the drawing up to most of the screen. It opens at the drawing's own size (a large
+    // cluster at its top left, a small one centred); "whole graph" fits all of it in the box.
     svg.style.height = Math.max(200, Math.min(drawing[3], window.innerHeight * 0.6)) + "px";
     var rect = svg.getBoundingClientRect();
-    var k = Math.max(drawing[2] / rect.width, drawing[3] / rect.height, 1);
-    var full = [drawing[0] - (rect.width * k - drawing[2]) / 2, drawing[1] - (rect.height * k - drawing[3]) / 2,
-      rect.width * k, rect.height * k];
-    var view = full.slice();
+    var fit = Math.max(drawing[2] / rect.width, drawing[3] / rect.height, 1);
+
+    function framed(k) {
+      var w = rect.width * k, h = rect.height * k;
+      return [drawing[0] - Math.max(0, (w - drawing[2]) / 2), drawing[1] - Math.max(0, (h - drawing[3]) / 2), w, h];
+    }
+
+    var whole = framed(fit);
+    var view = framed(1);
 
     function show() {
       svg.setAttribute("viewBox", view.map(function (n) { return n.toFixed(2); }).join(" "));
@@ -37,8 +43,8 @@
     }
 
     function zoom(factor, centre) {
-      var scale = full[2] / (view[2] / factor);
-      if (scale < MIN_SCALE || scale > MAX_SCALE) return;
+      var perPixel = view[2] / factor / rect.width;
+      if (perPixel < CLOSEST || perPixel > fit * STEP) return;
       var c = centre || [view[0] + view[2] / 2, view[1] + view[3] / 2];
       view = [c[0] - (c[0] - view[0]) / factor, c[1] - (c[1] - view[1]) / factor, view[2] / factor, view[3] / factor];
       show();
@@ -50,7 +56,7 @@
       var how = button.getAttribute("data-zoom");
       if (how === "in") zoom(STEP);
       else if (how === "out") zoom(1 / STEP);
-      else { view = full.slice(); show(); }
+      else { view = whole.slice(); show(); }
     });
 
     svg.addEventListener("wheel", function (event) {
