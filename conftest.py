@@ -105,3 +105,12 @@ def queries_do_not_grow(django_assert_max_num_queries):
         return before, after
 
     return check
+
+
+@pytest.fixture
+def untranslated_msgids():
+    """The messages a test's Vietnamese pages looked up without a Vietnamese translation: assert it stays empty."""
+    from phongdich.core.testing import untranslated_msgids
+
+    with untranslated_msgids() as missed:
+        yield missed

@@ -27,3 +27,30 @@ def live_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def browser():
+    from phongdich.core.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed: apt-get install chromium (CI installs it).")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def seeded():
+    """The shared world, rebuilt when an earlier transactional test has flushed it.
+
+    These tests run last (testpaths lists tests/ after src/), so their flush cannot starve other tests."""
+    from phongdich.accounts.models import User
+    from phongdich.core.testing import build_world
+
+    if not User.objects.filter(username="province_commander").exists():
+        build_world()

@@ -1,13 +1,25 @@
 """Writing files an officer opens in Excel or LibreOffice (CSV, .xlsx): every writer goes through here.
 
+A download is UTF-8 CSV with a byte-order mark (without it Excel reads Vietnamese as Windows-1252), its header in
+the reader's language, and cells written as the page shows them: choices by their label, yes/no in words, dates
+as dd/mm/yyyy. Numbers stay plain digits, so the spreadsheet can add them up.
+
 A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read by spreadsheets as a formula
 (`=HYPERLINK(...)` in a person's name runs when the export is opened), so such cells are written with a leading
 apostrophe, which spreadsheets show as plain text. Numbers, dates and booleans are written as they are.
 """
 
 import csv
+import io
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+BOM = "\ufeff"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,3 +51,40 @@ class SafeCsvWriter:
 
 def csv_writer(stream, **options) -> SafeCsvWriter:
     return SafeCsvWriter(stream, **options)
+
+
+def cell_text(value: Any) -> Any:
+    """A value as an officer reads it in a spreadsheet cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_download(filename: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> StreamingHttpResponse:
+    """A CSV file for Excel, streamed row by row: the byte-order mark, the header, then each row's cells."""
+    writer = csv_writer(_Echo())
+
+    def lines():
+        yield BOM + writer.writerow([str(label) for label in header])
+        for row in rows:
+            yield writer.writerow([cell_text(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def refused_lines_download(filename: str, stored: str) -> StreamingHttpResponse:
+    """The lines an import refused (kept as CSV rows of line, column, message) as a file for Excel."""
+    return csv_download(filename, [_("Line"), _("Column"), _("Problem")], csv.reader(io.StringIO(stored)))

@@ -18,8 +18,14 @@ In Lái Thiêu, Khu phố 1, Đỗ Văn Tâm is an active case (F0) and Lý Th�
 open door-to-door task; Phan Văn Lộc (Khu phố 2), infected by him, is a second case: together a cluster.
 """
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from html import unescape
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -272,3 +278,79 @@ def build_vaccination() -> None:
             mapping={"full_name": "Họ tên", "birth_date": "Ngày sinh", "product": "Vắc xin", "given_on": "Ngày tiêm"},
         ).pk
     )
+
+
+# Looked up by libraries without ever reaching a page: django-filter's verbose name of the default lookup, the
+# messages of a 404 (shown only with DEBUG; the live test server tries every address as a media file first), and
+# the help text of a Django form class this project does not use.
+NEVER_SHOWN_MSGIDS = frozenset(
+    {
+        "exact",
+        "No %s matches the given query.",
+        "“%(path)s” does not exist",
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still be able "
+        "to authenticate using other backends, such as Single Sign-On or LDAP.",
+    }
+)
+
+
+@contextmanager
+def untranslated_msgids(language: str = "vi") -> Iterator[set[str]]:
+    """Collects every message looked up while `language` is active that no catalogue translates (the project's,
+    Django's or a library's), in any thread: a page rendered in Vietnamese would show it in English. A lookup of
+    a text that is already a translation (a language's name translated twice) is no miss."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    missed: set[str] = set()
+    gettext, ngettext = DjangoTranslation.gettext, DjangoTranslation.ngettext
+
+    def record(translation, message: str, key) -> None:
+        if not message or translation.language() != language or key in translation._catalog:
+            return
+        message = message.rsplit("\x04", 1)[-1]  # pgettext looks up "context\x04message"
+        if message not in NEVER_SHOWN_MSGIDS and message not in _translations_of(translation):
+            missed.add(message)
+
+    def recording_gettext(self, message):
+        record(self, message, message)
+        return gettext(self, message)
+
+    def recording_ngettext(self, singular, plural, n):
+        record(self, singular, (singular, 0))
+        return ngettext(self, singular, plural, n)
+
+    DjangoTranslation.gettext, DjangoTranslation.ngettext = recording_gettext, recording_ngettext  # type: ignore[method-assign]
+    try:
+        yield missed
+    finally:
+        DjangoTranslation.gettext, DjangoTranslation.ngettext = gettext, ngettext  # type: ignore[method-assign]
+
+
+def _translations_of(translation) -> set[str]:
+    if not hasattr(translation, "_phongdich_translations"):
+        translation._phongdich_translations = {v for _k, v in translation._catalog.items() if isinstance(v, str)}
+    return translation._phongdich_translations
+
+
+@cache
+def _english_sentences() -> frozenset[str]:
+    """The project's own messages long enough to be unmistakably English when they appear in a page."""
+    import polib
+
+    catalogue = Path(__file__).resolve().parent.parent / "locale/vi/LC_MESSAGES/django.po"
+    return frozenset(
+        entry.msgid
+        for entry in polib.pofile(str(catalogue))
+        if entry.msgstr != entry.msgid
+        and len(entry.msgid.split()) >= 3
+        and "%" not in entry.msgid
+        and "{" not in entry.msgid
+        and "<" not in entry.msgid
+    )
+
+
+def english_sentences_in(html: str) -> list[str]:
+    """The project's English messages that a rendered page shows as they are (a message translated before the
+    page's language was chosen, at import time for instance)."""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html))).split())
+    return sorted(sentence for sentence in _english_sentences() if sentence in text)

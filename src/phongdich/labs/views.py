@@ -5,7 +5,7 @@ from itertools import islice
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
+from phongdich.core.exports import refused_lines_download
 from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError
 from phongdich.core.scoping import has_permission_somewhere, require_permission
@@ -341,9 +342,7 @@ def import_detail(request, pk):
 def import_errors(request, pk):
     job = get_object_or_404(ResultImport.objects.visible_to(request.user), pk=pk)
     audit.record(actor=request.user, action=AuditAction.EXPORT, instance=job, detail={"document": "refused lines"})
-    response = HttpResponse("line,column,message\n" + job.errors, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="refused-lines-{job.pk}.csv"'
-    return response
+    return refused_lines_download(f"refused-lines-{job.pk}.csv", job.errors)
 
 
 # ---- Rounds, tasks, labs, organisations, rules ---------------------------------------------------------------

@@ -2,14 +2,15 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core.audit_display import describe
-from phongdich.core.exports import csv_writer
+from phongdich.core.exports import csv_download
 from phongdich.core.scoping import has_permission_somewhere, scope_of
 from phongdich.core.views import ScopedListView, service_form
 from phongdich.places.choices import UnitLevel
@@ -149,26 +150,22 @@ def merge(request, pk):
     return redirect(survivor)
 
 
-class _Echo:
-    def write(self, value):
-        return value
+EXPORT_FIELDS = ["full_name", "birth_date", "birth_year", "sex", "id_number", "phone"]
+EXPORT_DETAILS = ["address", "occupation", "chronic_disease", "pregnant"]
 
 
-EXPORT_COLUMNS = [
-    "id",
-    "full_name",
-    "birth_date",
-    "birth_year",
-    "sex",
-    "id_number",
-    "phone",
-    "unit_code",
-    "unit",
-    "address",
-    "occupation",
-    "chronic_disease",
-    "pregnant",
-]
+def _field_label(name: str) -> str:
+    return capfirst(Person._meta.get_field(name).verbose_name)
+
+
+def _export_header() -> list[str]:
+    return [
+        _("Person id"),
+        *map(_field_label, EXPORT_FIELDS),
+        _("Unit code"),
+        _("Unit"),
+        *map(_field_label, EXPORT_DETAILS),
+    ]
 
 
 def export_csv(request):
@@ -180,29 +177,22 @@ def export_csv(request):
     if not filterset.is_valid():
         raise Http404
     queryset = persons_for_export(request.user, filterset)
-    writer = csv_writer(_Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-        for p in queryset.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    p.pk,
-                    p.full_name,
-                    p.birth_date or "",
-                    p.birth_year or "",
-                    p.sex,
-                    p.id_number,
-                    p.phone,
-                    p.unit.code,
-                    p.unit.name,
-                    p.address,
-                    p.occupation,
-                    int(p.chronic_disease),
-                    int(p.pregnant),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="persons.csv"'
-    return response
+    rows = (
+        [
+            p.pk,
+            p.full_name,
+            p.birth_date,
+            p.birth_year,
+            p.get_sex_display(),
+            p.id_number,
+            p.phone,
+            p.unit.code,
+            p.unit.name,
+            p.address,
+            p.occupation,
+            p.chronic_disease,
+            p.pregnant,
+        ]
+        for p in queryset.iterator(chunk_size=2000)
+    )
+    return csv_download("persons.csv", _export_header(), rows)

@@ -3,11 +3,25 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core.scoping import scope_of
+
 from .models import Facility, Venue
 
 
+def edit_link(viewname: str):
+    """The row's edit page where the viewer may change it; plain text where the list only lets them see it."""
+
+    def url(record, table):
+        permission = f"places.change_{record._meta.model_name}"
+        if scope_of(table.request.user, permission).covers_path(record.unit.path):
+            return reverse(viewname, args=[record.pk])
+        return None
+
+    return url
+
+
 class VenueTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"), linkify=("places:venue_edit", {"pk": tables.A("pk")}))
+    name = tables.Column(verbose_name=_("Name"), linkify=edit_link("places:venue_edit"))
     kind = tables.Column(verbose_name=_("Kind"))
     unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
     qr = tables.Column(verbose_name=_("QR code"), empty_values=(), orderable=False)
@@ -32,7 +46,7 @@ class VenueTable(tables.Table):
 
 
 class FacilityTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"), linkify=("places:facility_edit", {"pk": tables.A("pk")}))
+    name = tables.Column(verbose_name=_("Name"), linkify=edit_link("places:facility_edit"))
     kind = tables.Column(verbose_name=_("Kind"))
     unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
 

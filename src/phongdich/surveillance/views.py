@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
+from phongdich.core.exports import refused_lines_download
 from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.ratelimit import allow, client_ip
@@ -467,9 +468,7 @@ def list_import_detail(request, pk):
 def list_import_errors(request, pk):
     job = get_object_or_404(ListImport.objects.visible_to(request.user), pk=pk)
     audit.record(actor=request.user, action=AuditAction.EXPORT, instance=job, detail={"document": "refused lines"})
-    response = HttpResponse("line,column,message\n" + job.errors, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="refused-lines-{job.pk}.csv"'
-    return response
+    return refused_lines_download(f"refused-lines-{job.pk}.csv", job.errors)
 
 
 def rules(request):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.scoping import ScopedQuerySet
+from phongdich.core.templatetags.humanize_vi import num
 
 from .choices import (
     AgeBand,
@@ -205,7 +206,7 @@ class Shipment(models.Model):
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.product} × {self.doses:,} ({self.received_on})"
+        return f"{self.product} × {num(self.doses)} ({self.received_on:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
         return reverse("vaccination:shipment", args=[self.pk])

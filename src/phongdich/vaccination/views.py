@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core import clock
-from phongdich.core.exports import csv_writer
+from phongdich.core.exports import csv_download
 from phongdich.core.import_flow import upload_forget, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
@@ -106,7 +107,9 @@ def coverage(request, pk=None):
         "children": [(child, cov.rows()[0]) for child, cov in coverage_by_child(unit)],
         "refresh": last_refresh(),
         "daily": daily_doses(unit=unit, days=7),
-        "can_list": has_permission_somewhere(request.user, "people.view_person"),
+        "can_list": scope_of(request.user, "people.view_person").covers_path(unit.path),
+        "parent_in_scope": unit.parent is not None
+        and scope_of(request.user, "vaccination.view_coveragecell").covers_path(unit.parent.path),
     }
     return render(request, "vaccination/coverage.html", context)
 
@@ -119,19 +122,12 @@ def priority(request, pk):
     people = priority_people(actor=request.user, unit=unit, limit=PRIORITY_LIMIT, export=export)
     labels = dict(Priority.choices)
     if export:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="uu-tien-{unit.code}.csv"'
-        response.write("\ufeff")
-        writer = csv_writer(response)
-        writer.writerow(
-            [_("Residential group"), _("Priority"), _("Full name"), _("Date of birth"), _("Address"), _("Phone")]
+        header = [_("Residential group"), _("Priority"), _("Full name"), _("Date of birth"), _("Address"), _("Phone")]
+        rows = (
+            [p.unit.name, labels[p.priority], p.full_name, p.birth_date or p.birth_year, p.address, p.phone]
+            for p in people
         )
-        for person in people:
-            born = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else person.birth_year or ""
-            writer.writerow(
-                [person.unit.name, labels[person.priority], person.full_name, born, person.address, person.phone]
-            )
-        return response
+        return csv_download(f"uu-tien-{unit.code}.csv", header, rows)
     context = {"unit": unit, "people": people, "labels": labels, "limit": PRIORITY_LIMIT, "now": clock.now()}
     return render(request, "vaccination/priority.html", context)
 
@@ -268,7 +264,30 @@ def verify_submission(text: str, image) -> dict:
         except codec.DccError as error:
             return public_view(codec.Verdict(error=error.code, message=str(error)))
     verdict = codec.verify(text, keys=trusted_keys(), at=clock.now(), revoked=is_revoked)
+    if verdict.error:
+        verdict.message = str(REFUSALS.get(verdict.error, verdict.message))
     return with_days(public_view(verdict))
+
+
+# The page says why a certificate is refused in the reader's language; the codec's English texts (with their
+# technical detail) stay for the API and the command line.
+REFUSALS = {
+    "not_text": gettext_lazy("The certificate must be text."),
+    "too_large": gettext_lazy("The certificate is too large for a QR code."),
+    "bad_prefix": gettext_lazy("This is not a vaccine certificate: it must start with HC1:."),
+    "bad_base45": gettext_lazy("The certificate text is damaged."),
+    "bad_zlib": gettext_lazy("The certificate text is damaged."),
+    "bad_cbor": gettext_lazy("The certificate text is damaged."),
+    "bad_cose": gettext_lazy("The certificate text is damaged."),
+    "bad_payload": gettext_lazy("The certificate does not hold a valid health certificate."),
+    "no_kid": gettext_lazy("The certificate does not name the key that signed it."),
+    "unknown_kid": gettext_lazy("The certificate was not signed by a trusted issuer."),
+    "unsupported_alg": gettext_lazy("The certificate is signed in a way this verifier does not accept."),
+    "bad_signature": gettext_lazy("The certificate's signature is not valid: it may have been altered."),
+    "not_yet_valid": gettext_lazy("The certificate is not valid yet."),
+    "expired": gettext_lazy("The certificate has expired."),
+    "revoked": gettext_lazy("The issuer has revoked this certificate."),
+}
 
 
 def _day_or_text(value):

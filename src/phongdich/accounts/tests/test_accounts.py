@@ -338,3 +338,8 @@ def test_every_account_service_checks_the_whole_account_is_inside_the_administra
     assert commander.is_active and commander.role_assignments.count() == 2
     user_set_active(actor=admin, user=world.user("commune_officer"), active=False)
     assert not world.user("commune_officer").is_active
+
+
+def test_the_tokens_page_shows_the_authorization_header_in_vietnamese(client_as):
+    page = client_as("commune_officer").get("/accounts/tokens/").content.decode()
+    assert "Authorization: Bearer &lt;mã truy cập&gt;" in page

@@ -43,5 +43,5 @@ def test_a_priority_list_export_writes_a_hostile_address_as_text(client_as, worl
         address="@SUM(1+9)*cmd|' /C calc'!A0",
     )
     response = client_as("province_commander").get(f"/vaccination/units/{world.unit('25963').pk}/priority/?format=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [row[4] for row in rows if row[2] == "Trịnh Văn Sáu"] == ["'@SUM(1+9)*cmd|' /C calc'!A0"]

@@ -47,3 +47,19 @@ def test_a_capped_count_is_grouped_and_the_page_links_read_in_vietnamese():
             "core/_table.html", {"table": table, "capped": True, "count": 1000}, request=RequestFactory().get("/")
         )
     assert "Hơn 1.000 kết quả" in html and "trang sau" in html and ">next<" not in html
+
+
+def test_the_untranslated_message_check_catches_a_message_missing_from_the_catalogue(untranslated_msgids):
+    from django.template import engines
+
+    template = engines["django"].from_string('{% load i18n %}{% translate "Xyzzy has no Vietnamese" %}')
+    with translation.override("vi"):
+        assert template.render({}) == "Xyzzy has no Vietnamese"
+    assert untranslated_msgids == {"Xyzzy has no Vietnamese"}
+    untranslated_msgids.clear()
+
+
+def test_the_public_verifier_refusing_a_text_looks_up_only_translated_messages(db, client, untranslated_msgids):
+    page = client.post("/verify", {"text": "HC1:NOT-A-CERTIFICATE"}).content.decode()
+    assert "✘ Không hợp lệ" in page
+    assert untranslated_msgids == set()

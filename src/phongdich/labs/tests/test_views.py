@@ -69,8 +69,8 @@ def test_a_lab_uploads_its_result_file_matches_the_columns_and_reads_the_report(
     result_import_run(job.pk)  # what the task worker does with the queued job
     page = client.get(f"/testing/imports/{job.pk}/").content.decode()
     assert "CDC-KHONG-CO" in page and "Mã mẫu" in page
-    errors = client.get(f"/testing/imports/{job.pk}/errors.csv").content.decode()
-    assert errors.splitlines()[1].startswith("3,Mã mẫu,")
+    errors = b"".join(client.get(f"/testing/imports/{job.pk}/errors.csv").streaming_content).decode("utf-8-sig")
+    assert errors.splitlines()[0] == "Dòng,Cột,Lỗi" and errors.splitlines()[1].startswith("3,Mã mẫu,")
     assert lab().result_mapping["result_at"] == "Thời gian trả kết quả"  # remembered for the lab's next file
 
 

@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 
 from phongdich.core.models import AuditEvent
@@ -96,14 +99,22 @@ def test_registering_a_person_through_the_form(client_as, world):
 def test_the_export_is_scoped_and_audited(client_as, world):
     client = client_as("commune_officer")
     response = client.get("/persons/export.csv")
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    lines = body.strip().splitlines()
-    assert lines[0].startswith("id,full_name")
-    names = sorted(line.split(",")[1] for line in lines[1:])
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    names = sorted(row[1] for row in rows[1:])
     assert names == ["Lý Thị Thu", "Nguyễn Thị Hằng", "Phan Văn Lộc", "Đỗ Văn Tâm"]  # Lái Thiêu's residents only
-    assert all(",25966-0" in line for line in lines[1:])
+    assert all(row[7].startswith("25966-0") for row in rows[1:])
     event = AuditEvent.objects.filter(action="export").latest("id")
     assert event.detail["rows"] == 4 and event.actor == world.user("commune_officer")
+
+
+def test_the_export_reads_in_vietnamese_with_labels_instead_of_codes(client_as, world):
+    response = client_as("commune_officer").get("/persons/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header, hang = rows[0], next(row for row in rows if row[1] == "Nguyễn Thị Hằng")
+    assert header[:6] == ["Mã người dân", "Họ và tên", "Ngày sinh", "Năm sinh", "Giới tính", "CCCD / CMND"]
+    assert hang[2] == "14/03/1986" and hang[4] == "Nữ" and hang[-2:] == ["Không", "Không"]
 
 
 def test_merging_from_the_duplicates_page(client_as, world):

@@ -1,10 +1,11 @@
 import re
 from datetime import timedelta
+from xml.etree import ElementTree
 
 from django.utils import timezone
 
 from phongdich.people.services import person_create
-from phongdich.surveillance import clusters
+from phongdich.surveillance import clusters, views
 from phongdich.surveillance.models import Case, Cluster
 from phongdich.surveillance.selectors import cluster_graph, rules_in_force
 from phongdich.surveillance.services import case_confirm, clusters_rebuild, contact_record
@@ -125,8 +126,19 @@ def test_the_graph_api_lays_out_every_node(api_as, world):
     assert all({"x", "y", "parent"} <= set(n) for n in nodes)
 
 
-def test_the_graph_is_sized_in_plain_numbers_on_a_vietnamese_page(client_as, world):
+def test_every_number_in_the_graph_drawing_is_plain_on_a_vietnamese_page(client_as, world, monkeypatch):
+    monkeypatch.setattr(views, "GRAPH_STEP_X", 1498.5)  # a wide graph, in fractions: what a locale would regroup
     tam, _loc = cases_of(world)
     body = client_as("district_officer").get(f"/tracing/clusters/{tam.cluster_id}/?max_level=1").content.decode()
-    svg = body[body.index("<svg") : body.index(">", body.index("<svg"))]
-    assert re.search(r'width="[\d.]+" height="[\d.]+" viewBox="0 0 [\d.]+ [\d.]+"', svg), svg
+    svg = ElementTree.fromstring(body[body.index("<svg") : body.index("</svg>") + len("</svg>")])
+    numbers = []
+    for element in svg.iter():
+        attributes = element.attrib
+        numbers += [
+            float(attributes[name])
+            for name in ("width", "height", "x1", "y1", "x2", "y2", "cx", "cy", "r")
+            if name in attributes
+        ]
+        numbers += [float(n) for n in attributes.get("viewBox", "").split()]
+        numbers += [float(n) for n in re.findall(r"[^\s()a-z]+", attributes.get("transform", ""))]
+    assert len(numbers) > 20 and max(numbers) > 1000

@@ -123,8 +123,8 @@ def test_the_import_pages_upload_match_queue_and_report(client_as, world, django
     list_import_run(job.pk)  # what the task worker does with the queued job
     report = client.get(queued["Location"]).content.decode()
     assert "Năm sinh" in report and "Đã xong" in report and "hx-get" not in report
-    errors = client.get(f"/tracing/imports/runs/{job.pk}/errors.csv").content.decode()
-    assert errors.splitlines()[1].startswith("4,Năm sinh,")
+    errors = b"".join(client.get(f"/tracing/imports/runs/{job.pk}/errors.csv").streaming_content).decode("utf-8-sig")
+    assert errors.splitlines()[0] == "Dòng,Cột,Lỗi" and errors.splitlines()[1].startswith("4,Năm sinh,")
     assert client.get(response["Location"]).status_code == 404  # the upload is gone once imported
     assert TracingState.objects.filter(person__full_name="Võ Thị Hồng", level=0).exists()
 

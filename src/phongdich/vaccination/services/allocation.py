@@ -16,6 +16,7 @@ from phongdich.core.arithmetic import largest_remainder
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
 from phongdich.core.scoping import OutOfScope, scope_of
+from phongdich.core.templatetags.humanize_vi import num
 from phongdich.places.models import AdminUnit, Facility
 
 from ..choices import ShipmentStatus
@@ -113,7 +114,7 @@ def allocation_set(*, actor, shipment: Shipment, doses_by_unit: dict[int, int]) 
         if sum(after.values()) != shipment.doses:
             raise ValidationError(
                 _("The shares add up to %(sum)s doses; the shipment has %(doses)s.")
-                % {"sum": f"{sum(after.values()):,}", "doses": f"{shipment.doses:,}"}
+                % {"sum": num(sum(after.values())), "doses": num(shipment.doses)}
             )
         changed = [a for unit_id, a in allocations.items() if a.doses != after[unit_id]]
         before = {a.unit_id: a.doses for a in changed}

@@ -192,3 +192,18 @@ def test_a_sites_staff_certify_a_visitor_vaccinated_there_but_not_others(world):
     assert certificate_issue(actor=staff, person=phuc).dose.site == site
     with pytest.raises(OutOfScope):
         certificate_issue(actor=staff, person=world.person("Nguyễn Thị Hằng", "25741"))
+
+
+def test_the_public_page_says_in_vietnamese_why_a_text_is_refused_without_the_code(db, client):
+    page = client.post("/verify", {"text": "HC1:%%%"}).content.decode()
+    assert "Nội dung chứng nhận bị hỏng." in page
+    assert "bad_base45" not in page and "Base45" not in page
+
+
+def test_the_public_page_says_in_vietnamese_that_a_photo_holds_no_qr_code(db, client):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(buffer, format="PNG")
+    buffer.seek(0)
+    buffer.name = "trang.png"
+    page = client.post("/verify", {"image": buffer}).content.decode()
+    assert "Không tìm thấy mã QR trong ảnh." in page and "no_qr" not in page

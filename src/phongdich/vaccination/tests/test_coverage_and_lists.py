@@ -71,8 +71,8 @@ def test_the_priority_list_leaves_out_someone_once_vaccinated(world):
 def test_the_priority_list_exports_as_csv_and_the_export_is_audited(client_as, world):
     unit = world.unit("25963")
     response = client_as("province_commander").get(f"/vaccination/units/{unit.pk}/priority/?format=csv")
-    text = response.content.decode("utf-8-sig")
-    assert "Trần Văn Bình" in text and "1956" in text
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeffKhu dân cư,Ưu tiên,") and "Trần Văn Bình" in text and "1956" in text
     assert AuditEvent.objects.filter(action="export", detail__list="priority").exists()
 
 
@@ -112,6 +112,19 @@ def test_an_edited_split_must_still_add_up_and_an_approved_one_is_frozen(world):
     shipment_approve(actor=officer, shipment=shipment)
     with pytest.raises(ValidationError):
         allocation_set(actor=officer, shipment=shipment, doses_by_unit={first.unit_id: first.doses})
+
+
+def test_a_split_that_does_not_add_up_says_so_with_vietnamese_grouping(world):
+    from django.utils import translation
+
+    shipment = Shipment.objects.get()
+    first = shipment.allocations.order_by("unit__code").first()
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        allocation_set(
+            actor=world.user("district_officer"), shipment=shipment, doses_by_unit={first.unit_id: first.doses + 1}
+        )
+    grouped = f"{shipment.doses + 1:,}".replace(",", ".")
+    assert grouped in refused.value.messages[0] and "," not in refused.value.messages[0]
 
 
 def test_stock_is_deliveries_less_doses_given(world):
