@@ -97,6 +97,18 @@ def list_figure(request, label, url_name: str, urgent: bool = False, **params) -
     return Figure(label, f"{reverse(url_name)}?{urlencode(query)}", count, capped, urgent and count > 0)
 
 
+def place_filter(assignment) -> dict:
+    """The `unit` filter for an assignment's place: its unit, or the ward of a facility that serves its ward. Other
+    facilities (a hospital, a lab) see their own records wherever those live: no unit filter."""
+    from phongdich.accounts.roles import SERVES_ITS_WARD
+
+    if assignment.unit_id:
+        return {"unit": assignment.unit_id}
+    if assignment.facility_id and assignment.facility.kind in SERVES_ITS_WARD:
+        return {"unit": assignment.facility.unit_id}
+    return {}
+
+
 def role_links(user, role: str) -> list[tuple[str | Promise, str]]:
     labels = {link.url_name: link for group in GROUPS for link in group.links}
     links = [labels[name] for name in MAIN_TASKS.get(role, ()) if name in labels]

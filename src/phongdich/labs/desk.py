@@ -2,18 +2,18 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from phongdich.core.desk import Part, list_figure, without_none
+from phongdich.core.desk import Part, list_figure, place_filter, without_none
 
 from .choices import PoolStatus, SampleStatus
 
 
 def sampling(request, assignment) -> Part:
-    unit = (assignment.unit or assignment.facility.unit).pk
+    place = place_filter(assignment)
     return Part(
         _("Testing"),
         without_none(
-            list_figure(request, _("Samples awaiting a result"), "labs:samples", unit=unit, pending=True),
-            list_figure(request, _("People to sample again"), "labs:tasks", unit=unit, state="open"),
+            list_figure(request, _("Samples awaiting a result"), "labs:samples", **place, pending=True),
+            list_figure(request, _("People to sample again"), "labs:tasks", **place, state="open"),
         ),
     )
 

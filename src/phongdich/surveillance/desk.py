@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from phongdich.core.desk import Part, list_figure, without_none
+from phongdich.core.desk import Part, list_figure, place_filter, without_none
 from phongdich.people.models import Person
 
 from .views import TaskListView
@@ -11,26 +11,22 @@ from .views import TaskListView
 TASK_ROWS = 10
 
 
-def assignment_unit(assignment):
-    return assignment.unit or assignment.facility.unit
-
-
 def tracing(request, assignment) -> Part:
-    unit = assignment_unit(assignment).pk
+    place = place_filter(assignment)
     today = timezone.localdate().isoformat()
     return Part(
         _("Tracing"),
         without_none(
-            list_figure(request, _("New F0 today"), "surveillance:cases", unit=unit, confirmed_from=today),
-            list_figure(request, _("F1 not yet reached"), "surveillance:levels", unit=unit, level=1, not_reached=True),
-            list_figure(request, _("Overdue tasks"), "surveillance:tasks", urgent=True, unit=unit, state="overdue"),
+            list_figure(request, _("New F0 today"), "surveillance:cases", **place, confirmed_from=today),
+            list_figure(request, _("F1 not yet reached"), "surveillance:levels", **place, level=1, not_reached=True),
+            list_figure(request, _("Overdue tasks"), "surveillance:tasks", urgent=True, **place, state="overdue"),
         ),
     )
 
 
 def group_tasks(request, assignment) -> Part:
     """The open door-to-door tasks of the member's group, the most urgent first, with address and phone."""
-    unit = assignment_unit(assignment).pk
+    unit = assignment.unit_id
     open_tasks = list_figure(request, _("Open tasks"), "surveillance:tasks", unit=unit, state="open")
     overdue = list_figure(request, _("Overdue tasks"), "surveillance:tasks", urgent=True, unit=unit, state="overdue")
     _filterset, queryset = TaskListView(request=request).filtered({"unit": str(unit), "state": "open"})

@@ -57,6 +57,17 @@ def test_every_figure_on_the_home_page_is_what_the_list_it_opens_shows(client_as
             assert client.get(url).context["count"] == count, label
 
 
+def test_a_hospitals_health_worker_counts_the_hospitals_own_records_not_its_wards(client, world):
+    from phongdich.places.choices import FacilityKind
+
+    hospital = Facility.objects.create(name="Bệnh viện Thuận An", kind=FacilityKind.HOSPITAL, unit=unit("25966"))
+    client.force_login(user_with("bacsi.thuanan", Role.HEALTH_WORKER, facility=hospital))
+    shown = figures(client.get("/"))
+    assert shown and all("unit=" not in url for _count, url in shown.values())
+    for label, (count, url) in shown.items():
+        assert client.get(url).context["count"] == count, label
+
+
 def test_a_commune_officer_sees_todays_work_in_lai_thieu(client_as, world):
     officer = world.user("commune_officer")
     pooled(officer, residents(officer, 2), barcode="LT-POOL-0900", receive=False)
