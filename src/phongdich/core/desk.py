@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from .navigation import GROUPS, MAIN_TASKS
+from .navigation import GROUPS, MAIN_TASKS, ROLE_ORDER
 from .scoping import has_permission_somewhere
 
 
@@ -72,7 +72,8 @@ NOT_YET = {
 
 def desks_for(request) -> list[Desk]:
     desks = []
-    for assignment in request.user.assignments_with_places():
+    assignments = request.user.assignments_with_places()
+    for assignment in sorted(assignments, key=lambda a: ROLE_ORDER.get(a.role, len(ROLE_ORDER))):
         parts = [import_string(path)(request, assignment) for path in ROLE_PARTS.get(assignment.role, ())]
         desks.append(
             Desk(
