@@ -41,6 +41,7 @@ def test_an_officer_searches_with_and_without_diacritics_opens_a_person_and_swit
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Nguyễn Thị Hằng")).to_be_visible()
     expect(page.get_by_text("Ngày sinh")).to_be_visible()
+    page.locator("details.user-menu > summary").click()  # the language switch is in the account menu
     page.get_by_role("button", name="EN").click()
     expect(page.get_by_text("Date of birth")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -230,3 +231,37 @@ def test_on_a_phone_the_dose_form_finds_a_person_by_name_and_year_of_birth(brows
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(f"{live_server.url}/vaccination/persons/{hang.pk}/")
     assert Dose.objects.filter(person=hang).count() == 3
+
+
+def test_on_a_phone_the_menu_is_closed_opens_from_its_button_by_touch_or_keyboard_and_its_links_work(
+    browser, live_server, seeded
+):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, "commune_officer")
+    assert page.locator("header.topbar").bounding_box()["height"] <= 64  # one row, not 9 lines of links
+    summary = page.locator("details.menu-drop > summary")
+    pools = page.locator(".menu-panel").get_by_role("link", name="Mẫu gộp")
+    expect(pools).to_be_hidden()
+    expect(summary).to_have_attribute("aria-expanded", "false")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(summary).to_have_attribute("aria-expanded", "true")
+    expect(pools).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(pools).to_be_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    summary.click()
+    pools.click()
+    page.wait_for_url(f"{live_server.url}/testing/pools/")
+    expect(page.get_by_role("heading", name="Mẫu gộp")).to_be_visible()
+
+
+def test_on_a_desktop_the_main_tasks_sit_in_the_bar_and_the_rest_in_the_menu(browser, live_server, seeded):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    log_in(page, live_server.url, "province_commander")
+    expect(page.locator("nav .nav").get_by_role("link", name="Ca bệnh")).to_be_visible()
+    expect(page.get_by_role("link", name="Lô vắc xin")).to_be_hidden()
+    page.get_by_role("navigation").locator("summary").click()
+    page.get_by_role("link", name="Lô vắc xin").click()
+    page.wait_for_url(f"{live_server.url}/vaccination/shipments/")
+    expect(page.locator("nav a[aria-current=page]")).to_have_text("Lô vắc xin")

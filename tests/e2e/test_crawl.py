@@ -19,13 +19,10 @@ NOT_FOLLOWED = re.compile(r"^/(static|media)/|/logout|/i18n/|\.(pdf|png|svg|csv|
 
 def navigation_urls(user) -> list[str]:
     """The addresses the menu offers `user`: the one place that knows how the navigation is built."""
-    from django.test import RequestFactory
+    from phongdich.core.navigation import menu_for
 
-    from phongdich.core.context_processors import navigation
-
-    request = RequestFactory().get("/")
-    request.user = user
-    return [item["url"] for item in navigation(request)["navigation"]]
+    menu = menu_for(user, "/")
+    return ["/", *(link["url"] for link in menu["main"]), *(link["url"] for g in menu["groups"] for link in g["links"])]
 
 
 def logged_in_page(browser, base: str, user):

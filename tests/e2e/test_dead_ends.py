@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import browser, log_in, seeded  # noqa: F401  (fixtures shared with the other browser tests)
+from test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}

@@ -14,7 +14,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import LazyPaginator, RequestConfig
 
+from . import clock
 from .background import queue_health
+from .desk import desks_for
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
 from .pagination import capped_count
@@ -46,9 +48,18 @@ class ScopedListView(PermissionRequiredMixin):
     def base_queryset(self):
         return self.model._default_manager.restrict(self.request.user, self.action)  # type: ignore[attr-defined]
 
+    @classmethod
+    def capped_count_for(cls, request, params) -> tuple[int, bool]:
+        """What the list would count for these query parameters (the home page's figures open this list)."""
+        _filterset, queryset = cls(request=request).filtered(params)
+        return capped_count(queryset, settings.PHONGDICH_COUNT_CAP)
+
+    def filtered(self, params) -> tuple[django_filters.FilterSet, models.QuerySet]:
+        filterset = self.filterset_class(params, queryset=self.base_queryset(), user=self.request.user)
+        return filterset, (filterset.qs if filterset.is_valid() else filterset.queryset.none())
+
     def get(self, request, *args, **kwargs):
-        filterset = self.filterset_class(request.GET, queryset=self.base_queryset(), user=request.user)
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        filterset, queryset = self.filtered(request.GET)
         table = self.make_table(queryset)
         RequestConfig(
             request, paginate={"paginator_class": LazyPaginator, "per_page": settings.PHONGDICH_PAGE_SIZE}
@@ -143,7 +154,17 @@ def add_form_errors(form, error: ValidationError) -> None:
 
 
 class HomeView(TemplateView):
+    """Each of the user's roles' work for today (core/desk.py), and a search box."""
+
     template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "desks": desks_for(self.request),
+            "can_search": has_permission_somewhere(self.request.user, "people.view_person"),
+            "now": clock.now(),
+        }
 
 
 class AuditListView(ScopedListView):

@@ -76,6 +76,7 @@ class SampleFilters(Schema):
     round: int | None = None
     unit: int | None = None
     person: int | None = None
+    pending: bool | None = Field(None, description="true: registered, received or tested, no result released yet.")
 
 
 class SampleIn(Schema):

@@ -18,14 +18,21 @@ class SampleFilterSet(UnitFilterSet):
     round = django_filters.ModelChoiceFilter(label=_("Round"), queryset=TestingRound.objects.none())
     person = django_filters.NumberFilter(label=_("Person id"), field_name="person_id")
     sampled_from = django_filters.DateFilter(label=_("Sampled from"), field_name="sampled_at", lookup_expr="date__gte")
+    pending = django_filters.BooleanFilter(label=_("Awaiting a result"), method="awaiting_result")
 
     class Meta:
         model = Sample
-        fields = ["barcode", "status", "result", "kind", "round", "unit", "person", "sampled_from"]
+        fields = ["barcode", "status", "result", "kind", "round", "unit", "person", "sampled_from", "pending"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.filters["round"].queryset = TestingRound.objects.visible_to(user)
+
+    def awaiting_result(self, queryset, name, value):
+        if value is None:
+            return queryset
+        waiting = [SampleStatus.REGISTERED, SampleStatus.RECEIVED, SampleStatus.TESTED]
+        return queryset.filter(status__in=waiting) if value else queryset.exclude(status__in=waiting)
 
 
 class PoolFilterSet(UnitFilterSet):

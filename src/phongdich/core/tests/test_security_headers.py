@@ -61,7 +61,10 @@ def test_no_template_carries_an_inline_script_or_event_handler():
     assert offenders == []
 
 
-def test_pages_name_an_inline_icon_the_policy_allows_so_browsers_ask_for_no_favicon(client, world):
+def test_pages_name_an_icon_from_the_platforms_files_so_browsers_ask_for_no_favicon(client, world):
+    from django.conf import settings
+
     response = client.get("/accounts/login/")
     images = response["Content-Security-Policy"].split("img-src", 1)[1].split(";", 1)[0]
-    assert '<link rel="icon" href="data:,">' in response.content.decode() and "data:" in images
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', response.content.decode())
+    assert icons and all(icon.startswith(settings.STATIC_URL) for icon in icons) and "'self'" in images

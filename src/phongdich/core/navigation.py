@@ -1,0 +1,142 @@
+"""The menu: links grouped by domain, each shown to those who hold its permission somewhere, and each role's main
+tasks first. A new app adds its group to GROUPS and, if a role's daily work is there, its links to MAIN_TASKS."""
+
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import has_permission_somewhere
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    label: str | Promise
+    permission: str = ""  # "" = any logged-in user
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str | Promise
+    links: tuple[Link, ...]
+
+
+GROUPS = (
+    Group(
+        _("People and places"),
+        (
+            Link("people:list", _("Persons"), "people.view_person"),
+            Link("places:tree", _("Units"), "places.view_adminunit"),
+            Link("places:venues", _("QR venues"), "places.view_venue"),
+            Link("places:facilities", _("Facilities"), "places.view_facility"),
+            Link("people:duplicates", _("Duplicates"), "people.merge_person"),
+        ),
+    ),
+    Group(
+        _("Tracing"),
+        (
+            Link("surveillance:cases", _("Cases"), "surveillance.view_case"),
+            Link("surveillance:levels", _("F-levels"), "surveillance.view_tracingstate"),
+            Link("surveillance:tasks", _("Tasks"), "surveillance.view_tracingtask"),
+            Link("surveillance:clusters", _("Clusters"), "surveillance.view_cluster"),
+            Link("surveillance:trips", _("Trips"), "surveillance.view_trip"),
+        ),
+    ),
+    Group(
+        _("Testing"),
+        (
+            Link("labs:samples", _("Samples"), "labs.view_sample"),
+            Link("labs:pools", _("Pools"), "labs.view_pool"),
+            Link("labs:tasks", _("Re-sampling"), "labs.view_resampletask"),
+            Link("labs:rounds", _("Testing rounds"), "labs.view_testinground"),
+            Link("labs:plans", _("Staff testing"), "labs.view_testingplan"),
+            Link("labs:labs", _("Labs"), "labs.view_lab"),
+        ),
+    ),
+    Group(
+        _("Vaccination"),
+        (
+            Link("vaccination:dose_create", _("Record a dose"), "vaccination.add_dose"),
+            Link("vaccination:coverage", _("Coverage"), "vaccination.view_coveragecell"),
+            Link("vaccination:sites", _("Vaccine stock"), "vaccination.view_delivery"),
+            Link("vaccination:shipments", _("Shipments"), "vaccination.view_shipment"),
+            Link("vaccination:imports", _("Dose imports"), "vaccination.view_doseimport"),
+            Link("verify", _("Verify a certificate")),
+        ),
+    ),
+    Group(
+        _("Administration"),
+        (
+            Link("accounts:users", _("Accounts"), "accounts.manage_users"),
+            Link("core:audit", _("Audit"), "core.view_auditevent"),
+            Link("surveillance:rules", _("Tracing rules"), "surveillance.add_tracingrules"),
+            Link("labs:rules", _("Testing rules"), "labs.add_testingrules"),
+            Link("vaccination:rules", _("Vaccination rules"), "vaccination.add_vaccinationrules"),
+        ),
+    ),
+)
+
+# Each role's daily work, by url name, in the order the role reaches for it: shown first, in the bar on a desktop.
+MAIN_TASKS: dict[str, tuple[str, ...]] = {
+    "province_commander": ("surveillance:cases", "surveillance:clusters", "labs:rounds", "vaccination:coverage"),
+    "province_analyst": ("places:tree", "labs:rounds", "labs:labs", "vaccination:coverage"),
+    "district_officer": ("surveillance:cases", "surveillance:tasks", "labs:rounds", "vaccination:coverage"),
+    "commune_officer": ("people:list", "surveillance:cases", "surveillance:levels", "surveillance:tasks"),
+    "community_team": ("surveillance:tasks", "people:list", "labs:pools", "labs:tasks"),
+    "health_worker": ("people:list", "surveillance:cases", "labs:samples", "labs:tasks"),
+    "lab_technician": ("labs:samples", "labs:pools", "labs:labs"),
+    "vaccination_staff": ("vaccination:dose_create", "people:list", "vaccination:sites"),
+    "checkpoint_officer": ("verify",),
+    "welfare_officer": ("people:list", "places:tree"),
+    "enterprise_rep": ("labs:plans", "people:list"),
+    "system_admin": ("accounts:users", "core:audit", "people:duplicates"),
+}
+MAIN_TASKS_SHOWN = 5
+ROLE_ORDER = {role: position for position, role in enumerate(MAIN_TASKS)}
+
+
+def menu_for(user, path: str) -> dict:
+    """{"main": the user's main tasks, "groups": [{"label", "links"}] of the other links}; a link is a dict with
+    url, label and active. Empty groups are left out."""
+    permitted = {
+        link.url_name: _entry(link)
+        for group in GROUPS
+        for link in group.links
+        if not link.permission or has_permission_somewhere(user, link.permission)
+    }
+    _mark_active(permitted.values(), path)
+    main_names = _main_task_names(user, permitted)
+    groups = []
+    for group in GROUPS:
+        links = [permitted[link.url_name] for link in group.links if link.url_name in permitted]
+        links = [link for link in links if link["name"] not in main_names]
+        if links:
+            groups.append({"label": group.label, "links": links})
+    return {"main": [permitted[name] for name in main_names], "groups": groups}
+
+
+def _main_task_names(user, permitted: dict) -> list[str]:
+    """Each role's main tasks taken in turn (a second role's first task before the first role's fifth), the roles
+    in the order of MAIN_TASKS, so the menu is the same whatever order the assignments come in."""
+    roles = sorted({row[0] for row in user.scope_rows()}, key=lambda role: ROLE_ORDER.get(role, len(ROLE_ORDER)))
+    lists = [[name for name in MAIN_TASKS.get(role, ()) if name in permitted] for role in roles]
+    names: list[str] = []
+    for name in (name for turn in zip_longest(*lists) for name in turn if name):
+        if name not in names:
+            names.append(name)
+    return names[:MAIN_TASKS_SHOWN]
+
+
+def _entry(link: Link) -> dict:
+    return {"name": link.url_name, "url": reverse(link.url_name), "label": link.label, "active": False}
+
+
+def _mark_active(entries, path: str) -> None:
+    """The link whose address is the longest start of the path: /vaccination/sites/ is Vaccine stock, not the
+    coverage page at /vaccination/."""
+    matching = [entry for entry in entries if path.startswith(entry["url"])]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
