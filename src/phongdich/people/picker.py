@@ -48,6 +48,9 @@ class PersonPicker(forms.Widget):
         return name not in data and f"{name}_person" not in data and f"{name}_card" not in files
 
     def format_value(self, value):
+        """The typed text again after a refused submit; a bound form's value is what the field sent."""
+        if isinstance(value, Picked):
+            return value.text
         return str(value) if value else ""
 
     def get_context(self, name, value, attrs):

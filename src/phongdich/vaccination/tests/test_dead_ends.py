@@ -47,7 +47,8 @@ def test_a_dose_typed_without_a_site_is_refused_beside_the_site_field_and_keeps_
     assert response.status_code == 200
     assert response.context["form"].errors["site"] == ["Chọn điểm tiêm trong địa bàn của bạn."]
     body = response.content.decode()
-    assert 'value="074098001122"' in body and 'value="XD955"' in body
+    assert 'value="074098001122"' in body  # the person typed is still there
+    assert f'<option value="{janssen().pk}" selected>' in body
     assert not Dose.objects.filter(person=phuc).exists()
 
 
