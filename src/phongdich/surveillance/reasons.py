@@ -1,7 +1,7 @@
 """Why an F-level changed, in words, for the person reading it.
 
 A level change (and a tracing task the system closed because of one) stores its cause as a code and the ids and
-values behind it (`reason`, `params`): {"other": person id, "dismissed_reason": "…"}, {"case": case id},
+values behind it (`reason`, `params`): {"person": id, "other": id, "dismissed_reason": "…"}, {"case": case id},
 {"trip": trip id, "case": case id}, {"person": person id, "clear_reason": "negative_test"}. The words are made
 when the row is shown, in the reader's language, and every person they name goes through the reader's scope
 (people.selectors.PersonRef): a name inside it, a masked reference outside. `explain` reads the people, cases
@@ -23,6 +23,8 @@ from .models import Case, Trip
 MESSAGES = {
     "contact_added": lambda: _("Contact with %(other)s"),
     "contact_dismissed": lambda: _("Contact with %(other)s dismissed: %(dismissed_reason)s"),
+    "contact_added_between": lambda: _("Contact between %(person)s and %(other)s"),
+    "contact_dismissed_between": lambda: _("Contact between %(person)s and %(other)s dismissed: %(dismissed_reason)s"),
     "case_confirmed": lambda: _("F0 %(case)s confirmed"),
     "case_closed": lambda: _("F0 %(case)s: %(status)s"),
     "case_ruled_out": lambda: _("F0 %(case)s: %(status)s"),
@@ -64,13 +66,15 @@ class Related:
         return f"{trip.get_kind_display()} {trip.code} {departed}"
 
 
-def describe(reason: str, params: dict, related: Related, *, html: bool = False) -> str:
-    """The cause in the active language; empty for a code without words (the history then shows the levels
-    alone). With `html`, people are linked or masked and the rest is escaped."""
+def describe(reason: str, params: dict, related: Related, *, person_id: int | None = None, html: bool = False) -> str:
+    """The cause in the active language, for the history of `person_id`; empty for a code without words (the
+    history then shows the levels alone). With `html`, people are linked or masked and the rest is escaped."""
+    reason, params = _as_seen_by(reason, params, person_id)
     message = MESSAGES.get(reason)
     if message is None:
         return ""
     values = {
+        "person": lambda: related.person(params.get("person"), html),
         "other": lambda: related.person(params.get("other"), html),
         "case": lambda: related.person(related.case_people.get(params.get("case")), html),
         "trip": lambda: related.trip(params.get("trip")),
@@ -84,6 +88,18 @@ def describe(reason: str, params: dict, related: Related, *, html: bool = False)
     if not html:
         return text % wanted
     return mark_safe(conditional_escape(text) % {k: conditional_escape(v) for k, v in wanted.items()})
+
+
+def _as_seen_by(reason: str, params: dict, person_id: int | None) -> tuple[str, dict]:
+    """A contact names its other party in the history of one of its two people, and both elsewhere (the
+    people re-levelled further along the chain)."""
+    if reason not in ("contact_added", "contact_dismissed") or "person" not in params:
+        return reason, params
+    if person_id == params["other"]:
+        return reason, {**params, "other": params["person"]}
+    if person_id == params["person"]:
+        return reason, params
+    return f"{reason}_between", params
 
 
 def _label(choices, value) -> str:
@@ -104,6 +120,7 @@ def explain(user, rows, *, reason="reason", params="params", legacy="legacy_deta
     rows = list(rows)
     related = Related.read(user, [getattr(row, params) or {} for row in rows])
     for row in rows:
-        text = describe(getattr(row, reason), getattr(row, params) or {}, related, html=html)
+        cause = getattr(row, params) or {}
+        text = describe(getattr(row, reason), cause, related, person_id=getattr(row, "person_id", None), html=html)
         row.because = getattr(row, legacy, "") or text
     return rows
