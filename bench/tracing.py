@@ -208,7 +208,7 @@ def incremental_benchmark(rng: random.Random, people: list[int], units: dict[int
         )  # fmt: skip
         add_case(f0, units[f0])
         started = time.perf_counter()
-        levels_update(actor=commander, around={f0}, reason="case_confirmed", detail="bench")
+        levels_update(actor=commander, around={f0}, reason="case_confirmed", params={})
         samples.append((time.perf_counter() - started) * 1000)
         ids = ", ".join(str(m) for m in met)
         with connection.cursor() as cursor:

@@ -40,6 +40,7 @@ from .filtersets import (
     TracingTaskFilterSet,
 )
 from .models import Case, CheckIn, Cluster, Contact, TracingState, TracingTask, Trip
+from .reasons import explain
 from .selectors import (
     case_for_reading,
     cluster_graph,
@@ -410,8 +411,12 @@ class LevelChangeOut(Schema):
     to_level: int | None
     at: datetime
     reason: str
-    detail: str
+    detail: str = Field(description="The cause in words, in the request's language (people outside your area masked)")
     actor: str
+
+    @staticmethod
+    def resolve_detail(change) -> str:
+        return change.because
 
 
 class UnitCountOut(Schema):
@@ -448,7 +453,7 @@ def _state(user, person_id: int, action: str = "view") -> TracingState:
 @tracing_router.get("/persons/{int:person_id}/history", response=list[LevelChangeOut], summary="F-level history")
 def level_changes(request, person_id: int):
     _state(request.user, person_id)
-    return list(level_history(person_id, limit=200))
+    return explain(request.user, level_history(person_id, limit=200), html=False)
 
 
 @tracing_router.post("/persons/{int:person_id}/clear", response=LevelOut, summary="Clear a contact (negative test…)")
@@ -469,10 +474,17 @@ class TaskOut(Schema):
     done_at: datetime | None
     outcome: str
     note: str
+    closed_because: str = Field("", description="Why the system closed the task (no longer a contact), in words")
 
     @staticmethod
     def resolve_person_name(task, context) -> str | None:
         return related_person(task, "person_id", context)
+
+    @staticmethod
+    def resolve_closed_because(task, context) -> str:
+        if not hasattr(task, "because"):
+            explain(context["request"].user, [task], reason="closed_reason", params="closed_params", html=False)
+        return task.because
 
 
 class TaskPage(Schema):
@@ -501,7 +513,9 @@ def list_tasks(request, filters: Query[TaskFilters], cursor: str | None = None, 
     _require(request.user, "surveillance.view_tracingtask")
     tasks = _filtered(TracingTaskFilterSet, filters.dict(), TracingTask.objects.visible_to(request.user), request.user)
     rows, next_cursor = keyset_page(tasks, ("id",), cursor, max(1, min(limit, 100)))
-    return {"items": name_people(request.user, rows, person_ref="person_id"), "next_cursor": next_cursor}
+    named = name_people(request.user, rows, person_ref="person_id")
+    explain(request.user, named, reason="closed_reason", params="closed_params", html=False)
+    return {"items": named, "next_cursor": next_cursor}
 
 
 def _task(user, task_id: int, action: str) -> TracingTask:

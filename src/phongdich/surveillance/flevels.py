@@ -232,8 +232,11 @@ class Relevel:
     region_size: int
 
 
-def relevel(around: set[int] | None, *, rules: TracingRules, actor: str, reason: str, detail: str = "") -> Relevel:
-    """Recompute levels around `around` (everyone when None), store what changed with its history.
+def relevel(
+    around: set[int] | None, *, rules: TracingRules, actor: str, reason: str, params: dict | None = None
+) -> Relevel:
+    """Recompute levels around `around` (everyone when None), store what changed with its history: `reason`
+    is a code, `params` the ids and values its words name (see reasons.py).
     Runs inside the caller's transaction; re-levellings are serialised (see _serialise)."""
     _serialise()
     if around is None:
@@ -254,7 +257,7 @@ def relevel(around: set[int] | None, *, rules: TracingRules, actor: str, reason:
                 not_source[person] = rest[-1]
     cleared = {p: state[5] for p, state in states.items() if state[5] is not None and state[8] in OWN_CLEARANCES}
     levels = compute_levels(region, graph, cases, boundary, cleared, rules.max_level, not_source)
-    changes = store(levels, states, region, actor=actor, reason=reason, detail=detail)
+    changes = store(levels, states, region, actor=actor, reason=reason, params=params or {})
     _reopen_source_clearances(changes)
     return Relevel(changes, len(region) if region is not None else len(graph.edges))
 
@@ -278,7 +281,7 @@ def _serialise() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEVEL_LOCK])
 
 
-def store(levels: dict[int, Level], states: dict[int, tuple], region, *, actor, reason, detail) -> list[Change]:
+def store(levels: dict[int, Level], states: dict[int, tuple], region, *, actor, reason, params) -> list[Change]:
     """Write new and changed levels (and clear vanished ones), each level change with a history row."""
     now = clock.now()
     candidates = set(levels) | {p for p, state in states.items() if state[1] is not None}
@@ -322,7 +325,7 @@ def store(levels: dict[int, Level], states: dict[int, tuple], region, *, actor, 
                     to_level=values[0],
                     at=now,
                     reason=reason,
-                    detail=detail[:300],
+                    params=params,
                     actor=actor[:150],
                 )
             )

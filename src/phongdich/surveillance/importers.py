@@ -355,7 +355,8 @@ def _passengers_link(actor, trip: Trip) -> None:
     aboard = TripPassenger.objects.filter(trip=trip).values("person_id")
     for case in Case.objects.filter(person__in=aboard, status=CaseStatus.ACTIVE).select_related("person"):
         if trip_contacts(actor, case):
-            levels_update(actor=actor, around={case.person_id}, reason="manifest", detail=f"{trip} with F0 {case}")
+            params = {"trip": trip.pk, "case": case.pk}
+            levels_update(actor=actor, around={case.person_id}, reason="manifest", params=params)
 
 
 # ---- In the background: a list kept by core.import_flow, started by a service, run batch by batch ----------

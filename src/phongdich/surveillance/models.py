@@ -320,8 +320,9 @@ class LevelChange(models.Model):
     from_level = models.PositiveSmallIntegerField(null=True)
     to_level = models.PositiveSmallIntegerField(null=True)
     at = models.DateTimeField(db_index=True)
-    reason = models.CharField(max_length=30)
-    detail = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=30)  # a code: its words are made when shown (surveillance/reasons.py)
+    params = models.JSONField(default=dict, blank=True)  # the ids and values the words name
+    legacy_detail = models.CharField(max_length=300, blank=True)  # English text of old rows no pattern read
     actor = models.CharField(max_length=150)
 
     objects = ScopedQuerySet.as_manager()
@@ -356,6 +357,9 @@ class TracingTask(models.Model):
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=TaskOutcome.choices, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Closed by the system because the person is no longer a contact: the level change's cause (reasons.py).
+    closed_reason = models.CharField(max_length=30, blank=True)
+    closed_params = models.JSONField(default=dict, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )

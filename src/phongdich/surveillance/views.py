@@ -56,6 +56,7 @@ from .importers import (
     list_import_start,
 )
 from .models import Case, Cluster, Contact, ListImport, TracingRules, TracingState, TracingTask, Trip
+from .reasons import explain
 from .selectors import (
     case_contacts,
     case_for_reading,
@@ -325,6 +326,7 @@ def task_detail(request, pk):
         except ValidationError as error:
             add_form_errors(form, error)
     name_people(request.user, [task], person_ref="person_id")  # the person may have moved away since
+    explain(request.user, [task], reason="closed_reason", params="closed_params")
     context = {"task": task, "outcome_form": outcome_form, "assign_form": assign_form, "can_assign": can_assign}
     return render(request, "surveillance/task_detail.html", context)
 

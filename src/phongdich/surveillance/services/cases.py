@@ -94,7 +94,7 @@ def case_confirm(
         )
         _household_contacts(actor, case)
         trip_contacts(actor, case)
-        levels_update(around={person.pk}, actor=actor, reason="case_confirmed", detail=f"F0 {case} confirmed")
+        levels_update(around={person.pk}, actor=actor, reason="case_confirmed", params={"case": case.pk})
         clusters.link_case(case, rules, actor=actor)
         clusters.close_quiet(rules, clock.today())
         run_later(exposure_match_later, case.pk)
@@ -255,9 +255,8 @@ def case_status_set(*, actor, case: Case, status: str, note: str = "") -> Case:
             after=after,
         )
         reason = "case_ruled_out" if status == CaseStatus.RULED_OUT else "case_closed"
-        levels_update(
-            around={case.person_id}, actor=actor, reason=reason, detail=f"F0 {case}: {case.get_status_display()}"
-        )
+        params = {"case": case.pk, "status": case.status}
+        levels_update(around={case.person_id}, actor=actor, reason=reason, params=params)
     return case
 
 
@@ -292,8 +291,6 @@ def exposure_match_record(*, actor, case: Case) -> int:
         Contact.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         _audit_contacts(actor, case, new, "check-ins")
         if new:
-            levels_update(
-                around={case.person_id}, actor=actor, reason="checkin_match", detail=f"check-in match with F0 {case}"
-            )
+            levels_update(around={case.person_id}, actor=actor, reason="checkin_match", params={"case": case.pk})
             clusters.link_case(case, rules, actor=actor)  # a match may be with another case
     return len(new)

@@ -80,9 +80,8 @@ def contact_record(
             unit_path=person.unit.path,
             after=audit.snapshot(contact),
         )
-        levels_update(
-            around={person.pk, other.pk}, actor=actor, reason="contact_added", detail=f"contact with #{other.pk}"
-        )
+        params = {"person": person.pk, "other": other.pk}
+        levels_update(around={person.pk, other.pk}, actor=actor, reason="contact_added", params=params)
     return contact, True
 
 
@@ -146,6 +145,10 @@ def contact_review(*, actor, contact: Contact, confirm: bool, reason: str = "") 
                 around={contact.person_id, contact.other_id},
                 actor=actor,
                 reason="contact_dismissed",
-                detail=f"contact with #{contact.other_id} dismissed: {contact.dismissed_reason}",
+                params={
+                    "person": contact.person_id,
+                    "other": contact.other_id,
+                    "dismissed_reason": contact.dismissed_reason,
+                },
             )
     return contact

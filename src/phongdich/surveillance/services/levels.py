@@ -31,12 +31,13 @@ def require_in_scope(actor, permission: str, person: Person) -> None:
         raise OutOfScope(_("No such person in your jurisdiction."))
 
 
-def levels_update(*, actor, around: set[int], reason: str, detail: str) -> flevels.Relevel:
+def levels_update(*, actor, around: set[int], reason: str, params: dict) -> flevels.Relevel:
     """Re-level the neighbourhood of `around` after a change there, with tasks for new contacts. Called by the
-    services below inside their transaction; `reason` is a code, `detail` the cause in words."""
+    services below inside their transaction; `reason` is a code, `params` the ids and values behind it, put
+    into words when shown (reasons.py)."""
     with transaction.atomic():
-        result = flevels.relevel(around, rules=rules_in_force(), actor=str(actor), reason=reason, detail=detail)
-        _tasks_for(actor, result.changes, reason=detail)
+        result = flevels.relevel(around, rules=rules_in_force(), actor=str(actor), reason=reason, params=params)
+        _tasks_for(actor, result.changes, reason=reason, params=params)
     return result
 
 
@@ -89,12 +90,12 @@ def contacts_clear(
             ],
         )
         changed = cleared + ended
-        who = f"#{changed[0].person_id}" if len(changed) == 1 else _("%(n)d people") % {"n": len(changed)}
+        who = {"person": changed[0].person_id} if len(changed) == 1 else {"count": len(changed)}
         result = levels_update(
             around={s.person_id for s in changed},
             actor=actor,
             reason="cleared",
-            detail=f"{who}: {ClearReason(reason).label}",
+            params={**who, "clear_reason": reason},
         )
         if reason == ClearReason.NEGATIVE_TEST:
             _clear_downstream(actor, result.changes, now)
@@ -139,7 +140,7 @@ def levels_recompute(*, actor) -> flevels.Relevel:
     """Recompute every level from scratch (after a bulk load or a change of rules), with tasks for new contacts."""
     with transaction.atomic():
         result = flevels.relevel(None, rules=rules_in_force(), actor=str(actor), reason="full_recompute")
-        _tasks_for(actor, result.changes, reason=_("full recompute"))
+        _tasks_for(actor, result.changes, reason="full_recompute", params={})
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -150,9 +151,10 @@ def levels_recompute(*, actor) -> flevels.Relevel:
     return result
 
 
-def _tasks_for(actor, changes: list[flevels.Change], *, reason: str) -> None:
+def _tasks_for(actor, changes: list[flevels.Change], *, reason: str, params: dict) -> None:
     """New F1/F2 get a task to reach them (F1: visit, F2: call), each audited in the person's history; a person
-    who is no longer a contact has their open task closed with the reason."""
+    who is no longer a contact has their open task closed with the level change's cause, which the task's page
+    puts into words in its reader's language (so the note field is left to the tracer)."""
     if not changes:
         return
     rules = rules_in_force()
@@ -181,7 +183,7 @@ def _tasks_for(actor, changes: list[flevels.Change], *, reason: str) -> None:
     )
     _audit_new_tasks(actor, created)
     for ids in flevels.chunks(gone):
-        open_tasks.filter(person_id__in=ids).update(done_at=now, note=_("No longer a contact: %s") % reason[:250])
+        open_tasks.filter(person_id__in=ids).update(done_at=now, closed_reason=reason, closed_params=params)
 
 
 def _audit_new_tasks(actor, tasks: list[TracingTask]) -> None:

@@ -7,6 +7,7 @@ from phongdich.people.selectors import name_people
 
 from ..forms import ClearForm
 from ..models import Case, TracingState
+from ..reasons import explain
 from ..selectors import level_history
 
 register = template.Library()
@@ -26,7 +27,7 @@ def tracing_card(context, person):
         "person": person,
         "state": state,
         "cases": Case.objects.visible_to(user).filter(person=person).order_by("-confirmed_at"),
-        "history": level_history(person.pk) if state else [],
+        "history": explain(user, level_history(person.pk)) if state else [],
         "can_add_case": has_permission_somewhere(user, "surveillance.add_case"),
         "can_print_card": has_permission_somewhere(user, "people.change_person"),
         "can_clear": state is not None

@@ -98,7 +98,7 @@ def test_ruling_out_an_f0_relevels_everyone_downstream_and_says_why(world, peopl
     assert [level_of(people[k]) for k in ("hang", "an", "bao", "chi")] == [None, None, None, None]
     change = LevelChange.objects.filter(person=people["bao"]).order_by("-at", "-id").first()
     assert (change.from_level, change.to_level, change.reason) == (2, None, "case_ruled_out")
-    assert str(case) in change.detail  # which F0, with its new status in the actor's language
+    assert change.params == {"case": case.pk, "status": "ruled_out"}  # which F0, and its new status
 
 
 def test_an_f1_who_tests_negative_frees_their_own_contacts(world, people):

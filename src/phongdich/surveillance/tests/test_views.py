@@ -155,7 +155,7 @@ def test_a_review_never_sends_the_browser_to_another_site(client_as, world):
     assert response["Location"] == "/tracing/levels/"
 
 
-def test_an_f_level_change_without_detail_reads_without_a_dangling_colon(client_as, world):
+def test_an_f_level_change_whose_cause_has_no_words_reads_without_a_dangling_colon(client_as, world):
     person = thu(world)
     LevelChange.objects.create(
         person=person,
@@ -163,7 +163,7 @@ def test_an_f_level_change_without_detail_reads_without_a_dangling_colon(client_
         from_level=None,
         to_level=2,
         at=timezone.now(),
-        reason="full_recompute",
+        reason="a_code_without_words",
         actor="demo",
     )
     page = client_as("commune_officer").get(f"/persons/{person.pk}/").content.decode()
