@@ -141,6 +141,15 @@ def _kept_at(path: Path) -> datetime:
         return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
+def progress_stalled(moment: datetime) -> bool:
+    """Whether a run whose progress last moved at `moment` has been still for longer than a worker's lease."""
+    return moment < timezone.now() - timedelta(seconds=settings.PHONGDICH_IMPORT_STALLED_SECONDS)
+
+
+def slice_lines() -> int:
+    return settings.PHONGDICH_IMPORT_SLICE_LINES
+
+
 def _folder() -> Path:
     return Path(settings.VAR_DIR) / "uploads"
 

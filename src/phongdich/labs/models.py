@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core.import_flow import progress_stalled, upload_by_token
 from phongdich.core.scoping import ScopedQuerySet, scope_of
 
 from .choices import (
@@ -354,6 +355,7 @@ class ResultImport(models.Model):
     message = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    progress_at = models.DateTimeField(null=True, blank=True)  # when a run last committed a slice
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -371,6 +373,17 @@ class ResultImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("labs:import", args=[self.pk])
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its progress has not moved for longer than a worker's lease: its worker died."""
+        return self.status == ImportStatus.RUNNING and progress_stalled(self.progress_at or self.created_at)
+
+    @property
+    def can_run_again(self) -> bool:
+        """Stopped part-way (failed, or stalled) with its file still kept: it can continue where it stopped."""
+        stopped = self.status == ImportStatus.FAILED or self.stalled
+        return stopped and upload_by_token(self.upload_token) is not None
 
 
 class TestingPlan(models.Model):
