@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from phongdich.core.import_flow import progress_stalled, upload_by_token
+from phongdich.core.import_flow import Resumable
 from phongdich.core.scoping import ScopedQuerySet, scope_of
 
 from .choices import (
@@ -337,7 +337,7 @@ class Sample(models.Model):
         return reverse("labs:sample", args=[self.pk])
 
 
-class ResultImport(models.Model):
+class ResultImport(Resumable, models.Model):
     """A lab's result file, imported in the background. A file already imported for the lab is not read twice."""
 
     lab = models.ForeignKey(Lab, verbose_name=_("lab"), on_delete=models.PROTECT, related_name="imports")
@@ -373,17 +373,6 @@ class ResultImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("labs:import", args=[self.pk])
-
-    @property
-    def stalled(self) -> bool:
-        """Running, but its progress has not moved for longer than a worker's lease: its worker died."""
-        return self.status == ImportStatus.RUNNING and progress_stalled(self.progress_at or self.created_at)
-
-    @property
-    def can_run_again(self) -> bool:
-        """Stopped part-way (failed, or stalled) with its file still kept: it can continue where it stopped."""
-        stopped = self.status == ImportStatus.FAILED or self.stalled
-        return stopped and upload_by_token(self.upload_token) is not None
 
 
 class TestingPlan(models.Model):

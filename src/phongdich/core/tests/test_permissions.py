@@ -444,6 +444,12 @@ ACTIONS = [
     # Running a result file again: who may start the lab's files (a file that did not stop answers with a message).
     ("labs:import_run_again", "/testing/imports/{import_a}/run-again/", {}, expect(403, L=302)),
     (
+        "surveillance:list_import_run_again",
+        "/tracing/imports/runs/{list_import_a}/run-again/",
+        {},
+        expect(404, P=302, C=302, D=302, H=302),
+    ),
+    (
         "labs:pool_result",
         "/testing/pools/{pool_a}/result/",
         {"result": "negative", "result_at": "2021-08-01T08:00"},
