@@ -450,6 +450,12 @@ ACTIONS = [
         expect(404, P=302, C=302, D=302, H=302),
     ),
     (
+        "vaccination:import_run_again",
+        "/vaccination/imports/{dose_import_a}/run-again/",
+        {},
+        expect(403, P=302, C=404, D=404, O=404),
+    ),
+    (
         "labs:pool_result",
         "/testing/pools/{pool_a}/result/",
         {"result": "negative", "result_at": "2021-08-01T08:00"},
