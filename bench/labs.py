@@ -85,9 +85,11 @@ def with_tubes(rows: list[tuple]) -> list[tuple]:
     return [(*row, tubes[row[0]]) for row in rows]
 
 
-def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]], run: str = RUN) -> list[list[str]]:
+def add_samples(
+    rng: random.Random, lab: Lab, people: list[tuple[int, int]], run: str = RUN, individual: int = INDIVIDUAL
+) -> list[list[str]]:
     """Received samples, and the result file's lines for them (in a shuffled order, as a lab's run is); `run` tags
-    every barcode."""
+    every barcode, `individual` is the number of samples tested alone."""
     created = NOW.strftime("%Y-%m-%d %H:%M:%S")
     first_unit = people[0][1]
     # BP… pools are in the file; the 31 BQ… pools are kept for pool_result_apply_ms.
@@ -102,7 +104,7 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]], run
     )  # fmt: skip
     pool_ids = dict(Pool.objects.filter(barcode__in=barcodes).values_list("barcode", "pk"))
     rows = []
-    for i in range(INDIVIDUAL):
+    for i in range(individual):
         person, unit = people[rng.randrange(len(people))]
         rows.append((f"BS{run}-{i:08d}", person, unit, "rt_pcr", SAMPLED, "", lab.pk, None, None, False, "", "received",
                      "", "", created, None, None, created))  # fmt: skip
@@ -114,7 +116,7 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]], run
     insert(Sample._meta.db_table, SAMPLE_COLUMNS, with_tubes(rows))
     result_time = (NOW - timedelta(hours=2)).astimezone().strftime("%d/%m/%Y %H:%M")
     lines = []
-    for i in range(INDIVIDUAL):
+    for i in range(individual):
         roll = rng.random()
         value = "Dương tính" if roll < 0.00002 else "Không xác định" if roll < 0.0003 else "Âm tính"
         lines.append(

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import harness
-from labs import RUN, add_samples, queued_import
+from labs import BAD_LINES, POOLS, RUN, add_samples, queued_import
 from phongdich.accounts.models import User
 from phongdich.accounts.services import api_token_create
 from phongdich.labs.services import lab_save
@@ -33,6 +33,7 @@ from phongdich.people.models import Person
 from phongdich.places.models import Facility, Venue
 from phongdich.surveillance.models import TracingState
 
+LINES = int(os.environ.get("PHONGDICH_BENCH_STALL_LINES", "1000000"))  # the file's lines, about
 CLIENTS = 4
 BATCH = 100
 PERIOD_S = 0.25
@@ -61,7 +62,8 @@ def benchmarks(result) -> list[dict]:
     contacts = set(TracingState.objects.values_list("person_id", flat=True))
     people = [(p, u) for p, u in Person.objects.values_list("pk", "unit_id") if p not in contacts]
     print("Registering the samples of a second result file…", flush=True)
-    job = queued_import(lab, add_samples(random.Random(6), lab, people, run=tag), tag)
+    individual = max(LINES - POOLS - BAD_LINES, 0)
+    job = queued_import(lab, add_samples(random.Random(6), lab, people, run=tag, individual=individual), tag)
     commander = User.objects.get(username="tinh.chihuy")
     _token, plain = api_token_create(actor="bench", user=commander, name="bench-stall")
     venues = [venue.qr_token for venue in Venue.objects.filter(active=True)]
