@@ -39,11 +39,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(port: int) -> Iterator[None]:
-    """`phongdich serve` (gunicorn) on the benchmark database, answering /healthz, until the block ends."""
+def serving(port: int, *, task_worker: bool = True) -> Iterator[None]:
+    """`phongdich serve` (gunicorn) on the benchmark database, answering /healthz, until the block ends; without
+    its task worker when the benchmark runs the queued work itself."""
     server = subprocess.Popen(
         [sys.executable, "-m", "phongdich.cli", "serve", "--port", str(port)],
-        env={**os.environ, "PHONGDICH_LOG_LEVEL": "WARNING"},
+        env={**os.environ, "PHONGDICH_LOG_LEVEL": "WARNING", "PHONGDICH_TASK_WORKER": "1" if task_worker else "0"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -104,7 +105,7 @@ def report(rows: list[dict]) -> None:
             continue
         print(
             f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
-            f"baseline {row['baseline']:>8}  ratio {row['ratio']}"
+            f"baseline {row['baseline'] if row['baseline'] is not None else '—':>8}  ratio {row['ratio']}"
         )
 
 

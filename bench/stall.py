@@ -52,7 +52,8 @@ def timed(self, numbers):
 importers.BatchImport._commit = timed
 started = time.perf_counter()
 job = importers.result_import_run(int(sys.argv[1]))
-print(json.dumps({"seconds": time.perf_counter() - started, "lines": job.done_rows, "slices": slices}))
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_time(), "lines": job.done_rows,
+                  "slices": slices}))
 """
 
 
@@ -69,7 +70,7 @@ def benchmarks(result) -> list[dict]:
     venues = [venue.qr_token for venue in Venue.objects.filter(active=True)]
     numbers = list(Person.objects.exclude(id_number="").values_list("id_number", flat=True)[:50_000])
     port = harness.free_port()
-    with harness.serving(port):
+    with harness.serving(port, task_worker=False):  # the queued import is run below, by a process of its own
         load = Load(port, plain, venues, numbers)
         load.run("warm", lambda: time.sleep(3))
         quiet = load.run("quiet", lambda: time.sleep(QUIET_S))
@@ -81,7 +82,8 @@ def benchmarks(result) -> list[dict]:
     print(
         f"  check-in batch p99 {quiet_p99:.0f} ms alone, {busy_p99:.0f} ms beside the import "
         f"({len(busy)} batches); {len(slices)} slices, p99 {percentile(slices, 0.99) * 1000:.0f} ms, "
-        f"max {max(slices) * 1000:.0f} ms; import {rate:,.0f} lines/s",
+        f"max {max(slices) * 1000:.0f} ms; import {rate:,.0f} lines/s "
+        f"({importing['lines'] / importing['cpu']:,.0f} a second of its own CPU)",
         flush=True,
     )
     return [

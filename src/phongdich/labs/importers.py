@@ -9,6 +9,7 @@ nothing, so a retried upload never duplicates anything. The file is audited as o
 lab and user); every sample and pool run it changes points to its import.
 """
 
+import csv
 import io
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -238,9 +239,9 @@ def result_import_run(job_id: int) -> ResultImport:
         job.total_rows = table.size
         job.save(update_fields=["total_rows"])
         batch_import = BatchImport(job, columns)
-        batch_import.remember(islice(table.lines, job.done_rows))  # the lines committed before a resume
+        batch_import.remember(islice(table.lines, job.done_rows - job.done_rows % BATCH))  # whole batches done
         for lines in batched(table.lines, BATCH):
-            batch_import.run(lines)
+            batch_import.run(lines, done=job.done_rows % BATCH)
     except Superseded:
         job.refresh_from_db()
         return job
@@ -256,12 +257,13 @@ def result_import_run(job_id: int) -> ResultImport:
     upload_forget(job.upload_token)  # results are personal data: the file is kept no longer than needed
     job.upload_token = ""
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "total_rows", "upload_token", "finished_at"])
-    job.refresh_from_db(fields=["errors"])  # appended slice by slice in the database
+    job.refresh_from_db(fields=["errors"])  # appended slice by slice, in the slices' order: listed by line
+    job.errors = _errors_csv(sorted(csv.reader(io.StringIO(job.errors)), key=lambda row: int(row[0])))
+    job.save(update_fields=["status", "message", "total_rows", "upload_token", "finished_at", "errors"])
     return job
 
 
-def _errors_csv(errors: list[tuple[int, str, str]]) -> str:
+def _errors_csv(errors) -> str:
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerows(errors)
@@ -293,12 +295,19 @@ class BatchImport:
             if len(cells) > at and (barcode := cells[at].strip()) and barcode not in self.seen:
                 self.seen[barcode] = line
 
-    def run(self, lines) -> None:
+    def run(self, lines, done: int = 0) -> None:
+        """Check a batch, then write it in slices in the order of its barcodes, after the first `done` lines of
+        that order (committed by an earlier run). Lab files list samples in random order: barcodes follow the
+        order tubes were registered in, so a slice in barcode order writes a few neighbouring pages of the
+        samples table instead of one page a line. The order depends on the file alone, so a resumed run
+        finds the same lines behind its progress."""
         self.outcomes = {}
         self._check(lines)
+        at = self.columns["barcode"]
+        ordered = sorted(lines, key=lambda item: (item[1][at].strip() if len(item[1]) > at else "", item[0]))
         size = slice_lines()
-        for start in range(0, len(lines), size):
-            self._commit([line for line, _cells in lines[start : start + size]])
+        for start in range(done, len(ordered), size):
+            self._commit([line for line, _cells in ordered[start : start + size]])
 
     def _commit(self, numbers: list[int]) -> None:
         """One slice: its results written, the job's progress and refused lines saved, in one transaction."""

@@ -29,11 +29,13 @@ SAMPLES = 29_900
 UNKNOWN = 50
 REPEATED = 50  # at the file's end, repeating barcodes of its first lines: refused after a resume too
 SLICE = 500
-RUN = """
+CHECKED = 2_000  # lines checked at a time: the file is several batches, so a resume starts inside a later one
+RUN = f"""
 import sys, django
 django.setup()
-from phongdich.labs.importers import result_import_run
-job = result_import_run(int(sys.argv[1]))
+from phongdich.labs import importers
+importers.BATCH = {CHECKED}
+job = importers.result_import_run(int(sys.argv[1]))
 print(job.status, job.done_rows)
 """
 
@@ -131,12 +133,12 @@ def test_an_import_killed_part_way_applies_every_line_exactly_once_when_run_agai
     shared.share()
 
     worker = run_process(shared, job.pk)
-    while shared.done_rows(job.pk) < SLICE and worker.poll() is None:
+    while shared.done_rows(job.pk) < CHECKED + SLICE and worker.poll() is None:
         time.sleep(0.005)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     killed_at = shared.done_rows(job.pk)
-    assert worker.returncode == -signal.SIGKILL and SLICE <= killed_at < SAMPLES
+    assert worker.returncode == -signal.SIGKILL and CHECKED + SLICE <= killed_at < SAMPLES
 
     again = run_process(shared, job.pk)
     assert again.communicate(timeout=300)[0].split() == ["done", str(SAMPLES + UNKNOWN + REPEATED)]
