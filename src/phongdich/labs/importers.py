@@ -305,9 +305,20 @@ class BatchImport:
         self._check(lines)
         at = self.columns["barcode"]
         ordered = sorted(lines, key=lambda item: (item[1][at].strip() if len(item[1]) > at else "", item[0]))
-        size = slice_lines()
-        for start in range(done, len(ordered), size):
-            self._commit([line for line, _cells in ordered[start : start + size]])
+        for numbers in self._slices([line for line, _cells in ordered[done:]]):
+            self._commit(numbers)
+
+    def _slices(self, numbers: list[int]):
+        """Slices of about PHONGDICH_IMPORT_SLICE_LINES rows written: a pool's line writes each of its members."""
+        size, weight, start = slice_lines(), 0, 0
+        for index, line in enumerate(numbers):
+            kind, value = self.outcomes[line]
+            weight += len(value[1]) if kind == POOL else 1  # type: ignore[index]
+            if weight >= size:
+                yield numbers[start : index + 1]
+                weight, start = 0, index + 1
+        if start < len(numbers):
+            yield numbers[start:]
 
     def _commit(self, numbers: list[int]) -> None:
         """One slice: its results written, the job's progress and refused lines saved, in one transaction."""
