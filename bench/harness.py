@@ -4,9 +4,16 @@ value, and the run then ends with a non-zero exit code."""
 
 import json
 import math
+import os
+import signal
+import socket
 import subprocess
+import sys
+import time
 import traceback
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +30,36 @@ def figure(name: str, value: float | None, unit: str, target: float, baseline: f
         "ratio": round(value / baseline, 3) if measured and baseline else None,
         **({} if measured else {"error": "no value"}),
     }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(port: int, *, task_worker: bool = True) -> Iterator[None]:
+    """`phongdich serve` (gunicorn) on the benchmark database, answering /healthz, until the block ends; without
+    its task worker when the benchmark runs the queued work itself."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "phongdich.cli", "serve", "--port", str(port)],
+        env={**os.environ, "PHONGDICH_LOG_LEVEL": "WARNING", "PHONGDICH_TASK_WORKER": "1" if task_worker else "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def source_commit(repository: Path) -> str:
@@ -68,7 +105,7 @@ def report(rows: list[dict]) -> None:
             continue
         print(
             f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
-            f"baseline {row['baseline']:>8}  ratio {row['ratio']}"
+            f"baseline {row['baseline'] if row['baseline'] is not None else '—':>8}  ratio {row['ratio']}"
         )
 
 

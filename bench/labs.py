@@ -28,7 +28,7 @@ from phongdich.accounts.roles import Role
 from phongdich.accounts.services import role_assign
 from phongdich.core.import_flow import bytes_keep
 from phongdich.labs.importers import UPLOAD_KIND, result_import_run, result_import_start
-from phongdich.labs.models import Barcode, Lab, Pool, ResampleTask, Sample
+from phongdich.labs.models import Barcode, Lab, Pool, ResampleTask, ResultImport, Sample
 from phongdich.labs.services import Reading, lab_save, pool_result_record, round_create
 from phongdich.people.models import Person
 from phongdich.places.models import AdminUnit, Facility
@@ -85,12 +85,15 @@ def with_tubes(rows: list[tuple]) -> list[tuple]:
     return [(*row, tubes[row[0]]) for row in rows]
 
 
-def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> list[list[str]]:
-    """Received samples, and the result file's lines for them (in a shuffled order, as a lab's run is)."""
+def add_samples(
+    rng: random.Random, lab: Lab, people: list[tuple[int, int]], run: str = RUN, individual: int = INDIVIDUAL
+) -> list[list[str]]:
+    """Received samples, and the result file's lines for them (in a shuffled order, as a lab's run is); `run` tags
+    every barcode, `individual` is the number of samples tested alone."""
     created = NOW.strftime("%Y-%m-%d %H:%M:%S")
     first_unit = people[0][1]
     # BP… pools are in the file; the 31 BQ… pools are kept for pool_result_apply_ms.
-    barcodes = [f"BP{RUN}-{i:07d}" for i in range(POOLS)] + [f"BQ{RUN}-{i:07d}" for i in range(31)]
+    barcodes = [f"BP{run}-{i:07d}" for i in range(POOLS)] + [f"BQ{run}-{i:07d}" for i in range(31)]
     columns = ["barcode", "lab_id", "unit_id", "size_limit", "high_risk", "status", "result", "received_at", "team"]
     tubes = register_tubes(barcodes, "pool")
     insert(
@@ -101,27 +104,27 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> 
     )  # fmt: skip
     pool_ids = dict(Pool.objects.filter(barcode__in=barcodes).values_list("barcode", "pk"))
     rows = []
-    for i in range(INDIVIDUAL):
+    for i in range(individual):
         person, unit = people[rng.randrange(len(people))]
-        rows.append((f"BS{RUN}-{i:08d}", person, unit, "rt_pcr", SAMPLED, "", lab.pk, None, None, False, "", "received",
+        rows.append((f"BS{run}-{i:08d}", person, unit, "rt_pcr", SAMPLED, "", lab.pk, None, None, False, "", "received",
                      "", "", created, None, None, created))  # fmt: skip
     for i in range(len(barcodes) * POOL_SIZE):
         person, unit = people[rng.randrange(len(people))]
         pool = pool_ids[barcodes[i // POOL_SIZE]]
-        rows.append((f"BM{RUN}-{i:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, None, pool, False, "",
+        rows.append((f"BM{run}-{i:08d}", person, unit, "rt_pcr_pooled", SAMPLED, "", lab.pk, None, pool, False, "",
                      "received", "", "", created, None, None, created))  # fmt: skip
     insert(Sample._meta.db_table, SAMPLE_COLUMNS, with_tubes(rows))
     result_time = (NOW - timedelta(hours=2)).astimezone().strftime("%d/%m/%Y %H:%M")
     lines = []
-    for i in range(INDIVIDUAL):
+    for i in range(individual):
         roll = rng.random()
         value = "Dương tính" if roll < 0.00002 else "Không xác định" if roll < 0.0003 else "Âm tính"
         lines.append(
-            [f"BS{RUN}-{i:08d}", value, result_time, f"{rng.uniform(18, 35):.2f}" if value == "Dương tính" else ""]
+            [f"BS{run}-{i:08d}", value, result_time, f"{rng.uniform(18, 35):.2f}" if value == "Dương tính" else ""]
         )
     for i in range(POOLS):
         value = "Dương tính" if i % 1000 == 0 else "Âm tính"
-        lines.append([f"BP{RUN}-{i:07d}", value, result_time, ""])
+        lines.append([f"BP{run}-{i:07d}", value, result_time, ""])
     for i in range(BAD_LINES):
         lines.append([f"KHONG-CO-{i}", "Âm tính", result_time, ""])
     rng.shuffle(lines)
@@ -129,23 +132,29 @@ def add_samples(rng: random.Random, lab: Lab, people: list[tuple[int, int]]) -> 
 
 
 def import_benchmark(lab: Lab, lines: list[list[str]]) -> tuple[float, float]:
+    job = queued_import(lab, lines, RUN)
+    started = time.perf_counter()
+    job = result_import_run(job.pk)
+    seconds = time.perf_counter() - started
+    assert job.error_count == BAD_LINES and job.done_rows == len(lines), (job.error_count, job.done_rows, job.message)
+    return len(lines) / seconds, raw_baseline(lines)
+
+
+def queued_import(lab: Lab, lines: list[list[str]], run: str) -> ResultImport:
+    """The lines as a result file uploaded by a technician of the lab (`bench-lab-<run>`), queued for import."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Mã mẫu", "Kết quả", "Thời gian trả kết quả", "Ct N"])
     writer.writerows(lines)
     raw = out.getvalue().encode()
-    technician = User.objects.create_user(username=f"bench-lab-{RUN}", password=None)
+    technician = User.objects.create_user(username=f"bench-lab-{run}", password=None)
     role_assign(actor="bench", user=technician, role=Role.LAB_TECHNICIAN, facility=lab.facility)
     mapping = {"barcode": "Mã mẫu", "result": "Kết quả", "result_at": "Thời gian trả kết quả", "ct_n": "Ct N"}
     upload = bytes_keep(actor=technician, kind=UPLOAD_KIND, raw=raw, filename="ket-qua.csv")
     job = result_import_start(actor=technician.username, lab=lab, upload=upload, mapping=mapping)
     job.created_by = technician
     job.save(update_fields=["created_by"])
-    started = time.perf_counter()
-    job = result_import_run(job.pk)
-    seconds = time.perf_counter() - started
-    assert job.error_count == BAD_LINES and job.done_rows == len(lines), (job.error_count, job.done_rows, job.message)
-    return len(lines) / seconds, raw_baseline(lines)
+    return job
 
 
 def raw_baseline(lines: list[list[str]]) -> float:

@@ -11,6 +11,7 @@ means something on a noisy machine:
                            vs a raw executemany of the same rows into an indexed copy of the table
 Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_full_s, flevel_incremental_ms,
 the lab figures (bench/labs.py): lab_import_rows_per_s, pool_result_apply_ms, round_dashboard_p95_ms,
+the check-ins beside a result file's import (bench/stall.py): import_stall_p99_ratio and its p99s,
 and the vaccination figures (bench/vaccination.py): dcc_issue_per_s, dcc_verify_per_s, coverage_refresh_s,
 coverage_page_p95_ms.
 
@@ -27,9 +28,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -155,12 +153,6 @@ def search_benchmark() -> dict:
     return result("person_search_p95_ms", percentile(searches, 0.95), "ms", 10, percentile(exact, 0.95))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def health_path(rng: random.Random) -> str:
     return "/healthz"
 
@@ -276,22 +268,8 @@ def server_benchmarks() -> list[dict]:
     _token, plain = api_token_create(actor="bench", user=commander, name="bench")
     bodies = checkin_batches(CHECKIN_BATCHES)
     raw_rate = checkin_raw_baseline(bodies)
-    port = free_port()
-    env = {**os.environ, "PHONGDICH_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "phongdich.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    port = harness.free_port()
+    with harness.serving(port):
         load(port, health_path, plain, clients=4, per_client=10)  # warm the workers
         persons = load(port, person_search_path, plain)
         health = load(port, health_path, plain)
@@ -300,9 +278,6 @@ def server_benchmarks() -> list[dict]:
         with multiprocessing.get_context("fork").Pool(senders) as pool:
             accepted = sum(pool.starmap(post_batches, [(port, plain, bodies[i::senders]) for i in range(senders)]))
         ingest_rate = accepted / (time.perf_counter() - started)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     persons_p95, health_p95 = percentile(persons, 0.95), percentile(health, 0.95)
     return [
         result("api_person_list_p95_ms", persons_p95, "ms", 100, health_p95),
@@ -344,6 +319,7 @@ GROUPS = [
     ("server", server_benchmarks),
     ("tracing", group("tracing")),
     ("labs", group("labs")),
+    ("stall", group("stall")),
     ("vaccination", group("vaccination")),
 ]
 COMMIT = harness.source_commit(HERE.parent)

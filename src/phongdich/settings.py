@@ -252,6 +252,12 @@ PHONGDICH_PAGE_SIZE = 25
 # header held a worker for minutes); a kept upload not imported within PHONGDICH_UPLOAD_HOURS is deleted.
 PHONGDICH_IMPORT_LIMITS = {"MAX_COLUMNS": 200, "MAX_HEADER_CHARS": 10_000, "MAX_LINE_CHARS": 20_000}
 PHONGDICH_UPLOAD_HOURS = int(os.environ.get("PHONGDICH_UPLOAD_HOURS", "24"))
+# An import writes in slices of this many lines, each its own transaction with the job's progress, so no other
+# writer waits on SQLite's write lock for long and a run resumes after a crash at the last slice committed.
+PHONGDICH_IMPORT_SLICE_LINES = int(os.environ.get("PHONGDICH_IMPORT_SLICE_LINES", "5000"))
+# A running import whose progress has not moved for this long has lost its worker (a worker's lease): its page
+# says it waits to be resumed, and the same file uploaded again resumes it.
+PHONGDICH_IMPORT_STALLED_SECONDS = int(os.environ.get("PHONGDICH_IMPORT_STALLED_SECONDS", "300"))
 # Pictures from outside (QR photos, self-test photos): refused above these before any pixel is decoded.
 PHONGDICH_PICTURE_MAX_BYTES = 10 * 1024 * 1024
 PHONGDICH_PICTURE_MAX_PIXELS = 25_000_000

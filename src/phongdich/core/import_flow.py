@@ -141,6 +141,37 @@ def _kept_at(path: Path) -> datetime:
         return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
+class Resumable:
+    """What an import job's page shows of a run stopped part-way; the job model has `status`, `progress_at`
+    (when its run last committed a slice), `created_at` and `upload_token`."""
+
+    status: str
+    progress_at: datetime | None
+    created_at: datetime
+    upload_token: str
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its progress has not moved for longer than a worker's lease: its worker died."""
+        moment = self.progress_at or self.created_at
+        return self.status == "running" and progress_stalled(moment)
+
+    @property
+    def can_run_again(self) -> bool:
+        """Stopped part-way (failed, or stalled) with its file still kept: it can continue where it stopped."""
+        stopped = self.status == "failed" or self.stalled
+        return stopped and upload_by_token(self.upload_token) is not None
+
+
+def progress_stalled(moment: datetime) -> bool:
+    """Whether a run whose progress last moved at `moment` has been still for longer than a worker's lease."""
+    return moment < timezone.now() - timedelta(seconds=settings.PHONGDICH_IMPORT_STALLED_SECONDS)
+
+
+def slice_lines() -> int:
+    return settings.PHONGDICH_IMPORT_SLICE_LINES
+
+
 def _folder() -> Path:
     return Path(settings.VAR_DIR) / "uploads"
 

@@ -9,14 +9,18 @@ nothing, so a retried upload never duplicates anything. The file is audited as o
 lab and user); every sample and pool run it changes points to its import.
 """
 
+import csv
 import io
+import time
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import batched
+from itertools import batched, islice
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,12 +30,12 @@ from phongdich.core.background import in_background, run_later
 from phongdich.core.bulk import json_values, plain_values
 from phongdich.core.choices import AuditAction
 from phongdich.core.exports import csv_writer
-from phongdich.core.import_flow import KeptUpload, upload_by_token, upload_forget
+from phongdich.core.import_flow import KeptUpload, slice_lines, upload_by_token, upload_forget
 from phongdich.core.imports import Column, FileFormatError, guess_mapping
 from phongdich.core.scoping import OutOfScope
 from phongdich.core.text import fold
 
-from .choices import ImportStatus, Result
+from .choices import ImportStatus, PoolStatus, Result, SampleStatus
 from .models import Lab, Pool, ResultImport, Sample
 from .services import (
     SAMPLE_ROW_FIELDS,
@@ -62,9 +66,16 @@ RESULT_WORDS = {
 BATCH = 100_000  # lines a transaction. Lab files list samples in random order: a larger batch writes each page of
 # the samples table and its indexes fewer times (measured on SQLite: 6.7 s of writes per 100,000 lines in batches
 # of 20,000, 3.4 s in batches of 100,000)
+SLICE_PAUSE = 0.05  # seconds between slices on SQLite: a writer waiting for the lock retries every 50-100 ms, so an
+# import starting its next slice at once kept winning it (check-ins waited 1.4 s at p99 behind slices of 0.2 s)
 MAX_KEPT_ERRORS = 100_000
+RELEASED = SampleStatus.RELEASED.value
 UPLOAD_KIND = "labs.results"
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
+
+
+class Superseded(Exception):
+    """Another run of the same job committed a slice first: this one stops and leaves the job to it."""
 
 
 class LineError(ValueError):
@@ -124,7 +135,8 @@ def mapping_for(lab: Lab, header: list[str]) -> dict[str, str]:
 def result_import_start(*, actor, lab: Lab, upload: KeptUpload, mapping: dict[str, str]) -> ResultImport:
     """Queue a lab's kept file for import with the column mapping chosen (saved on the lab for its next file); the
     job takes the kept file over. The same file again answers with the earlier import, unless that one failed
-    part-way: it then runs again, and the lines already applied are recognised as known."""
+    part-way (it then runs again from the start, and the lines already applied are recognised as known) or its
+    worker died (it then resumes where it stopped)."""
     missing = [str(c.label) for c in RESULT_COLUMNS if c.required and not mapping.get(c.name)]
     if missing:
         raise ValidationError({"mapping": _("Match a column to: %(fields)s.") % {"fields": ", ".join(missing)}})
@@ -134,11 +146,15 @@ def result_import_start(*, actor, lab: Lab, upload: KeptUpload, mapping: dict[st
         if lab is None:
             raise OutOfScope(_("No such lab in your jurisdiction."))
         earlier = ResultImport.objects.filter(lab=lab, file_sha256=digest).first()
+        if earlier is not None and earlier.stalled:
+            return _resumed(actor, earlier, upload)
         if earlier is not None and earlier.status != ImportStatus.FAILED:
             upload_forget(upload.token)
             return earlier
         job = earlier or ResultImport(lab=lab, file_sha256=digest)
         job.file_name, job.mapping, job.status, job.message = filename[:200], mapping, ImportStatus.QUEUED, ""
+        job.done_rows = job.applied = job.unchanged = job.error_count = 0
+        job.errors = ""
         upload_forget(job.upload_token)  # a failed run's file, replaced by this one
         job.upload_token = upload.token
         job.created_by = audit.user_of(actor)
@@ -156,16 +172,66 @@ def result_import_start(*, actor, lab: Lab, upload: KeptUpload, mapping: dict[st
     return job
 
 
-@in_background
+def result_import_resume(*, actor, job: ResultImport) -> ResultImport:
+    """Run a file again that stopped part-way (its worker died, or an unexpected error), from the first line
+    not committed. Only a job whose file is still kept can; running it again while it waits changes nothing."""
+    with transaction.atomic():
+        job = (
+            ResultImport.objects.restrict(actor, "add")  # who may start a lab's file may run it again
+            .filter(lab__in=Lab.objects.restrict(actor, "change"))
+            .select_for_update(of=("self",))
+            .select_related("lab__facility__unit")
+            .filter(pk=job.pk)
+            .first()
+        )
+        if job is None:
+            raise OutOfScope(_("No such import in your jurisdiction."))
+        if not job.can_run_again:
+            if job.status == ImportStatus.QUEUED:
+                return job
+            raise ValidationError(_("This import cannot be run again; upload the file again."))
+        return _resumed(actor, job, None)
+
+
+def _resumed(actor, job: ResultImport, upload: KeptUpload | None) -> ResultImport:
+    """Queue a job again to continue from its progress (inside the caller's transaction), audited."""
+    if upload is not None:  # the same file (same digest) uploaded again: it replaces an expired copy
+        upload_forget(job.upload_token)
+        job.upload_token = upload.token
+    job.status, job.message, job.progress_at = ImportStatus.QUEUED, "", timezone.now()
+    job.save(update_fields=["status", "message", "progress_at", "upload_token"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=job,
+        unit_path=job.lab.facility.unit.path,
+        detail={"run_again": True, "file": job.file_name, "from_line": job.done_rows},
+    )
+    run_later(result_import_run, job.pk)
+    return job
+
+
+def result_import_gave_up(job_id: int, *, error: str = "") -> None:
+    """The worker running the file died once too often: the job says so and keeps its file to be run again."""
+    message = _("The import process stopped and was not resumed: %(error)s. Run it again to continue.") % {
+        "error": error or _("the worker stopped")
+    }
+    ResultImport.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
+        status=ImportStatus.FAILED, message=message[:300]
+    )
+
+
+@in_background(gave_up=result_import_gave_up)
 def result_import_run(job_id: int) -> ResultImport:
-    """Import a queued file, committing batch by batch and keeping its progress on the job."""
+    """Import a queued file, or resume one whose worker died, slice by slice: a slice's results, the job's
+    progress and its refused lines commit together, so a run started again continues at the first line that was
+    not committed and counts no line twice."""
     job = ResultImport.objects.select_related("lab", "created_by").get(pk=job_id)
-    if job.status != ImportStatus.QUEUED:
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return job
     kept = upload_by_token(job.upload_token)
-    job.status, job.done_rows, job.applied, job.unchanged, job.error_count = ImportStatus.RUNNING, 0, 0, 0, 0
-    job.save(update_fields=["status", "done_rows", "applied", "unchanged", "error_count"])
-    errors: list[tuple[int, str, str]] = []
+    job.status, job.message, job.progress_at = ImportStatus.RUNNING, "", timezone.now()
+    job.save(update_fields=["status", "message", "progress_at"])
     try:
         if kept is None:
             raise FileFormatError(_("The uploaded file is no longer kept; upload it again."))
@@ -175,53 +241,149 @@ def result_import_run(job_id: int) -> ResultImport:
             raise FileFormatError(_("The file has no column for: %(fields)s.") % {"fields": ", ".join(missing)})
         job.total_rows = table.size
         job.save(update_fields=["total_rows"])
-        batch_import = BatchImport(job, columns, errors)
+        batch_import = BatchImport(job, columns)
+        batch_import.remember(islice(table.lines, job.done_rows - job.done_rows % BATCH))  # whole batches done
         for lines in batched(table.lines, BATCH):
-            with transaction.atomic():
-                batch_import.run(lines)
-            job.done_rows += len(lines)
-            job.error_count = len(errors)
-            job.save(update_fields=["done_rows", "applied", "unchanged", "error_count"])
+            batch_import.run(lines, done=job.done_rows % BATCH)
+    except Superseded:
+        job.refresh_from_db()
+        return job
     except (FileFormatError, ValidationError, UnicodeError) as error:  # the file cannot be imported as it is
         job.status, job.message = ImportStatus.FAILED, str(getattr(error, "message", error))[:300]
-    except Exception as error:  # stopped part-way: the file stays (until it expires) for the run to be queued again
+    except Exception as error:  # stopped part-way: the file stays (until it expires) for the run to be run again
         job.status, job.message = ImportStatus.FAILED, _("Stopped by an error: %(e)s") % {"e": error}
-        job.errors = _errors_csv(errors)
-        job.save(update_fields=["status", "message", "errors"])
+        job.save(update_fields=["status", "message"])
         raise
     else:
         job.status = ImportStatus.DONE
         job.total_rows = job.done_rows
     upload_forget(job.upload_token)  # results are personal data: the file is kept no longer than needed
     job.upload_token = ""
-    job.error_count = len(errors)
-    job.errors = _errors_csv(errors)
     job.finished_at = timezone.now()
-    job.save()
+    job.refresh_from_db(fields=["errors"])  # appended slice by slice, in the slices' order: listed by line
+    job.errors = _errors_csv(sorted(csv.reader(io.StringIO(job.errors)), key=lambda row: int(row[0])))
+    job.save(update_fields=["status", "message", "total_rows", "upload_token", "finished_at", "errors"])
     return job
 
 
-def _errors_csv(errors: list[tuple[int, str, str]]) -> str:
+def _errors_csv(errors) -> str:
     out = io.StringIO()
     writer = csv_writer(out)
-    writer.writerows(errors[:MAX_KEPT_ERRORS])
+    writer.writerows(errors)
     return out.getvalue()
 
 
-class BatchImport:
-    """Checks and applies one batch of lines after another; remembers barcodes across batches for duplicates."""
+REFUSED, KNOWN, SAMPLE, POOL = "refused", "known", "sample", "pool"
 
-    def __init__(self, job: ResultImport, columns: dict[str, int], errors: list[tuple[int, str, str]]):
+
+class BatchImport:
+    """Checks a batch of lines at once (a few queries), then writes it slice by slice, each slice in its own
+    short transaction with the job's progress; remembers barcodes across batches for duplicates."""
+
+    def __init__(self, job: ResultImport, columns: dict[str, int]):
         self.job = job
         self.actor = job.created_by or "lab-import"
         self.columns = columns
-        self.errors = errors
         self.seen: dict[str, int] = {}
+        self.outcomes: dict[int, tuple[str, object]] = {}  # line -> what becomes of it
 
     def refuse(self, line: int, field: str, message: str) -> None:
-        self.errors.append((line, self.job.mapping.get(field, field), str(message)))
+        self.outcomes[line] = (REFUSED, (line, self.job.mapping.get(field, field), str(message)))
 
-    def run(self, lines) -> None:
+    def remember(self, lines) -> None:
+        """Read the lines an earlier run committed, applying nothing: a later line repeating one of their
+        barcodes is still refused as a duplicate."""
+        at = self.columns["barcode"]
+        for line, cells in lines:
+            if len(cells) > at and (barcode := cells[at].strip()) and barcode not in self.seen:
+                self.seen[barcode] = line
+
+    def run(self, lines, done: int = 0) -> None:
+        """Check a batch, then write it in slices in the order of its barcodes, after the first `done` lines of
+        that order (committed by an earlier run). Lab files list samples in random order: barcodes follow the
+        order tubes were registered in, so a slice in barcode order writes a few neighbouring pages of the
+        samples table instead of one page a line. The order depends on the file alone, so a resumed run
+        finds the same lines behind its progress."""
+        self.outcomes = {}
+        self._check(lines)
+        at = self.columns["barcode"]
+        ordered = sorted(lines, key=lambda item: (item[1][at].strip() if len(item[1]) > at else "", item[0]))
+        for numbers in self._slices([line for line, _cells in ordered[done:]]):
+            self._commit(numbers)
+            if connection.vendor == "sqlite":
+                time.sleep(SLICE_PAUSE)
+
+    def _slices(self, numbers: list[int]):
+        """Slices of about PHONGDICH_IMPORT_SLICE_LINES rows written: a pool's line writes each of its members."""
+        size, weight, start = slice_lines(), 0, 0
+        for index, line in enumerate(numbers):
+            kind, value = self.outcomes[line]
+            weight += len(value[1]) if kind == POOL else 1  # type: ignore[index]
+            if weight >= size:
+                yield numbers[start : index + 1]
+                weight, start = 0, index + 1
+        if start < len(numbers):
+            yield numbers[start:]
+
+    def _commit(self, numbers: list[int]) -> None:
+        """One slice: its results written, the job's progress and refused lines saved, in one transaction."""
+        refused: list = []
+        individual: list = []
+        pooled: list = []
+        known = 0
+        for line in numbers:
+            kind, value = self.outcomes.pop(line)
+            if kind == REFUSED:
+                refused.append(value)
+            elif kind == KNOWN:
+                known += 1
+            else:
+                (individual if kind == SAMPLE else pooled).append(value)
+        with transaction.atomic():
+            individual, pooled, known = self._still_pending(individual, pooled, known)
+            pools_release(self.actor, pooled, result_import=self.job)
+            release(self.actor, individual, result_import=self.job)
+            self._progress(len(numbers), len(individual) + len(pooled), known, refused)
+
+    @staticmethod
+    def _still_pending(individual: list, pooled: list, known: int) -> tuple[list, list, int]:
+        """Inside the slice's transaction: a result released since the batch was checked counts as known."""
+        released = set(
+            Sample.objects.filter(
+                pk__in=json_values([sample.id for sample, _r in individual]), status=RELEASED
+            ).values_list("pk", flat=True)
+        )
+        done = set(
+            Pool.objects.select_for_update()
+            .filter(pk__in=json_values([item[0].pk for item in pooled]), status=PoolStatus.DONE)
+            .values_list("pk", flat=True)
+        )
+        if not released and not done:
+            return individual, pooled, known
+        individual = [pair for pair in individual if pair[0].id not in released]
+        pooled = [item for item in pooled if item[0].pk not in done]
+        return individual, pooled, known + len(released) + len(done)
+
+    def _progress(self, lines: int, applied: int, known: int, refused: list[tuple[int, str, str]]) -> None:
+        """Save the slice's progress, provided no other run of the job committed since this one read it (two
+        workers given the same job: the second to commit rolls its slice back and stops)."""
+        job = self.job
+        room = max(MAX_KEPT_ERRORS - job.error_count, 0)
+        changes: dict[str, object] = {
+            "done_rows": job.done_rows + lines,
+            "applied": job.applied + applied,
+            "unchanged": job.unchanged + known,
+            "error_count": job.error_count + len(refused),
+            "progress_at": timezone.now(),
+        }
+        if refused[:room]:  # appended, so the refused lines of earlier slices survive a resume
+            changes["errors"] = Concat("errors", Value(_errors_csv(refused[:room])), output_field=TextField())
+        if not ResultImport.objects.filter(pk=job.pk, done_rows=job.done_rows).update(**changes):
+            raise Superseded
+        for name in ("done_rows", "applied", "unchanged", "error_count", "progress_at"):
+            setattr(job, name, changes[name])
+
+    def _check(self, lines) -> None:
         readings = self._read(lines)
         latest = clock.now() + timedelta(minutes=5)
         named = Sample.objects.filter(barcode__in=json_values(readings))
@@ -229,8 +391,7 @@ class BatchImport:
             row[1]: (SampleRow._make(row[:-1]), row[-1]) for row in plain_values(named, *SAMPLE_ROW_FIELDS, "lab_id")
         }
         pools = {
-            pool.barcode: pool
-            for pool in Pool.objects.select_for_update().filter(barcode__in=json_values(set(readings) - set(samples)))
+            pool.barcode: pool for pool in Pool.objects.filter(barcode__in=json_values(set(readings) - set(samples)))
         }
         member_pools = {
             pk: (barcode, result)
@@ -238,7 +399,6 @@ class BatchImport:
                 pk__in={sample.pool_id for sample, _lab in samples.values() if sample.pool_id}
             ).values_list("pk", "barcode", "result")
         }
-        individual: list[tuple[SampleRow, Reading]] = []
         pooled: list[tuple[int, Pool, Reading]] = []
         for barcode, (line, reading) in readings.items():
             if barcode in samples:
@@ -250,34 +410,27 @@ class BatchImport:
                 refusal = individual_refusal(
                     sample, reading, pool_barcode=pool_barcode, pool_result=pool_result, latest=latest
                 )
-                self._take(line, refusal, sample.status == "released", individual, (sample, reading))
+                self._take(line, refusal, sample.status == "released", (SAMPLE, (sample, reading)))
             elif barcode in pools:
                 pooled.append((line, pools[barcode], reading))
             else:
                 self.refuse(line, "barcode", _("No sample or pool has the barcode %(code)s.") % {"code": barcode})
-        pool_items: list = []
         members = self._members([pool for _line, pool, _reading in pooled])
         for line, pool, reading in pooled:
             if pool.lab_id != self.job.lab_id:
                 self.refuse(line, "barcode", _("The pool was sent to another lab."))
                 continue
             refusal = pool_refusal(pool, members.get(pool.pk, []), reading, latest)
-            self._take(
-                line, refusal, pool.status == "done", pool_items, (pool, members.get(pool.pk, []), reading, line)
-            )
-        pools_release(self.actor, pool_items, result_import=self.job)
-        release(self.actor, individual, result_import=self.job)
-        self.job.applied += len(individual) + len(pool_items)
+            item = (pool, members.get(pool.pk, []), reading, line)
+            self._take(line, refusal, pool.status == "done", (POOL, item))
 
-    def _take(self, line: int, refusal: dict, known: bool, into: list, item) -> None:
+    def _take(self, line: int, refusal: dict, known: bool, outcome: tuple[str, object]) -> None:
         """A line is refused (with its first reason), known already (unchanged), or taken."""
         if refusal:
             field, message = next(iter(refusal.items()))
             self.refuse(line, field, message)
-        elif known:
-            self.job.unchanged += 1
         else:
-            into.append(item)
+            self.outcomes[line] = (KNOWN, None) if known else outcome
 
     @staticmethod
     def _members(pools: list[Pool]) -> dict[int, list[SampleRow]]:

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core.import_flow import Resumable
 from phongdich.core.scoping import ScopedQuerySet, scope_of
 
 from .choices import (
@@ -336,7 +337,7 @@ class Sample(models.Model):
         return reverse("labs:sample", args=[self.pk])
 
 
-class ResultImport(models.Model):
+class ResultImport(Resumable, models.Model):
     """A lab's result file, imported in the background. A file already imported for the lab is not read twice."""
 
     lab = models.ForeignKey(Lab, verbose_name=_("lab"), on_delete=models.PROTECT, related_name="imports")
@@ -354,6 +355,7 @@ class ResultImport(models.Model):
     message = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    progress_at = models.DateTimeField(null=True, blank=True)  # when a run last committed a slice
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

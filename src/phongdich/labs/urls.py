@@ -19,6 +19,7 @@ urlpatterns = [
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
+    path("imports/<int:pk>/run-again/", views.import_run_again, name="import_run_again"),
     path("imports/map/<int:lab>/<str:token>/", views.import_map, name="import_map"),
     path("rounds/", views.RoundListView.as_view(), name="rounds"),
     path("rounds/new/", views.round_create_view, name="round_create"),

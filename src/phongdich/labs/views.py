@@ -18,6 +18,7 @@ from phongdich.core.exports import refused_lines_download
 from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError
 from phongdich.core.scoping import has_permission_somewhere, require_permission
+from phongdich.core.templatetags.humanize_vi import num
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.selectors import name_people
 from phongdich.places.forms import units_for
@@ -37,7 +38,14 @@ from .forms import (
     SampleForm,
     TestingRulesForm,
 )
-from .importers import MAX_UPLOAD_BYTES, RESULT_COLUMNS, UPLOAD_KIND, mapping_for, result_import_start
+from .importers import (
+    MAX_UPLOAD_BYTES,
+    RESULT_COLUMNS,
+    UPLOAD_KIND,
+    mapping_for,
+    result_import_resume,
+    result_import_start,
+)
 from .models import Lab, Pool, ResampleTask, ResultImport, Sample, TestingPlan, TestingRound, TestingRules
 from .selectors import (
     expected_pools,
@@ -335,8 +343,26 @@ def import_detail(request, pk):
     )
     errors = list(islice(csv.reader(io.StringIO(job.errors)), 200))
     running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    can_run_again = job.can_run_again and has_permission_somewhere(request.user, "labs.add_resultimport")
     template = "labs/_import_progress.html" if request.htmx else "labs/import_detail.html"
-    return render(request, template, {"job": job, "errors": errors, "running": running})
+    context = {"job": job, "errors": errors, "running": running, "can_run_again": can_run_again}
+    return render(request, template, context)
+
+
+@require_POST
+def import_run_again(request, pk):
+    """Continue a file that stopped part-way from its last committed line (the service checks who may)."""
+    require_permission(request.user, "labs.add_resultimport")
+    job = get_object_or_404(ResultImport.objects.visible_to(request.user), pk=pk)
+    try:
+        result_import_resume(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The import continues after the %(done)s lines already read.") % {"done": num(job.done_rows)}
+        )
+    return redirect(job)
 
 
 def import_errors(request, pk):

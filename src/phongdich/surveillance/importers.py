@@ -15,6 +15,8 @@ from itertools import batched
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from phongdich.core.context import current, request_context
 from phongdich.core.exports import csv_writer
 from phongdich.core.import_flow import KeptUpload, upload_by_token, upload_forget
 from phongdich.core.imports import Column, FileFormatError, ImportReport, mapped_rows, parse_day
-from phongdich.core.scoping import require_permission, scope_of
+from phongdich.core.scoping import OutOfScope, require_permission, scope_of
 from phongdich.core.text import fold
 from phongdich.people.models import Person
 from phongdich.people.services import person_create
@@ -362,8 +364,8 @@ def _passengers_link(actor, trip: Trip) -> None:
 # ---- In the background: a list kept by core.import_flow, started by a service, run batch by batch ----------
 
 COLUMNS = {ListKind.CASES: CASE_COLUMNS, ListKind.CONTACTS: CONTACT_COLUMNS, ListKind.MANIFEST: PASSENGER_COLUMNS}
-BATCH = 100  # rows a transaction: each row runs the full services (about 50 ms a new case on SQLite, measured on a
-# 2,000-row case list: 105 s), so the page's progress moves every few seconds
+BATCH = 5  # rows a transaction, with the job's progress: each row runs the full services (about 50 ms a new case on
+# SQLite, measured on a 2,000-row case list: 105 s), so a batch holds SQLite's write lock about a quarter second
 MAX_KEPT_ERRORS = 100_000
 
 
@@ -405,37 +407,69 @@ def list_import_start(
     return job
 
 
-@in_background
+def list_import_gave_up(job_id: int, *, error: str = "") -> None:
+    """The worker running the list died once too often: the job says so and keeps its file to be run again."""
+    message = _("The import process stopped and was not resumed: %(error)s. Run it again to continue.") % {
+        "error": error or _("the worker stopped")
+    }
+    ListImport.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
+        status=ImportStatus.FAILED, message=message[:300]
+    )
+
+
+@in_background(gave_up=list_import_gave_up)
 def list_import_run(job_id: int) -> ListImport:
-    """Import a queued list, committing batch by batch and keeping its progress on the job."""
+    """Import a queued list, or resume one whose worker died, batch by batch: a batch's rows, the job's progress
+    and its refused rows commit together, so a run started again continues at the first row not committed."""
     job = ListImport.objects.select_related("trip__unit", "created_by").get(pk=job_id)
-    if job.status != ImportStatus.QUEUED:
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return job
-    job.status, job.done_rows, job.created, job.unchanged, job.error_count = ImportStatus.RUNNING, 0, 0, 0, 0
-    job.save(update_fields=["status", "done_rows", "created", "unchanged", "error_count"])
-    report = ImportReport()
+    job.status, job.message, job.progress_at = ImportStatus.RUNNING, "", timezone.now()
+    job.save(update_fields=["status", "message", "progress_at"])
     try:
         with request_context(request_id=job.request_id):
-            _list_run(job, report)
+            _list_run(job)
     except (FileFormatError, ValidationError) as error:  # the file cannot be imported as it is
         job.status, job.message = ImportStatus.FAILED, str(getattr(error, "message", error))[:300]
-    except Exception as error:  # stopped part-way: the file stays (until it expires) for the run to be queued again
+    except Exception as error:  # stopped part-way: the file stays (until it expires) for the run to be run again
         job.status, job.message = ImportStatus.FAILED, _("Stopped by an error: %(e)s") % {"e": error}
-        job.errors = _errors_csv(report)
-        job.save(update_fields=["status", "message", "errors"])
+        job.save(update_fields=["status", "message"])
         raise
     else:
         job.status = ImportStatus.DONE
     upload_forget(job.upload_token)  # names and CCCD numbers: the file is kept no longer than the import needs it
     job.upload_token = ""
-    job.error_count = len(report.errors)
-    job.errors = _errors_csv(report)
     job.finished_at = timezone.now()
-    job.save()
+    job.save(update_fields=["status", "message", "upload_token", "finished_at"])
+    job.refresh_from_db(fields=["errors"])  # appended batch by batch in the database
     return job
 
 
-def _list_run(job: ListImport, report: ImportReport) -> None:
+def list_import_resume(*, actor, job: ListImport) -> ListImport:
+    """Run a list again that stopped part-way, from the first row not committed; who may start such a list may.
+    Running it again while it waits changes nothing."""
+    require_permission(actor, IMPORT_PERMISSIONS[job.kind])
+    with transaction.atomic():
+        job = ListImport.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=job.pk).first()
+        if job is None:
+            raise OutOfScope(_("No such import in your jurisdiction."))
+        if not job.can_run_again:
+            if job.status == ImportStatus.QUEUED:
+                return job
+            raise ValidationError(_("This import cannot be run again; upload the file again."))
+        job.status, job.message, job.progress_at = ImportStatus.QUEUED, "", timezone.now()
+        job.save(update_fields=["status", "message", "progress_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=job,
+            detail={"run_again": True, "file": job.file_name, "from_row": job.done_rows},
+        )
+        run_later(list_import_run, job.pk)
+    return job
+
+
+def _list_run(job: ListImport) -> None:
     kept = upload_by_token(job.upload_token)
     if kept is None:
         raise FileFormatError(_("The uploaded file is no longer kept; upload it again."))
@@ -449,15 +483,29 @@ def _list_run(job: ListImport, report: ImportReport) -> None:
     if handle is None:
         assert job.trip is not None
         handle = _passenger(job.trip, job)
-    for batch in batched(rows, BATCH):
+    for batch in batched(rows[job.done_rows :], BATCH):  # the rows an earlier run committed are not run again
+        report = ImportReport()
         with transaction.atomic():
             _rows_import(actor, batch, job.mapping, handle, report)
-        job.done_rows += len(batch)
-        job.created, job.unchanged, job.error_count = report.created, report.unchanged, len(report.errors)
-        job.save(update_fields=["done_rows", "created", "unchanged", "error_count"])
+            _progress(job, len(batch), report)
     if job.trip is not None:
         with transaction.atomic():
             _passengers_link(actor, job.trip)
+
+
+def _progress(job: ListImport, rows: int, report: ImportReport) -> None:
+    """A batch's counts and refused rows, saved in the batch's transaction (the refused rows appended)."""
+    room = max(MAX_KEPT_ERRORS - job.error_count, 0)
+    job.done_rows += rows
+    job.created += report.created
+    job.unchanged += report.unchanged
+    job.error_count += len(report.errors)
+    job.progress_at = timezone.now()
+    job.save(update_fields=["done_rows", "created", "unchanged", "error_count", "progress_at"])
+    if report.errors[:room]:
+        report.errors = report.errors[:room]
+        text = Value(_errors_csv(report))
+        ListImport.objects.filter(pk=job.pk).update(errors=Concat("errors", text, output_field=TextField()))
 
 
 def _errors_csv(report: ImportReport) -> str:

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core.import_flow import Resumable
 from phongdich.core.scoping import ScopedQuerySet, scope_filter, scope_of
 
 from .choices import (
@@ -449,7 +450,7 @@ class ListImportQuerySet(ScopedQuerySet):
         return self.filter(query)
 
 
-class ListImport(models.Model):
+class ListImport(Resumable, models.Model):
     """A case, contact or passenger list, imported in the background (surveillance.importers.list_import_run).
     Scoped by the unit it concerns: a passenger list's arrival unit, otherwise the uploader's widest unit."""
 
@@ -471,6 +472,7 @@ class ListImport(models.Model):
     message = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    progress_at = models.DateTimeField(null=True, blank=True)  # when a run last committed a slice
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ListImportQuerySet.as_manager()

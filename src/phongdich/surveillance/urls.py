@@ -21,6 +21,7 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("imports/runs/<int:pk>/", views.list_import_detail, name="list_import"),
     path("imports/runs/<int:pk>/errors.csv", views.list_import_errors, name="list_import_errors"),
+    path("imports/runs/<int:pk>/run-again/", views.list_import_run_again, name="list_import_run_again"),
     path("imports/<str:kind>/", views.import_upload, name="import_upload"),
     path("imports/<str:kind>/<str:token>/", views.import_map, name="import_map"),
     path("tasks/", views.TaskListView.as_view(), name="tasks"),

@@ -27,6 +27,7 @@ from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.ratelimit import allow, client_ip
 from phongdich.core.scoping import has_permission_somewhere, require_permission
+from phongdich.core.templatetags.humanize_vi import num
 from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
 from phongdich.people.selectors import name_people
@@ -53,9 +54,20 @@ from .importers import (
     CONTACT_COLUMNS,
     PASSENGER_COLUMNS,
     UPLOAD_KINDS,
+    list_import_resume,
     list_import_start,
 )
-from .models import Case, Cluster, Contact, ListImport, TracingRules, TracingState, TracingTask, Trip
+from .models import (
+    IMPORT_PERMISSIONS,
+    Case,
+    Cluster,
+    Contact,
+    ListImport,
+    TracingRules,
+    TracingState,
+    TracingTask,
+    Trip,
+)
 from .reasons import explain
 from .selectors import (
     case_contacts,
@@ -463,8 +475,25 @@ def list_import_detail(request, pk):
     job = get_object_or_404(ListImport.objects.visible_to(request.user).select_related("unit", "trip"), pk=pk)
     errors = list(islice(csv.reader(io.StringIO(job.errors)), 200))
     running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    can_run_again = job.can_run_again and has_permission_somewhere(request.user, IMPORT_PERMISSIONS[job.kind])
     template = "surveillance/_import_progress.html" if request.htmx else "surveillance/import_detail.html"
-    return render(request, template, {"job": job, "errors": errors, "running": running})
+    context = {"job": job, "errors": errors, "running": running, "can_run_again": can_run_again}
+    return render(request, template, context)
+
+
+@require_POST
+def list_import_run_again(request, pk):
+    """Continue a list that stopped part-way from its last committed row (the service checks who may)."""
+    job = get_object_or_404(ListImport.objects.visible_to(request.user), pk=pk)
+    try:
+        list_import_resume(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The import continues after the %(done)s lines already read.") % {"done": num(job.done_rows)}
+        )
+    return redirect(job)
 
 
 def list_import_errors(request, pk):

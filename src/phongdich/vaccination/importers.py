@@ -5,6 +5,7 @@ not added again, so a file that overlaps an earlier one is safe to import."""
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import batched
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,6 +46,8 @@ MAX_ERRORS_KEPT = 5000
 UPLOAD_KIND = "vaccination.doses"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 CHUNK = 5000  # ids per IN (…): SQLite takes at most 32,766 parameters in one statement
+SLICE = 20  # lines a transaction, with the job's counts: each new dose runs the full service, so a slice holds
+# SQLite's write lock a fraction of a second and a run that dies resumes at the last slice committed
 
 
 class LineError(ValueError):
@@ -67,7 +70,8 @@ class Line:
 
 def dose_import_start(*, actor, unit: AdminUnit, upload: KeptUpload, mapping: dict[str, str]) -> DoseImport:
     """Queue a kept file of doses for import into `unit` (the job takes the file over); the same file again
-    answers with the earlier import unless that one failed."""
+    answers with the earlier import unless that one failed (it then runs again from the start: the doses already
+    added count as known) or its worker died (it then resumes where it stopped)."""
     missing = [str(c.label) for c in DOSE_COLUMNS if c.required and not mapping.get(c.name)]
     if missing:
         raise ValidationError({"mapping": _("Match a column to: %(fields)s.") % {"fields": ", ".join(missing)}})
@@ -76,6 +80,11 @@ def dose_import_start(*, actor, unit: AdminUnit, upload: KeptUpload, mapping: di
     digest, filename = upload.sha256, upload.filename
     with transaction.atomic():
         earlier = DoseImport.objects.select_for_update().filter(sha256=digest).first()
+        if earlier is not None and earlier.stalled:
+            upload_forget(earlier.upload_token)  # the same file (same digest): it replaces an expired copy
+            earlier.upload_token = upload.token
+            _requeued(actor, earlier)
+            return earlier
         if earlier is not None and earlier.status != ImportStatus.FAILED:
             upload_forget(upload.token)
             return earlier
@@ -87,6 +96,8 @@ def dose_import_start(*, actor, unit: AdminUnit, upload: KeptUpload, mapping: di
             ImportStatus.QUEUED,
             "",
         )
+        job.lines = job.added = job.known = job.to_review = job.refused = 0
+        job.errors = []
         upload_forget(job.upload_token)  # a failed run's file, replaced by this one
         job.upload_token = upload.token
         job.created_by = audit.user_of(actor)
@@ -112,35 +123,118 @@ def _saved(job: DoseImport) -> DoseImport:
     return job
 
 
-@in_background
+def dose_import_gave_up(job_id: int, *, error: str = "") -> None:
+    """The worker running the file died once too often: the job says so and keeps its file to be run again."""
+    message = _("The import process stopped and was not resumed: %(error)s. Run it again to continue.") % {
+        "error": error or _("the worker stopped")
+    }
+    DoseImport.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
+        status=ImportStatus.FAILED, message=message[:300]
+    )
+
+
+@in_background(gave_up=dose_import_gave_up)
 def dose_import_run(job_id: int) -> DoseImport:
+    """Import a queued file, or resume one whose worker died, slice by slice: a slice's doses, review rows,
+    counts and refused lines commit together, so a run started again continues at the first line not committed."""
     job = DoseImport.objects.select_related("unit", "created_by").get(pk=job_id)
-    if job.status not in (ImportStatus.QUEUED,):
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return job
-    job.status = ImportStatus.RUNNING
-    job.lines = job.added = job.known = job.to_review = job.refused = 0  # a failed import may run again
-    job.save(update_fields=["status", "lines", "added", "known", "to_review", "refused"])
-    actor = job.created_by or f"dose-import:{job.pk}"
-    errors: list[list] = []
+    job.status, job.message, job.progress_at = ImportStatus.RUNNING, "", timezone.now()
+    job.save(update_fields=["status", "message", "progress_at"])
+    added_before = job.added
     try:
         kept = upload_by_token(job.upload_token)
         if kept is None:
             raise FileFormatError(_("The uploaded file is no longer kept; upload it again."))
-        lines = _read(kept.table(), job, errors)
-        _match(lines, job.unit)
-        _apply(actor, job, lines, errors)
+        _run(job, kept.table())
         job.status = ImportStatus.DONE
     except FileFormatError as error:  # the file cannot be imported as it is
         job.status, job.message = ImportStatus.FAILED, str(error)[:300]
+    except Exception as error:  # stopped part-way: the file stays (until it expires) for the run to be run again
+        job.status, job.message = ImportStatus.FAILED, _("Stopped by an error: %(e)s") % {"e": error}
+        job.save(update_fields=["status", "message"])
+        raise
     upload_forget(job.upload_token)  # names and CCCD numbers: the file is kept no longer than the import needs it
     job.upload_token = ""
-    job.refused = len(errors)
-    job.errors = errors[:MAX_ERRORS_KEPT]
     job.finished_at = timezone.now()
-    job.save()
-    if job.added:
+    job.save(update_fields=["status", "message", "upload_token", "finished_at"])
+    if job.added > added_before:
         _refresh_coverage()
     return job
+
+
+def dose_import_resume(*, actor, job: DoseImport) -> DoseImport:
+    """Run a file again that stopped part-way, from the first line not committed; who may start an import for
+    its area may. Running it again while it waits changes nothing."""
+    with transaction.atomic():
+        job = DoseImport.objects.restrict(actor, "add").select_for_update(of=("self",)).filter(pk=job.pk).first()
+        if job is None:
+            raise OutOfScope(_("No such import in your jurisdiction."))
+        if not job.can_run_again:
+            if job.status == ImportStatus.QUEUED:
+                return job
+            raise ValidationError(_("This import cannot be run again; upload the file again."))
+        _requeued(actor, job)
+    return job
+
+
+def _requeued(actor, job: DoseImport) -> None:
+    job.status, job.message, job.progress_at = ImportStatus.QUEUED, "", timezone.now()
+    job.save(update_fields=["status", "message", "progress_at", "upload_token"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=job,
+        unit_path=job.unit.path,
+        detail={"run_again": True, "file": job.original_name, "from_line": job.lines},
+    )
+    run_later(dose_import_run, job.pk)
+
+
+def _run(job: DoseImport, table) -> None:
+    """The file's lines in the order they are applied (see `_sequence`), from the first not committed, slice by
+    slice."""
+    header = _header(table, job)
+    actor = job.created_by or f"dose-import:{job.pk}"
+    products, communes, sites = product_lookup(), _communes(job.unit), _sites(job.unit)
+    sequence = _sequence(table.lines, header, job.mapping, products)
+    for chunk in batched(sequence[job.lines :], SLICE):  # the lines an earlier run committed are not run again
+        errors = [item for item in chunk if isinstance(item, list)]
+        lines = [item for item in chunk if isinstance(item, Line)]
+        with transaction.atomic():
+            _match(lines, job.unit, communes)
+            _apply(actor, job, lines, errors, sites)
+            job.lines += len(chunk)
+            job.refused += len(errors)
+            job.errors = (job.errors + errors)[:MAX_ERRORS_KEPT]
+            job.progress_at = timezone.now()
+            job.save(update_fields=["lines", "added", "known", "to_review", "refused", "errors", "progress_at"])
+
+
+def _sequence(rows, header: dict[str, int], mapping: dict[str, str], products: dict) -> list[Line | list]:
+    """Every line of the file, in an order that depends on the file alone, so that a resumed run finds the
+    same lines behind its progress: the lines refused as read, then the others by the person they name (CCCD,
+    else name and birth date) and date, so each person's doses are recorded oldest first."""
+    refused: list[Line | list] = []
+    lines = []
+    for number, cells in rows:
+        values = {
+            field: (cells[header[column]].strip() if header[column] < len(cells) else "")
+            for field, column in mapping.items()
+            if column in header
+        }
+        try:
+            lines.append(_parse(number, values, products))
+        except LineError as error:
+            refused.append([number, mapping.get(error.column, error.column), str(error)])
+    return refused + sorted(lines, key=_person_and_date)
+
+
+def _person_and_date(line: Line) -> tuple:
+    values = line.values
+    person = values.get("id_number") or f"{fold(values['full_name'])}|{values['birth_date']}"
+    return (person, line.given_on, int(values.get("number") or 0), line.number)
 
 
 def _refresh_coverage() -> None:
@@ -148,25 +242,12 @@ def _refresh_coverage() -> None:
     run_later(coverage_refresh_later)
 
 
-def _read(table, job: DoseImport, errors: list) -> list[Line]:
+def _header(table, job: DoseImport) -> dict[str, int]:
     header = {name: index for index, name in enumerate(table.header)}
     for column in job.mapping.values():
         if column and column not in header:
             raise FileFormatError(_("The file has no column %(column)s.") % {"column": column})
-    products = product_lookup()
-    lines = []
-    for number, cells in table.lines:
-        job.lines += 1
-        values = {
-            field: (cells[header[column]].strip() if header[column] < len(cells) else "")
-            for field, column in job.mapping.items()
-            if column in header
-        }
-        try:
-            lines.append(_parse(number, values, products))
-        except LineError as error:
-            errors.append([number, job.mapping.get(error.column, error.column), str(error)])
-    return lines
+    return header
 
 
 def _parse(number: int, values: dict[str, str], products: dict) -> Line:
@@ -194,7 +275,7 @@ def _parse(number: int, values: dict[str, str], products: dict) -> Line:
     return Line(number, values, product, given_on)
 
 
-def _match(lines: list[Line], unit: AdminUnit) -> None:
+def _match(lines: list[Line], unit: AdminUnit, communes: dict[str, AdminUnit]) -> None:
     """CCCD first; else name + birth date within the commune named (or the import's area)."""
     people = Person.objects.active()
     by_number: dict[str, list[int]] = {}
@@ -202,7 +283,6 @@ def _match(lines: list[Line], unit: AdminUnit) -> None:
     for start in range(0, len(numbers), CHUNK):
         for pk, number in people.filter(id_number__in=numbers[start : start + CHUNK]).values_list("pk", "id_number"):
             by_number.setdefault(number, []).append(pk)
-    communes = _communes(unit)
     for line in lines:
         ids = by_number.get(line.values.get("id_number", ""), [])
         line.area = communes.get(fold(line.values.get("commune", "")))
@@ -247,11 +327,14 @@ def _known_doses(person_ids: set) -> set[tuple[int | None, date, int]]:
     return known
 
 
-def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
-    sites = {
-        fold(f.name): f
-        for f in Facility.objects.filter(unit__path__startswith=job.unit.path[: job.unit.path.index("/") + 1])
+def _sites(unit: AdminUnit) -> dict[str, Facility]:
+    """The province's facilities by name, for the site a line names."""
+    return {
+        fold(f.name): f for f in Facility.objects.filter(unit__path__startswith=unit.path[: unit.path.index("/") + 1])
     }
+
+
+def _apply(actor, job: DoseImport, lines: list[Line], errors: list, sites: dict[str, Facility]) -> None:
     matched = sorted(
         (line for line in lines if line.person), key=lambda line: (line.person_id, line.given_on, line.number)
     )
@@ -294,4 +377,4 @@ def _apply(actor, job: DoseImport, lines: list[Line], errors: list) -> None:
         if line.person is None
     ]
     ReviewRow.objects.bulk_create(review, ignore_conflicts=True)
-    job.to_review = len(review)
+    job.to_review += len(review)

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core.import_flow import Resumable
 from phongdich.core.scoping import ScopedQuerySet
 from phongdich.core.templatetags.humanize_vi import num
 
@@ -258,7 +259,7 @@ class Delivery(models.Model):
         return f"{self.site_id} {self.product_id} {self.doses:+}"
 
 
-class DoseImport(models.Model):
+class DoseImport(Resumable, models.Model):
     """A file of doses from the national platform. The same file twice is the same import."""
 
     sha256 = models.CharField(max_length=64, unique=True)
@@ -276,6 +277,7 @@ class DoseImport(models.Model):
     message = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    progress_at = models.DateTimeField(null=True, blank=True)  # when a run last committed a slice
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -291,6 +293,11 @@ class DoseImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vaccination:import", args=[self.pk])
+
+    @property
+    def done_rows(self) -> int:
+        """The lines a run has committed (each slice's lines count with its doses)."""
+        return self.lines
 
 
 class ReviewRow(models.Model):

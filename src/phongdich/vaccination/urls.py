@@ -21,5 +21,6 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/run-again/", views.import_run_again, name="import_run_again"),
     path("imports/review/<int:pk>/", views.review_decide, name="review_decide"),
 ]

@@ -14,6 +14,7 @@ from phongdich.core.exports import csv_download
 from phongdich.core.import_flow import upload_forget, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
+from phongdich.core.templatetags.humanize_vi import num
 from phongdich.core.views import add_form_errors, post_action, rules_page, service_form
 from phongdich.people.models import Person
 from phongdich.places.forms import units_for
@@ -35,7 +36,7 @@ from .forms import (
     lot_choices,
     sites_for,
 )
-from .importers import DOSE_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_KIND, dose_import_start
+from .importers import DOSE_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_KIND, dose_import_resume, dose_import_start
 from .models import Certificate, Dose, DoseImport, ReviewRow, Shipment, VaccinationRules
 from .selectors import (
     certificate_for_reading,
@@ -454,7 +455,25 @@ def import_detail(request, pk):
     job = get_object_or_404(DoseImport.objects.visible_to(request.user).select_related("unit"), pk=pk)
     rows = ReviewRow.objects.visible_to(request.user).filter(dose_import=job, status=ReviewStatus.OPEN)[:200]
     running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
-    return render(request, "vaccination/import.html", {"job": job, "rows": rows, "running": running})
+    can_run_again = job.can_run_again and has_permission_somewhere(request.user, "vaccination.add_doseimport")
+    context = {"job": job, "rows": rows, "running": running, "can_run_again": can_run_again}
+    return render(request, "vaccination/import.html", context)
+
+
+@require_POST
+def import_run_again(request, pk):
+    """Continue a file that stopped part-way from its last committed line (the service checks who may)."""
+    require_permission(request.user, "vaccination.add_doseimport")
+    job = get_object_or_404(DoseImport.objects.visible_to(request.user), pk=pk)
+    try:
+        dose_import_resume(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The import continues after the %(done)s lines already read.") % {"done": num(job.lines)}
+        )
+    return redirect(job)
 
 
 @require_POST

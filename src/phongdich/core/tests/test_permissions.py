@@ -447,6 +447,20 @@ ACTIONS = [
         expect(404, P=302, H=302, L=302),
     ),
     ("labs:pool_send", "/testing/pools/{pool_a}/send/", {}, expect(302, O=404, A=404, X=404, E=404, S=404)),
+    # Running a result file again: who may start the lab's files (a file that did not stop answers with a message).
+    ("labs:import_run_again", "/testing/imports/{import_a}/run-again/", {}, expect(403, L=302)),
+    (
+        "surveillance:list_import_run_again",
+        "/tracing/imports/runs/{list_import_a}/run-again/",
+        {},
+        expect(404, P=302, C=302, D=302, H=302),
+    ),
+    (
+        "vaccination:import_run_again",
+        "/vaccination/imports/{dose_import_a}/run-again/",
+        {},
+        expect(403, P=302, C=404, D=404, O=404),
+    ),
     (
         "labs:pool_result",
         "/testing/pools/{pool_a}/result/",

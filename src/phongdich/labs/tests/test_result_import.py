@@ -180,3 +180,24 @@ def test_a_refused_line_quoting_a_formula_is_kept_as_inert_text(world):
     job = run(world, csv_bytes([["CDC-00000", '=HYPERLINK("http://evil.example","Xem")', local(2), ""]]))
     [(_line, _column, message)] = list(csv.reader(io.StringIO(job.errors)))
     assert message.startswith("'=HYPERLINK(")
+
+
+def test_a_pools_line_weighs_its_members_when_the_file_is_cut_into_slices(world, monkeypatch):
+    from .. import importers
+
+    team = world.user("community_team")
+    people = residents(team, 13)
+    pooled(team, people[:10], barcode="CDC-POOL-SLICE", hours_ago=10)
+    for index, person in enumerate(people[10:]):
+        individual(team, person, barcode=f"CDC-SLICE-{index}", hours_ago=10)
+    raw = csv_bytes([[code, "Âm tính", local(2), ""] for code in ["CDC-POOL-SLICE", "CDC-SLICE-0", "CDC-SLICE-1"]])
+    monkeypatch.setattr(importers, "slice_lines", lambda: 10)
+    commit, slices = importers.BatchImport._commit, []
+
+    def counted(self, numbers):
+        slices.append(numbers)
+        commit(self, numbers)
+
+    monkeypatch.setattr(importers.BatchImport, "_commit", counted)
+    job = run(world, raw)
+    assert slices == [[2], [3, 4]] and (job.applied, job.done_rows) == (3, 3)

@@ -1,6 +1,7 @@
 import io
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from phongdich.core.imports import guess_mapping, read_table
@@ -308,3 +309,36 @@ def test_the_manifest_page_asks_for_the_trip_with_the_columns(client_as, world):
     list_import_run(job.pk)
     assert "VN215" in client.get("/tracing/trips/").content.decode()
     assert ListImport.objects.get(pk=job.pk).created == 3
+
+
+def test_a_case_list_whose_worker_died_is_run_again_from_its_last_batch_and_counts_each_row_once(
+    world, client_as, monkeypatch, django_capture_on_commit_callbacks
+):
+    from phongdich.surveillance import importers
+
+    monkeypatch.setattr(importers, "BATCH", 2)
+    rows_import = importers._rows_import
+    batches = []
+
+    def dies_on_the_second_batch(*args):
+        batches.append(1)
+        if len(batches) == 2:
+            raise SystemExit("killed")
+        rows_import(*args)
+
+    job = start_list(world, "cases", CASES_CSV, filename="ca-benh-15-08.csv")
+    monkeypatch.setattr(importers, "_rows_import", dies_on_the_second_batch)
+    with pytest.raises(SystemExit):
+        list_import_run(job.pk)
+    monkeypatch.setattr(importers, "_rows_import", rows_import)
+    importers.list_import_gave_up(job.pk, error="tiến trình chạy bị tắt 3 lần")
+    client = client_as("commune_officer")
+    page = client.get(f"/tracing/imports/runs/{job.pk}/").content.decode()
+    assert "Tiến trình nhập bị dừng" in page and "Chạy lại" in page
+
+    with django_capture_on_commit_callbacks() as queued:
+        assert client.post(f"/tracing/imports/runs/{job.pk}/run-again/").status_code == 302
+    assert len(queued) == 1
+    job = list_import_run(job.pk)
+    assert (job.status, job.done_rows, job.created, job.unchanged, job.error_count) == ("done", 5, 2, 0, 3)
+    assert [row.split(",")[0] for row in job.errors.splitlines()] == ["4", "5", "6"]

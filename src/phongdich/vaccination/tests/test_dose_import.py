@@ -77,3 +77,37 @@ def test_the_same_file_twice_is_the_same_import_and_an_overlapping_file_adds_not
 def test_a_file_that_is_not_utf8_is_refused_at_upload_with_a_clear_message(world):
     with pytest.raises(FileFormatError, match="UTF-8"):
         start(world, "Họ và tên\n".encode("cp1258", errors="replace") + b"\xff\xfe", "x.csv")
+
+
+def test_a_dose_file_whose_worker_died_is_run_again_from_its_last_slice_and_counts_each_line_once(
+    world, client_as, monkeypatch, django_capture_on_commit_callbacks
+):
+    from phongdich.vaccination import importers
+
+    monkeypatch.setattr(importers, "SLICE", 2)
+    apply, slices = importers._apply, []
+
+    def dies_on_the_third_slice(*args):
+        slices.append(1)
+        if len(slices) == 3:
+            raise SystemExit("killed")
+        apply(*args)
+
+    job = start(world, FILE.encode(), "tiem-chung-15-12.csv")
+    monkeypatch.setattr(importers, "_apply", dies_on_the_third_slice)
+    with pytest.raises(SystemExit):
+        dose_import_run(job.pk)
+    monkeypatch.setattr(importers, "_apply", apply)
+    job.refresh_from_db()
+    assert (job.status, job.lines) == ("running", 4)
+    importers.dose_import_gave_up(job.pk, error="tiến trình chạy bị tắt 3 lần")
+    client = client_as("province_commander")
+    page = client.get(f"/vaccination/imports/{job.pk}/").content.decode()
+    assert "Tiến trình nhập bị dừng" in page and "Chạy lại" in page
+
+    with django_capture_on_commit_callbacks() as queued:
+        assert client.post(f"/vaccination/imports/{job.pk}/run-again/").status_code == 302
+    assert len(queued) == 1
+    job = dose_import_run(job.pk)
+    assert (job.status, job.lines, job.added, job.known, job.to_review, job.refused) == ("done", 6, 3, 0, 1, 2)
+    assert Dose.objects.filter(dose_import=job).count() == 3
