@@ -354,3 +354,17 @@ def english_sentences_in(html: str) -> list[str]:
     page's language was chosen, at import time for instance)."""
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html))).split())
     return sorted(sentence for sentence in _english_sentences() if sentence in text)
+
+
+@contextmanager
+def runs_queued():
+    """The background runs `run_later` queued inside the block, as (function path, args) pairs: with the database
+    queue they are written with the transaction that asked for them, not after its commit."""
+    from django_tasks_db.models import DBTaskResult
+
+    before = set(DBTaskResult.objects.values_list("pk", flat=True))
+    runs: list[tuple[str, list]] = []
+    yield runs
+    for task in DBTaskResult.objects.exclude(pk__in=before).order_by("enqueued_at"):
+        path, args = task.args_kwargs["args"]
+        runs.append((path, args))

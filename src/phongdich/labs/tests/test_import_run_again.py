@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from phongdich.core.import_flow import bytes_keep
 from phongdich.core.models import AuditEvent
+from phongdich.core.testing import runs_queued
 
 from ..choices import ImportStatus, SampleStatus
 from ..importers import UPLOAD_KIND, result_import_gave_up, result_import_run, result_import_start
@@ -50,16 +51,14 @@ def died_after_one_slice():
     return once
 
 
-def test_a_given_up_import_shows_failed_with_run_again_and_running_it_again_finishes_it(
-    world, client_as, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_a_given_up_import_shows_failed_with_run_again_and_running_it_again_finishes_it(world, client_as, monkeypatch):
     job = a_file_stopped_after_its_first_line(world, monkeypatch)
     result_import_gave_up(job.pk, error="tiến trình chạy bị tắt 3 lần")
     client = client_as("lab_technician")
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Tiến trình nhập bị dừng" in page and "Chạy lại" in page and 'hx-trigger="every 2s"' not in page
 
-    with django_capture_on_commit_callbacks() as queued:
+    with runs_queued() as queued:
         response = client.post(f"/testing/imports/{job.pk}/run-again/")
     assert response.status_code == 302 and len(queued) == 1
     job.refresh_from_db()
@@ -72,21 +71,17 @@ def test_a_given_up_import_shows_failed_with_run_again_and_running_it_again_fini
     assert "Chạy lại" not in client.get(job.get_absolute_url()).content.decode()
 
 
-def test_running_an_import_again_twice_queues_it_once(
-    world, client_as, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_running_an_import_again_twice_queues_it_once(world, client_as, monkeypatch):
     job = a_file_stopped_after_its_first_line(world, monkeypatch)
     result_import_gave_up(job.pk, error="tiến trình chạy bị tắt 3 lần")
     client = client_as("lab_technician")
-    with django_capture_on_commit_callbacks() as queued:
+    with runs_queued() as queued:
         client.post(f"/testing/imports/{job.pk}/run-again/")
         client.post(f"/testing/imports/{job.pk}/run-again/")
     assert len(queued) == 1
 
 
-def test_a_stalled_import_says_it_waits_to_be_resumed_and_the_same_file_again_resumes_it(
-    world, client_as, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_a_stalled_import_says_it_waits_to_be_resumed_and_the_same_file_again_resumes_it(world, client_as, monkeypatch):
     job = a_file_stopped_after_its_first_line(world, monkeypatch)
     ResultImport.objects.filter(pk=job.pk).update(progress_at=timezone.now() - timedelta(hours=1))
     page = client_as("lab_technician").get(job.get_absolute_url()).content.decode()
@@ -95,7 +90,7 @@ def test_a_stalled_import_says_it_waits_to_be_resumed_and_the_same_file_again_re
     technician = world.user("lab_technician")
     raw = csv_bytes([[f"CDC-LAI-{index}", "Âm tính", local(2), ""] for index in range(3)])
     upload = bytes_keep(actor=technician, kind=UPLOAD_KIND, raw=raw, filename="ket-qua-lai-thieu.csv")
-    with django_capture_on_commit_callbacks() as queued:
+    with runs_queued() as queued:
         again = result_import_start(actor=technician, lab=lab(), upload=upload, mapping=MAPPING)
     assert again.pk == job.pk and again.status == ImportStatus.QUEUED and len(queued) == 1
     job = result_import_run(job.pk)

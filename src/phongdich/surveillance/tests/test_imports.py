@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from phongdich.core.imports import guess_mapping, read_table
 from phongdich.core.models import AuditEvent
+from phongdich.core.testing import runs_queued
 from phongdich.surveillance.importers import (
     CASE_COLUMNS,
     CONTACT_COLUMNS,
@@ -312,7 +313,7 @@ def test_the_manifest_page_asks_for_the_trip_with_the_columns(client_as, world):
 
 
 def test_a_case_list_whose_worker_died_is_run_again_from_its_last_batch_and_counts_each_row_once(
-    world, client_as, monkeypatch, django_capture_on_commit_callbacks
+    world, client_as, monkeypatch
 ):
     from phongdich.surveillance import importers
 
@@ -336,7 +337,7 @@ def test_a_case_list_whose_worker_died_is_run_again_from_its_last_batch_and_coun
     page = client.get(f"/tracing/imports/runs/{job.pk}/").content.decode()
     assert "Tiến trình nhập bị dừng" in page and "Chạy lại" in page
 
-    with django_capture_on_commit_callbacks() as queued:
+    with runs_queued() as queued:
         assert client.post(f"/tracing/imports/runs/{job.pk}/run-again/").status_code == 302
     assert len(queued) == 1
     job = list_import_run(job.pk)

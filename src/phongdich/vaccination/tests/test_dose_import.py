@@ -4,6 +4,7 @@ import pytest
 
 from phongdich.core.import_flow import bytes_keep
 from phongdich.core.imports import FileFormatError
+from phongdich.core.testing import runs_queued
 from phongdich.vaccination.importers import UPLOAD_KIND, dose_import_run, dose_import_start
 from phongdich.vaccination.models import Dose, ReviewRow
 from phongdich.vaccination.services import review_row_decide
@@ -80,7 +81,7 @@ def test_a_file_that_is_not_utf8_is_refused_at_upload_with_a_clear_message(world
 
 
 def test_a_dose_file_whose_worker_died_is_run_again_from_its_last_slice_and_counts_each_line_once(
-    world, client_as, monkeypatch, django_capture_on_commit_callbacks
+    world, client_as, monkeypatch
 ):
     from phongdich.vaccination import importers
 
@@ -105,7 +106,7 @@ def test_a_dose_file_whose_worker_died_is_run_again_from_its_last_slice_and_coun
     page = client.get(f"/vaccination/imports/{job.pk}/").content.decode()
     assert "Tiến trình nhập bị dừng" in page and "Chạy lại" in page
 
-    with django_capture_on_commit_callbacks() as queued:
+    with runs_queued() as queued:
         assert client.post(f"/vaccination/imports/{job.pk}/run-again/").status_code == 302
     assert len(queued) == 1
     job = dose_import_run(job.pk)
