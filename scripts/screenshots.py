@@ -1,20 +1,30 @@
-"""Screenshots for README.md, taken with Debian's Chromium from a running `make run` server.
+"""Screenshots for README.md, taken in Vietnamese with Debian's Chromium from a running `make run` server.
 
 .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+
+Desktop pages at 1280 × 800, phone pages at 360 × 740 (twice the pixels). Each page is taken once it has loaded
+and its scripts have run (the menu's state, the transmission graph's layout, lists filled by htmx).
 """
 
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from phongdich.core.chromium import CHROMIUM, CHROMIUM_ARGS
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "vi-VN"}
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "locale": "vi-VN", "has_touch": True}
+FIRST_ROW_LINK = "table.table tbody tr a"
 
 
-def log_in(page, username: str) -> None:
+def new_page(browser, settings: dict) -> Page:
+    return browser.new_context(**settings).new_page()
+
+
+def log_in(page: Page, username: str) -> None:
     page.goto(f"{BASE}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "demo")
@@ -22,52 +32,87 @@ def log_in(page, username: str) -> None:
     page.wait_for_url(f"{BASE}/")
 
 
+def open_page(page: Page, path: str) -> None:
+    page.goto(f"{BASE}{path}")
+    settle(page)
+
+
+def open_first_row(page: Page, path: str) -> None:
+    open_page(page, path)
+    page.click(FIRST_ROW_LINK)
+    settle(page)
+
+
+def settle(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+
+
+def shoot(page: Page, name: str, full_page: bool = False) -> None:
+    page.screenshot(path=OUT / f"{name}.png", full_page=full_page)
+
+
+def desktop_pages(browser) -> bytes:
+    """The province commander's pages, and the first certificate's QR code for the verifier."""
+    desktop = new_page(browser, DESKTOP)
+    log_in(desktop, "tinh.chihuy")
+    open_page(desktop, "/persons/?q=nguyen+thi+hang")
+    shoot(desktop, "persons-search")
+    desktop.click(FIRST_ROW_LINK)
+    settle(desktop)
+    shoot(desktop, "person-detail", full_page=True)
+    open_page(desktop, "/units/")
+    # The marker opens a unit, its name opens the unit's page: click at the marker.
+    desktop.click(".tree summary", position={"x": 4, "y": 8})  # the province's districts
+    settle(desktop)
+    desktop.click(".tree summary:has-text('Thuận An')", position={"x": 4, "y": 8})  # and one district's wards
+    settle(desktop)
+    shoot(desktop, "unit-tree")
+    open_first_row(desktop, "/tracing/clusters/?status=active&min_size=100")
+    desktop.wait_for_selector(".graph svg circle")
+    shoot(desktop, "cluster-graph", full_page=True)
+    open_first_row(desktop, "/testing/rounds/")  # the newest round: round 3 in Lái Thiêu
+    shoot(desktop, "testing-round", full_page=True)
+    open_page(desktop, "/vaccination/")
+    shoot(desktop, "vaccination-coverage", full_page=True)
+    qr = desktop.request.get(f"{BASE}/vaccination/certificates/1/qr.png").body()
+    commune = new_page(browser, DESKTOP)
+    log_in(commune, "xa.laithieu")
+    settle(commune)
+    shoot(commune, "home-commune", full_page=True)
+    return qr
+
+
+def phone_pages(browser, qr: bytes) -> None:
+    checkpoint = new_page(browser, PHONE)
+    open_page(checkpoint, "/verify")  # no login: the public verifier
+    checkpoint.set_input_files("#id_image", {"name": "qr.png", "mimeType": "image/png", "buffer": qr})
+    checkpoint.click("#verify-form button[type=submit]")
+    settle(checkpoint)
+    shoot(checkpoint, "phone-verify")
+    phone = new_page(browser, PHONE)
+    log_in(phone, "xa.laithieu")
+    settle(phone)
+    shoot(phone, "phone-home")
+    phone.click("details.menu-drop > summary")
+    phone.wait_for_selector(".menu-panel", state="visible")
+    shoot(phone, "phone-menu")
+    open_page(phone, "/persons/?q=hang")
+    shoot(phone, "phone-commune-search")
+    open_first_row(phone, "/testing/pools/?result=positive")
+    shoot(phone, "phone-pool")
+    team = new_page(browser, PHONE)
+    log_in(team, "to.laithieu1")
+    open_first_row(team, "/tracing/tasks/?state=open")
+    shoot(team, "phone-task")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        desktop = browser.new_page(viewport={"width": 1280, "height": 800})
-        log_in(desktop, "tinh.chihuy")
-        desktop.goto(f"{BASE}/persons/?q=nguyen+thi+hang")
-        desktop.screenshot(path=OUT / "persons-search.png")
-        desktop.click("table.table tbody tr a")
-        desktop.wait_for_load_state()
-        desktop.screenshot(path=OUT / "person-detail.png", full_page=True)
-        desktop.goto(f"{BASE}/units/")
-        desktop.click(".tree summary")
-        desktop.wait_for_timeout(500)
-        desktop.screenshot(path=OUT / "unit-tree.png")
-        desktop.goto(f"{BASE}/tracing/clusters/?status=active&min_size=100")
-        desktop.click("table.table tbody tr a")
-        desktop.wait_for_load_state()
-        desktop.screenshot(path=OUT / "cluster-graph.png")
-        desktop.goto(f"{BASE}/testing/rounds/")
-        desktop.click("table.table tbody tr a")  # the newest round: round 3 in Lái Thiêu
-        desktop.wait_for_load_state()
-        desktop.screenshot(path=OUT / "testing-round.png", full_page=True)
-        desktop.goto(f"{BASE}/vaccination/")
-        desktop.screenshot(path=OUT / "vaccination-coverage.png", full_page=True)
-        qr = desktop.request.get(f"{BASE}/vaccination/certificates/1/qr.png").body()
-        checkpoint = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
-        checkpoint.goto(f"{BASE}/verify")  # no login: the public verifier
-        checkpoint.set_input_files("#id_image", {"name": "qr.png", "mimeType": "image/png", "buffer": qr})
-        checkpoint.click("#verify-form button[type=submit]")
-        checkpoint.wait_for_load_state()
-        checkpoint.screenshot(path=OUT / "phone-verify.png")
-        phone = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
-        log_in(phone, "xa.laithieu")
-        phone.goto(f"{BASE}/persons/?q=hang")
-        phone.screenshot(path=OUT / "phone-commune-search.png")
-        phone.goto(f"{BASE}/testing/pools/?result=positive")
-        phone.click("table.table tbody tr a")
-        phone.wait_for_load_state()
-        phone.screenshot(path=OUT / "phone-pool.png")
-        team = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
-        log_in(team, "to.laithieu1")
-        team.goto(f"{BASE}/tracing/tasks/?state=open")
-        team.click("table.table tbody tr a")
-        team.wait_for_load_state()
-        team.screenshot(path=OUT / "phone-task.png")
+        qr = desktop_pages(browser)
+        phone_pages(browser, qr)
         browser.close()
 
 
