@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,6 +172,42 @@ def progress_stalled(moment: datetime) -> bool:
 
 def slice_lines() -> int:
     return settings.PHONGDICH_IMPORT_SLICE_LINES
+
+
+class WriterPace:
+    """How many rows a long import writes in one transaction, and when it steps aside, on SQLite, where one writer
+    at a time holds the whole database. After each slice the import pauses briefly. If another connection committed
+    since the last pause or in this one (PRAGMA data_version moves), other writers are at work and wait for the
+    lock behind each slice: the next slice is halved, down to a tenth of the configured size, so they never wait
+    long. If nobody did, it doubles, up to four times the size, so an import alone runs almost as fast as one long
+    transaction. PostgreSQL locks rows, not the database: there the slice stays as configured, with no pause."""
+
+    PAUSE_S = 0.05  # a writer waiting for the lock retries every 50-100 ms (SQLite's busy handler)
+
+    def __init__(self, size: int | None = None):
+        self.configured = size or slice_lines()
+        self.size = self.configured
+        self.sqlite = connection.vendor == "sqlite"
+        self.seen = self._data_version() if self.sqlite else 0
+
+    def after_commit(self) -> None:
+        if not self.sqlite:
+            return
+        before = self._data_version()
+        time.sleep(self.PAUSE_S)
+        after = self._data_version()
+        others_write = before != self.seen or after != before  # since our last pause, or in this one
+        self.seen = after
+        if others_write:
+            self.size = max(self.configured // 10, self.size // 2)
+        else:
+            self.size = min(self.configured * 4, self.size * 2)
+
+    @staticmethod
+    def _data_version() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA data_version")  # changes when another connection commits
+            return cursor.fetchone()[0]
 
 
 def _folder() -> Path:

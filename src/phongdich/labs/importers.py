@@ -11,14 +11,13 @@ lab and user); every sample and pool run it changes points to its import.
 
 import csv
 import io
-import time
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import batched, islice
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -30,7 +29,7 @@ from phongdich.core.background import in_background, run_later
 from phongdich.core.bulk import json_values, plain_values
 from phongdich.core.choices import AuditAction
 from phongdich.core.exports import csv_writer
-from phongdich.core.import_flow import KeptUpload, slice_lines, upload_by_token, upload_forget
+from phongdich.core.import_flow import KeptUpload, WriterPace, upload_by_token, upload_forget
 from phongdich.core.imports import Column, FileFormatError, guess_mapping
 from phongdich.core.scoping import OutOfScope
 from phongdich.core.text import fold
@@ -66,8 +65,6 @@ RESULT_WORDS = {
 BATCH = 100_000  # lines a transaction. Lab files list samples in random order: a larger batch writes each page of
 # the samples table and its indexes fewer times (measured on SQLite: 6.7 s of writes per 100,000 lines in batches
 # of 20,000, 3.4 s in batches of 100,000)
-SLICE_PAUSE = 0.05  # seconds between slices on SQLite: a writer waiting for the lock retries every 50-100 ms, so an
-# import starting its next slice at once kept winning it (check-ins waited 1.4 s at p99 behind slices of 0.2 s)
 MAX_KEPT_ERRORS = 100_000
 RELEASED = SampleStatus.RELEASED.value
 UPLOAD_KIND = "labs.results"
@@ -286,6 +283,7 @@ class BatchImport:
         self.columns = columns
         self.seen: dict[str, int] = {}
         self.outcomes: dict[int, tuple[str, object]] = {}  # line -> what becomes of it
+        self.pace = WriterPace()  # slices shrink while other writers wait for SQLite's lock, grow while none does
 
     def refuse(self, line: int, field: str, message: str) -> None:
         self.outcomes[line] = (REFUSED, (line, self.job.mapping.get(field, field), str(message)))
@@ -308,22 +306,23 @@ class BatchImport:
         self._check(lines)
         at = self.columns["barcode"]
         ordered = sorted(lines, key=lambda item: (item[1][at].strip() if len(item[1]) > at else "", item[0]))
-        for numbers in self._slices([line for line, _cells in ordered[done:]]):
-            self._commit(numbers)
-            if connection.vendor == "sqlite":
-                time.sleep(SLICE_PAUSE)
+        numbers = [line for line, _cells in ordered[done:]]
+        start = 0
+        while start < len(numbers):
+            end = self._slice_end(numbers, start, self.pace.size)
+            self._commit(numbers[start:end])
+            self.pace.after_commit()
+            start = end
 
-    def _slices(self, numbers: list[int]):
-        """Slices of about PHONGDICH_IMPORT_SLICE_LINES rows written: a pool's line writes each of its members."""
-        size, weight, start = slice_lines(), 0, 0
-        for index, line in enumerate(numbers):
-            kind, value = self.outcomes[line]
+    def _slice_end(self, numbers: list[int], start: int, size: int) -> int:
+        """Where a slice of about `size` rows written ends: a pool's line writes each of its members."""
+        weight = 0
+        for index in range(start, len(numbers)):
+            kind, value = self.outcomes[numbers[index]]
             weight += len(value[1]) if kind == POOL else 1  # type: ignore[index]
             if weight >= size:
-                yield numbers[start : index + 1]
-                weight, start = 0, index + 1
-        if start < len(numbers):
-            yield numbers[start:]
+                return index + 1
+        return len(numbers)
 
     def _commit(self, numbers: list[int]) -> None:
         """One slice: its results written, the job's progress and refused lines saved, in one transaction."""

@@ -208,3 +208,38 @@ def test_the_expire_uploads_command_deletes_abandoned_files_of_every_kind(world,
     with hours_later(25):
         call_command("expire_uploads", stdout=out)
     assert not kept_files(tmp_path) and str(2 + len(UPLOAD_KINDS)) in out.getvalue()
+
+
+def a_pace_whose_neighbours(monkeypatch, commits: list[bool]):
+    """A WriterPace of 5,000 rows on SQLite, with other connections committing (True) or not in each pause."""
+    from phongdich.core.import_flow import WriterPace
+
+    monkeypatch.setattr(WriterPace, "_data_version", staticmethod(lambda: 0))
+    pace = WriterPace(5000)
+    pace.sqlite, pace.seen, version, versions = True, 0, 0, []
+    for other in commits:  # PRAGMA data_version before and after each pause
+        versions.append(version)
+        version += other
+        versions.append(version)
+    readings = iter(versions)
+    monkeypatch.setattr(WriterPace, "_data_version", staticmethod(lambda: next(readings)))
+    monkeypatch.setattr("phongdich.core.import_flow.time.sleep", lambda seconds: None)
+    return pace
+
+
+def test_an_import_alone_grows_its_slices_up_to_four_times_the_configured_size(monkeypatch):
+    pace = a_pace_whose_neighbours(monkeypatch, [False] * 4)
+    sizes = []
+    for _ in range(4):
+        pace.after_commit()
+        sizes.append(pace.size)
+    assert sizes == [10_000, 20_000, 20_000, 20_000]
+
+
+def test_an_import_shrinks_its_slices_while_other_writers_commit_in_its_pauses(monkeypatch):
+    pace = a_pace_whose_neighbours(monkeypatch, [True, True, True, False])
+    sizes = []
+    for _ in range(4):
+        pace.after_commit()
+        sizes.append(pace.size)
+    assert sizes == [2_500, 1_250, 625, 1_250]

@@ -4,6 +4,7 @@ waits to be resumed and the same file uploaded again resumes it; run again, it c
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from phongdich.core.import_flow import bytes_keep
@@ -28,7 +29,7 @@ def a_file_stopped_after_its_first_line(world, monkeypatch) -> ResultImport:
     technician = world.user("lab_technician")
     upload = bytes_keep(actor=technician, kind=UPLOAD_KIND, raw=raw, filename="ket-qua-lai-thieu.csv")
     job = result_import_start(actor=technician, lab=lab(), upload=upload, mapping=MAPPING)
-    monkeypatch.setattr("phongdich.labs.importers.slice_lines", lambda: 1)
+    monkeypatch.setattr(settings, "PHONGDICH_IMPORT_SLICE_LINES", 1)
     monkeypatch.setattr("phongdich.labs.importers.BatchImport._commit", died_after_one_slice())
     with pytest.raises(SystemExit):
         result_import_run(job.pk)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from phongdich.core.import_flow import bytes_keep
@@ -191,7 +192,7 @@ def test_a_pools_line_weighs_its_members_when_the_file_is_cut_into_slices(world,
     for index, person in enumerate(people[10:]):
         individual(team, person, barcode=f"CDC-SLICE-{index}", hours_ago=10)
     raw = csv_bytes([[code, "Âm tính", local(2), ""] for code in ["CDC-POOL-SLICE", "CDC-SLICE-0", "CDC-SLICE-1"]])
-    monkeypatch.setattr(importers, "slice_lines", lambda: 10)
+    monkeypatch.setattr(settings, "PHONGDICH_IMPORT_SLICE_LINES", 10)
     commit, slices = importers.BatchImport._commit, []
 
     def counted(self, numbers):
