@@ -24,6 +24,7 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, overload
 
 from django.conf import settings
@@ -127,7 +128,17 @@ def _process_exists(pid: int) -> bool:
         return False
     except PermissionError:  # another user's process: it exists
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that has ended but whose parent has not collected it (a worker whose `serve` was killed, left to an
+    init that does not reap, as in some containers): it answers signals, yet runs nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux): signals are all there is to go by
+    return stat.rpartition(")")[2].split()[0] == "Z"
 
 
 def tasks_reclaim() -> int:

@@ -138,3 +138,18 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
 
 def test_a_task_worker_that_keeps_dying_is_started_again_ever_more_slowly_up_to_a_minute():
     assert [restart_wait(deaths) for deaths in range(0, 9)] == [1, 1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_a_worker_that_ended_but_was_never_collected_counts_as_dead():
+    import subprocess
+    import time
+
+    from phongdich.core.background import _process_exists
+
+    ended = subprocess.Popen(["true"])  # not waited for: a zombie until collected, as under an init that never reaps
+    time.sleep(0.3)
+    try:
+        assert not _process_exists(ended.pid)
+        assert _process_exists(os.getpid())
+    finally:
+        ended.wait()
