@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from phongdich.core.background import run_later
 from phongdich.core.models import AuditEvent, WorkerBeat
+from phongdich.core.testing import real_clock
 from phongdich.core.tests.slow_work import GAVE_UP, slow_work, steps_done
 from phongdich.settings import database_from_url
 
@@ -54,12 +55,6 @@ class Shared:
 
     def logs(self) -> str:
         return "\n".join(path.read_text() for path in sorted(self.directory.glob("*.log")))
-
-
-def real_clock(environ: os._Environ[str]) -> dict[str, str]:
-    """The environment without libfaketime (scripts/moved-clock): under it, time.sleep fails in a child. The
-    processes share one clock among themselves, which is all the leases compare."""
-    return {name: value for name, value in environ.items() if name != "LD_PRELOAD" and not name.startswith("FAKETIME")}
 
 
 @pytest.fixture

@@ -368,3 +368,10 @@ def runs_queued():
     for task in DBTaskResult.objects.exclude(pk__in=before).order_by("enqueued_at"):
         path, args = task.args_kwargs["args"]
         runs.append((path, args))
+
+
+def real_clock(environ) -> dict[str, str]:
+    """An environment for a child process without libfaketime (scripts/moved-clock): under it, time.sleep fails in
+    a child, which the test's own conftest cannot mend. The processes share one clock among themselves, which is
+    all their leases and progress compare."""
+    return {name: value for name, value in environ.items() if name != "LD_PRELOAD" and not name.startswith("FAKETIME")}
