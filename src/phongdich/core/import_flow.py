@@ -170,6 +170,15 @@ def progress_stalled(moment: datetime) -> bool:
     return moment < timezone.now() - timedelta(seconds=settings.PHONGDICH_IMPORT_STALLED_SECONDS)
 
 
+def import_gave_up(model, job_id: int, error: str) -> None:
+    """An import job whose worker died once too often (core.background's `gave_up` hook): the job says so and keeps
+    its file to be run again."""
+    message = _("The import process stopped and was not resumed: %(error)s. Run it again to continue.") % {
+        "error": error or _("the worker stopped")
+    }
+    model.objects.filter(pk=job_id, status__in=("queued", "running")).update(status="failed", message=message[:300])
+
+
 def slice_lines() -> int:
     return settings.PHONGDICH_IMPORT_SLICE_LINES
 

@@ -22,6 +22,7 @@ from .models import AuditEvent
 from .pagination import capped_count
 from .scoping import has_permission_somewhere, scope_of
 from .tables import AuditEventTable
+from .templatetags.humanize_vi import num
 
 
 class PermissionRequiredMixin(View):
@@ -180,6 +181,19 @@ class AuditListView(ScopedListView):
 
 # A task waiting longer than this means the workers do not keep up (or none works the queue).
 QUEUE_LATE_SECONDS = 600
+
+
+def run_import_again(request, job, resume, done_field: str = "done_rows"):
+    """The "Run again" button of an import's page: the job, already looked up in the user's scope, continues from
+    its last committed line through `resume` (the app's `*_import_resume` service, which checks who may)."""
+    try:
+        resume(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = num(getattr(job, done_field))
+        messages.success(request, _("The import continues after the %(done)s lines already read.") % {"done": done})
+    return redirect(job)
 
 
 def healthz(request):

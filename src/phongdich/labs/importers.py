@@ -29,7 +29,7 @@ from phongdich.core.background import in_background, run_later
 from phongdich.core.bulk import json_values, plain_values
 from phongdich.core.choices import AuditAction
 from phongdich.core.exports import csv_writer
-from phongdich.core.import_flow import KeptUpload, WriterPace, upload_by_token, upload_forget
+from phongdich.core.import_flow import KeptUpload, WriterPace, import_gave_up, upload_by_token, upload_forget
 from phongdich.core.imports import Column, FileFormatError, guess_mapping
 from phongdich.core.scoping import OutOfScope
 from phongdich.core.text import fold
@@ -209,13 +209,7 @@ def _resumed(actor, job: ResultImport, upload: KeptUpload | None) -> ResultImpor
 
 
 def result_import_gave_up(job_id: int, *, error: str = "") -> None:
-    """The worker running the file died once too often: the job says so and keeps its file to be run again."""
-    message = _("The import process stopped and was not resumed: %(error)s. Run it again to continue.") % {
-        "error": error or _("the worker stopped")
-    }
-    ResultImport.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
-        status=ImportStatus.FAILED, message=message[:300]
-    )
+    import_gave_up(ResultImport, job_id, error)
 
 
 @in_background(gave_up=result_import_gave_up)

@@ -18,8 +18,14 @@ from phongdich.core.exports import refused_lines_download
 from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError
 from phongdich.core.scoping import has_permission_somewhere, require_permission
-from phongdich.core.templatetags.humanize_vi import num
-from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
+from phongdich.core.views import (
+    ScopedListView,
+    add_form_errors,
+    post_action,
+    rules_page,
+    run_import_again,
+    service_form,
+)
 from phongdich.people.selectors import name_people
 from phongdich.places.forms import units_for
 from phongdich.surveillance.forms import MappingForm
@@ -354,15 +360,7 @@ def import_run_again(request, pk):
     """Continue a file that stopped part-way from its last committed line (the service checks who may)."""
     require_permission(request.user, "labs.add_resultimport")
     job = get_object_or_404(ResultImport.objects.visible_to(request.user), pk=pk)
-    try:
-        result_import_resume(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The import continues after the %(done)s lines already read.") % {"done": num(job.done_rows)}
-        )
-    return redirect(job)
+    return run_import_again(request, job, result_import_resume)
 
 
 def import_errors(request, pk):

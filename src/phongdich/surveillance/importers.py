@@ -27,7 +27,7 @@ from phongdich.core.background import in_background, run_later
 from phongdich.core.choices import AuditAction
 from phongdich.core.context import current, request_context
 from phongdich.core.exports import csv_writer
-from phongdich.core.import_flow import KeptUpload, upload_by_token, upload_forget
+from phongdich.core.import_flow import KeptUpload, import_gave_up, upload_by_token, upload_forget
 from phongdich.core.imports import Column, FileFormatError, ImportReport, mapped_rows, parse_day
 from phongdich.core.scoping import OutOfScope, require_permission, scope_of
 from phongdich.core.text import fold
@@ -408,13 +408,7 @@ def list_import_start(
 
 
 def list_import_gave_up(job_id: int, *, error: str = "") -> None:
-    """The worker running the list died once too often: the job says so and keeps its file to be run again."""
-    message = _("The import process stopped and was not resumed: %(error)s. Run it again to continue.") % {
-        "error": error or _("the worker stopped")
-    }
-    ListImport.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
-        status=ImportStatus.FAILED, message=message[:300]
-    )
+    import_gave_up(ListImport, job_id, error)
 
 
 @in_background(gave_up=list_import_gave_up)

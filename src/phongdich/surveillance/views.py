@@ -27,8 +27,14 @@ from phongdich.core.import_flow import upload_for, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.ratelimit import allow, client_ip
 from phongdich.core.scoping import has_permission_somewhere, require_permission
-from phongdich.core.templatetags.humanize_vi import num
-from phongdich.core.views import ScopedListView, add_form_errors, post_action, rules_page, service_form
+from phongdich.core.views import (
+    ScopedListView,
+    add_form_errors,
+    post_action,
+    rules_page,
+    run_import_again,
+    service_form,
+)
 from phongdich.people.models import Person
 from phongdich.people.selectors import name_people
 from phongdich.places.forms import units_for
@@ -485,15 +491,7 @@ def list_import_detail(request, pk):
 def list_import_run_again(request, pk):
     """Continue a list that stopped part-way from its last committed row (the service checks who may)."""
     job = get_object_or_404(ListImport.objects.visible_to(request.user), pk=pk)
-    try:
-        list_import_resume(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The import continues after the %(done)s lines already read.") % {"done": num(job.done_rows)}
-        )
-    return redirect(job)
+    return run_import_again(request, job, list_import_resume)
 
 
 def list_import_errors(request, pk):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from phongdich.core import audit
 from phongdich.core.background import in_background, run_later
 from phongdich.core.choices import AuditAction
-from phongdich.core.import_flow import KeptUpload, upload_by_token, upload_forget
+from phongdich.core.import_flow import KeptUpload, import_gave_up, upload_by_token, upload_forget
 from phongdich.core.imports import Column, FileFormatError, parse_day
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.core.text import clean_name, fold
@@ -124,13 +124,7 @@ def _saved(job: DoseImport) -> DoseImport:
 
 
 def dose_import_gave_up(job_id: int, *, error: str = "") -> None:
-    """The worker running the file died once too often: the job says so and keeps its file to be run again."""
-    message = _("The import process stopped and was not resumed: %(error)s. Run it again to continue.") % {
-        "error": error or _("the worker stopped")
-    }
-    DoseImport.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
-        status=ImportStatus.FAILED, message=message[:300]
-    )
+    import_gave_up(DoseImport, job_id, error)
 
 
 @in_background(gave_up=dose_import_gave_up)

@@ -14,8 +14,7 @@ from phongdich.core.exports import csv_download
 from phongdich.core.import_flow import upload_forget, upload_keep
 from phongdich.core.imports import FileFormatError, guess_mapping
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
-from phongdich.core.templatetags.humanize_vi import num
-from phongdich.core.views import add_form_errors, post_action, rules_page, service_form
+from phongdich.core.views import add_form_errors, post_action, rules_page, run_import_again, service_form
 from phongdich.people.models import Person
 from phongdich.places.forms import units_for
 from phongdich.places.models import AdminUnit
@@ -465,15 +464,7 @@ def import_run_again(request, pk):
     """Continue a file that stopped part-way from its last committed line (the service checks who may)."""
     require_permission(request.user, "vaccination.add_doseimport")
     job = get_object_or_404(DoseImport.objects.visible_to(request.user), pk=pk)
-    try:
-        dose_import_resume(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The import continues after the %(done)s lines already read.") % {"done": num(job.lines)}
-        )
-    return redirect(job)
+    return run_import_again(request, job, dose_import_resume, "lines")
 
 
 @require_POST
