@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "phongdich.surveillance",
     "phongdich.labs",
     "phongdich.vaccination",
+    "phongdich.care",
     "phongdich.demo",
 ]
 

@@ -85,9 +85,37 @@ MANAGE_VACCINATION = VACCINATE | {
 }
 ALLOCATE = MANAGE_VACCINATION | {"vaccination.add_shipment", "vaccination.change_shipment"}
 
+SEE_CARE = {"care.view_isolationorder", "care.view_selfreport", "care.view_alert", "care.view_reportlink"}
+TEAM_CARE = SEE_CARE | {
+    "care.add_isolationorder",
+    "care.add_selfreport",
+    "care.change_alert",
+    "care.add_carecontact",
+    "care.add_medicinedelivery",
+}
+CARE = TEAM_CARE | {"care.change_isolationorder", "care.add_reportlink", "care.change_reportlink"}
+CARE_RULES = {"care.view_isolationrules", "care.view_eligibilityrules", "care.view_warningrules"}
+MANAGE_CARE_RULES = CARE_RULES | {
+    "care.add_isolationrules",
+    "care.add_eligibilityrules",
+    "care.add_warningrules",
+    "care.change_medicinekind",
+    "care.add_medicinekind",
+    "care.change_sitecapacity",
+}
+
 # What a district officer does in their district, and a province commander in the province.
 COMMAND_AREA = (
-    UNITS | MANAGE_PEOPLE | MANAGE_VENUES | MANAGE_FACILITIES | RECORD_CHECKINS | MANAGE_CASES | PLAN_TESTING | ALLOCATE
+    UNITS
+    | MANAGE_PEOPLE
+    | MANAGE_VENUES
+    | MANAGE_FACILITIES
+    | RECORD_CHECKINS
+    | MANAGE_CASES
+    | PLAN_TESTING
+    | ALLOCATE
+    | CARE
+    | CARE_RULES
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -110,11 +138,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MANAGE_CASES
         | SAMPLE
         | MANAGE_VACCINATION
+        | CARE
         | {"labs.view_testingplan"}
     ),
-    Role.COMMUNITY_TEAM: frozenset(UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE | SEE_VACCINATION),
+    Role.COMMUNITY_TEAM: frozenset(
+        UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE | SEE_VACCINATION | TEAM_CARE
+    ),
     Role.HEALTH_WORKER: frozenset(
-        UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | {"labs.change_sample", "vaccination.view_dose"}
+        UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | CARE | {"labs.change_sample", "vaccination.view_dose"}
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
@@ -130,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"surveillance.view_tracingrules", "surveillance.add_tracingrules"}
         | TESTING_RULES
         | {"vaccination.view_vaccinationrules", "vaccination.add_vaccinationrules", "vaccination.view_signingkey"}
+        | MANAGE_CARE_RULES
     ),
 }
 
