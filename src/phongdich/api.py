@@ -1,6 +1,7 @@
 """The /api/v1/ surface: one NinjaAPI with each app's router."""
 
 from phongdich.accounts.api import router as accounts_router
+from phongdich.care.api import router as care_router
 from phongdich.core.api import build_api
 from phongdich.labs.api import router as labs_router
 from phongdich.people.api import router as people_router
@@ -23,3 +24,4 @@ api.add_router("/tracing", tracing_router)
 api.add_router("/testing", labs_router)
 api.add_router("/vaccination", vaccination_router)
 api.add_router("/dcc", dcc_router)
+api.add_router("/care", care_router)

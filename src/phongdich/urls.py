@@ -14,6 +14,7 @@ urlpatterns = [
     path("tracing/", include("phongdich.surveillance.urls")),
     path("testing/", include("phongdich.labs.urls")),
     path("vaccination/", include("phongdich.vaccination.urls")),
+    path("care/", include("phongdich.care.urls")),
     path("verify", verify, name="verify"),
     path("c/<str:token>/", checkin_page, name="checkin"),
     path("i18n/setlang/", set_language, name="set_language"),
