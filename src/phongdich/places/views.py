@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,8 +56,18 @@ def unit_detail(request, pk):
             "facilities": Facility.objects.visible_to(request.user).filter(unit=unit)[:100],
             "venues": Venue.objects.visible_to(request.user).filter(unit=unit)[:100],
             "can_view_people": has_permission_somewhere(request.user, "people.view_person"),
+            "sections": unit_sections(request.user, unit),
         },
     )
+
+
+# What the domain apps add to a unit's page: each names a function (user, unit) -> (template, context) or None.
+UNIT_SECTIONS = ("phongdich.care.selectors.unit_section",)
+
+
+def unit_sections(user, unit) -> list[tuple[str, dict]]:
+    sections = (import_string(path)(user, unit) for path in UNIT_SECTIONS)
+    return [section for section in sections if section]
 
 
 def venue_qr(request, pk, fmt):
