@@ -12,7 +12,7 @@ from phongdich.core.scoping import has_permission_somewhere
 from .choices import AlertStatus, OrderKind, OrderStatus, Severity
 from .models import Alert, IsolationOrder, WarningRules
 
-HOME_REPORTING = (OrderKind.F0_HOME, OrderKind.F1_HOME)
+REPORTING_TWICE_A_DAY = (OrderKind.F0_HOME,)  # F0 treated at home; their quarantined household may report too
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ class CareFigures:
 
 
 def silent_since(before) -> Q:
-    """Active home orders whose last report (or, with none yet, the order itself) is older than `before`."""
+    """Active orders that report twice a day whose last report (or, with none yet, the order itself) is older than `before`."""
     silent = Q(last_report_at__lt=before) | Q(last_report_at__isnull=True, created_at__lt=before)
-    return Q(kind__in=HOME_REPORTING, status=OrderStatus.ACTIVE) & silent
+    return Q(kind__in=REPORTING_TWICE_A_DAY, status=OrderStatus.ACTIVE) & silent
 
 
 def unit_care_figures(user, unit) -> CareFigures | None:
