@@ -68,6 +68,10 @@ GROUPS = (
         ),
     ),
     Group(
+        _("Care"),
+        (Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),),
+    ),
+    Group(
         _("Administration"),
         (
             Link("accounts:users", _("Accounts"), "accounts.manage_users"),
@@ -75,6 +79,8 @@ GROUPS = (
             Link("surveillance:rules", _("Tracing rules"), "surveillance.add_tracingrules"),
             Link("labs:rules", _("Testing rules"), "labs.add_testingrules"),
             Link("vaccination:rules", _("Vaccination rules"), "vaccination.add_vaccinationrules"),
+            Link("care:rules", _("Care rules"), "care.view_isolationrules"),
+            Link("care:medicines", _("Medicine packages"), "care.change_medicinekind"),
         ),
     ),
 )

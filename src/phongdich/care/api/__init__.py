@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from .rules import router as rules_router
+
 router = Router(tags=["care"])
+router.add_router("/", rules_router)

@@ -201,6 +201,16 @@ PAGES = [
     ("vaccination:rules", "/vaccination/rules/", expect(403, P=200, S=200)),
     ("vaccination:imports", "/vaccination/imports/", expect(200, T=403, H=403, A=403, X=403, E=403, S=403, L=403)),
     ("vaccination:import", "/vaccination/imports/{dose_import_a}/", expect(403, P=200, C=404, D=404, O=404)),
+    # Care's rules: read by the province's and districts' command and the administrators; a new version of the
+    # isolation rules only by the province's administrator. The sites' places: everyone who works with orders reads
+    # them (a site in Lái Thiêu); the administrators set them.
+    ("care:rules", "/care/rules/", expect(403, P=200, D=200, S=200)),
+    ("care:isolation_rules_new", "/care/rules/isolation/new/", expect(403, S=200, Z=403)),
+    ("care:medicines", "/care/medicines/", expect(403, S=200)),
+    ("care:medicine_new", "/care/medicines/new/", expect(403, S=200)),
+    ("care:medicine_edit", "/care/medicines/{medicine_a}/", expect(403, S=200)),
+    ("care:sites", "/care/sites/", expect(200, A=403, X=403, E=403, L=403)),
+    ("care:site_capacity", "/care/sites/{site_a}/capacity/", expect(403, S=200)),
 ]
 
 API = [
@@ -384,6 +394,19 @@ API = [
     ("GET", "/api/v1/dcc/trust-list", None, expect(200)),
     ("GET", "/api/v1/dcc/revocations", None, expect(200)),
     ("POST", "/api/v1/dcc/verify", {"text": "HC1:NOT-A-CERTIFICATE"}, expect(200)),
+    ("GET", "/api/v1/care/rules/isolation", None, expect(403, P=200, D=200, S=200)),
+    ("GET", "/api/v1/care/rules/eligibility", None, expect(403, P=200, D=200, S=200)),
+    ("GET", "/api/v1/care/rules/warning", None, expect(403, P=200, D=200, S=200)),
+    # No document and no durations: refused once the permission is checked, so nothing is added.
+    (
+        "POST",
+        "/api/v1/care/rules/isolation",
+        {"effective_from": "2022-10-01", "source_document": " ", "document_date": "2022-09-28", "durations": {}},
+        expect(403, S=422, Z=403),
+    ),
+    ("GET", "/api/v1/care/sites", None, expect(200, A=403, X=403, E=403, L=403)),
+    # Fewer than no places: refused after the permission and scope checks.
+    ("POST", "/api/v1/care/sites/{site_a}/capacity", {"places": -1}, expect(403, S=422)),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -404,6 +427,9 @@ READ_ONLY = {
     "labs:rounds",
     "labs:tasks",
     "accounts:password_done",
+    "care:rules",
+    "care:medicines",
+    "care:sites",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -565,7 +591,23 @@ def fill(template: str, world) -> str:
         shipment_a=Shipment.objects.get().pk,
         dose_import_a=DoseImport.objects.get().pk,
         list_import_a=_list_import(world) if "{list_import_a}" in template else 0,
+        site_a=_isolation_site(world) if "{site_a}" in template else 0,
+        medicine_a=_medicine_kind() if "{medicine_a}" in template else 0,
     )
+
+
+def _isolation_site(world) -> int:
+    site, _created = Facility.objects.get_or_create(
+        name="Khu cách ly tập trung Phường Lái Thiêu", kind="isolation_site", unit=world.unit("25966")
+    )
+    return site.pk
+
+
+def _medicine_kind() -> int:
+    from phongdich.care.models import MedicineKind
+
+    kind, _created = MedicineKind.objects.get_or_create(code="A", defaults={"name": "Gói thuốc A"})
+    return kind.pk
 
 
 def _list_import(world) -> int:

@@ -1,0 +1,36 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from phongdich.care.services import rules_due_apply
+
+
+def apply_rules(command: BaseCommand, options: dict) -> None:
+    started = time.perf_counter()
+    released = rules_due_apply()
+    command.stdout.write(
+        f"{released:,} active order(s) released by versions of the isolation rules that end their kind, "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
+# Each maintenance job of care: its name, what it does, and the function that runs it.
+ACTIONS = {
+    "apply-rules": (
+        "Release the active orders of kinds a version of the isolation rules ends, once it has taken effect "
+        "(run it daily; a version added on or after its date is applied in the background at once).",
+        apply_rules,
+    ),
+}
+
+
+class Command(BaseCommand):
+    help = "Care maintenance jobs, each meant for cron or a systemd timer."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name, (description, _run) in ACTIONS.items():
+            sub.add_parser(name, help=description)
+
+    def handle(self, *args, action, **options):
+        ACTIONS[action][1](self, options)
