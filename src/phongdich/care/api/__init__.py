@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from .orders import router as orders_router
+
 router = Router(tags=["care"])
+router.add_router("", orders_router)
