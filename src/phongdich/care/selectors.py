@@ -48,13 +48,18 @@ def _carer_roles() -> list[str]:
 
 def carers_for(order: IsolationOrder) -> QuerySet:
     """Users who may look after this order: their assignment's unit is the order's or one above it, or they work
-    at the facility following it or at its site."""
+    at the facility following it, at its site, or at the health station of its ward."""
     from phongdich.accounts.models import User
+    from phongdich.accounts.roles import SERVES_ITS_WARD
 
     parts = order.unit.path.rstrip("/").split("/")
     paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
     facilities = [pk for pk in (order.facility_id, order.site_id) if pk]
-    where = Q(role_assignments__unit__path__in=paths) | Q(role_assignments__facility_id__in=facilities)
+    where = (
+        Q(role_assignments__unit__path__in=paths)
+        | Q(role_assignments__facility_id__in=facilities)
+        | Q(role_assignments__facility__unit__path__in=paths, role_assignments__facility__kind__in=SERVES_ITS_WARD)
+    )
     return (
         User.objects.filter(where, is_active=True, role_assignments__role__in=_carer_roles())
         .distinct()

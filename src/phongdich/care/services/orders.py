@@ -379,10 +379,7 @@ def _person_in_scope(actor, person: Person) -> Person:
     """The person re-read and locked, if the actor may order isolation where they live; otherwise the same
     refusal as for a person who does not exist."""
     found = (
-        Person.objects.select_for_update(of=("self",))
-        .select_related("unit", "household")
-        .filter(pk=person.pk)
-        .first()
+        Person.objects.select_for_update(of=("self",)).select_related("unit", "household").filter(pk=person.pk).first()
     )
     if (
         found is None

@@ -52,7 +52,11 @@ def eligibility_rules(criteria: list | None = None, days_ago: int = 30) -> Eligi
     on = clock.today() - timedelta(days=days_ago)
     rules, _created = EligibilityRules.objects.update_or_create(
         effective_from=on,
-        defaults={"source_document": "Quyết định 261/QĐ-BYT (thử nghiệm)", "document_date": on, "criteria": criteria or CRITERIA},
+        defaults={
+            "source_document": "Quyết định 261/QĐ-BYT (thử nghiệm)",
+            "document_date": on,
+            "criteria": criteria or CRITERIA,
+        },
     )
     return rules
 
@@ -69,7 +73,10 @@ def a_site(places: int | None, name: str = "Khu cách ly tập trung Ký túc x�
     from phongdich.places.models import AdminUnit
 
     site = Facility.objects.create(
-        name=name, kind=FacilityKind.ISOLATION_SITE, unit=AdminUnit.objects.get(code="25966"), address="Số 6 Trần Văn Ơn"
+        name=name,
+        kind=FacilityKind.ISOLATION_SITE,
+        unit=AdminUnit.objects.get(code="25966"),
+        address="Số 6 Trần Văn Ơn",
     )
     if places is not None:
         SiteCapacity.objects.create(site=site, places=places)

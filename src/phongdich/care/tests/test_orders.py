@@ -86,9 +86,7 @@ def test_a_community_team_member_orders_only_in_her_residential_group(world, thu
 
 
 def test_the_health_worker_orders_in_the_ward_of_her_station(world, thu):
-    order = order_create(
-        actor=world.user("health_worker"), person=thu, kind=OrderKind.F1_HOME, starts_on=clock.today()
-    )
+    order = order_create(actor=world.user("health_worker"), person=thu, kind=OrderKind.F1_HOME, starts_on=clock.today())
     assert order.created_by == world.user("health_worker")
     hang_hiep_thanh = world.person("Nguyễn Thị Hằng", "25741")
     with pytest.raises(OutOfScope):

@@ -67,9 +67,7 @@ def test_an_ended_order_cannot_be_ended_again(world, order):
 def test_a_community_team_member_cannot_end_an_order_and_another_commune_cannot_see_it(world, order):
     for persona in ("community_team", "other_commune"):
         with pytest.raises(OutOfScope):
-            order_end(
-                actor=world.user(persona), order=order, status=OrderStatus.MOVED_AWAY, ended_on=clock.today()
-            )
+            order_end(actor=world.user(persona), order=order, status=OrderStatus.MOVED_AWAY, ended_on=clock.today())
 
 
 def test_the_officer_assigns_the_stations_health_worker_and_the_groups_team(world, order):

@@ -5,7 +5,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -259,12 +259,13 @@ def order_medicine_view(request, pk):
 
 def sites(request):
     """Concentrated sites: places, people there now, free places; those who manage care rules set the places."""
-    require_permission(request.user, "care.view_isolationorder")
     user = request.user
     can_set = has_permission_somewhere(user, "care.change_sitecapacity")
+    if not can_set:
+        require_permission(user, "care.view_isolationorder")
     if request.method == "POST":
         if not can_set:
-            raise Http404
+            raise PermissionDenied
         site = get_object_or_404(Facility.objects.filter(kind__in=SITE_FACILITY_KINDS), pk=request.POST.get("site"))
         try:
             site_capacity_set(actor=user, site=site, places=_whole(request.POST.get("places")))
