@@ -150,9 +150,10 @@ def test_the_community_team_cannot_end_an_order_and_another_commune_cannot_reach
 
 def test_the_list_is_scoped_filtered_and_named_in_the_callers_scope(api_as, world, order):
     hang_b = an_order(world.person("Nguyễn Thị Hằng", "25741"), OrderKind.F1_HOME)
-    ids = lambda persona, query="": {
-        o["id"] for o in api_as(persona).get(f"/api/v1/care/orders{query}").json()["items"]
-    }  # noqa: E731
+
+    def ids(persona: str, query: str = "") -> set[int]:
+        return {o["id"] for o in api_as(persona).get(f"/api/v1/care/orders{query}").json()["items"]}
+
     assert ids("commune_officer") == {order.pk}
     assert ids("other_commune") == {hang_b.pk}
     assert ids("province_commander") == {order.pk, hang_b.pk}

@@ -11,10 +11,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from phongdich.core import clock
 from phongdich.places.models import Facility
