@@ -39,9 +39,11 @@ def test_a_health_worker_enrols_an_f0_at_home_on_a_phone_after_a_refusal_naming_
     browser, live_server, care_rules
 ):
     from phongdich.care.models import IsolationOrder
+    from phongdich.care.tests.orders_world import born
     from phongdich.people.models import Person
 
     tam = Person.objects.get(full_name="Đỗ Văn Tâm")
+    Person.objects.filter(pk=tam.pk).update(birth_date=born(40))  # eligible by age whatever the year
     page = browser.new_page(viewport=PHONE)
     log_in(page, live_server.url, "health_worker")
     page.goto(f"{live_server.url}/persons/{tam.pk}/")

@@ -72,7 +72,8 @@ GROUPS = (
         (
             Link("care:orders", _("Isolation and home treatment"), "care.view_isolationorder"),
             Link("care:order_create", _("New isolation order"), "care.add_isolationorder"),
-            Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
+            # Everyone who sees orders opens it from the order list; the administrators who record places, here.
+            Link("care:sites", _("Concentrated sites"), "care.change_sitecapacity"),
         ),
     ),
     Group(

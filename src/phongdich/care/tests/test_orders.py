@@ -15,7 +15,7 @@ from phongdich.places.models import Facility
 from ..choices import Condition, OrderKind, OrderStatus, Severity
 from ..models import IsolationOrder
 from ..services import NotEligible, order_create
-from .orders_world import WELL, a_site, eligibility_rules, household_of, isolation_rules
+from .orders_world import WELL, a_site, born, eligibility_rules, household_of, isolation_rules
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,11 @@ def thu(world):
 
 @pytest.fixture
 def tam(world):
-    return world.person("Đỗ Văn Tâm", "25966")  # an active F0 in Khu phố 1, born 1979
+    """An active F0 in Khu phố 1, forty years old whatever the year the tests run in."""
+    tam = world.person("Đỗ Văn Tâm", "25966")
+    Person.objects.filter(pk=tam.pk).update(birth_date=born(40))
+    tam.refresh_from_db()
+    return tam
 
 
 def test_an_f1_quarantined_at_home_is_planned_and_followed_by_her_wards_health_station(world, thu, rules):
