@@ -1,7 +1,8 @@
 """Home treatment eligibility as the Ministry's documents set it (care.eligibility reads the criteria), and the
 medicine packages of the home-treatment programme of Hồ Chí Minh City and Bình Dương in 2021.
 
-What the sources leave uncertain is marked "(verify)" in the version's source text, as domain.md does."""
+What the sources leave uncertain is marked "(verify)" in the version's source text, as domain.md does; a source
+text holds at most 200 characters (RuleVersion.source_document)."""
 
 from datetime import date
 
@@ -10,10 +11,8 @@ from django.db import migrations
 ELIGIBILITY = [
     (
         date(2021, 9, 21),
-        "Quyết định 4038/QĐ-BYT (21/9/2021), hướng dẫn tạm thời quản lý người nhiễm COVID-19 tại nhà: không triệu "
-        "chứng hoặc triệu chứng nhẹ, nhịp thở < 20 lần/phút, SpO₂ > 96% khi thở khí trời, từ 1 đến dưới 50 tuổi "
-        "(verify: người từ 50 tuổi trở lên đã tiêm đủ liều vắc xin), không có bệnh nền hoặc bệnh nền ổn định, "
-        "không mang thai (verify)",
+        "Quyết định 4038/QĐ-BYT (21/9/2021), quản lý F0 tại nhà: không hoặc nhẹ triệu chứng, nhịp thở < 20, "
+        "SpO₂ > 96%, 1 đến dưới 50 tuổi hoặc đã tiêm đủ (verify), bệnh nền ổn định, không mang thai (verify)",
         date(2021, 9, 21),
         [
             {"code": "symptoms_at_most", "severity": "mild"},
@@ -26,10 +25,8 @@ ELIGIBILITY = [
     ),
     (
         date(2022, 1, 31),
-        "Quyết định 261/QĐ-BYT (31/1/2022), hướng dẫn quản lý người mắc COVID-19 tại nhà: không triệu chứng hoặc "
-        "triệu chứng nhẹ, SpO₂ > 96% khi thở khí trời, nhịp thở < 20 lần/phút ở người lớn (verify: trẻ 1 đến dưới "
-        "5 tuổi < 40, 5 đến dưới 12 tuổi < 30), không có bệnh nền hoặc bệnh nền đang điều trị ổn định; bỏ tiêu chí "
-        "tuổi và tiêm chủng",
+        "Quyết định 261/QĐ-BYT (31/1/2022), quản lý F0 tại nhà: không hoặc nhẹ triệu chứng, SpO₂ > 96%, nhịp thở "
+        "theo tuổi (< 20 người lớn; trẻ em: verify), bệnh nền ổn định; bỏ tiêu chí tuổi, tiêm chủng",
         date(2022, 1, 31),
         [
             {"code": "symptoms_at_most", "severity": "mild"},

@@ -114,3 +114,4 @@ def test_no_seeded_version_cites_a_document_dated_after_it_takes_effect():
     assert versions.count() == 2
     for version in versions:
         assert version.document_date <= version.effective_from
+        assert len(version.source_document) <= EligibilityRules._meta.get_field("source_document").max_length
