@@ -12,7 +12,8 @@ from phongdich.surveillance.choices import Severity as ClinicalState
 from .choices import ContactKind, OrderKind, OrderStatus
 from .models import MedicineKind
 from .selectors import care_facilities, carers_near, sites_with_room
-from .services.orders import BREATHING_RANGE, ENDINGS, HOUSEHOLD_KINDS, MAX_QUANTITY, SPO2_RANGE
+from .services.order_changes import ENDINGS, MAX_QUANTITY
+from .services.orders import BREATHING_RANGE, HOUSEHOLD_KINDS, SPO2_RANGE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
