@@ -18,7 +18,7 @@ from phongdich.places.models import Facility
 
 from ..choices import ContactKind, OrderStatus
 from ..models import CareContact, IsolationOrder, MedicineDelivery, MedicineKind, SiteCapacity
-from .orders import SITE_FACILITY_KINDS, _facility_checked, _responsible_checked, occupancy
+from .orders import SITE_FACILITY_KINDS, facility_checked, responsible_checked, occupancy
 
 # How an order ends other than by release (release needs its test: care's release part records it).
 ENDINGS = {OrderStatus.TRANSFERRED, OrderStatus.BROKEN, OrderStatus.DIED, OrderStatus.MOVED_AWAY}
@@ -102,11 +102,11 @@ def order_assign(
         _still_active(order, "responsible")
         errors: dict[str, list[str]] = {}
         facility = facility or order.facility
-        _facility_checked(facility, errors)
+        facility_checked(facility, errors)
         team = (team or "").strip()
         if len(team) > 100:
             errors["team"] = [_("At most 100 characters.")]
-        _responsible_checked(responsible, order.unit.path, facility, order.site, errors)
+        responsible_checked(responsible, order.unit.path, facility, order.site, errors)
         if errors:
             raise ValidationError(errors)
         fields = ["responsible", "team", "facility"]

@@ -166,12 +166,12 @@ def _order_new(
     plan = _plan_checked(person, kind, starts_on, case, errors)
     _site_checked(kind, site, errors)
     facility = facility or _health_station_of(person)
-    _facility_checked(facility, errors)
+    facility_checked(facility, errors)
     team = (team or "").strip()
     if len(team) > 100:
         errors.setdefault("team", []).append(_("At most 100 characters."))
     unit_path = person.unit.path
-    _responsible_checked(responsible, unit_path, facility, site, errors)
+    responsible_checked(responsible, unit_path, facility, site, errors)
     if case is None and kind in F0_KINDS:
         case = _active_case_of(person)
     elif case is not None and case.person_id != person.pk:
@@ -286,7 +286,7 @@ def _health_station_of(person: Person) -> Facility | None:
     return stations.order_by("pk").first()
 
 
-def _facility_checked(facility: Facility | None, errors: dict) -> None:
+def facility_checked(facility: Facility | None, errors: dict) -> None:
     if facility is not None and facility.kind not in CARE_FACILITY_KINDS:
         errors.setdefault("facility", []).append(
             _(
@@ -297,7 +297,7 @@ def _facility_checked(facility: Facility | None, errors: dict) -> None:
         )
 
 
-def _responsible_checked(responsible, unit_path: str, facility, site, errors: dict) -> None:
+def responsible_checked(responsible, unit_path: str, facility, site, errors: dict) -> None:
     if responsible is None:
         return
     scope = scope_of(responsible, "care.add_carecontact")
