@@ -18,7 +18,7 @@ from phongdich.places.models import Facility
 
 from ..choices import ContactKind, OrderStatus
 from ..models import CareContact, IsolationOrder, MedicineDelivery, MedicineKind, SiteCapacity
-from .orders import SITE_FACILITY_KINDS, facility_checked, responsible_checked, occupancy
+from .orders import SITE_FACILITY_KINDS, facility_checked, occupancy, responsible_checked
 
 # How an order ends other than by release (release needs its test: care's release part records it).
 ENDINGS = {OrderStatus.TRANSFERRED, OrderStatus.BROKEN, OrderStatus.DIED, OrderStatus.MOVED_AWAY}
