@@ -10,12 +10,12 @@ from phongdich.places.models import Facility
 from .choices import OrderStatus
 from .models import IsolationOrder, SiteCapacity
 
-SITE_KINDS = (FacilityKind.ISOLATION_SITE, FacilityKind.ENTERPRISE_ISOLATION_SITE)
+SITE_FACILITY_KINDS = (FacilityKind.ISOLATION_SITE, FacilityKind.ENTERPRISE_ISOLATION_SITE, FacilityKind.FIELD_HOSPITAL)
 
 
 def sites_for(user):
     """The concentrated sites among the facilities the user may see."""
-    return Facility.objects.visible_to(user).filter(kind__in=SITE_KINDS).select_related("unit")
+    return Facility.objects.visible_to(user).filter(kind__in=SITE_FACILITY_KINDS).select_related("unit")
 
 
 @dataclass

@@ -1,10 +1,19 @@
 from django.urls import path
 
-from .views import rules
+from .views import orders, rules
 
 app_name = "care"
 
 urlpatterns: list = [
+    path("orders/", orders.OrderListView.as_view(), name="orders"),
+    path("orders/new/", orders.order_create_view, name="order_create"),
+    path("orders/new/<int:person_pk>/", orders.order_create_view, name="order_create_for"),
+    path("orders/household/<int:person_pk>/", orders.household_order_create_view, name="household_order_create"),
+    path("orders/<int:pk>/", orders.order_detail, name="order"),
+    path("orders/<int:pk>/end/", orders.order_end_view, name="order_end"),
+    path("orders/<int:pk>/assign/", orders.order_assign_view, name="order_assign"),
+    path("orders/<int:pk>/visits/", orders.order_contact_view, name="order_contact"),
+    path("orders/<int:pk>/medicines/", orders.order_medicine_view, name="order_medicine"),
     path("rules/", rules.RulesView.as_view(), name="rules"),
     path("rules/isolation/new/", rules.isolation_rules_new, name="isolation_rules_new"),
     path("medicines/", rules.MedicinesView.as_view(), name="medicines"),

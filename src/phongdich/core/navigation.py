@@ -69,7 +69,11 @@ GROUPS = (
     ),
     Group(
         _("Care"),
-        (Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),),
+        (
+            Link("care:orders", _("Isolation and home treatment"), "care.view_isolationorder"),
+            Link("care:order_create", _("New isolation order"), "care.add_isolationorder"),
+            Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
+        ),
     ),
     Group(
         _("Administration"),
@@ -91,8 +95,8 @@ MAIN_TASKS: dict[str, tuple[str, ...]] = {
     "province_analyst": ("places:tree", "labs:rounds", "labs:labs", "vaccination:coverage"),
     "district_officer": ("surveillance:cases", "surveillance:tasks", "labs:rounds", "vaccination:coverage"),
     "commune_officer": ("people:list", "surveillance:cases", "surveillance:levels", "surveillance:tasks"),
-    "community_team": ("surveillance:tasks", "people:list", "labs:pools", "labs:tasks"),
-    "health_worker": ("people:list", "surveillance:cases", "labs:samples", "labs:tasks"),
+    "community_team": ("surveillance:tasks", "care:orders", "people:list", "labs:pools", "labs:tasks"),
+    "health_worker": ("care:orders", "people:list", "surveillance:cases", "labs:samples", "labs:tasks"),
     "lab_technician": ("labs:samples", "labs:pools", "labs:labs"),
     "vaccination_staff": ("vaccination:dose_create", "people:list", "vaccination:sites"),
     "checkpoint_officer": ("verify",),

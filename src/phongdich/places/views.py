@@ -62,7 +62,7 @@ def unit_detail(request, pk):
 
 
 # What the domain apps add to a unit's page: each names a function (user, unit) -> (template, context) or None.
-UNIT_SECTIONS = ("phongdich.care.selectors.unit_section",)
+UNIT_SECTIONS = ("phongdich.care.figures.unit_section",)
 
 
 def unit_sections(user, unit) -> list[tuple[str, dict]]:

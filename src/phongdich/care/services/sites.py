@@ -11,7 +11,7 @@ from phongdich.core.templatetags.humanize_vi import num
 from phongdich.places.models import Facility
 
 from ..models import SiteCapacity
-from ..sites import SITE_KINDS, people_at
+from ..sites import SITE_FACILITY_KINDS, people_at
 
 MOST_PLACES = 100_000
 
@@ -23,7 +23,7 @@ def site_capacity_set(*, actor, site: Facility, places: int) -> SiteCapacity:
         site = Facility.objects.select_related("unit").get(pk=site.pk)
         if not scope_of(actor, "care.change_sitecapacity").covers_path(site.unit.path):
             raise OutOfScope(_("No such site in your jurisdiction."))
-        if site.kind not in SITE_KINDS:
+        if site.kind not in SITE_FACILITY_KINDS:
             raise ValidationError({"site": _("Only a concentrated isolation site has places to set.")})
         capacity = SiteCapacity.objects.select_for_update().filter(site=site).first()
         if not 0 <= places <= MOST_PLACES:

@@ -130,18 +130,18 @@ def test_the_administrator_adds_and_edits_a_medicine_package(client_as, untransl
     client = client_as("system_admin")
     response = client.post(
         "/care/medicines/new/",
-        {"code": "A", "name": "Gói thuốc A", "contents": "Paracetamol 500 mg; vitamin C", "active": "on"},
+        {"code": "D", "name": "Gói thuốc D", "contents": "Paracetamol 500 mg; vitamin C", "active": "on"},
     )
     assert response.status_code == 302
-    kind = MedicineKind.objects.get(code="A")
-    assert client.post("/care/medicines/new/", {"code": "a", "name": "Gói trùng"}).status_code == 200
+    kind = MedicineKind.objects.get(code="D")
+    assert client.post("/care/medicines/new/", {"code": "d", "name": "Gói trùng"}).status_code == 200
     response = client.post(
-        f"/care/medicines/{kind.pk}/", {"code": "Z", "name": "Gói thuốc A (Bộ Y tế)", "contents": ""}
+        f"/care/medicines/{kind.pk}/", {"code": "Z", "name": "Gói thuốc D (Bộ Y tế)", "contents": ""}
     )
     assert response.status_code == 302
     kind.refresh_from_db()
-    assert (kind.code, kind.name, kind.active) == ("A", "Gói thuốc A (Bộ Y tế)", False)
-    assert "Gói thuốc A (Bộ Y tế)" in client.get("/care/medicines/").content.decode()
+    assert (kind.code, kind.name, kind.active) == ("D", "Gói thuốc D (Bộ Y tế)", False)
+    assert "Gói thuốc D (Bộ Y tế)" in client.get("/care/medicines/").content.decode()
     assert AuditEvent.objects.filter(object_type="care.medicinekind", action="update").exists()
     assert not untranslated_msgids
 
@@ -150,14 +150,14 @@ def test_the_administrator_adds_and_edits_a_medicine_package(client_as, untransl
 def test_only_administrators_keep_the_medicine_packages(client_as, persona):
     client = client_as(persona)
     assert client.get("/care/medicines/").status_code == 403
-    assert client.post("/care/medicines/new/", {"code": "B", "name": "Gói thuốc B"}).status_code == 403
-    assert not MedicineKind.objects.filter(code="B").exists()
+    assert client.post("/care/medicines/new/", {"code": "D", "name": "Gói thuốc D"}).status_code == 403
+    assert not MedicineKind.objects.filter(code="D").exists()
 
 
 def test_a_district_administrator_may_not_change_the_province_wide_packages(client_as):
-    response = client_as("district_admin").post("/care/medicines/new/", {"code": "B", "name": "Gói thuốc B"})
+    response = client_as("district_admin").post("/care/medicines/new/", {"code": "D", "name": "Gói thuốc D"})
     assert response.status_code == 403
-    assert not MedicineKind.objects.filter(code="B").exists()
+    assert not MedicineKind.objects.filter(code="D").exists()
 
 
 # -- Concentrated sites ----------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from phongdich.core import clock
 from phongdich.people.models import Person
 
 from ..choices import AlertKind, AlertStatus, OrderKind, Severity
+from ..figures import unit_care_figures
 from ..models import Alert, IsolationOrder
-from ..selectors import unit_care_figures
 from .factories import an_order
 
 pytestmark = pytest.mark.django_db

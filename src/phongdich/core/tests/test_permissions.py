@@ -8,12 +8,15 @@ that says otherwise is a place where holding both must not add up to more.
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from phongdich.core import clock
 from phongdich.places.models import Facility
 
 # The personas by the letter used in the tables below.
@@ -211,6 +214,16 @@ PAGES = [
     ("care:medicine_edit", "/care/medicines/{medicine_a}/", expect(403, S=200)),
     ("care:sites", "/care/sites/", expect(200, A=403, X=403, E=403, L=403)),
     ("care:site_capacity", "/care/sites/{site_a}/capacity/", expect(403, S=200)),
+    ("care:orders", "/care/orders/", expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("care:order_create", "/care/orders/new/", expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("care:order_create_for", "/care/orders/new/{a}/", expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "care:household_order_create",
+        "/care/orders/household/{a}/",
+        expect(200, O=404, A=403, X=403, E=403, S=403, L=403),
+    ),
+    # Lý Thị Thu's home quarantine in Lái Thiêu, Khu phố 1: followed by the ward's health station.
+    ("care:order", "/care/orders/{order_a}/", expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
 ]
 
 API = [
@@ -407,6 +420,49 @@ API = [
     ("GET", "/api/v1/care/sites", None, expect(200, A=403, X=403, E=403, L=403)),
     # Fewer than no places: refused after the permission and scope checks.
     ("POST", "/api/v1/care/sites/{site_a}/capacity", {"places": -1}, expect(403, S=422)),
+    ("GET", "/api/v1/care/orders", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/care/medicine-kinds", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/care/orders/{order_a}", None, expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
+    # Hằng is already under an order of this kind, or (without an order) the rules refuse it: nothing is created.
+    (
+        "POST",
+        "/api/v1/care/orders",
+        {"person_id": "{order_person}", "kind": "f1_home", "starts_on": "{today}"},
+        expect(422, A=403, X=403, E=403, S=403, L=403),
+    ),
+    # No such person: refused once the permission check passes.
+    (
+        "POST",
+        "/api/v1/care/orders/household",
+        {"person_ids": [0], "kind": "f1_home", "starts_on": "{today}"},
+        expect(422, A=403, X=403, E=403, S=403, L=403),
+    ),
+    # A release needs its test: refused after the permission and scope checks, so the order stays active.
+    (
+        "POST",
+        "/api/v1/care/orders/{order_a}/end",
+        {"status": "released", "ended_on": "{today}"},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
+    # The analyst provides no care: refused after the permission and scope checks.
+    (
+        "POST",
+        "/api/v1/care/orders/{order_a}/assign",
+        {"responsible_id": "{analyst}"},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
+    (
+        "POST",
+        "/api/v1/care/orders/{order_a}/visits",
+        {"kind": "call", "done_at": "2099-01-01T00:00:00Z"},
+        expect(403, P=422, C=422, D=422, T=422, H=422, O=404),
+    ),
+    (
+        "POST",
+        "/api/v1/care/orders/{order_a}/medicines",
+        {"kind": "KHONG-CO", "delivered_at": "2021-08-01T08:00:00+07:00"},
+        expect(403, P=422, C=422, D=422, T=422, H=422, O=404),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -430,6 +486,7 @@ READ_ONLY = {
     "care:rules",
     "care:medicines",
     "care:sites",
+    "care:orders",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -547,6 +604,32 @@ ACTIONS = [
     ("accounts:token_revoke", "/accounts/tokens/{token_c}/revoke/", {}, expect(404, C=302, Z=404, K=404)),
     ("accounts:logout", "/accounts/logout/", {}, expect(302)),
     ("set_language", "/i18n/setlang/", {"language": "en", "next": "/"}, expect(302)),
+    # Ending an order and choosing who looks after it: those who run care where Thu lives, not the community team.
+    (
+        "care:order_end",
+        "/care/orders/{order_a}/end/",
+        {"status": "moved_away", "ended_on": "{today}", "reason": "Về quê"},
+        expect(403, P=302, C=302, D=302, H=302, O=404),
+    ),
+    (
+        "care:order_assign",
+        "/care/orders/{order_a}/assign/",
+        {"team": "Tổ COVID cộng đồng khu phố 1"},
+        expect(403, P=302, C=302, D=302, H=302, O=404),
+    ),
+    # Visits and medicine: the community team of her group too.
+    (
+        "care:order_contact",
+        "/care/orders/{order_a}/visits/",
+        {"kind": "call", "done_at": "{now_local}"},
+        expect(403, P=302, C=302, D=302, H=302, T=302, O=404),
+    ),
+    (
+        "care:order_medicine",
+        "/care/orders/{order_a}/medicines/",
+        {"kind": "{medicine_a}", "quantity": "1", "delivered_at": "{now_local}"},
+        expect(403, P=302, C=302, D=302, H=302, T=302, O=404),
+    ),
 ]
 # The only routes not in the tables above, and why: none.
 UNLISTED: set[str] = set()
@@ -593,6 +676,10 @@ def fill(template: str, world) -> str:
         list_import_a=_list_import(world) if "{list_import_a}" in template else 0,
         site_a=_isolation_site(world) if "{site_a}" in template else 0,
         medicine_a=_medicine_kind() if "{medicine_a}" in template else 0,
+        order_a=_order(world).pk if "{order_a}" in template else 0,
+        order_person=_order(world).person_id if "{order_person}" in template else 0,
+        today=clock.today().isoformat(),
+        now_local=timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
     )
 
 
@@ -608,6 +695,16 @@ def _medicine_kind() -> int:
 
     kind, _created = MedicineKind.objects.get_or_create(code="A", defaults={"name": "Gói thuốc A"})
     return kind.pk
+
+
+def _order(world):
+    """Lý Thị Thu's home quarantine, from yesterday (so a visit just now falls inside it whatever the hour)."""
+    from phongdich.care.models import IsolationOrder
+    from phongdich.care.tests.factories import an_order
+
+    thu = world.person("Lý Thị Thu", "25966")
+    active = IsolationOrder.objects.filter(person=thu, kind="f1_home", status="active").first()
+    return active or an_order(thu, "f1_home", starts_on=clock.today() - timedelta(days=1))
 
 
 def _list_import(world) -> int:

@@ -41,7 +41,8 @@ def task_assign(*, actor, task: TracingTask, assignee) -> TracingTask:
 
 
 def task_outcome_record(*, actor, task: TracingTask, outcome: str, note: str = "") -> TracingTask:
-    """What happened when the team called or visited; later issues feed isolation and testing from it."""
+    """What happened when the team called or visited. "Isolated" puts the person under an isolation order in the
+    same transaction (care.services.order_from_tracing_task), or says on the task why it did not."""
     if outcome not in TaskOutcome.values:
         raise ValidationError({"outcome": _("Choose what happened.")})
     with transaction.atomic():
@@ -53,6 +54,10 @@ def task_outcome_record(*, actor, task: TracingTask, outcome: str, note: str = "
         task.outcome, task.note, task.done_at = outcome, note.strip()[:300], clock.now()
         task.done_by = audit.user_of(actor)
         task.save(update_fields=["outcome", "note", "done_at", "done_by"])
+        if outcome == TaskOutcome.ISOLATED:
+            from phongdich.care.services import order_from_tracing_task  # care builds on surveillance
+
+            order_from_tracing_task(actor=actor, task=task)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
