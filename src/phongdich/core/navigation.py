@@ -68,6 +68,13 @@ GROUPS = (
         ),
     ),
     Group(
+        _("Care"),
+        (
+            Link("care:alerts", _("Alerts"), "care.view_alert"),
+            Link("care:missed", _("Missed reports"), "care.view_isolationorder"),
+        ),
+    ),
+    Group(
         _("Administration"),
         (
             Link("accounts:users", _("Accounts"), "accounts.manage_users"),
@@ -83,10 +90,22 @@ GROUPS = (
 MAIN_TASKS: dict[str, tuple[str, ...]] = {
     "province_commander": ("surveillance:cases", "surveillance:clusters", "labs:rounds", "vaccination:coverage"),
     "province_analyst": ("places:tree", "labs:rounds", "labs:labs", "vaccination:coverage"),
-    "district_officer": ("surveillance:cases", "surveillance:tasks", "labs:rounds", "vaccination:coverage"),
-    "commune_officer": ("people:list", "surveillance:cases", "surveillance:levels", "surveillance:tasks"),
-    "community_team": ("surveillance:tasks", "people:list", "labs:pools", "labs:tasks"),
-    "health_worker": ("people:list", "surveillance:cases", "labs:samples", "labs:tasks"),
+    "district_officer": (
+        "surveillance:cases",
+        "care:alerts",
+        "surveillance:tasks",
+        "labs:rounds",
+        "vaccination:coverage",
+    ),
+    "commune_officer": (
+        "people:list",
+        "surveillance:cases",
+        "surveillance:levels",
+        "surveillance:tasks",
+        "care:alerts",
+    ),
+    "community_team": ("surveillance:tasks", "care:alerts", "people:list", "labs:pools", "labs:tasks"),
+    "health_worker": ("care:alerts", "people:list", "surveillance:cases", "labs:samples", "labs:tasks"),
     "lab_technician": ("labs:samples", "labs:pools", "labs:labs"),
     "vaccination_staff": ("vaccination:dose_create", "people:list", "vaccination:sites"),
     "checkpoint_officer": ("verify",),

@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from .reports import router as reports_router
+
 router = Router(tags=["care"])
+router.add_router("", reports_router)

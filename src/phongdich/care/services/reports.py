@@ -519,12 +519,12 @@ def alert_action_record(
 
 def alert_close(*, actor, alert: Alert, note: str) -> Alert:
     note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": [_("Say how it ended (settled at home, transferred, …).")]})
-    if len(note) > NOTE_MAX:
-        raise ValidationError({"note": [_("At most %(count)d characters.") % {"count": NOTE_MAX}]})
     with transaction.atomic():
-        locked = _alert_locked(actor, alert)
+        locked = _alert_locked(actor, alert)  # out of scope: not found, whatever else is wrong
+        if not note:
+            raise ValidationError({"note": [_("Say how it ended (settled at home, transferred, …).")]})
+        if len(note) > NOTE_MAX:
+            raise ValidationError({"note": [_("At most %(count)d characters.") % {"count": NOTE_MAX}]})
         if locked.status == AlertStatus.CLOSED:
             raise ValidationError(_("This alert is already closed."))
         fields = ["status", "closed_at", "closed_by", "close_note", "acknowledged_at", "acknowledged_by"]

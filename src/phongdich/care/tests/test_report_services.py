@@ -87,7 +87,7 @@ def test_every_bad_field_is_told_at_once(order):
 def test_a_temperature_in_fahrenheit_is_explained_with_its_celsius_value(order):
     errors = errors_of(lambda: submit(order, temperature="98.6"))
     assert "98,6" in errors["temperature"][0] and "37,0 °C" in errors["temperature"][0]
-    assert "Fahrenheit" in errors["temperature"][0]
+    assert "độ F" in errors["temperature"][0]
 
 
 def test_a_diastolic_pressure_above_the_systolic_is_refused(order):
@@ -216,6 +216,18 @@ def test_staff_enter_a_reading_for_an_order_in_their_scope_only(order, world):
     for outside in ("other_commune", "outsider", "lab_technician"):
         with pytest.raises(OutOfScope):
             submit(order, client_id=f"x-{outside}", actor=world.user(outside))
+
+
+def test_scope_is_checked_before_anything_else_so_a_refusal_says_only_not_found(order, world):
+    outsider = world.user("other_commune")
+    with pytest.raises(OutOfScope):
+        submit(order, actor=outsider, spo2=20, measured_at=clock.now() + timedelta(days=2))
+    submit(order, client_id="warn", spo2=93)
+    alert = Alert.objects.get(order=order)
+    with pytest.raises(OutOfScope):
+        alert_close(actor=outsider, alert=alert, note="")
+    with pytest.raises(OutOfScope):
+        alert_action_record(actor=outsider, alert=alert, kind="pray", done_at=clock.now() + timedelta(days=1))
 
 
 def test_a_community_team_of_another_group_cannot_enter_a_reading(world):
