@@ -414,3 +414,15 @@ def test_missed_report_alerts_do_not_escalate_to_the_district(order):
     recorded_hours_ago(order, 30)
     missed_reports_sweep()
     assert alerts_escalate(clock.now() + timedelta(hours=2)) == 0
+
+
+def test_the_sweep_command_for_cron_escalates_and_raises_missed_report_alerts(order, warning_rules):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    recorded_hours_ago(order, 30)
+    out = StringIO()
+    call_command("care", "sweep", stdout=out)
+    assert out.getvalue().strip() == "0 alerts escalated, 1 missed-report alerts raised"
+    assert Alert.objects.filter(order=order, kind=AlertKind.MISSED_REPORTS).count() == 1
