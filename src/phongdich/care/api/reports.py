@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
@@ -14,7 +15,6 @@ from pydantic import Field
 
 from phongdich.core.api import SessionAuth, TokenAuth, filtered, lookup, lookup_field
 from phongdich.core.pagination import keyset_page
-from phongdich.core.ratelimit import allow
 from phongdich.core.scoping import require_permission
 from phongdich.people.api import related_person
 from phongdich.people.selectors import name_people
@@ -28,7 +28,6 @@ from ..services.reports import (
     alert_action_record,
     alert_close,
     link_actor,
-    link_orders,
     orders_in_scope,
     report_submit,
 )
@@ -98,11 +97,9 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_alert_id(report) -> int | None:
-        return next(iter(alert.pk for alert in report.alerts.all()), None)
-
-
-class LinkEnded(Exception):
-    """A link revoked, or whose people are all released: 410 with a clear message, nothing stored."""
+        if hasattr(report, "raised_alert"):  # set by report_submit on a report it has just stored
+            return report.raised_alert.pk if report.raised_alert else None
+        return report.alerts.values_list("pk", flat=True).first()
 
 
 REPORT_AUTH = [LinkAuth(), TokenAuth(), SessionAuth()]
@@ -117,10 +114,13 @@ REPORT_AUTH = [LinkAuth(), TokenAuth(), SessionAuth()]
 def send_report(request, payload: ReportIn):
     if isinstance(request.auth, ReportLink):
         link = request.auth
-        ended = _link_check(link)
-        if ended is not None:
-            return ended
-        order, actor, source = _link_order(link, payload), link_actor(link), ReportSource.APP
+        order = _link_order(link, payload)
+        if order is None:
+            return _link_ended()
+        if _too_many(link):
+            message = _("Too many reports through this link. Please wait a few minutes and send again.")
+            return JsonResponse({"code": "too_many", "message": message, "fields": {}}, status=429)
+        actor, source = link_actor(link), ReportSource.APP
     else:
         require_permission(request.user, "care.add_selfreport")
         order, actor, source = _staff_order(request.user, payload), request.user, ReportSource.STAFF
@@ -134,33 +134,38 @@ def send_report(request, payload: ReportIn):
         symptoms=payload.symptoms,
         note=payload.note,
     )
-    return Status(201 if created else 200, SelfReport.objects.prefetch_related("alerts").get(pk=report.pk))
+    return Status(201 if created else 200, report)
 
 
-def _link_check(link: ReportLink) -> JsonResponse | None:
-    limit = {f"selfreport-link:{link.pk}": settings.PHONGDICH_SELFREPORT_LIMIT_PER_LINK}
-    if link.revoked_at is not None or not IsolationOrder.objects.filter(link=link, status=OrderStatus.ACTIVE).exists():
-        message = _("This link no longer takes reports: it was replaced or cancelled, or the isolation has ended.")
-        return JsonResponse({"code": "link_ended", "message": message, "fields": {}}, status=410)
-    if not allow(limit, window=timedelta(minutes=settings.PHONGDICH_SELFREPORT_LIMIT_WINDOW_MINUTES)):
-        message = _("Too many reports through this link. Please wait a few minutes and send again.")
-        return JsonResponse({"code": "too_many", "message": message, "fields": {}}, status=429)
-    return None
+def _link_ended() -> JsonResponse:
+    message = _("This link no longer takes reports: it was replaced or cancelled, or the isolation has ended.")
+    return JsonResponse({"code": "link_ended", "message": message, "fields": {}}, status=410)
 
 
-def _link_order(link: ReportLink, payload: ReportIn) -> IsolationOrder:
-    """The member of the link's household the report is for, by order or person; any other id answers 422."""
-    members = link_orders(link)
-    found = [
-        order
-        for order in members
-        if (payload.order_id is not None and order.pk == payload.order_id)
-        or (payload.order_id is None and order.person_id == payload.person_id)
-    ]
-    if len(found) != 1:
-        field = "order_id" if payload.order_id is not None or payload.person_id is None else "person_id"
-        raise ValidationError({field: _("Not one of the people reporting through this link.")})
-    return found[0]
+def _too_many(link: ReportLink) -> bool:
+    """The link's limit, counted on the reports it stored in the window: a read, where counting requests in
+    core.ratelimit would add a write to every report (a refused report stores nothing, so it costs no write)."""
+    since = timezone.now() - timedelta(minutes=settings.PHONGDICH_SELFREPORT_LIMIT_WINDOW_MINUTES)
+    stored = SelfReport.objects.filter(order__link=link, received_at__gte=since).count()
+    return stored >= settings.PHONGDICH_SELFREPORT_LIMIT_PER_LINK
+
+
+def _link_order(link: ReportLink, payload: ReportIn) -> IsolationOrder | None:
+    """The member of the link's household the report is for, by order or person, in one query; None when the link
+    no longer takes reports (revoked, or everyone released); 422 for anyone else."""
+    if link.revoked_at is not None:
+        return None
+    orders = IsolationOrder.objects.filter(link=link, status=OrderStatus.ACTIVE).select_related("person", "unit")
+    if payload.order_id is not None:
+        found = list(orders.filter(pk=payload.order_id))
+    else:
+        found = list(orders.filter(person_id=payload.person_id)[:2]) if payload.person_id is not None else []
+    if len(found) == 1:
+        return found[0]
+    if not orders.exists():
+        return None
+    field = "order_id" if payload.order_id is not None or payload.person_id is None else "person_id"
+    raise ValidationError({field: _("Not one of the people reporting through this link.")})
 
 
 def _staff_order(user, payload: ReportIn) -> IsolationOrder:

@@ -3,9 +3,10 @@ an alert, and the sweeps that escalate unanswered alerts and raise missed-report
 
 import re
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
@@ -171,13 +172,16 @@ def report_submit(
     if len(note) > NOTE_MAX:
         errors["note"] = [_("At most %(count)d characters.") % {"count": NOTE_MAX}]
     measured_at = _aware(measured_at)
-    if "client_id" not in errors and (stored := _stored(client_id)) is not None:
-        return _same_or_refused(stored, Submitted(order.pk, measured_at, reading, note)), False
+    submitted = Submitted(order.pk, measured_at, reading, note)
     _check_time(errors, order, measured_at)
     _check_active(errors, order)
     if errors:
+        # A retry of a report stored before its order ended (or before the clock moved on) answers as the first time.
+        if "client_id" not in errors and (stored := _stored(client_id)) is not None:
+            return _same_or_refused(stored, submitted), False
         raise ValidationError(errors)
-    submitted = Submitted(order.pk, measured_at, reading, note)
+    # A retry is found by its client id on the insert (the database's unique rule), not looked up before: most
+    # reports are new, and their one write transaction is all they cost.
     with transaction.atomic():
         report, created = created_once(
             lambda: _report_store(actor, order, client_id, submitted, source),
@@ -361,7 +365,7 @@ def _content(report: SelfReport) -> Submitted:
 
 def _report_store(actor, order: IsolationOrder, client_id: str, submitted: Submitted, source: str) -> SelfReport:
     """The report, its alert, the order's last report and severity, and the audit row: one transaction."""
-    rules = in_force(WarningRules, timezone.localdate(submitted.measured_at))
+    rules = warning_rules_on(timezone.localdate(submitted.measured_at))
     age = age_in_years(order.person.birth_date, order.person.birth_year, timezone.localdate(submitted.measured_at))
     evaluation = evaluate(submitted.reading, rules, age)
     _order_reported(order, submitted.measured_at, evaluation.severity)
@@ -386,6 +390,7 @@ def _report_store(actor, order: IsolationOrder, client_id: str, submitted: Submi
         recorded_by=audit.user_of(actor),
     )
     alert = _alert_raise(order, report, evaluation, rules) if evaluation.is_warning else None
+    report.raised_alert = alert  # type: ignore[attr-defined]  # what the answer says, without reading it back
     closed = _missed_alerts_close(order)
     audit.record(
         actor=actor,
@@ -397,6 +402,22 @@ def _report_store(actor, order: IsolationOrder, client_id: str, submitted: Submi
         detail={"alert": alert.pk if alert else None, "missed_alerts_closed": closed} if alert or closed else None,
     )
     return report
+
+
+RULES_CACHE_SECONDS = 60
+_rules_cache: dict[date, tuple[float, WarningRules]] = {}
+
+
+def warning_rules_on(day: date) -> WarningRules:
+    """The warning-sign rules in force on a day, kept by the process for a minute: every report needs them, and a
+    new version is recorded ahead of the day it takes effect."""
+    now = time.monotonic()
+    cached = _rules_cache.get(day)
+    if cached is None or now - cached[0] > RULES_CACHE_SECONDS:
+        if len(_rules_cache) > 64:
+            _rules_cache.clear()
+        cached = _rules_cache[day] = (now, in_force(WarningRules, day))
+    return cached[1]
 
 
 def _order_reported(order: IsolationOrder, measured_at: datetime, severity: str) -> None:
