@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -10,7 +10,7 @@ from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.rules import in_force
 
-from .choices import AlertStatus, OrderStatus
+from .choices import AlertStatus, OrderStatus, Severity
 from .models import Alert, IsolationOrder, SelfReport, WarningRules
 from .services.reports import MISSED_REPORT_KINDS
 
@@ -31,12 +31,16 @@ def missed_reports(orders: QuerySet, now: datetime | None = None) -> QuerySet:
 
 
 def alert_queue(alerts: QuerySet) -> QuerySet:
-    """The queue's order: escalated first (the district works those), then open before acknowledged, then the
-    most urgent deadline."""
-    from django.db.models import Case, IntegerField, Value, When
-
+    """The queue's order: escalated first (the district works those), then open before acknowledged, the severe
+    before the moderate and the mild, then the nearest deadline."""
     waiting = Case(When(status=AlertStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return alerts.order_by(F("escalated_at").desc(nulls_last=True), waiting, "acknowledge_by", "pk")
+    severity = Case(
+        When(severity=Severity.SEVERE, then=Value(0)),
+        When(severity=Severity.MODERATE, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return alerts.order_by(F("escalated_at").desc(nulls_last=True), waiting, severity, "acknowledge_by", "pk")
 
 
 def alert_for_reading(user, pk: int) -> Alert:

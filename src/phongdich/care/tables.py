@@ -30,7 +30,14 @@ class CallColumn(PersonRefColumn):
         ref = refs[str(bound_column.accessor)][value]
         if not ref.phone:
             return "—"
-        return format_html('<a class="button small call" href="tel:{}">{} {}</a>', ref.phone, _("Call now"), ref.phone)
+        return format_html(
+            '<a class="button small call" href="tel:{}">{} {}</a>', ref.phone, _("Call now"), dialled(ref.phone)
+        )
+
+
+def dialled(phone: str) -> str:
+    """A stored +84 number as people dial it in Viet Nam (0912345678)."""
+    return "0" + phone[3:] if phone.startswith("+84") else phone
 
 
 def _alert_url(alert: Alert) -> str:
@@ -57,7 +64,7 @@ class AlertTable(tables.Table):
     class Meta:
         model = Alert
         fields = ["person", "severity", "signs", "acknowledge_by", "call", "status", "kind", "raised_at", "unit"]
-        attrs = {"class": "table"}
+        attrs = {"class": "table care-table"}
         row_attrs = {"class": _overdue}
         orderable = False  # the queue's own order (care.selectors.alert_queue)
 
@@ -87,7 +94,7 @@ class MissedReportTable(tables.Table):
     class Meta:
         model = IsolationOrder
         fields = ["person", "call", "heard_from", "kind", "unit", "team"]
-        attrs = {"class": "table"}
+        attrs = {"class": "table care-table"}
         orderable = False
 
     def render_heard_from(self, record):

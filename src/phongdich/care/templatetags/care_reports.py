@@ -27,3 +27,11 @@ def symptom_label(code: str) -> str:
         return str(Symptom(code).label)
     except ValueError:
         return code
+
+
+@register.filter
+def dialled(phone: str) -> str:
+    """A stored +84 number as people dial it in Viet Nam."""
+    from ..tables import dialled as national
+
+    return national(phone or "")

@@ -188,7 +188,7 @@ def test_the_queue_has_a_call_now_button_and_highlights_what_is_overdue(client_a
     alert = warn(order)
     Alert.objects.filter(pk=alert.pk).update(acknowledge_by=clock.now() - timedelta(minutes=1))
     html = client_as("health_worker").get(reverse("care:alerts")).content.decode()
-    assert 'href="tel:+84903111222"' in html and "Gọi ngay" in html
+    assert 'href="tel:+84903111222"' in html and "Gọi ngay 0903111222" in html  # dialled as people dial it
     assert 'class="overdue' in html and "Quá hạn" in html
     assert not untranslated_msgids
 
@@ -203,6 +203,16 @@ def test_escalated_alerts_come_first_for_the_district(client_as, order, world):
     assert "Đã chuyển lên huyện" in html
     escalated = client_as("district_officer").get(reverse("care:alerts"), {"state": "escalated"}).content.decode()
     assert reverse("care:alert", args=[early.pk]) not in escalated
+
+
+def test_the_severe_come_before_the_mild_in_the_queue(client_as, order, world):
+    silent_one = at_home(resident(world, "Kha Thị Lụa"))
+    silent(silent_one)
+    missed_reports_sweep()
+    severe = warn(order, spo2=91)
+    html = client_as("health_worker").get(reverse("care:alerts")).content.decode()
+    missed = Alert.objects.get(order=silent_one)
+    assert html.index(reverse("care:alert", args=[severe.pk])) < html.index(reverse("care:alert", args=[missed.pk]))
 
 
 def test_no_phone_is_given_for_a_person_outside_the_viewers_scope(client_as, order, world):

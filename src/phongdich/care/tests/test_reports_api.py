@@ -219,3 +219,12 @@ def test_an_outsider_gets_403_on_every_alert_endpoint(api_as, order):
     client = api_as("outsider")
     assert client.get(f"/api/v1/care/alerts/{alert.pk}").status_code == 403
     assert client.post(f"/api/v1/care/alerts/{alert.pk}/acknowledge").status_code == 403
+
+
+def test_too_many_reports_through_one_link_answer_429_until_the_window_passes(link, order, settings):
+    settings.PHONGDICH_SELFREPORT_LIMIT_PER_LINK = 2
+    answers = [post(by_link(link), body(order, client_id=f"app-{i}")).status_code for i in range(3)]
+    assert answers == [201, 201, 429]
+    assert SelfReport.objects.count() == 2
+    SelfReport.objects.update(received_at=timezone.now() - timedelta(minutes=11))
+    assert post(by_link(link), body(order, client_id="app-9")).status_code == 201

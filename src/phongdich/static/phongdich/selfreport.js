@@ -70,8 +70,9 @@
     save(load().filter(function (item) { return item.client_id !== clientId; }));
   }
 
-  /* Send what waits on this phone for this page, oldest first; stop at the first failure (still offline). */
-  function flush() {
+  /* Send what waits on this phone for this page, oldest first; stop at the first failure (still offline). A report
+     just made (`quiet`) is answered on its own form, without a word about the phone's store. */
+  function flush(quiet) {
     if (sending || !navigator.onLine) return Promise.resolve();
     var waiting = load().filter(mine);
     if (!waiting.length) return Promise.resolve();
@@ -93,7 +94,7 @@
     return chain.then(function () {
       sending = false;
       var left = load().filter(mine).length;
-      showPending(left ? "" : page.dataset.sentText);
+      showPending(left || quiet === true ? "" : page.dataset.sentText);
     });
   }
 
@@ -115,7 +116,7 @@
       showPending();
       return;
     }
-    flush().then(function () {
+    flush(true).then(function () {
       if (load().some(function (old) { return old.client_id === item.client_id; })) {
         fresh(form);  // kept on the phone: the next report is another one
         showPending();
@@ -123,8 +124,8 @@
     });
   });
 
-  window.addEventListener("online", flush);
-  setInterval(flush, 30000);
+  window.addEventListener("online", function () { flush(); });
+  setInterval(function () { flush(); }, 30000);
   showPending();
   flush();
 })();
