@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from phongdich.core import clock
 from phongdich.core.models import AuditEvent
@@ -84,7 +85,7 @@ STAFF_READING = {"client_id": "staff-1", "spo2": "97", "pulse": "88", "symptoms"
 
 
 def reading_data(**fields):
-    measured = clock.now().astimezone().strftime("%Y-%m-%dT%H:%M")
+    measured = timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")
     return {**STAFF_READING, "measured_at": measured, **fields}
 
 
