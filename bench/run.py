@@ -12,9 +12,9 @@ means something on a noisy machine:
 Then the contact-tracing figures (bench/tracing.py): exposure_match_ms, flevel_full_s, flevel_incremental_ms,
 the lab figures (bench/labs.py): lab_import_rows_per_s, pool_result_apply_ms, round_dashboard_p95_ms,
 the check-ins beside a result file's import (bench/stall.py): import_stall_p99_ratio and its p99s,
-and the vaccination figures (bench/vaccination.py): dcc_issue_per_s, dcc_verify_per_s, coverage_refresh_s,
-coverage_page_p95_ms,
-and the isolation-rules figure (bench/care_rules.py): isolation_rules_apply_s.
+the vaccination figures (bench/vaccination.py): dcc_issue_per_s, dcc_verify_per_s, coverage_refresh_s,
+coverage_page_p95_ms, the isolation-rules figure (bench/care_rules.py): isolation_rules_apply_s, and the care
+figures (bench/care.py): selfreport_ingest_per_s, missed_report_sweep_ms.
 
 Every figure carries the commit and the time it was measured at. A group of figures that fails is written with
 its error and no value, and the run exits non-zero (bench/harness.py).
@@ -323,6 +323,7 @@ GROUPS = [
     ("stall", group("stall")),
     ("vaccination", group("vaccination")),
     ("care_rules", group("care_rules")),
+    ("care", group("care")),
 ]
 COMMIT = harness.source_commit(HERE.parent)
 

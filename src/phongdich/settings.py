@@ -271,6 +271,11 @@ PHONGDICH_CHECKIN_MAX_AGE_DAYS = int(os.environ.get("PHONGDICH_CHECKIN_MAX_AGE_D
 PHONGDICH_CHECKIN_LIMIT_PER_CLIENT = int(os.environ.get("PHONGDICH_CHECKIN_LIMIT_PER_CLIENT", "30"))
 PHONGDICH_CHECKIN_LIMIT_PER_NUMBER = int(os.environ.get("PHONGDICH_CHECKIN_LIMIT_PER_NUMBER", "5"))
 PHONGDICH_CHECKIN_LIMIT_WINDOW_MINUTES = int(os.environ.get("PHONGDICH_CHECKIN_LIMIT_WINDOW_MINUTES", "10"))
+# Self-reports through a personal link (the /r/<token>/ page and the API): per client address (a family shares a
+# phone, a commune's Wi-Fi is shared) and per link (a household reports a few times a day).
+PHONGDICH_SELFREPORT_LIMIT_PER_CLIENT = int(os.environ.get("PHONGDICH_SELFREPORT_LIMIT_PER_CLIENT", "60"))
+PHONGDICH_SELFREPORT_LIMIT_PER_LINK = int(os.environ.get("PHONGDICH_SELFREPORT_LIMIT_PER_LINK", "30"))
+PHONGDICH_SELFREPORT_LIMIT_WINDOW_MINUTES = int(os.environ.get("PHONGDICH_SELFREPORT_LIMIT_WINDOW_MINUTES", "10"))
 # The header a reverse proxy puts the client's address in ("X-Real-IP"); empty: the connection's address.
 PHONGDICH_CLIENT_IP_HEADER = os.environ.get("PHONGDICH_CLIENT_IP_HEADER", "")
 

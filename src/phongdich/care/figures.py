@@ -11,8 +11,7 @@ from phongdich.core.scoping import has_permission_somewhere
 
 from .choices import AlertStatus, OrderKind, OrderStatus, Severity
 from .models import Alert, IsolationOrder, WarningRules
-
-REPORTING_TWICE_A_DAY = (OrderKind.F0_HOME,)  # F0 treated at home; their quarantined household may report too
+from .selectors import missed_reports
 
 
 @dataclass(frozen=True)
@@ -30,19 +29,12 @@ class CareFigures:
     releases_due: int
 
 
-def silent_since(before) -> Q:
-    """Active orders reporting twice a day whose last report (or, with none yet, the order) is older than `before`."""
-    silent = Q(last_report_at__lt=before) | Q(last_report_at__isnull=True, created_at__lt=before)
-    return Q(kind__in=REPORTING_TWICE_A_DAY, status=OrderStatus.ACTIVE) & silent
-
-
 def unit_care_figures(user, unit) -> CareFigures | None:
     """The figures of `unit`'s subtree as far as `user` may see its orders and alerts (None: no care role)."""
     if not has_permission_somewhere(user, "care.view_isolationorder"):
         return None
     now, today = clock.now(), clock.today()
     missed_hours = in_force(WarningRules).missed_report_hours
-    missed_before = now - timedelta(hours=missed_hours)
     orders = IsolationOrder.objects.visible_to(user).filter(unit__path__startswith=unit.path, status=OrderStatus.ACTIVE)
     home_f0 = Q(kind=OrderKind.F0_HOME)
     counts = orders.aggregate(
@@ -50,7 +42,6 @@ def unit_care_figures(user, unit) -> CareFigures | None:
         f1_home=Count("pk", filter=Q(kind=OrderKind.F1_HOME)),
         at_sites=Count("pk", filter=Q(site__isnull=False)),
         releases_due=Count("pk", filter=Q(planned_end__lte=today)),
-        missed_reports=Count("pk", filter=silent_since(missed_before)),
         **{band: Count("pk", filter=home_f0 & Q(severity=band)) for band in Severity.values},
     )
     alerts = Alert.objects.visible_to(user).filter(unit__path__startswith=unit.path)
@@ -59,6 +50,7 @@ def unit_care_figures(user, unit) -> CareFigures | None:
         alerts_overdue=Count("pk", filter=Q(status=AlertStatus.OPEN, acknowledge_by__lt=now)),
     )
     return CareFigures(
+        missed_reports=missed_reports(orders, now).count(),
         f0_home={band: counts.pop(band) for band in Severity.values},
         missed_hours=missed_hours,
         **counts,

@@ -1,17 +1,22 @@
 """Reads of care that are more than a scoped queryset: an order read in full (audited), the people who may look
 after an order, concentrated sites with their free places."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from datetime import datetime, timedelta
 
-from phongdich.core import audit
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
+from phongdich.core.rules import in_force
 from phongdich.core.scoping import scope_of
 from phongdich.places.models import Facility
 
-from .choices import OrderStatus
-from .models import IsolationOrder, SiteCapacity
+from .choices import AlertStatus, OrderStatus, Severity
+from .models import Alert, IsolationOrder, SelfReport, SiteCapacity, WarningRules
 from .services.orders import CARE_FACILITY_KINDS
+from .services.reports import MISSED_REPORT_KINDS
 from .sites import SITE_FACILITY_KINDS
 
 CARE_PERMISSION = "care.add_carecontact"  # who visits, calls and hands out medicine
@@ -113,3 +118,61 @@ def sites_with_room() -> QuerySet:
 def care_facilities(user) -> QuerySet:
     """Health facilities that may follow an order, among those the user may see."""
     return Facility.objects.visible_to(user).filter(kind__in=CARE_FACILITY_KINDS).order_by("name")
+
+
+READINGS_SHOWN = 30
+
+
+def missed_reports(orders: QuerySet, now: datetime | None = None) -> QuerySet:
+    """Active orders of people at home not heard from for the rules' hours (since their last report, or since the
+    order was recorded), the longest silent first; `heard_from` is annotated."""
+    now = now or clock.now()
+    hours = in_force(WarningRules, timezone.localdate(now)).missed_report_hours
+    return (
+        orders.filter(status=OrderStatus.ACTIVE, kind__in=MISSED_REPORT_KINDS)
+        .annotate(heard_from=Coalesce("last_report_at", "created_at"))
+        .filter(heard_from__lt=now - timedelta(hours=hours))
+        .order_by(F("heard_from").asc(), "pk")
+    )
+
+
+def alert_queue(alerts: QuerySet) -> QuerySet:
+    """The queue's order: escalated first (the district works those), then open before acknowledged, the severe
+    before the moderate and the mild, then the nearest deadline."""
+    waiting = Case(When(status=AlertStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    severity = Case(
+        When(severity=Severity.SEVERE, then=Value(0)),
+        When(severity=Severity.MODERATE, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return alerts.order_by(F("escalated_at").desc(nulls_last=True), waiting, severity, "acknowledge_by", "pk")
+
+
+def alert_for_reading(user, pk: int) -> Alert:
+    """An alert the user may see, its reading of a person's health written to the audit trail. Raises DoesNotExist."""
+    alert = (
+        Alert.objects.visible_to(user)
+        .select_related("order", "unit", "facility", "report", "acknowledged_by", "closed_by")
+        .get(pk=pk)
+    )
+    audit.record(actor=user, action=AuditAction.READ, instance=alert, person_id=alert.person_id)
+    return alert
+
+
+def readings_for_reading(user, order: IsolationOrder, limit: int = READINGS_SHOWN) -> list[SelfReport]:
+    """The newest readings of an order the user has already opened in scope, the read audited."""
+    reports = list(
+        SelfReport.objects.filter(order=order).select_related("recorded_by").order_by("-measured_at")[:limit]
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.READ,
+        object_type="care.selfreport",
+        object_id=str(order.pk),
+        object_repr=f"readings of order #{order.pk}",
+        person_id=order.person_id,
+        unit_path=audit.unit_path_of(order),
+        detail={"order": order.pk, "readings": len(reports)},
+    )
+    return reports

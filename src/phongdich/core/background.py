@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
 from django.tasks import task
 from django.utils import timezone, translation
@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, TaskResultStatus
 
-from .models import WorkerBeat
+from .models import PeriodicRun, WorkerBeat
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,68 @@ def marked(path: str) -> Callable[..., Any]:
 @task
 def run_in_background(path: str, args: list[Any]) -> None:
     marked(path)(*args)
+
+
+# -- Periodic work: queued by the workers, once a period whichever worker looks first -----------------------------
+
+PERIODIC: dict[str, timedelta] = {}  # dotted path of an @in_background function without arguments -> its period
+
+
+def every[F: Callable[..., Any]](*, minutes: int) -> Callable[[F], F]:
+    """Have the workers queue this @in_background function (taking no arguments) every `minutes`. The module
+    defining it must be imported when a worker starts: an app's `tasks.py`, imported by its AppConfig.ready."""
+
+    def register(function: F) -> F:
+        if not getattr(function, MARK, False):
+            raise ValueError(f"{function.__qualname__} is not marked @in_background")
+        PERIODIC[f"{function.__module__}.{function.__qualname__}"] = timedelta(minutes=minutes)
+        return function
+
+    return register
+
+
+def periodic_queue_due(now: datetime | None = None) -> list[str]:
+    """Queue each periodic function whose time has come; returns their paths. Any number of workers may call this
+    at once: a conditional update moves the function's next time on, and only the worker whose update changed
+    the row queues it. A run still waiting or running is not queued a second time (a busy queue does not pile
+    up sweeps); its next time moves on all the same."""
+    now = now or timezone.now()
+    next_times = dict(PeriodicRun.objects.filter(path__in=list(PERIODIC)).values_list("path", "next_at"))
+    queued = []
+    for path, period in PERIODIC.items():
+        if path not in next_times:
+            _periodic_row(path, now)
+        elif next_times[path] > now:
+            continue  # read without a transaction: a worker looking every few seconds takes no write lock
+        if _periodic_take(path, now, period):
+            queued.append(path)
+    return queued
+
+
+def _periodic_take(path: str, now: datetime, period: timedelta) -> bool:
+    with transaction.atomic():
+        if not PeriodicRun.objects.filter(path=path, next_at__lte=now).update(next_at=now + period):
+            return False  # another worker has just taken this run
+        previous = PeriodicRun.objects.values_list("task_id", flat=True).get(path=path)
+        if (
+            previous
+            and DBTaskResult.objects.filter(
+                pk=previous, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+            ).exists()
+        ):
+            return False
+        result = run_in_background.enqueue(path, [])
+        PeriodicRun.objects.filter(path=path).update(task_id=result.id, queued_at=now)
+        return True
+
+
+def _periodic_row(path: str, now: datetime) -> None:
+    """The function's row, due at once (two workers may both create it: one insert wins)."""
+    try:
+        with transaction.atomic():
+            PeriodicRun.objects.create(path=path, next_at=now)
+    except IntegrityError:
+        pass
 
 
 # -- Leases: workers beat, and the tasks of dead workers are taken back ------------------------------------------

@@ -109,3 +109,16 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.host} (pid {self.pid})"
+
+
+class PeriodicRun(models.Model):
+    """A background function run every few minutes (core.background.every): when it is next due, and the task
+    last queued for it. Workers move `next_at` on with a conditional update, so one of them queues each run."""
+
+    path = models.CharField(max_length=200, unique=True)
+    next_at = models.DateTimeField()
+    task_id = models.UUIDField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} next at {self.next_at:%Y-%m-%d %H:%M}"

@@ -3,8 +3,10 @@
 from ninja import Router
 
 from .orders import router as orders_router
+from .reports import router as reports_router
 from .rules import router as rules_router
 
 router = Router(tags=["care"])
 router.add_router("", orders_router)
+router.add_router("", reports_router)
 router.add_router("/", rules_router)

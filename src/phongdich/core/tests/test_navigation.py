@@ -55,7 +55,7 @@ def test_the_menu_shows_only_the_links_a_role_may_open(client_as):
 
 def test_a_commune_officers_main_tasks_come_first(client_as):
     shown = menu(client_as("commune_officer"))
-    assert labels(shown["main"]) == ["Người dân", "Ca bệnh", "Phân loại F", "Nhiệm vụ"]
+    assert labels(shown["main"]) == ["Người dân", "Ca bệnh", "Phân loại F", "Nhiệm vụ", "Cảnh báo"]
     html = client_as("commune_officer").get("/").content.decode()
     assert html.index(">Người dân<") < html.index(">Mẫu gộp<")
 

@@ -56,6 +56,13 @@ def _better(first: int, second: int) -> int:
     return max(first, second, key=lambda status: rank.get(status, 2))
 
 
+# Care in Lái Thiêu: the province, the district, the commune, the ward's health station and the residential group's
+# team; a commune officer of Hiệp Thành sees the lists but not the record.
+CARE_LIST = expect(200, A=403, X=403, E=403, S=403, L=403)
+CARE_RECORD = expect(200, O=404, A=403, X=403, E=403, S=403, L=403)
+CARE_ACT = expect(302, O=404, A=403, X=403, E=403, S=403, L=403)
+CARE_LINK = expect(302, T=403, O=404, A=403, X=403, E=403, S=403, L=403)  # a team enters readings, links are not theirs
+
 # (url name, path template, expected status by persona)
 PAGES = [
     ("core:home", "/", expect(200)),
@@ -224,7 +231,19 @@ PAGES = [
     ),
     # Lý Thị Thu's home quarantine in Lái Thiêu, Khu phố 1: followed by the ward's health station.
     ("care:order", "/care/orders/{order_a}/", expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
+    # Care: the alert queue, an alert, the missed-report call list and an order's readings, for those who look
+    # after Lái Thiêu's people at home; the household's link card; the public self-report page (no login).
+    ("care:alerts", "/care/alerts/", CARE_LIST),
+    ("care:alert", "/care/alerts/{alert_a}/", CARE_RECORD),
+    ("care:missed", "/care/missed-reports/", CARE_LIST),
+    ("care:order_reports", "/care/orders/{f0_order}/reports/", CARE_RECORD),
+    ("care:link_card", "/care/links/{link_a}/card.pdf", CARE_RECORD),
+    ("self_report", "/r/{report_token}/", expect(200)),
 ]
+
+CARE_LIST_API = expect(200, A=403, X=403, E=403, S=403, L=403)
+CARE_CREATED = {name: 201 for name, status in CARE_RECORD.items() if status == 200}
+CARE_INVALID = {name: 422 for name, status in CARE_RECORD.items() if status == 200}
 
 API = [
     ("GET", "/api/v1/me", None, expect(200)),
@@ -463,6 +482,19 @@ API = [
         {"kind": "KHONG-CO", "delivered_at": "2021-08-01T08:00:00+07:00"},
         expect(403, P=422, C=422, D=422, T=422, H=422, O=404),
     ),
+    ("GET", "/api/v1/care/alerts", None, CARE_LIST_API),
+    ("GET", "/api/v1/care/alerts/{alert_a}", None, CARE_RECORD),
+    ("POST", "/api/v1/care/alerts/{alert_a}/acknowledge", None, CARE_RECORD),
+    ("POST", "/api/v1/care/alerts/{alert_a}/actions", {"kind": "called"}, {**CARE_RECORD, **CARE_CREATED}),
+    # No closing note: refused after the permission and scope checks, so the alert stays open for the next persona.
+    ("POST", "/api/v1/care/alerts/{alert_a}/close", {"note": ""}, {**CARE_RECORD, **CARE_INVALID}),
+    # The same report from every persona: the first to send it (the province) stores it, the others get it back.
+    (
+        "POST",
+        "/api/v1/care/reports",
+        {"client_id": "bang-quyen", "order_id": "{f0_order}", "measured_at": "{now_iso}", "spo2": 97},
+        expect(200, P=201, K=200, O=422, A=403, X=403, E=403, S=403, L=403),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -487,6 +519,8 @@ READ_ONLY = {
     "care:medicines",
     "care:sites",
     "care:orders",
+    "care:alerts",
+    "care:missed",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -499,6 +533,7 @@ POSTED = {
     "vaccination:coverage_unit": expect(200, O=404, T=404, H=403, X=403, E=403, S=403, L=403, A=403, Y=403),
     "vaccination:shipments": expect(403, P=200, D=200),
     "vaccination:shipment": expect(403, P=302, D=302, A=404, C=404, O=404),
+    "self_report": expect(422),  # a report for nobody: the page asks whom it is for
 }
 
 # Those who trace in Lái Thiêu: they may change its cases, contacts and F-levels.
@@ -602,6 +637,24 @@ ACTIONS = [
     ),
     # A token is its owner's alone, whatever other roles anyone holds.
     ("accounts:token_revoke", "/accounts/tokens/{token_c}/revoke/", {}, expect(404, C=302, Z=404, K=404)),
+    ("care:alert_acknowledge", "/care/alerts/{alert_a}/acknowledge/", {}, CARE_ACT),
+    ("care:alert_action", "/care/alerts/{alert_a}/action/", {"kind": "called", "note": "Đã gọi"}, CARE_ACT),
+    ("care:alert_close", "/care/alerts/{alert_a}/close/", {"note": "Ổn định tại nhà"}, CARE_ACT),
+    (
+        "care:report_create",
+        "/care/orders/{f0_order}/reports/new/",
+        {"client_id": "bang-quyen", "measured_at": "{now_local}", "spo2": "97"},
+        CARE_ACT,
+    ),
+    ("care:link_issue", "/care/orders/{f0_order}/link/", {}, CARE_LINK),
+    ("care:link_revoke", "/care/links/{link_a}/revoke/", {}, CARE_LINK),
+    # The public page takes a reading from anyone holding the link, logged in or not.
+    (
+        "self_report",
+        "/r/{report_token}/",
+        {"order": "{f0_order}", "client_id": "bang-quyen", "measured_at": "{now_local}", "spo2": "97"},
+        expect(200),
+    ),
     ("accounts:logout", "/accounts/logout/", {}, expect(302)),
     ("set_language", "/i18n/setlang/", {"language": "en", "next": "/"}, expect(302)),
     # Ending an order and choosing who looks after it: those who run care where Thu lives, not the community team.
@@ -680,6 +733,7 @@ def fill(template: str, world) -> str:
         order_person=_order(world).person_id if "{order_person}" in template else 0,
         today=clock.today().isoformat(),
         now_local=timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
+        **(_care(world) if any(f"{{{key}}}" in template for key in CARE_KEYS) else {}),
     )
 
 
@@ -705,6 +759,40 @@ def _order(world):
     thu = world.person("Lý Thị Thu", "25966")
     active = IsolationOrder.objects.filter(person=thu, kind="f1_home", status="active").first()
     return active or an_order(thu, "f1_home", starts_on=clock.today() - timedelta(days=1))
+
+
+CARE_KEYS = ("f0_order", "alert_a", "link_a", "report_token", "now_iso")
+
+
+def _care(world) -> dict:
+    """Hằng of Lái Thiêu treated at home by the ward's health station, with a personal link and an open alert
+    (made once per test)."""
+    from django.utils import timezone
+
+    from phongdich.care.models import Alert, WarningRules
+    from phongdich.care.services.reports import link_issue, report_submit
+    from phongdich.care.tests.factories import an_order
+    from phongdich.care.warning_seeds import seed
+    from phongdich.core import clock
+
+    now = clock.now()
+    alert = Alert.objects.filter(report__client_id="bang-quyen-canh-bao").first()
+    if alert is None:
+        seed(WarningRules)
+        hang = world.person("Nguyễn Thị Hằng", "25966")
+        station = Facility.objects.get(name="Trạm Y tế Phường Lái Thiêu")
+        order = an_order(hang, facility=station, starts_on=clock.today() - timezone.timedelta(days=2))
+        link_issue(actor="test", orders=[order])
+        report, _ = report_submit(actor="test", order=order, client_id="bang-quyen-canh-bao", measured_at=now, spo2=93)
+        alert = Alert.objects.get(report=report)
+    order = alert.order
+    return {
+        "f0_order": order.pk,
+        "alert_a": alert.pk,
+        "link_a": order.link_id,
+        "report_token": order.link.token,
+        "now_iso": now.isoformat(),
+    }
 
 
 def _list_import(world) -> int:

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from phongdich.care.services import rules_due_apply
+from phongdich.care.services.reports import alerts_escalate, missed_reports_sweep
 
 
 def apply_rules(command: BaseCommand, options: dict) -> None:
@@ -14,12 +15,23 @@ def apply_rules(command: BaseCommand, options: dict) -> None:
     )
 
 
+def sweep(command: BaseCommand, options: dict) -> None:
+    escalated = alerts_escalate()
+    missed = missed_reports_sweep()
+    command.stdout.write(f"{escalated} alerts escalated, {missed} missed-report alerts raised")
+
+
 # Each maintenance job of care: its name, what it does, and the function that runs it.
 ACTIONS = {
     "apply-rules": (
         "Release the active orders of kinds a version of the isolation rules ends, once it has taken effect "
         "(run it daily; a version added on or after its date is applied in the background at once).",
         apply_rules,
+    ),
+    "sweep": (
+        "Escalate unanswered alerts to the district and raise missed-report alerts now (the task worker also runs "
+        "it every 5 minutes).",
+        sweep,
     ),
 }
 

@@ -47,6 +47,7 @@ class LeasedWorker(Worker):
         self.task_id = None
         background.beat_register(self.worker_id)
         background.tasks_reclaim()
+        background.periodic_queue_due()
         heart = Heartbeat(self)
         heart.start()
         try:
@@ -94,8 +95,9 @@ def _call(db_task_result: DBTaskResult):
 
 
 class Heartbeat(threading.Thread):
-    """Beats every few seconds on its own database connection, and every half lease takes back the tasks of
-    workers that died meanwhile (needed when another worker died while this one runs a long task)."""
+    """Beats every few seconds on its own database connection, queues the periodic work that is due, and every
+    half lease takes back the tasks of workers that died meanwhile (needed when another worker died while this one
+    runs a long task)."""
 
     def __init__(self, worker: LeasedWorker):
         super().__init__(name="heartbeat", daemon=True)
@@ -109,6 +111,7 @@ class Heartbeat(threading.Thread):
             count += 1
             try:
                 background.beat(self.worker.worker_id, getattr(self.worker, "task_id", None))
+                background.periodic_queue_due()
                 if count % beats_per_reclaim == 0:
                     background.tasks_reclaim()
             except DatabaseError:  # a locked or restarting database: the next beat tries again
