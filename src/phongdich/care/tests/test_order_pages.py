@@ -96,6 +96,7 @@ def test_an_orders_page_shows_its_plan_in_vietnamese_and_the_read_is_audited(
     assert "Lý Thị Thu" in page and "Quy định thử nghiệm" in page
     assert f"{order.planned_end:%d/%m/%Y}" in page and "Kế hoạch" in page
     assert 'name="status"' in page and 'name="kind"' in page  # end and visit forms for the commune's officer
+    assert 'id="self-reports"' in page and "Tự báo cáo sức khỏe" in page  # the readings, the link, a staff reading
     assert not untranslated_msgids
     read = AuditEvent.objects.filter(object_type="care.isolationorder", object_id=str(order.pk), action="read")
     assert read.get().person_id == order.person_id
