@@ -32,6 +32,7 @@ from phongdich.places.choices import FacilityKind, OrganisationKind, PopulationS
 from phongdich.places.models import AdminUnit, Facility, IndustrialPark, Organisation, Population, Venue
 from phongdich.places.services import population_rollup, residential_groups_create, units_load
 
+from .care import CareResult, build_care
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
 from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
@@ -151,6 +152,7 @@ class DemoResult:
     outbreak: OutbreakResult | None = None
     testing: TestingResult | None = None
     vaccination: VaccinationResult | None = None
+    care: CareResult | None = None
 
 
 class Weighted:
@@ -216,6 +218,8 @@ class DemoBuilder:
                 self.result.testing = build_testing(rng=self.rng)
             with transaction.atomic():
                 self.result.vaccination = build_vaccination(rng=self.rng)
+            with transaction.atomic():
+                self.result.care = build_care(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

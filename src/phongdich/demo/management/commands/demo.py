@@ -42,6 +42,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Testing: round 3 in Lái Thiêu, {result.testing.samples:,} samples in {result.testing.pools:,} pools."
             )
+        if care := result.care:
+            self.stdout.write(
+                f"Care: {care.f0_home:,} F0 treated at home ({care.reports:,} self-reports, {care.alerts:,} alerts), "
+                f"{care.f0_site:,} at a concentrated site; {care.f1_home:,} F1 quarantined at home, {care.f1_site:,} "
+                f"at the site; {care.released:,} released today."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
