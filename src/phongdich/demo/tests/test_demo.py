@@ -177,3 +177,19 @@ def test_the_demo_leaves_pools_on_their_way_for_the_labs_desk_to_receive(empty_d
     client.force_login(User.objects.get(username="xetnghiem.cdc"))
     page = client.get("/testing/receive/").content.decode()
     assert all(barcode in page for barcode in in_transit)
+
+
+def test_the_demo_treats_f0_at_home_with_reports_alerts_silences_and_releases_due(empty_db):
+    from phongdich.care.choices import AlertKind, OrderKind, OrderStatus
+    from phongdich.care.models import Alert, IsolationOrder, SelfReport
+    from phongdich.core import clock
+
+    result = build_demo(scale=0.004, seed=7).care
+    at_home = IsolationOrder.objects.filter(kind=OrderKind.F0_HOME)
+    assert result.f0_home == at_home.count() > 0 and result.f1_home > 0
+    assert result.reports == SelfReport.objects.count() >= 4 * result.f0_home  # mostly three to five days, twice a day
+    assert Alert.objects.filter(kind=AlertKind.WARNING_SIGN).exists()
+    assert Alert.objects.filter(kind=AlertKind.MISSED_REPORTS).exists()
+    assert all(order.link_id for order in at_home)
+    due = IsolationOrder.objects.filter(status=OrderStatus.ACTIVE, planned_end__lte=clock.today())
+    assert due.exists() and result.released == IsolationOrder.objects.filter(status=OrderStatus.RELEASED).count()
