@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from .api import api
+from .care.views.release import certificate_check
 from .core.views import healthz
 from .surveillance.views import checkin_page
 from .vaccination.views import verify
@@ -17,6 +18,7 @@ urlpatterns = [
     path("care/", include("phongdich.care.urls")),
     path("verify", verify, name="verify"),
     path("c/<str:token>/", checkin_page, name="checkin"),
+    path("kiem-tra/<str:code>/", certificate_check, name="certificate_check"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

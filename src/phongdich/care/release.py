@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from phongdich.core import clock
 from phongdich.labs.choices import Result, SampleKind, SampleStatus
@@ -198,8 +198,8 @@ def _day(day: date | None) -> str:
 
 
 class DueState(models.TextChoices):
-    TODAY = "today", _lazy("Due today")
-    OVERDUE = "overdue", _lazy("Overdue")
+    TODAY = "today", gettext_lazy("Due today")
+    OVERDUE = "overdue", gettext_lazy("Overdue")
 
 
 def due_orders(user, on: date):
@@ -215,8 +215,8 @@ def due_orders(user, on: date):
 class DueFilterSet(UnitFilterSet):
     """The release list's filters, shared by the page, its printed copy and the API."""
 
-    state = django_filters.ChoiceFilter(label=_lazy("Due"), choices=DueState.choices, method="by_state")
-    kind = django_filters.ChoiceFilter(label=_lazy("Kind"), choices=OrderKind.choices)
+    state = django_filters.ChoiceFilter(label=gettext_lazy("Due"), choices=DueState.choices, method="by_state")
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=OrderKind.choices)
 
     class Meta:
         model = IsolationOrder

@@ -68,6 +68,10 @@ GROUPS = (
         ),
     ),
     Group(
+        _("Care"),
+        (Link("care:release_list", _("Releases due"), "care.view_isolationorder"),),
+    ),
+    Group(
         _("Administration"),
         (
             Link("accounts:users", _("Accounts"), "accounts.manage_users"),

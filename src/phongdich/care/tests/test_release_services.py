@@ -77,8 +77,10 @@ def test_a_negative_test_taken_before_the_last_test_day_does_not_count(world):
     person = resident(world, "Trần Thị Mai Anh")
     antigen_test(world, person, today() - timedelta(days=1))
     order = home_treatment_due(person)
-    assert release_check(order, today()).missing == [
-        f"No negative rapid antigen test done by a health worker from {today():%d/%m/%Y} yet."
+    with translation.override("vi"):
+        missing = release_check(order, today()).missing
+    assert missing == [
+        f"Chưa có kết quả xét nghiệm kháng nguyên nhanh âm tính do nhân viên y tế thực hiện từ ngày {today():%d/%m/%Y}."
     ]
     assert_nothing_written(order)
 
