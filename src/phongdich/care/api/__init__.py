@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from .release import router as release_router
+
 router = Router(tags=["care"])
+router.add_router("/release", release_router)
