@@ -46,7 +46,7 @@ class DueTable(tables.Table):
     kind = tables.Column(verbose_name=gettext_lazy("Kind"), orderable=False)
     planned_end = tables.Column(verbose_name=gettext_lazy("Planned end"), orderable=False)
     release_test = tables.Column(verbose_name=gettext_lazy("Test needed"), orderable=False)
-    missing = tables.Column(verbose_name=gettext_lazy("Missing"), accessor="pk", orderable=False)
+    missing = tables.Column(verbose_name=gettext_lazy("Release status"), accessor="pk", orderable=False)
     missed = tables.Column(verbose_name=gettext_lazy("Test days missed"), accessor="pk", orderable=False)
     action = tables.Column(verbose_name=gettext_lazy("Release"), accessor="pk", orderable=False)
     card_columns = ("person", "missing", "planned_end", "missed", "phone", "action")
