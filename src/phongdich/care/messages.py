@@ -224,8 +224,11 @@ class HttpSender:
     """POSTs {"id", "to", "text"} as JSON to the gateway with a bearer token (the contract: docs/deploy.md)."""
 
     def send(self, message: Message) -> None:
+        url = settings.PHONGDICH_SMS_HTTP_URL
+        if not url.startswith(("http://", "https://")):
+            raise SendFailed(f"PHONGDICH_SMS_HTTP_URL is not an http(s) address: {url!r}", retry=False)
         request = urllib.request.Request(
-            settings.PHONGDICH_SMS_HTTP_URL,
+            url,
             data=json.dumps(_payload(message), ensure_ascii=False).encode(),
             headers={
                 "Content-Type": "application/json; charset=utf-8",

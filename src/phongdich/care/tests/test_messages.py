@@ -201,6 +201,14 @@ def test_an_unreachable_gateway_is_tried_again(order):
     assert runs == [(DELIVER, [message.pk, 2])]
 
 
+def test_a_gateway_address_left_unset_fails_the_text_with_the_reason(order):
+    with http_settings(""):
+        message = queue(order)
+        message_deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED and "PHONGDICH_SMS_HTTP_URL" in message.error
+
+
 def test_the_release_text_names_the_day_and_the_certificates_check_address(world):
     order = home_treatment_due(resident(world, "Lê Văn Hùng"), release_test="none")
     order_release(actor=world.user("commune_officer"), order=order)
