@@ -95,6 +95,7 @@ def list_due(request, filters: Query[DueFilters], cursor: str | None = None, lim
 
 @router.get("/orders/{int:order_id}", response=ReadinessOut, summary="What an order lacks for release today")
 def read_readiness(request, order_id: int):
+    require_permission(request.user, "care.view_isolationorder")
     order = lookup(request.user, IsolationOrder.objects.select_related("rules"), order_id)
     name_people(request.user, [order], person_ref="person_id")
     return _out(release_check(order, clock.today()), str(order.person_ref))

@@ -8,6 +8,7 @@ that says otherwise is a place where holding both must not add up to more.
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -201,6 +202,15 @@ PAGES = [
     ("vaccination:rules", "/vaccination/rules/", expect(403, P=200, S=200)),
     ("vaccination:imports", "/vaccination/imports/", expect(200, T=403, H=403, A=403, X=403, E=403, S=403, L=403)),
     ("vaccination:import", "/vaccination/imports/{dose_import_a}/", expect(403, P=200, C=404, D=404, O=404)),
+    # Care: the releases due in the reader's area, the certificate of an order released there, the public check.
+    ("care:release_list", "/care/release/", expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("care:release_list_pdf", "/care/release/list.pdf", expect(200, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "care:release_certificate",
+        "/care/release/{released_a}/certificate.pdf",
+        expect(200, O=404, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("certificate_check", "/kiem-tra/{certificate_code_a}/", expect(200)),
 ]
 
 API = [
@@ -384,6 +394,15 @@ API = [
     ("GET", "/api/v1/dcc/trust-list", None, expect(200)),
     ("GET", "/api/v1/dcc/revocations", None, expect(200)),
     ("POST", "/api/v1/dcc/verify", {"text": "HC1:NOT-A-CERTIFICATE"}, expect(200)),
+    # Releases due: whoever works in care, where they work; a release day in the future is refused after scope.
+    ("GET", "/api/v1/care/release/due", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/care/release/orders/{order_a}", None, expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/care/release/orders/{order_a}",
+        {"released_on": "2999-12-31"},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -404,6 +423,7 @@ READ_ONLY = {
     "labs:rounds",
     "labs:tasks",
     "accounts:password_done",
+    "care:release_list",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -519,6 +539,8 @@ ACTIONS = [
     ),
     # A token is its owner's alone, whatever other roles anyone holds.
     ("accounts:token_revoke", "/accounts/tokens/{token_c}/revoke/", {}, expect(404, C=302, Z=404, K=404)),
+    # Releasing Hằng of Lái Thiêu, due today and needing no test: those who may change orders there.
+    ("care:release_order", "/care/release/{order_a}/", {}, expect(403, P=302, C=302, D=302, H=302, O=404)),
     ("accounts:logout", "/accounts/logout/", {}, expect(302)),
     ("set_language", "/i18n/setlang/", {"language": "en", "next": "/"}, expect(302)),
 ]
@@ -565,7 +587,39 @@ def fill(template: str, world) -> str:
         shipment_a=Shipment.objects.get().pk,
         dose_import_a=DoseImport.objects.get().pk,
         list_import_a=_list_import(world) if "{list_import_a}" in template else 0,
+        order_a=_order_due(world).pk if "{order_a}" in template else 0,
+        released_a=_order_released(world).pk if "{released_a}" in template else 0,
+        certificate_code_a=_order_released(world).certificate_code if "{certificate_code_a}" in template else "",
     )
+
+
+def _order_due(world):
+    """Hằng of Lái Thiêu's home treatment, ending today and needing no test: ready for release."""
+    from phongdich.care.choices import OrderKind, OrderStatus
+    from phongdich.care.models import IsolationOrder
+    from phongdich.care.tests.factories import an_order
+    from phongdich.core import clock
+
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    found = IsolationOrder.objects.filter(person=hang, kind=OrderKind.F0_HOME, status=OrderStatus.ACTIVE).first()
+    return found or an_order(hang, starts_on=clock.today() - timedelta(days=9), release_test="none")
+
+
+def _order_released(world):
+    """Hằng of Lái Thiêu's quarantine, completed yesterday, with its certificate."""
+    from phongdich.care.choices import OrderKind, OrderStatus
+    from phongdich.care.models import IsolationOrder
+    from phongdich.care.tests.factories import an_order
+    from phongdich.core import clock
+
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    if found := IsolationOrder.objects.filter(person=hang, status=OrderStatus.RELEASED).first():
+        return found
+    yesterday = clock.today() - timedelta(days=1)
+    return an_order(
+        hang, OrderKind.F1_HOME, starts_on=yesterday - timedelta(days=6), status=OrderStatus.RELEASED,
+        ended_on=yesterday, end_reason="completed", certificate_code="HANG-LTQT-2021-TEST-CODE",
+    )  # fmt: skip
 
 
 def _list_import(world) -> int:
