@@ -46,14 +46,14 @@ class DueTable(tables.Table):
     kind = tables.Column(verbose_name=gettext_lazy("Kind"), orderable=False)
     planned_end = tables.Column(verbose_name=gettext_lazy("Planned end"), orderable=False)
     release_test = tables.Column(verbose_name=gettext_lazy("Test needed"), orderable=False)
-    missing = tables.Column(verbose_name=gettext_lazy("Release status"), accessor="pk", orderable=False)
+    status = tables.Column(verbose_name=gettext_lazy("Release status"), accessor="pk", orderable=False)
     missed = tables.Column(verbose_name=gettext_lazy("Test days missed"), accessor="pk", orderable=False)
     action = tables.Column(verbose_name=gettext_lazy("Release"), accessor="pk", orderable=False)
-    card_columns = ("person", "missing", "planned_end", "missed", "phone", "action")
+    card_columns = ("person", "status", "planned_end", "missed", "phone", "action")
 
     class Meta:
         model = IsolationOrder
-        fields = ["person", "phone", "unit", "kind", "planned_end", "release_test", "missing", "missed", "action"]
+        fields = ["person", "phone", "unit", "kind", "planned_end", "release_test", "status", "missed", "action"]
         attrs = {"class": "table"}
         empty_text = gettext_lazy("Nobody is due for release here.")
 
@@ -100,7 +100,7 @@ class DueTable(tables.Table):
             "{} {}", shown, badge(ngettext("%(days)s day late", "%(days)s days late", late) % {"days": late}, "alert")
         )
 
-    def render_missing(self, record):
+    def render_status(self, record):
         readiness = self.readiness(record)
         if readiness.ready:
             return badge(_("Ready for release"), "ok")

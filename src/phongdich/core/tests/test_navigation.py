@@ -37,6 +37,7 @@ def test_the_province_commanders_menu_is_grouped_by_domain(client_as):
         "Truy vết",
         "Xét nghiệm",
         "Tiêm chủng",
+        "Điều trị, cách ly",
     ]
     assert labels(shown["main"]) == ["Ca bệnh", "Ổ dịch", "Đợt xét nghiệm", "Độ bao phủ"]
     assert len(everything(shown)) == len(set(everything(shown)))  # each link once
