@@ -178,7 +178,7 @@ def release(
         by_result.setdefault(pair[1].result, []).append(pair)
     if negatives := by_result.get(Result.NEGATIVE):
         clear_contacts(actor, negatives)
-        from phongdich.care.services.release import orders_release_on_negatives  # care reads labs: no cycle
+        from phongdich.care.services.release import orders_release_on_negatives  # here: care imports labs
 
         orders_release_on_negatives(actor=effects_actor(actor), results=negatives)
     for sample, _reading in by_result.get(Result.POSITIVE, []):
