@@ -279,6 +279,20 @@ PHONGDICH_SELFREPORT_LIMIT_WINDOW_MINUTES = int(os.environ.get("PHONGDICH_SELFRE
 # The header a reverse proxy puts the client's address in ("X-Real-IP"); empty: the connection's address.
 PHONGDICH_CLIENT_IP_HEADER = os.environ.get("PHONGDICH_CLIENT_IP_HEADER", "")
 
+# Texts to people under a care order (care/messages.py): "console" logs them, "file" appends them to
+# PHONGDICH_SMS_FILE, "http" posts them to a gateway (the contract: docs/deploy.md). A failure the gateway may get
+# over is tried again by the background worker after a pause (the setting, ×4 each time, at most 5 minutes).
+PHONGDICH_SMS_BACKEND = os.environ.get("PHONGDICH_SMS_BACKEND", "console")
+PHONGDICH_SMS_FILE = Path(os.environ.get("PHONGDICH_SMS_FILE", VAR_DIR / "sms" / "outbox.jsonl"))
+PHONGDICH_SMS_HTTP_URL = os.environ.get("PHONGDICH_SMS_HTTP_URL", "")
+PHONGDICH_SMS_HTTP_TOKEN = os.environ.get("PHONGDICH_SMS_HTTP_TOKEN", "")
+PHONGDICH_SMS_HTTP_TIMEOUT = float(os.environ.get("PHONGDICH_SMS_HTTP_TIMEOUT", "10"))
+PHONGDICH_SMS_ATTEMPTS = int(os.environ.get("PHONGDICH_SMS_ATTEMPTS", "4"))
+PHONGDICH_SMS_RETRY_SECONDS = int(os.environ.get("PHONGDICH_SMS_RETRY_SECONDS", "30"))
+# The public check of release certificates (/kiem-tra/<code>/): requests per client address in a window.
+PHONGDICH_CERTIFICATE_CHECK_LIMIT_PER_CLIENT = int(os.environ.get("PHONGDICH_CERTIFICATE_CHECK_LIMIT_PER_CLIENT", "30"))
+PHONGDICH_CERTIFICATE_CHECK_WINDOW_MINUTES = int(os.environ.get("PHONGDICH_CERTIFICATE_CHECK_WINDOW_MINUTES", "10"))
+
 # Vaccine certificates: private signing keys live in this directory (mode 0700), never in the database.
 DCC_KEY_DIR = Path(os.environ.get("PHONGDICH_DCC_KEY_DIR", VAR_DIR / "dcc-keys"))
 DCC_COUNTRY = os.environ.get("PHONGDICH_DCC_COUNTRY", "VN")

@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from .api import api
 from .care.views.public import self_report_page
+from .care.views.release import certificate_check
 from .core.views import healthz
 from .surveillance.views import checkin_page
 from .vaccination.views import verify
@@ -19,6 +20,7 @@ urlpatterns = [
     path("verify", verify, name="verify"),
     path("c/<str:token>/", checkin_page, name="checkin"),
     path("r/<str:token>/", self_report_page, name="self_report"),
+    path("kiem-tra/<str:code>/", certificate_check, name="certificate_check"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

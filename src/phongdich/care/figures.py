@@ -1,7 +1,6 @@
 """Care figures of a unit, for its page and the desks: counts over what the viewer may see."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import Count, Q
 

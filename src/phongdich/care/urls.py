@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import alerts, orders, reports, rules
+from .views import alerts, orders, release, reports, rules
 
 app_name = "care"
 
@@ -32,4 +32,8 @@ urlpatterns: list = [
     path("orders/<int:pk>/link/", reports.link_issue_view, name="link_issue"),
     path("links/<int:pk>/revoke/", reports.link_revoke_view, name="link_revoke"),
     path("links/<int:pk>/card.pdf", reports.link_card, name="link_card"),
+    path("release/", release.DueListView.as_view(), name="release_list"),
+    path("release/list.pdf", release.release_list_printed, name="release_list_pdf"),
+    path("release/<int:pk>/", release.release_order, name="release_order"),
+    path("release/<int:pk>/certificate.pdf", release.release_certificate, name="release_certificate"),
 ]

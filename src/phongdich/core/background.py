@@ -58,17 +58,21 @@ def in_background(function=None, *, gave_up=None):
     return mark(function) if function is not None else mark
 
 
-def run_later(function: Callable[..., Any], *args: Any) -> None:
+def run_later(function: Callable[..., Any], *args: Any, delay: timedelta | None = None) -> None:
     """Queue `function(*args)` with the current transaction: the queue is in the same database, so the task
     commits or rolls back with the data that asked for it (no crash between the two can leave a job without its
-    task), and no worker sees it before the commit. A backend outside the database runs it after the commit."""
+    task), and no worker sees it before the commit. A backend outside the database runs it after the commit.
+    `delay`: not before that long from now (a retry's pause), where the backend can defer; at once elsewhere."""
     if not getattr(function, MARK, False):
         raise ValueError(f"{function.__qualname__} is not marked @in_background")
     path = f"{function.__module__}.{function.__qualname__}"
-    if isinstance(run_in_background.get_backend(), DatabaseBackend):
-        run_in_background.enqueue(path, list(args))
+    runner = run_in_background
+    if delay and runner.get_backend().supports_defer:
+        runner = runner.using(run_after=timezone.now() + delay)
+    if isinstance(runner.get_backend(), DatabaseBackend):
+        runner.enqueue(path, list(args))
     else:
-        transaction.on_commit(lambda: run_in_background.enqueue(path, list(args)))
+        transaction.on_commit(lambda: runner.enqueue(path, list(args)))
 
 
 def marked(path: str) -> Callable[..., Any]:

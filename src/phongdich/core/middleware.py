@@ -5,7 +5,7 @@ from django.utils import translation
 from .context import request_context
 
 # Paths anyone may open without logging in. Everything else redirects to the login page (the API answers 401).
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/c/", "/r/", "/verify")
+PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/c/", "/r/", "/verify", "/kiem-tra/")
 
 
 class RequestIdMiddleware:

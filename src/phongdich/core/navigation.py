@@ -73,6 +73,7 @@ GROUPS = (
             Link("care:orders", _("Isolation and home treatment"), "care.view_isolationorder"),
             Link("care:alerts", _("Alerts"), "care.view_alert"),
             Link("care:missed", _("Missed reports"), "care.view_isolationorder"),
+            Link("care:release_list", _("Releases due"), "care.view_isolationorder"),
             Link("care:order_create", _("New isolation order"), "care.add_isolationorder"),
             Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
         ),

@@ -3,10 +3,12 @@
 from ninja import Router
 
 from .orders import router as orders_router
+from .release import router as release_router
 from .reports import router as reports_router
 from .rules import router as rules_router
 
 router = Router(tags=["care"])
 router.add_router("", orders_router)
 router.add_router("", reports_router)
+router.add_router("/release", release_router)
 router.add_router("/", rules_router)

@@ -239,6 +239,15 @@ PAGES = [
     ("care:order_reports", "/care/orders/{f0_order}/reports/", CARE_RECORD),
     ("care:link_card", "/care/links/{link_a}/card.pdf", CARE_RECORD),
     ("self_report", "/r/{report_token}/", expect(200)),
+    # Care: the releases due in the reader's area, the certificate of an order released there, the public check.
+    ("care:release_list", "/care/release/", expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("care:release_list_pdf", "/care/release/list.pdf", expect(200, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "care:release_certificate",
+        "/care/release/{released_a}/certificate.pdf",
+        expect(200, O=404, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("certificate_check", "/kiem-tra/{certificate_code_a}/", expect(200)),
 ]
 
 CARE_LIST_API = expect(200, A=403, X=403, E=403, S=403, L=403)
@@ -495,6 +504,15 @@ API = [
         {"client_id": "bang-quyen", "order_id": "{f0_order}", "measured_at": "{now_iso}", "spo2": 97},
         expect(200, P=201, K=200, O=422, A=403, X=403, E=403, S=403, L=403),
     ),
+    # Releases due: whoever works in care, where they work; a release day in the future is refused after scope.
+    ("GET", "/api/v1/care/release/due", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/care/release/orders/{due_order}", None, expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/care/release/orders/{due_order}",
+        {"released_on": "2999-12-31"},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -521,6 +539,7 @@ READ_ONLY = {
     "care:orders",
     "care:alerts",
     "care:missed",
+    "care:release_list",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -655,6 +674,8 @@ ACTIONS = [
         {"order": "{f0_order}", "client_id": "bang-quyen", "measured_at": "{now_local}", "spo2": "97"},
         expect(200),
     ),
+    # Releasing Hằng of Lái Thiêu, due today and needing no test: those who may change orders there.
+    ("care:release_order", "/care/release/{due_order}/", {}, expect(403, P=302, C=302, D=302, H=302, O=404)),
     ("accounts:logout", "/accounts/logout/", {}, expect(302)),
     ("set_language", "/i18n/setlang/", {"language": "en", "next": "/"}, expect(302)),
     # Ending an order and choosing who looks after it: those who run care where Thu lives, not the community team.
@@ -733,6 +754,9 @@ def fill(template: str, world) -> str:
         order_person=_order(world).person_id if "{order_person}" in template else 0,
         today=clock.today().isoformat(),
         now_local=timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
+        due_order=_order_due(world).pk if "{due_order}" in template else 0,
+        released_a=_order_released(world).pk if "{released_a}" in template else 0,
+        certificate_code_a=_order_released(world).certificate_code if "{certificate_code_a}" in template else "",
         **(_care(world) if any(f"{{{key}}}" in template for key in CARE_KEYS) else {}),
     )
 
@@ -793,6 +817,35 @@ def _care(world) -> dict:
         "report_token": order.link.token,
         "now_iso": now.isoformat(),
     }
+
+
+def _order_due(world):
+    """Hằng of Lái Thiêu's home treatment, ending today and needing no test: ready for release."""
+    from phongdich.care.choices import OrderKind, OrderStatus
+    from phongdich.care.models import IsolationOrder
+    from phongdich.care.tests.factories import an_order
+    from phongdich.core import clock
+
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    found = IsolationOrder.objects.filter(person=hang, kind=OrderKind.F0_HOME, status=OrderStatus.ACTIVE).first()
+    return found or an_order(hang, starts_on=clock.today() - timedelta(days=9), release_test="none")
+
+
+def _order_released(world):
+    """Hằng of Lái Thiêu's quarantine, completed yesterday, with its certificate."""
+    from phongdich.care.choices import OrderKind, OrderStatus
+    from phongdich.care.models import IsolationOrder
+    from phongdich.care.tests.factories import an_order
+    from phongdich.core import clock
+
+    hang = world.person("Nguyễn Thị Hằng", "25966")
+    if found := IsolationOrder.objects.filter(person=hang, status=OrderStatus.RELEASED).first():
+        return found
+    yesterday = clock.today() - timedelta(days=1)
+    return an_order(
+        hang, OrderKind.F1_HOME, starts_on=yesterday - timedelta(days=6), status=OrderStatus.RELEASED,
+        ended_on=yesterday, end_reason="completed", certificate_code="HANG-LTQT-2021-TEST-CODE",
+    )  # fmt: skip
 
 
 def _list_import(world) -> int:

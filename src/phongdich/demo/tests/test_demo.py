@@ -10,6 +10,17 @@ from phongdich.places.models import AdminUnit, Population
 
 def clear_database():
     from phongdich.accounts.models import RoleAssignment
+    from phongdich.care.models import (
+        Alert,
+        AlertAction,
+        CareContact,
+        IsolationOrder,
+        MedicineDelivery,
+        Message,
+        ReportLink,
+        SelfReport,
+        SiteCapacity,
+    )
     from phongdich.labs.models import (
         Barcode,
         Lab,
@@ -38,6 +49,15 @@ def clear_database():
 
     Sample.objects.update(for_task=None)
     for model in (
+        Message,
+        AlertAction,
+        Alert,
+        SelfReport,
+        CareContact,
+        MedicineDelivery,
+        IsolationOrder,
+        ReportLink,
+        SiteCapacity,
         Certificate,
         Delivery,
         Allocation,

@@ -178,6 +178,9 @@ def release(
         by_result.setdefault(pair[1].result, []).append(pair)
     if negatives := by_result.get(Result.NEGATIVE):
         clear_contacts(actor, negatives)
+        from phongdich.care.services.release import orders_release_on_negatives  # here: care imports labs
+
+        orders_release_on_negatives(actor=effects_actor(actor), results=negatives)
     for sample, _reading in by_result.get(Result.POSITIVE, []):
         _positive(actor, Sample.objects.select_related("person").get(pk=sample.id))
     retests = by_result.get(Result.INCONCLUSIVE, []) + by_result.get(Result.INVALID, [])
