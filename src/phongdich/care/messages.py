@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -35,7 +36,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.validators import normalize_phone
 
 from .choices import F0_KINDS, MessageStatus, OrderKind
-from .models import IsolationOrder, Message
+from .models import IsolationOrder, Message, ReportLink
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Template:
 
 
 ORDER_CREATED = "order_created"
+LINK = "link"
 RELEASE = "release"
 RELEASE_WITHOUT_MONITORING = "release_without_monitoring"
 MISSED_REPORTS = "missed_reports"
@@ -61,6 +63,13 @@ TEMPLATES = {
             "If you are short of breath, call 115 at once."
         ),
         ("name", "kind", "start", "end", "link"),
+    ),
+    LINK: Template(
+        _(
+            "%(sender)s: send your health readings twice a day (morning and afternoon) at %(url)s . If short of "
+            "breath, SpO2 96%% or lower, chest pain or blue lips: %(call)s."
+        ),
+        ("sender", "url", "call"),
     ),
     RELEASE: Template(
         _(
@@ -103,6 +112,24 @@ def order_context(order: IsolationOrder) -> dict:
         "day": order.ended_on,
         "monitor": order.monitor_until,
     }
+
+
+def link_url(link: ReportLink) -> str:
+    return f"{settings.PHONGDICH_PUBLIC_URL}{reverse('self_report', args=[link.token])}"
+
+
+def link_context(link: ReportLink, order: IsolationOrder) -> dict:
+    """What the link's text says: who sends it (the order's health station), where to report, whom to call."""
+    station = order.facility
+    with translation.override(SMS_LANGUAGE):
+        phone = station.phone if station else ""
+        call = _("call 115 or %(phone)s at once") % {"phone": phone} if phone else _("call 115 at once")
+        return {"sender": station.name if station else _("Health station"), "url": link_url(link), "call": str(call)}
+
+
+def link_text(link: ReportLink, order: IsolationOrder) -> str:
+    """The SMS that gives a household its link: report twice a day, and what to do at once when it goes badly."""
+    return message_text(LINK, link_context(link, order))
 
 
 def message_text(template: str, context: dict) -> str:

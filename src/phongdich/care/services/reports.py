@@ -25,6 +25,7 @@ from phongdich.core.scoping import OutOfScope, scope_filter, scope_of
 from phongdich.core.uniqueness import created_once
 
 from ..choices import ActionKind, AlertKind, AlertStatus, OrderKind, OrderStatus, ReportSource, Severity, Symptom
+from ..messages import LINK, link_context, message_send
 from ..models import Alert, AlertAction, IsolationOrder, ReportLink, SelfReport, WarningRules
 from ..warnings import Evaluation, Reading, age_in_years, evaluate
 
@@ -60,8 +61,8 @@ def link_issue(*, actor, orders: Iterable[IsolationOrder]) -> ReportLink:
     with transaction.atomic():
         found = list(
             orders_in_scope(actor, "care.add_reportlink", IsolationOrder.objects.filter(pk__in=wanted))
-            .select_for_update()
-            .select_related("unit")
+            .select_for_update(of=("self",))
+            .select_related("unit", "person", "facility")
         )
         if len(found) != len(wanted) or not wanted:
             raise OutOfScope
@@ -83,7 +84,22 @@ def link_issue(*, actor, orders: Iterable[IsolationOrder]) -> ReportLink:
             person_id=found[0].person_id,
             after={"orders": sorted(wanted), "revoked_links": revoked},
         )
+        _link_texted(actor, link, found)
     return link
+
+
+def _link_texted(actor, link: ReportLink, orders: list[IsolationOrder]) -> None:
+    """The link goes by SMS to each member with a phone number (a number shared in the household, once)."""
+    sent: set[str] = set()
+    for order in orders:
+        phone = order.person.phone
+        if not phone or phone in sent:
+            continue
+        sent.add(phone)
+        try:
+            message_send(order=order, template=LINK, phone=phone, context=link_context(link, order), actor=actor)
+        except ValidationError:  # a number that cannot take a text: the card and the page's copy remain
+            continue
 
 
 def _check_linkable(orders: list[IsolationOrder]) -> None:

@@ -427,3 +427,15 @@ def test_the_sweep_command_for_cron_escalates_and_raises_missed_report_alerts(or
     call_command("care", "sweep", stdout=out)
     assert out.getvalue().strip() == "0 alerts escalated, 1 missed-report alerts raised"
     assert Alert.objects.filter(order=order, kind=AlertKind.MISSED_REPORTS).count() == 1
+
+
+def test_a_new_link_goes_by_sms_once_to_each_phone_in_the_household(world):
+    from phongdich.care.models import Message
+    from phongdich.people.models import Household
+
+    home = Household.objects.create(code="LT-KP1-0077", unit=world.unit("25966-01"), address="3 Đường Lê Lợi")
+    mother = at_home(resident(world, "Võ Thị Mai", household=home, phone="0903111222"))
+    son = at_home(resident(world, "Võ Minh Khôi", household=home, phone="0903111222"), kind=OrderKind.F1_HOME)
+    link = link_issue(actor=world.user("commune_officer"), orders=[mother, son])
+    text = Message.objects.get(template="link").text  # one number, one text
+    assert f"/r/{link.token}/" in text and "115" in text and "2 lần mỗi ngày" in text

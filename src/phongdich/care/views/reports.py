@@ -24,8 +24,8 @@ from phongdich.places.posters import qr_png
 
 from ..choices import OrderStatus, ReportSource
 from ..forms import ReadingForm
+from ..messages import SMS_LANGUAGE, link_text, link_url
 from ..models import IsolationOrder, ReportLink
-from ..reports_text import SMS_LANGUAGE, link_text, link_url
 from ..selectors import readings_for_reading
 from ..services.reports import link_issue, link_orders, link_revoke, orders_in_scope, report_submit
 from ..warnings import sign_text
@@ -80,8 +80,7 @@ def reports_section(request, order: IsolationOrder, form: ReadingForm | None = N
 
 
 def _sms(link: ReportLink, order: IsolationOrder) -> str:
-    station = order.facility
-    return link_text(link, station=station.name if station else "", phone=station.phone if station else "")
+    return link_text(link, order)
 
 
 def _back(request, order: IsolationOrder):
