@@ -1,6 +1,6 @@
 """Screenshots for README.md, taken in Vietnamese with Debian's Chromium from a running `make run` server.
 
-.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000 [care]]
 
 Desktop pages at 1280 × 800, phone pages at 360 × 740 (twice the pixels). Each page is taken once it has loaded
 and its scripts have run (the menu's state, the transmission graph's layout, lists filled by htmx).
@@ -107,12 +107,36 @@ def phone_pages(browser, qr: bytes) -> None:
     shoot(team, "phone-task")
 
 
+def care_pages(browser) -> None:
+    """Care: the district's alert queue, an F0's order on the health worker's phone, the public self-report page
+    through that order's link, and the commune's releases due."""
+    district = new_page(browser, DESKTOP)
+    log_in(district, "huyen.thuanan")
+    open_page(district, "/care/alerts/")
+    shoot(district, "care-alerts", full_page=True)
+    commune = new_page(browser, DESKTOP)
+    log_in(commune, "xa.laithieu")
+    open_page(commune, "/care/release/")
+    shoot(commune, "care-release", full_page=True)
+    worker = new_page(browser, PHONE)
+    log_in(worker, "yte.laithieu")
+    open_first_row(worker, "/care/orders/?kind=f0_home&status=active")
+    shoot(worker, "phone-care-order", full_page=True)
+    link = worker.inner_text("#self-reports code.token")  # the address as the card and the SMS give it
+    resident = new_page(browser, PHONE)  # no login: the household's personal link
+    open_page(resident, "/r/" + link.split("/r/", 1)[1])
+    shoot(resident, "phone-self-report", full_page=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        qr = desktop_pages(browser)
-        phone_pages(browser, qr)
+        if sys.argv[2:] == ["care"]:  # only the care pages
+            care_pages(browser)
+        else:
+            phone_pages(browser, desktop_pages(browser))
+            care_pages(browser)
         browser.close()
 
 

@@ -5,7 +5,8 @@ writers queue behind each other and each pre-check sees the winner's row (the co
 
 from phongdich.care.choices import OrderKind
 from phongdich.care.models import IsolationOrder
-from phongdich.care.services import household_order_create, occupancy, order_create
+from phongdich.care.services import household_order_create, order_create
+from phongdich.care.sites import people_at
 from phongdich.care.tests.orders_world import a_site, isolation_rules
 from phongdich.core import clock
 from phongdich.labs.tests.factories import residents
@@ -37,4 +38,4 @@ def test_two_households_for_the_last_places_of_a_site_at_once_place_one(seeded, 
         ]
     )
     assert len(outcome.results) == 1 and len(outcome.refusals()) == 1
-    assert occupancy(site) == 3
+    assert people_at(site.pk) == 3

@@ -28,12 +28,13 @@ from phongdich.core import clock
 from phongdich.labs.choices import Result, SampleKind
 from phongdich.labs.services import Reading, sample_register, sample_result_record
 from phongdich.people.models import Person
-from phongdich.places.choices import FacilityKind
-from phongdich.places.models import Facility
+from phongdich.places.choices import FacilityKind, Structure
+from phongdich.places.models import AdminUnit, Facility
 from phongdich.surveillance.choices import CaseStatus, Severity
 from phongdich.surveillance.models import Case, TracingState
 
 ACTOR = "demo"
+WARD_CODE = "25966"  # Lái Thiêu, where the README's steps go
 AT_HOME = {Severity.ASYMPTOMATIC, Severity.MILD}
 SITE_PLACES = 400
 QUARANTINE_DAYS = 14  # the F1 of the last fortnight are still quarantined on the demo's day
@@ -73,7 +74,9 @@ def _concentrated_site() -> Facility:
 
 
 def _f0(rng: random.Random, site: Facility, result: CareResult) -> None:
-    cases = Case.objects.filter(status=CaseStatus.ACTIVE, severity__in=AT_HOME).select_related("person")
+    cases = Case.objects.filter(status=CaseStatus.ACTIVE, severity__in=AT_HOME).select_related("person__unit")
+    ward = AdminUnit.objects.get(structure=Structure.LEGACY, code=WARD_CODE).path
+    showcase = ["warning", "silent"]  # the README's ward has one of each, whatever the dice say
     for case in cases.order_by("confirmed_at", "pk"):
         start = timezone.localdate(case.confirmed_at)
         healthy = {"spo2": rng.randint(97, 99), "breathing_rate": rng.randint(14, 19), "pulse": rng.randint(62, 96)}
@@ -88,12 +91,14 @@ def _f0(rng: random.Random, site: Facility, result: CareResult) -> None:
             continue
         result.f0_home += 1
         link_issue(actor=ACTOR, orders=[order])
-        result.reports += _reports(rng, order, result)
+        shown = showcase and case.person.unit.path.startswith(ward) and start <= clock.today() - timedelta(days=2)
+        fate = showcase.pop(0) if shown else None
+        result.reports += _reports(rng, order, result, fate)
 
 
-def _reports(rng: random.Random, order: IsolationOrder, result: CareResult) -> int:
+def _reports(rng: random.Random, order: IsolationOrder, result: CareResult, fate: str | None = None) -> int:
     """Twice a day (7:00 and 19:00) for the last three to five days; the last one may carry a warning sign, and
-    some people stopped reporting more than 12 hours ago."""
+    some people stopped reporting more than 12 hours ago (`fate` decides which, else the dice)."""
     now = clock.now()
     first = max(order.starts_on, clock.today() - timedelta(days=rng.randint(3, 5)))
     moments = []
@@ -104,7 +109,7 @@ def _reports(rng: random.Random, order: IsolationOrder, result: CareResult) -> i
             if moment <= now:
                 moments.append(moment)
         day += timedelta(days=1)
-    roll = rng.random()
+    roll = {"silent": 0.0, "warning": SILENT_SHARE}.get(fate or "", rng.random())
     if roll < SILENT_SHARE:
         moments = [m for m in moments if m < now - timedelta(hours=rng.randint(13, 30))]
     for index, moment in enumerate(moments):
@@ -115,7 +120,8 @@ def _reports(rng: random.Random, order: IsolationOrder, result: CareResult) -> i
         )
         if warning:
             result.alerts += 1
-            _handled_or_not(rng, report)
+            if fate is None:  # the showcase's alert waits for the reader to acknowledge it
+                _handled_or_not(rng, report)
     return len(moments)
 
 

@@ -325,3 +325,19 @@ def test_a_concentrated_sites_certificate_is_issued_by_the_site(world, client_as
     )
     text = pdf_text(pdf, tmp_path)
     assert "GIẤY XÁC NHẬN HOÀN THÀNH CÁCH LY" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
+
+
+def test_an_orders_page_offers_its_release_when_ready_and_its_certificate_once_released(client_as, due):
+    ready, lacking = due["Trần Thị Mai Anh"], due["Phạm Văn Tuấn"]
+    team_page = client_as("community_team").get(f"/care/orders/{ready.pk}/").content.decode()
+    assert f'action="/care/release/{ready.pk}/"' not in team_page  # the team sees it is ready, the station releases
+    officer = client_as("commune_officer")
+    page = officer.get(f"/care/orders/{ready.pk}/").content.decode()
+    assert f'action="/care/release/{ready.pk}/"' in page and "Đủ điều kiện kết thúc cách ly" in page
+    assert (
+        "Chưa có kết quả xét nghiệm kháng nguyên nhanh âm tính"
+        in officer.get(f"/care/orders/{lacking.pk}/").content.decode()
+    )
+    response = officer.post(f"/care/release/{ready.pk}/", {"next": f"/care/orders/{ready.pk}/"})
+    assert response["Location"] == f"/care/orders/{ready.pk}/"
+    assert f"/care/release/{ready.pk}/certificate.pdf" in officer.get(response["Location"]).content.decode()
