@@ -229,6 +229,33 @@ def _age_message(failure: dict) -> str:
     return _("Age %(age)s: home treatment takes people from %(from)s to under %(below)s years old.") % values
 
 
+def criterion_words(criterion: dict) -> str:
+    """A criterion of a version as the rules page states it, in the reader's language."""
+    code = criterion.get("code", "")
+    if code == "symptoms_at_most":
+        return _("Clinical state at most “%(limit)s”") % {"limit": _state_label(criterion.get("severity", "mild"))}
+    if code == "breathing_below":
+        text = _("Breathing rate under %(value)s a minute") % {"value": criterion.get("value", 20)}
+        bands = [
+            _("from %(from)s to under %(below)s years: under %(value)s")
+            % {"from": band.get("from_age", 0), "below": band.get("below_age", 200), "value": band["value"]}
+            for band in criterion.get("by_age") or []
+        ]
+        return f"{text} ({'; '.join(bands)})" if bands else text
+    if code == "spo2_above":
+        return _("SpO₂ over %(value)s%% on room air") % {"value": criterion.get("value", 96)}
+    if code == "age_between":
+        values = {"from": criterion.get("from_years", 0), "below": criterion.get("below_years", 200)}
+        if criterion.get("unless_vaccinated"):
+            return _("Aged from %(from)s to under %(below)s years, or older when fully vaccinated") % values
+        return _("Aged from %(from)s to under %(below)s years") % values
+    if code == "chronic_stable":
+        return _("No chronic disease, or one under stable treatment")
+    if code == "not_pregnant":
+        return _("Not pregnant")
+    return _("Unknown criterion “%(code)s”") % {"code": code}
+
+
 def _state_label(state) -> str:
     return str(ClinicalState(state).label) if state in ClinicalState.values else str(state)
 

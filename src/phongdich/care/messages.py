@@ -51,19 +51,10 @@ class Template:
     keys: tuple[str, ...]  # what the context must hold (the order gives name, kind, what, start, end, day, monitor)
 
 
-ORDER_CREATED = "order_created"
 LINK = "link"
 RELEASE = "release"
 RELEASE_WITHOUT_MONITORING = "release_without_monitoring"
-MISSED_REPORTS = "missed_reports"
 TEMPLATES = {
-    ORDER_CREATED: Template(
-        _(
-            "%(name)s: you are %(kind)s from %(start)s to %(end)s. Report your health twice a day at %(link)s. "
-            "If you are short of breath, call 115 at once."
-        ),
-        ("name", "kind", "start", "end", "link"),
-    ),
     LINK: Template(
         _(
             "%(sender)s: send your health readings twice a day (morning and afternoon) at %(url)s . If short of "
@@ -81,13 +72,6 @@ TEMPLATES = {
     RELEASE_WITHOUT_MONITORING: Template(
         _("%(name)s: you completed %(what)s on %(day)s. Your certificate can be checked at %(url)s."),
         ("name", "what", "day", "url"),
-    ),
-    MISSED_REPORTS: Template(
-        _(
-            "%(name)s: we have had no health report from you since %(since)s. Please report now at %(link)s "
-            "or call your health station."
-        ),
-        ("name", "since", "link"),
     ),
 }
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from phongdich.core import clock
 from phongdich.core.scoping import ScopedQuerySet
 
 from .choices import (
@@ -36,7 +37,7 @@ class RuleVersion(models.Model):
         null=True,
         help_text=_("The day the document was issued (the first of its month when only the month is known)."),
     )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded"), default=clock.now, editable=False)
 
     class Meta:
         abstract = True
@@ -123,7 +124,7 @@ class ReportLink(models.Model):
 
     token = models.CharField(max_length=43, unique=True)
     unit = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
@@ -204,7 +205,7 @@ class IsolationOrder(models.Model):
         "labs.Sample", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     certificate_code = models.CharField(max_length=32, blank=True, db_index=True)
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded"), default=clock.now, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
@@ -240,7 +241,7 @@ class SelfReport(models.Model):
     client_id = models.CharField(max_length=64, unique=True)
     source = models.CharField(_("source"), max_length=6, choices=ReportSource.choices, default=ReportSource.LINK)
     measured_at = models.DateTimeField(_("measured"))
-    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    received_at = models.DateTimeField(_("received"), default=clock.now, editable=False)
     spo2 = models.PositiveSmallIntegerField(_("SpO₂ (%)"), null=True, blank=True)
     breathing_rate = models.PositiveSmallIntegerField(_("breathing rate (/min)"), null=True, blank=True)
     pulse = models.PositiveSmallIntegerField(_("pulse (/min)"), null=True, blank=True)
@@ -387,7 +388,7 @@ class Message(models.Model):
     text = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=8, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

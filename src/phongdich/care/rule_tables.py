@@ -12,6 +12,7 @@ from phongdich.core.tables import badge
 from phongdich.core.templatetags.humanize_vi import num
 
 from .choices import Condition, OrderKind, ReleaseTest, Symptom
+from .eligibility import criterion_words
 from .models import EligibilityRules, IsolationRules, MedicineKind, WarningRules
 from .services.rules import discharge_label
 
@@ -112,12 +113,6 @@ class IsolationRulesTable(tables.Table):
         return discharge_text(value) or "—"
 
 
-def criterion_text(criterion: dict) -> str:
-    """An eligibility criterion: its code and parameters as stored (care.eligibility holds their meaning)."""
-    params = ", ".join(f"{name}: {value}" for name, value in criterion.items() if name != "code")
-    return f"{criterion.get('code', '')} ({params})" if params else str(criterion.get("code", ""))
-
-
 class EligibilityRulesTable(tables.Table):
     effective_from = tables.DateColumn(verbose_name=gettext_lazy("From"), format="d/m/Y")
     source_document = tables.Column(verbose_name=gettext_lazy("Document"))
@@ -137,7 +132,7 @@ class EligibilityRulesTable(tables.Table):
         if not value:
             return "—"
         return format_html(
-            '<ul class="plans">{}</ul>', format_html_join("", "<li>{}</li>", ((criterion_text(c),) for c in value))
+            '<ul class="plans">{}</ul>', format_html_join("", "<li>{}</li>", ((criterion_words(c),) for c in value))
         )
 
 

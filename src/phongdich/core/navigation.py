@@ -88,6 +88,7 @@ GROUPS = (
             Link("vaccination:rules", _("Vaccination rules"), "vaccination.add_vaccinationrules"),
             Link("care:rules", _("Care rules"), "care.view_isolationrules"),
             Link("care:medicines", _("Medicine packages"), "care.change_medicinekind"),
+            Link("care:sites", _("Concentrated sites"), "care.change_sitecapacity"),
         ),
     ),
 )
@@ -125,18 +126,20 @@ ROLE_ORDER = {role: position for position, role in enumerate(MAIN_TASKS)}
 
 def menu_for(user, path: str) -> dict:
     """{"main": the user's main tasks, "groups": [{"label", "links"}] of the other links}; a link is a dict with
-    url, label and active. Empty groups are left out."""
-    permitted = {
-        link.url_name: _entry(link)
-        for group in GROUPS
-        for link in group.links
-        if not link.permission or has_permission_somewhere(user, link.permission)
-    }
+    url, label and active. A page listed in two groups (for two permissions) shows once, in the first the user
+    may open it from. Empty groups are left out."""
+    permitted: dict[str, dict] = {}
+    placed: dict[str, Group] = {}
+    for group in GROUPS:
+        for link in group.links:
+            if link.url_name in permitted or (link.permission and not has_permission_somewhere(user, link.permission)):
+                continue
+            permitted[link.url_name], placed[link.url_name] = _entry(link), group
     _mark_active(permitted.values(), path)
     main_names = _main_task_names(user, permitted)
     groups = []
     for group in GROUPS:
-        links = [permitted[link.url_name] for link in group.links if link.url_name in permitted]
+        links = [permitted[link.url_name] for link in group.links if placed.get(link.url_name) is group]
         links = [link for link in links if link["name"] not in main_names]
         if links:
             groups.append({"label": group.label, "links": links})

@@ -7,12 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from phongdich.core import clock
 from phongdich.core.api import SessionAuth, TokenAuth, filtered, lookup, lookup_field
 from phongdich.core.pagination import keyset_page
 from phongdich.core.scoping import require_permission
@@ -145,7 +145,7 @@ def _link_ended() -> JsonResponse:
 def _too_many(link: ReportLink) -> bool:
     """The link's limit, counted on the reports it stored in the window: a read, where counting requests in
     core.ratelimit would add a write to every report (a refused report stores nothing, so it costs no write)."""
-    since = timezone.now() - timedelta(minutes=settings.PHONGDICH_SELFREPORT_LIMIT_WINDOW_MINUTES)
+    since = clock.now() - timedelta(minutes=settings.PHONGDICH_SELFREPORT_LIMIT_WINDOW_MINUTES)
     stored = SelfReport.objects.filter(order__link=link, received_at__gte=since).count()
     return stored >= settings.PHONGDICH_SELFREPORT_LIMIT_PER_LINK
 

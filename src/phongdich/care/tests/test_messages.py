@@ -16,7 +16,7 @@ from phongdich.core.models import AuditEvent
 from phongdich.core.testing import runs_queued
 
 from ..choices import MessageStatus
-from ..messages import MISSED_REPORTS, ORDER_CREATED, RELEASE, message_deliver, message_send, message_text
+from ..messages import LINK, RELEASE, message_deliver, message_send, message_text
 from ..models import Message
 from ..services.release import order_release
 from .release_world import home_treatment_due, resident, today
@@ -30,26 +30,24 @@ def order(world):
     return home_treatment_due(resident(world, "Trần Thị Mai Anh"))
 
 
-def queue(order, template=ORDER_CREATED, **context) -> Message:
-    return message_send(
-        order=order, template=template, phone="0987 654 321", context={"link": "https://pd.vn/b/abc"} | context
-    )
+STATION = {"sender": "Trạm Y tế phường Lái Thiêu", "url": "https://pd.vn/r/abc", "call": "gọi ngay 115"}
+
+
+def queue(order, template=LINK, **context) -> Message:
+    return message_send(order=order, template=template, phone="0987 654 321", context=STATION | context)
 
 
 def test_the_texts_are_vietnamese_with_dates_as_a_reader_writes_them(order):
-    text = message_text(
-        ORDER_CREATED,
-        {"name": "Trần Thị Mai Anh", "kind": order.get_kind_display(), "start": order.starts_on,
-         "end": order.planned_end, "link": "https://pd.vn/b/abc"},
+    link = message_text(LINK, STATION)
+    assert link.startswith("Trạm Y tế phường Lái Thiêu: ") and "https://pd.vn/r/abc" in link
+    assert link.endswith("gọi ngay 115.")
+    released = message_text(
+        RELEASE,
+        {"name": "Trần Thị Mai Anh", "what": "điều trị tại nhà", "day": order.planned_end,
+         "url": "https://pd.vn/kiem-tra/x/", "monitor": order.planned_end + timedelta(days=7)},
     )  # fmt: skip
-    assert text == (
-        f"Trần Thị Mai Anh: anh/chị thuộc diện F0 điều trị tại nhà từ {order.starts_on:%d/%m/%Y} đến hết "
-        f"{order.planned_end:%d/%m/%Y}. Báo cáo sức khỏe 2 lần mỗi ngày tại https://pd.vn/b/abc. Nếu khó thở, "
-        "gọi ngay 115."
-    )
-    since = order.created_at
-    reminder = message_text(MISSED_REPORTS, {"name": "Trần Thị Mai Anh", "since": since, "link": "https://pd.vn/b/x"})
-    assert "chưa nhận được báo cáo sức khỏe" in reminder and "https://pd.vn/b/x" in reminder
+    assert released.startswith("Trần Thị Mai Anh: ") and f"{order.planned_end:%d/%m/%Y}" in released
+    assert f"{order.planned_end + timedelta(days=7):%d/%m/%Y}" in released
 
 
 def test_a_text_missing_what_its_template_needs_is_a_programming_error(order):
@@ -61,7 +59,7 @@ def test_sending_writes_a_queued_row_its_audit_and_its_run_with_the_transaction(
     with runs_queued() as runs:
         message = queue(order)
     assert (message.status, message.phone, message.template, message.unit_id) == (
-        MessageStatus.QUEUED, "+84987654321", ORDER_CREATED, order.unit_id,
+        MessageStatus.QUEUED, "+84987654321", LINK, order.unit_id,
     )  # fmt: skip
     assert runs == [(DELIVER, [message.pk])]
     event = AuditEvent.objects.get(object_type="care.message", object_id=str(message.pk))
@@ -70,7 +68,7 @@ def test_sending_writes_a_queued_row_its_audit_and_its_run_with_the_transaction(
 
 def test_a_bad_phone_number_is_refused_and_nothing_is_written(order):
     with pytest.raises(ValidationError) as refused:
-        message_send(order=order, template=ORDER_CREATED, phone="12345", context={"link": "x"})
+        message_send(order=order, template=LINK, phone="12345", context=STATION)
     assert set(refused.value.message_dict) == {"phone"}
     assert not Message.objects.exists() and not AuditEvent.objects.filter(object_type="care.message").exists()
 
@@ -97,7 +95,7 @@ def test_the_file_backend_appends_a_json_line_per_text(order, tmp_path):
         (f"phongdich-{first.pk}", "+84987654321"),
         (f"phongdich-{second.pk}", "+84987654321"),
     ]
-    assert lines[1]["text"] == second.text and "Trần Thị Mai Anh" in lines[1]["text"]
+    assert lines[1]["text"] == second.text and "https://pd.vn/r/abc" in lines[1]["text"]
 
 
 class Gateway:

@@ -40,6 +40,8 @@ def test_the_province_commander_reads_every_version_with_its_document_but_adds_n
     for document in ("878/QĐ-BYT", "5599/BYT-MT", "4038/QĐ-BYT", "10696/BYT-MT", "762/BYT-DP", "1909/BYT-DP"):
         assert document in page
     assert "F1 cách ly tại nhà" in page and "F1 không phải cách ly" in page
+    assert "SpO₂ trên 96% khi thở khí trời" in page and "Không mang thai" in page  # the criteria in words
+    assert "spo2_above" not in page
     assert "/care/rules/isolation/new/" not in page
     assert client_as("province_commander").get("/care/rules/isolation/new/").status_code == 403
     assert not untranslated_msgids

@@ -53,6 +53,20 @@ def test_the_menu_shows_only_the_links_a_role_may_open(client_as):
     assert "Tài khoản" in admin and "Ca bệnh" not in admin
 
 
+def test_a_page_two_permissions_open_shows_once_in_the_first_group_that_lists_it(client_as):
+    admin = menu(client_as("system_admin"))  # sets the sites' capacity, reads no order
+    administration = next(group for group in admin["groups"] if str(group["label"]) == "Quản trị")
+    assert "care:sites" in [link["name"] for link in administration["links"]]
+    health_worker = menu(client_as("health_worker"))  # reads orders and sets capacity: the link under care only
+    sites = [
+        str(group["label"])
+        for group in health_worker["groups"]
+        for link in group["links"]
+        if link["name"] == "care:sites"
+    ]
+    assert sites == ["Điều trị, cách ly"]
+
+
 def test_a_commune_officers_main_tasks_come_first(client_as):
     shown = menu(client_as("commune_officer"))
     assert labels(shown["main"]) == ["Người dân", "Ca bệnh", "Phân loại F", "Nhiệm vụ", "Cảnh báo"]
