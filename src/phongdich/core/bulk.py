@@ -7,8 +7,10 @@ Only for callers that hold the write lock for the whole run (demo build, imports
 sequences are reset afterwards so the ORM's next insert gets a fresh id.
 """
 
+import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.core.exceptions import EmptyResultSet
@@ -204,3 +206,19 @@ def plain_values(queryset: models.QuerySet, *fields: str) -> list[tuple]:
             values[i] = moment
         converted.append(tuple(values))
     return converted
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """For a batch that makes a million short-lived tuples: the cyclic garbage collector, triggered by the
+    allocations, would walk every live object of the worker again and again (measured on a lab file: a fifth of
+    the import's time), for objects that reference counting frees anyway. Cycles the batch leaves are collected
+    once it ends."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from phongdich.core import audit, clock
 from phongdich.core.background import in_background, run_later
-from phongdich.core.bulk import json_values, plain_values
+from phongdich.core.bulk import cycle_collection_paused, json_values, plain_values
 from phongdich.core.choices import AuditAction
 from phongdich.core.exports import csv_writer
 from phongdich.core.import_flow import KeptUpload, WriterPace, import_gave_up, upload_by_token, upload_forget
@@ -233,9 +233,10 @@ def result_import_run(job_id: int) -> ResultImport:
         job.total_rows = table.size
         job.save(update_fields=["total_rows"])
         batch_import = BatchImport(job, columns)
-        batch_import.remember(islice(table.lines, job.done_rows - job.done_rows % BATCH))  # whole batches done
-        for lines in batched(table.lines, BATCH):
-            batch_import.run(lines, done=job.done_rows % BATCH)
+        with cycle_collection_paused():  # a million lines read, checked and written: tuples without cycles
+            batch_import.remember(islice(table.lines, job.done_rows - job.done_rows % BATCH))  # whole batches done
+            for lines in batched(table.lines, BATCH):
+                batch_import.run(lines, done=job.done_rows % BATCH)
     except Superseded:
         job.refresh_from_db()
         return job
