@@ -1,9 +1,10 @@
 """The warning-sign rules of the Ministry of Health's guidance on COVID-19 patients at home, as data.
 
-Each version cites its document. Values the documents do not settle are marked "(verify)" in the source text:
-the breathing thresholds under one year (WHO's fast-breathing thresholds: 60/min under 2 months, 50/min from 2
-to 12 months), the fever threshold, the severity bands of 4111/QĐ-BYT as the province used them, and how fast an
-alert must be acknowledged and escalated to the district (the province's own arrangement, not the Ministry's).
+Each version cites its document. Values the documents do not settle are marked "(cần đối chiếu)", to be checked
+against the document: the breathing thresholds under one year (WHO's fast-breathing thresholds: 60/min under 2
+months, 50/min from 2 to 12 months), the fever threshold, the severity bands of 4111/QĐ-BYT as the province used
+them, and how fast an alert must be acknowledged and escalated to the district (the province's own arrangement, not
+the Ministry's).
 """
 
 from datetime import date
@@ -45,7 +46,7 @@ VERSIONS = [
     (
         date(2021, 9, 21),
         "4038/QĐ-BYT ngày 21/9/2021, Hướng dẫn quản lý người nhiễm COVID-19 tại nhà; ngưỡng nhịp thở trẻ dưới 1 "
-        "tuổi, sốt ≥39 °C, phân loại mức độ, thời hạn xác nhận và báo huyện (verify)",
+        "tuổi, sốt ≥39 °C, phân loại mức độ, thời hạn xác nhận và báo huyện (cần đối chiếu)",
         date(2021, 9, 21),
         {
             "thresholds": THRESHOLDS,
@@ -59,7 +60,7 @@ VERSIONS = [
     (
         date(2022, 1, 31),
         "261/QĐ-BYT ngày 31/1/2022, Hướng dẫn quản lý người mắc COVID-19 tại nhà; ngưỡng nhịp thở trẻ dưới 1 "
-        "tuổi, sốt ≥39 °C, phân loại mức độ, thời hạn xác nhận và báo huyện (verify)",
+        "tuổi, sốt ≥39 °C, phân loại mức độ, thời hạn xác nhận và báo huyện (cần đối chiếu)",
         date(2022, 1, 31),
         {
             "thresholds": THRESHOLDS,

@@ -1,7 +1,7 @@
 """Home treatment eligibility as the Ministry's documents set it (care.eligibility reads the criteria), and the
 medicine packages of the home-treatment programme of Hồ Chí Minh City and Bình Dương in 2021.
 
-What the sources leave uncertain is marked "(verify)" in the version's source text, as domain.md does; a source
+What the sources leave uncertain is marked "(cần đối chiếu)", to be checked against the document, where domain.md says (cần đối chiếu); a source
 text holds at most 200 characters (RuleVersion.source_document)."""
 
 from datetime import date
@@ -11,8 +11,8 @@ from django.db import migrations
 ELIGIBILITY = [
     (
         date(2021, 9, 21),
-        "Quyết định 4038/QĐ-BYT (21/9/2021), quản lý F0 tại nhà: không hoặc nhẹ triệu chứng, nhịp thở < 20, "
-        "SpO₂ > 96%, 1 đến dưới 50 tuổi hoặc đã tiêm đủ (verify), bệnh nền ổn định, không mang thai (verify)",
+        "Quyết định 4038/QĐ-BYT (21/9/2021), quản lý F0 tại nhà: không/nhẹ triệu chứng, nhịp thở < 20, SpO₂ > 96%, "
+        "1–49 tuổi hoặc đã tiêm đủ (cần đối chiếu), bệnh nền ổn định, không mang thai (cần đối chiếu)",
         date(2021, 9, 21),
         [
             {"code": "symptoms_at_most", "severity": "mild"},
@@ -25,8 +25,8 @@ ELIGIBILITY = [
     ),
     (
         date(2022, 1, 31),
-        "Quyết định 261/QĐ-BYT (31/1/2022), quản lý F0 tại nhà: không hoặc nhẹ triệu chứng, SpO₂ > 96%, nhịp thở "
-        "theo tuổi (< 20 người lớn; trẻ em: verify), bệnh nền ổn định; bỏ tiêu chí tuổi, tiêm chủng",
+        "Quyết định 261/QĐ-BYT (31/1/2022), quản lý F0 tại nhà: không/nhẹ triệu chứng, SpO₂ > 96%, nhịp thở "
+        "theo tuổi (người lớn < 20; trẻ em cần đối chiếu), bệnh nền ổn định; bỏ tiêu chí tuổi, tiêm chủng",
         date(2022, 1, 31),
         [
             {"code": "symptoms_at_most", "severity": "mild"},
@@ -49,18 +49,18 @@ MEDICINES = [
         "A",
         "Gói thuốc A",
         "Hạ sốt paracetamol 500 mg và vitamin C (hoặc vitamin tổng hợp), dùng 3–7 ngày: F0 không triệu chứng hoặc "
-        "nhẹ (verify)",
+        "nhẹ (cần đối chiếu)",
     ),
     (
         "B",
         "Gói thuốc B",
         "Kháng viêm corticoid (dexamethasone 0,5 mg hoặc methylprednisolone 16 mg) và chống đông (rivaroxaban hoặc "
-        "apixaban), dùng 3 ngày, chỉ khi bác sĩ chỉ định (verify)",
+        "apixaban), dùng 3 ngày, chỉ khi bác sĩ chỉ định (cần đối chiếu)",
     ),
     (
         "C",
         "Gói thuốc C",
-        "Thuốc kháng vi rút molnupiravir, chương trình sử dụng có kiểm soát, theo chỉ định của bác sĩ (verify)",
+        "Thuốc kháng vi rút molnupiravir, chương trình sử dụng có kiểm soát, theo chỉ định của bác sĩ (cần đối chiếu)",
     ),
 ]
 

@@ -29,7 +29,7 @@ def test_the_seeded_versions_cite_4038_and_261_and_mark_what_needs_verifying(war
     assert versions[0].source_document.startswith("4038/QĐ-BYT") and versions[1].source_document.startswith(
         "261/QĐ-BYT"
     )
-    assert all("(verify)" in v.source_document and len(v.source_document) <= 200 for v in versions)
+    assert all("(cần đối chiếu)" in v.source_document and len(v.source_document) <= 200 for v in versions)
     assert versions[1].missed_report_hours == 12 and versions[1].acknowledge_minutes < versions[1].escalate_minutes
 
 
