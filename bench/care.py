@@ -235,10 +235,7 @@ def reset_sweep() -> None:
 
 
 def raw_count_ms() -> float:
-    sql = (
-        f"SELECT count(*) FROM {IsolationOrder._meta.db_table} "
-        "WHERE status = 'active' AND kind = 'f0_home'"
-    )
+    sql = f"SELECT count(*) FROM {IsolationOrder._meta.db_table} WHERE status = 'active' AND kind = 'f0_home'"
     times = []
     with connection.cursor() as cursor:
         for _ in range(5):
