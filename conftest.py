@@ -57,6 +57,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def seeded():
+    """The shared world, committed, for tests whose work runs in other processes (transaction=True); rebuilt when
+    an earlier such test has flushed it."""
+    from phongdich.accounts.models import User
+    from phongdich.core.testing import World, build_world
+
+    if not User.objects.filter(username="province_commander").exists():
+        build_world()
+    return World()
+
+
+@pytest.fixture
 def world(db):
     from phongdich.core.testing import World
 

@@ -104,6 +104,19 @@ MANAGE_CARE_RULES = CARE_RULES | {
     "care.change_sitecapacity",
 }
 
+# The 3-tier tower: beds are aggregate figures; admissions and transfers name their patients.
+SEE_BEDS = {"care.view_treatmentfacility", "care.view_ward", "care.view_towerrules"}
+SEE_TOWER = SEE_BEDS | {"care.view_admission", "care.view_transferrequest"}
+REQUEST_TRANSFERS = SEE_TOWER | {"care.add_transferrequest", "care.change_transferrequest"}
+WORK_TOWER = REQUEST_TRANSFERS | {
+    "care.add_admission",
+    "care.change_admission",
+    "care.change_transferoffer",
+    "care.change_ward",
+    "care.change_treatmentfacility",
+}
+MANAGE_TOWER = WORK_TOWER | {"care.add_treatmentfacility"}
+
 # What a district officer does in their district, and a province commander in the province.
 COMMAND_AREA = (
     UNITS
@@ -116,6 +129,7 @@ COMMAND_AREA = (
     | ALLOCATE
     | CARE
     | CARE_RULES
+    | MANAGE_TOWER
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -127,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ANALYST: frozenset(
         UNITS
         | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab", "vaccination.view_shipment"}
+        | SEE_BEDS
         | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
     ),
     Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
@@ -139,13 +154,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SAMPLE
         | MANAGE_VACCINATION
         | CARE
+        | REQUEST_TRANSFERS
         | {"labs.view_testingplan"}
     ),
     Role.COMMUNITY_TEAM: frozenset(
         UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE | SEE_VACCINATION | TEAM_CARE
     ),
     Role.HEALTH_WORKER: frozenset(
-        UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | CARE | {"labs.change_sample", "vaccination.view_dose"}
+        UNITS
+        | WRITE_PEOPLE
+        | MANAGE_CASES
+        | SAMPLE
+        | CARE
+        | WORK_TOWER
+        | {"labs.change_sample", "vaccination.view_dose"}
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
@@ -162,6 +184,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | TESTING_RULES
         | {"vaccination.view_vaccinationrules", "vaccination.add_vaccinationrules", "vaccination.view_signingkey"}
         | MANAGE_CARE_RULES
+        | SEE_BEDS
+        | {"care.add_treatmentfacility", "care.change_treatmentfacility", "care.change_ward", "care.add_towerrules"}
     ),
 }
 

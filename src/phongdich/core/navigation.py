@@ -76,6 +76,8 @@ GROUPS = (
             Link("care:release_list", _("Releases due"), "care.view_isolationorder"),
             Link("care:order_create", _("New isolation order"), "care.add_isolationorder"),
             Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
+            Link("care:tower_board", _("Treatment tower: beds"), "care.view_ward"),
+            Link("care:transfers", _("Transfers"), "care.view_transferrequest"),
         ),
     ),
     Group(
@@ -95,7 +97,13 @@ GROUPS = (
 
 # Each role's daily work, by url name, in the order the role reaches for it: shown first, in the bar on a desktop.
 MAIN_TASKS: dict[str, tuple[str, ...]] = {
-    "province_commander": ("surveillance:cases", "surveillance:clusters", "labs:rounds", "vaccination:coverage"),
+    "province_commander": (
+        "surveillance:cases",
+        "surveillance:clusters",
+        "care:tower_board",
+        "labs:rounds",
+        "vaccination:coverage",
+    ),
     "province_analyst": ("places:tree", "labs:rounds", "labs:labs", "vaccination:coverage"),
     "district_officer": (
         "surveillance:cases",

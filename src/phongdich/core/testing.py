@@ -19,6 +19,7 @@ open door-to-door task; Phan Văn Lộc (Khu phố 2), infected by him, is a sec
 """
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from functools import cache
 from html import unescape
 from pathlib import Path
 
+from django.db import connection
 from django.utils import timezone
 
 from phongdich.accounts.models import User
@@ -375,3 +377,38 @@ def real_clock(environ) -> dict[str, str]:
     a child, which the test's own conftest cannot mend. The processes share one clock among themselves, which is
     all their leases and progress compare."""
     return {name: value for name, value in environ.items() if name != "LD_PRELOAD" and not name.startswith("FAKETIME")}
+
+
+class SharedDatabase:
+    """The test's database as other processes reach it: on SQLite (in memory in tests) a copy in a file, copied
+    back once they are done; on PostgreSQL the test database itself."""
+
+    def __init__(self, folder):
+        self.file = folder / "shared.sqlite3"
+
+    @property
+    def url(self) -> str:
+        if connection.vendor == "sqlite":
+            return f"sqlite:///{self.file}"
+        s = connection.settings_dict
+        return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+    def share(self) -> None:
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            with sqlite3.connect(self.file) as target:
+                connection.connection.backup(target)
+
+    def take_back(self) -> None:
+        if connection.vendor == "sqlite":
+            with sqlite3.connect(self.file) as source:
+                source.backup(connection.connection)
+
+    def value(self, sql: str, params: list):
+        """One value read by another connection while the processes run (SQL with %s placeholders)."""
+        if connection.vendor == "sqlite":
+            with sqlite3.connect(self.file, timeout=20) as reader:
+                return reader.execute(sql.replace("%s", "?"), params).fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]

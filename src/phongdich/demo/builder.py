@@ -37,6 +37,7 @@ from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, O
 from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
 from .testing import TestingResult, build_testing
+from .tower import TowerResult, build_tower
 from .vaccination import VaccinationResult, build_vaccination
 
 PROVINCE_CODE = 74
@@ -153,6 +154,7 @@ class DemoResult:
     testing: TestingResult | None = None
     vaccination: VaccinationResult | None = None
     care: CareResult | None = None
+    tower: TowerResult | None = None
 
 
 class Weighted:
@@ -220,6 +222,8 @@ class DemoBuilder:
                 self.result.vaccination = build_vaccination(rng=self.rng)
             with transaction.atomic():
                 self.result.care = build_care(rng=self.rng)
+            with transaction.atomic():
+                self.result.tower = build_tower(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

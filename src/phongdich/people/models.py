@@ -87,8 +87,14 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
     scope_unit_field = "unit"
     scope_organisation_lookup = "workplace_id"
-    # A lab sees the people whose samples reached it; a vaccination site, the people it vaccinated.
-    scope_facility_lookup = ("samples__lab__facility_id", "doses__site_id")
+    # A lab sees the people whose samples reached it; a vaccination site, the people it vaccinated; a treatment
+    # facility, its patients and the patients it is asked to take.
+    scope_facility_lookup = (
+        "samples__lab__facility_id",
+        "doses__site_id",
+        "admissions__facility_id",
+        "transfer_requests__offers__facility_id",
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -18,6 +18,7 @@ class FacilityKind(models.TextChoices):
     HOSPITAL = "hospital", _("Hospital")
     FIELD_HOSPITAL = "field_hospital", _("Field hospital")
     ISOLATION_SITE = "isolation_site", _("Concentrated isolation site")
+    F0_TREATMENT_SITE = "f0_treatment_site", _("F0 treatment site")
     COMMUNE_HEALTH_STATION = "commune_health_station", _("Commune health station")
     MOBILE_STATION = "mobile_station", _("Mobile medical station")
     LAB = "lab", _("Laboratory")

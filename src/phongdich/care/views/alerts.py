@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core import clock
-from phongdich.core.scoping import require_permission
+from phongdich.core.scoping import has_permission_somewhere, require_permission
 from phongdich.core.views import ScopedListView, add_form_errors
 from phongdich.people.selectors import person_refs
 
@@ -72,7 +72,11 @@ def alert_detail(request, pk: int, action_form=None, close_form=None, status: in
         and Alert.objects.restrict(request.user, "change").filter(pk=alert.pk).exists(),
         "action_form": action_form or AlertActionForm(),
         "close_form": close_form or AlertCloseForm(),
+        "transfers": alert.transfer_requests.order_by("-requested_at")[:5],
     }
+    context["can_request_transfer"] = context["can_change"] and has_permission_somewhere(
+        request.user, "care.add_transferrequest"
+    )
     return render(request, "care/alert_detail.html", context, status=status)
 
 

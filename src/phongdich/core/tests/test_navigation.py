@@ -40,7 +40,7 @@ def test_the_province_commanders_menu_is_grouped_by_domain(client_as):
         "Điều trị, cách ly",
         "Quản trị",  # the care rules, read by the command
     ]
-    assert labels(shown["main"]) == ["Ca bệnh", "Ổ dịch", "Đợt xét nghiệm", "Độ bao phủ"]
+    assert labels(shown["main"]) == ["Ca bệnh", "Ổ dịch", "Tháp điều trị: giường bệnh", "Đợt xét nghiệm", "Độ bao phủ"]
     assert len(everything(shown)) == len(set(everything(shown)))  # each link once
 
 

@@ -63,6 +63,12 @@ CARE_RECORD = expect(200, O=404, A=403, X=403, E=403, S=403, L=403)
 CARE_ACT = expect(302, O=404, A=403, X=403, E=403, S=403, L=403)
 CARE_LINK = expect(302, T=403, O=404, A=403, X=403, E=403, S=403, L=403)  # a team enters readings, links are not theirs
 
+# The tower's patients and transfers in Lái Thiêu: the province, the district, the commune and the ward's station.
+TOWER_RECORD = expect(200, O=404, T=403, A=403, X=403, E=403, S=403, L=403)
+TOWER_BEDS = expect(403, P=302, D=302, H=302, S=302)  # a facility's beds and status: the command and its staff
+TOWER_PATIENT = expect(403, P=302, D=302, H=302)  # discharge, death, a facility's answer: who treats
+TOWER_TRANSFER = expect(403, P=302, C=302, D=302, H=302, O=404)  # whoever requests transfers, where they work
+
 # (url name, path template, expected status by persona)
 PAGES = [
     ("core:home", "/", expect(200)),
@@ -248,6 +254,17 @@ PAGES = [
         expect(200, O=404, A=403, X=403, E=403, S=403, L=403),
     ),
     ("certificate_check", "/kiem-tra/{certificate_code_a}/", expect(200)),
+    # The treatment tower: a tier-2 facility in Lái Thiêu. Beds are figures (the analyst and the administrator see
+    # them); patients and transfers are personal data (neither sees them).
+    ("care:tower_board", "/care/tower/", expect(200, T=403, X=403, E=403, L=403)),
+    ("care:tower_board_xlsx", "/care/tower/board.xlsx", expect(200, T=403, X=403, E=403, L=403)),
+    ("care:tower_enrol", "/care/tower/facilities/new/", expect(403, P=200, D=200, S=200)),
+    ("care:tower_facility", "/care/tower/facilities/{tower_a}/", expect(200, O=404, T=403, X=403, E=403, L=403)),
+    ("care:admission_new", "/care/tower/admissions/new/?person={a}", expect(403, P=200, D=200, H=200)),
+    ("care:admission", "/care/tower/admissions/{admission_a}/", TOWER_RECORD),
+    ("care:transfers", "/care/tower/transfers/", expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
+    ("care:transfer_new", "/care/tower/transfers/new/?alert={alert_a}", expect(403, P=200, C=200, D=200, H=200, O=404)),
+    ("care:transfer", "/care/tower/transfers/{transfer_a}/", TOWER_RECORD),
 ]
 
 CARE_LIST_API = expect(200, A=403, X=403, E=403, S=403, L=403)
@@ -507,6 +524,59 @@ API = [
     # Releases due: whoever works in care, where they work; a release day in the future is refused after scope.
     ("GET", "/api/v1/care/release/due", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
     ("GET", "/api/v1/care/release/orders/{due_order}", None, expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
+    # The tower: beds as figures, admissions and transfers as records; each write refused after scope when its
+    # body is wrong (nobody to admit, no reason to decline, no dispatch number, no note).
+    ("GET", "/api/v1/care/tower/board", None, expect(200, T=403, X=403, E=403, L=403)),
+    (
+        "GET",
+        "/api/v1/care/tower/suggestions?tier=2&bed_kind=oxygen&unit_id={unit_a}",
+        None,
+        expect(200, O=404, T=403, X=403, E=403, L=403),
+    ),
+    ("GET", "/api/v1/care/tower/admissions", None, expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/care/tower/admissions",
+        {"person_id": 0, "facility_id": "{tower_a}", "bed_kind": "regular"},
+        expect(403, P=422, D=422, H=422),
+    ),
+    (
+        "POST",
+        "/api/v1/care/tower/admissions/{admission_a}/discharge",
+        {"override": ""},
+        expect(403, P=422, D=422, H=422),
+    ),
+    (
+        "POST",
+        "/api/v1/care/tower/admissions/{admission_a}/death",
+        {"died_on": "2999-01-01", "cause": "covid"},
+        expect(403, P=422, D=422, H=422),
+    ),
+    ("GET", "/api/v1/care/tower/transfers", None, expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/care/tower/transfers",
+        {"person_id": 0, "reason": "SpO₂ 93 %"},
+        expect(403, P=422, C=422, D=422, O=422, H=422),
+    ),
+    (
+        "POST",
+        "/api/v1/care/tower/transfers/{transfer_a}/offers/{tower_a}",
+        {"accept": False, "reason": ""},
+        expect(403, P=422, D=422, H=422),
+    ),
+    (
+        "POST",
+        "/api/v1/care/tower/transfers/{transfer_a}/ambulance",
+        {"reference": ""},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
+    (
+        "POST",
+        "/api/v1/care/tower/transfers/{transfer_a}/cancel",
+        {"note": ""},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
     (
         "POST",
         "/api/v1/care/release/orders/{due_order}",
@@ -704,6 +774,49 @@ ACTIONS = [
         {"kind": "{medicine_a}", "quantity": "1", "delivered_at": "{now_local}"},
         expect(403, P=302, C=302, D=302, H=302, T=302, O=404),
     ),
+    (
+        "care:tower_capacity",
+        "/care/tower/facilities/{tower_a}/capacity/",
+        {"bed_kind": "regular", "beds": "40"},
+        TOWER_BEDS,
+    ),
+    (
+        "care:tower_status",
+        "/care/tower/facilities/{tower_a}/status/",
+        {"status": "open", "ventilators": "2", "high_flow_oxygen": "4", "ecmo": "0"},
+        TOWER_BEDS,
+    ),
+    (
+        "care:admission_discharge",
+        "/care/tower/admissions/{admission_a}/discharge/",
+        {"override": "BS cho về"},
+        TOWER_PATIENT,
+    ),
+    (
+        "care:admission_death",
+        "/care/tower/admissions/{admission_a}/death/",
+        {"died_on": "{today}", "cause": "covid"},
+        TOWER_PATIENT,
+    ),
+    (
+        "care:transfer_answer",
+        "/care/tower/transfers/{transfer_a}/offers/{tower_a}/answer/",
+        {"answer": "decline", "reason": "Hết giường oxy"},
+        TOWER_PATIENT,
+    ),
+    (
+        "care:transfer_offer",
+        "/care/tower/transfers/{transfer_a}/offers/",
+        {"facility": "{tower_row_a}", "reason": "Gần"},
+        TOWER_TRANSFER,
+    ),
+    (
+        "care:transfer_ambulance",
+        "/care/tower/transfers/{transfer_a}/ambulance/",
+        {"reference": "115-0001"},
+        TOWER_TRANSFER,
+    ),
+    ("care:transfer_cancel", "/care/tower/transfers/{transfer_a}/cancel/", {"note": "Đã ổn định"}, TOWER_TRANSFER),
 ]
 # The only routes not in the tables above, and why: none.
 UNLISTED: set[str] = set()
@@ -758,6 +871,7 @@ def fill(template: str, world) -> str:
         released_a=_order_released(world).pk if "{released_a}" in template else 0,
         certificate_code_a=_order_released(world).certificate_code if "{certificate_code_a}" in template else "",
         **(_care(world) if any(f"{{{key}}}" in template for key in CARE_KEYS) else {}),
+        **(_tower(world) if any(f"{{{key}}}" in template for key in TOWER_KEYS) else {}),
     )
 
 
@@ -816,6 +930,38 @@ def _care(world) -> dict:
         "link_a": order.link_id,
         "report_token": order.link.token,
         "now_iso": now.isoformat(),
+    }
+
+
+TOWER_KEYS = ("tower_a", "tower_row_a", "admission_a", "transfer_a")
+
+
+def _tower(world) -> dict:
+    """A tier-2 treatment area in Lái Thiêu with Phạm Thị Mai in one of its beds, and a transfer for Lý Thị Thu
+    asked of it (made once per test)."""
+    from phongdich.care.tower.models import Admission, TransferRequest, TreatmentFacility
+    from phongdich.care.tower.services.admissions import admit
+    from phongdich.care.tower.services.facilities import facility_enrol
+    from phongdich.care.tower.services.transfers import transfer_request
+    from phongdich.people.services import person_create
+
+    tower = TreatmentFacility.objects.filter(facility__name="Khu điều trị COVID-19 Phường Lái Thiêu").first()
+    if tower is None:
+        facility = Facility.objects.create(
+            name="Khu điều trị COVID-19 Phường Lái Thiêu", kind="hospital", unit=world.unit("25966")
+        )
+        tower = facility_enrol(actor="test", facility=facility, tier=2, beds={"regular": 30, "oxygen": 10, "icu": 0})
+        mai = person_create(
+            actor="test", full_name="Phạm Thị Mai", birth_year=1979, sex="female", unit=world.unit("25966-02")
+        )
+        admit(actor="test", person=mai, facility=facility, bed_kind="regular")
+        thu = world.person("Lý Thị Thu", "25966")
+        transfer_request(actor="test", person=thu, severity="moderate", reason="SpO₂ 95 %, khó thở")
+    return {
+        "tower_a": tower.facility_id,
+        "tower_row_a": tower.pk,
+        "admission_a": Admission.objects.get(facility_id=tower.facility_id).pk,
+        "transfer_a": TransferRequest.objects.get(offers__facility_id=tower.facility_id).pk,
     }
 
 
@@ -924,7 +1070,7 @@ def test_a_persona_without_access_to_persons_gets_an_empty_api_list(api_as):
 
 def test_every_route_is_in_the_permission_tables(world):
     covered = {name for name, _t, _e in PAGES} | {name for name, _t, _d, _e in ACTIONS} | UNLISTED
-    api_paths = {re.sub(r"\{\w+\}", "{}", template) for _m, template, _b, _e in API}
+    api_paths = {re.sub(r"\{\w+\}", "{}", template.split("?")[0]) for _m, template, _b, _e in API}
     missing = []
     for name, route in _named_routes(get_resolver()):
         if name in covered:

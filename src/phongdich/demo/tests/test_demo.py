@@ -21,6 +21,7 @@ def clear_database():
         SelfReport,
         SiteCapacity,
     )
+    from phongdich.care.tower.models import Admission, TransferOffer, TransferRequest, TreatmentFacility, Ward
     from phongdich.labs.models import (
         Barcode,
         Lab,
@@ -48,7 +49,14 @@ def clear_database():
     )
 
     Sample.objects.update(for_task=None)
+    Admission.objects.update(previous=None, transfer=None)
+    TransferRequest.objects.update(from_admission=None)
     for model in (
+        TransferOffer,
+        TransferRequest,
+        Admission,
+        Ward,
+        TreatmentFacility,
         Message,
         AlertAction,
         Alert,

@@ -7,21 +7,20 @@ import csv
 import io
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from phongdich.core.import_flow import bytes_keep
+from phongdich.core.testing import SharedDatabase
 
 from ..choices import ImportStatus, SampleStatus
 from ..importers import UPLOAD_KIND, result_import_start
-from ..models import Barcode, ResultImport, Sample
+from ..models import Barcode, Sample
 from .factories import individual, lab, residents
 
 pytestmark = [
@@ -43,49 +42,6 @@ importers.BATCH = {CHECKED}
 job = importers.result_import_run(int(sys.argv[1]))
 print(job.status, job.done_rows)
 """
-
-
-@pytest.fixture
-def seeded():
-    """The shared world, committed; rebuilt when an earlier transactional test has flushed it."""
-    from phongdich.accounts.models import User
-    from phongdich.core.testing import World, build_world
-
-    if not User.objects.filter(username="province_commander").exists():
-        build_world()
-    return World()
-
-
-class SharedDatabase:
-    """The test's database as other processes reach it: on SQLite (in memory in tests) a copy in a file, copied
-    back once they are done; on PostgreSQL the test database itself."""
-
-    def __init__(self, folder):
-        self.file = folder / "shared.sqlite3"
-
-    @property
-    def url(self) -> str:
-        if connection.vendor == "sqlite":
-            return f"sqlite:///{self.file}"
-        s = connection.settings_dict
-        return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-    def share(self) -> None:
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            with sqlite3.connect(self.file) as target:
-                connection.connection.backup(target)
-
-    def take_back(self) -> None:
-        if connection.vendor == "sqlite":
-            with sqlite3.connect(self.file) as source:
-                source.backup(connection.connection)
-
-    def done_rows(self, job_id: int) -> int:
-        if connection.vendor == "sqlite":
-            with sqlite3.connect(self.file, timeout=20) as reader:
-                return reader.execute("SELECT done_rows FROM labs_resultimport WHERE id = ?", [job_id]).fetchone()[0]
-        return ResultImport.objects.values_list("done_rows", flat=True).get(pk=job_id)
 
 
 def run_process(shared: SharedDatabase, job_id: int) -> subprocess.Popen:
@@ -138,11 +94,14 @@ def test_an_import_killed_part_way_applies_every_line_exactly_once_when_run_agai
     shared.share()
 
     worker = run_process(shared, job.pk)
-    while shared.done_rows(job.pk) < CHECKED + SLICE and worker.poll() is None:
+    while (
+        shared.value("SELECT done_rows FROM labs_resultimport WHERE id = %s", [job.pk]) < CHECKED + SLICE
+        and worker.poll() is None
+    ):
         time.sleep(0.005)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
-    killed_at = shared.done_rows(job.pk)
+    killed_at = shared.value("SELECT done_rows FROM labs_resultimport WHERE id = %s", [job.pk])
     assert worker.returncode == -signal.SIGKILL and CHECKED + SLICE <= killed_at < SAMPLES
 
     again = run_process(shared, job.pk)

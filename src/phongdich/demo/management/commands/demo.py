@@ -48,6 +48,11 @@ class Command(BaseCommand):
                 f"{care.f0_site:,} at a concentrated site; {care.f1_home:,} F1 quarantined at home, {care.f1_site:,} "
                 f"at the site; {care.released:,} released today."
             )
+        if tower := result.tower:
+            self.stdout.write(
+                f"Treatment tower: {tower.facilities:,} facilities, {tower.beds:,} beds, {tower.in_beds:,} patients in "
+                f"them, {tower.left:,} discharged or died over four weeks; {tower.transfers:,} transfers waiting."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
