@@ -104,6 +104,22 @@ MANAGE_CARE_RULES = CARE_RULES | {
     "care.change_sitecapacity",
 }
 
+SEE_STATIONS = {"care.view_mobilestation", "care.view_stationtarget", "care.view_communityteam"}
+MANAGE_STATIONS = SEE_STATIONS | {"care.add_mobilestation", "care.change_mobilestation"}
+# Team members' names and phones are personal: the province's analyst sees the teams' figures, not who is in them.
+TEAM_MEMBERS = {"care.view_communityteammember"}
+MANAGE_TEAMS = TEAM_MEMBERS | {"care.add_communityteam", "care.change_communityteam"}
+SEE_WORKFORCE = {"care.view_staffmember", "care.view_trainingcourse"}
+MANAGE_WORKFORCE = SEE_WORKFORCE | {
+    "care.add_staffmember",
+    "care.change_staffmember",
+    "care.add_trainingcourse",
+    "care.change_trainingcourse",
+    "care.add_courseattendance",
+    "care.change_courseattendance",
+}
+STATIONS_AND_WORKFORCE = MANAGE_STATIONS | MANAGE_TEAMS | MANAGE_WORKFORCE
+
 # What a district officer does in their district, and a province commander in the province.
 COMMAND_AREA = (
     UNITS
@@ -116,6 +132,7 @@ COMMAND_AREA = (
     | ALLOCATE
     | CARE
     | CARE_RULES
+    | STATIONS_AND_WORKFORCE
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -128,6 +145,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         UNITS
         | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab", "vaccination.view_shipment"}
         | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
+        | SEE_STATIONS
     ),
     Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
     Role.COMMUNE_OFFICER: frozenset(
@@ -140,12 +158,31 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MANAGE_VACCINATION
         | CARE
         | {"labs.view_testingplan"}
+        | SEE_STATIONS
+        | MANAGE_TEAMS
+        | SEE_WORKFORCE
     ),
     Role.COMMUNITY_TEAM: frozenset(
-        UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE | SEE_VACCINATION | TEAM_CARE
+        UNITS
+        | WRITE_PEOPLE
+        | RECORD_CHECKINS
+        | WORK_TASKS
+        | SAMPLE
+        | SEE_VACCINATION
+        | TEAM_CARE
+        | {"care.view_communityteam"}
+        | TEAM_MEMBERS
     ),
     Role.HEALTH_WORKER: frozenset(
-        UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | CARE | {"labs.change_sample", "vaccination.view_dose"}
+        UNITS
+        | WRITE_PEOPLE
+        | MANAGE_CASES
+        | SAMPLE
+        | CARE
+        | {"labs.change_sample", "vaccination.view_dose"}
+        | SEE_STATIONS
+        | TEAM_MEMBERS
+        | SEE_WORKFORCE
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
@@ -162,6 +199,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | TESTING_RULES
         | {"vaccination.view_vaccinationrules", "vaccination.add_vaccinationrules", "vaccination.view_signingkey"}
         | MANAGE_CARE_RULES
+        | {"care.add_stationtarget", "care.view_stationtarget"}
     ),
 }
 
@@ -190,7 +228,13 @@ WARD_REFERENCE = UNITS | {"vaccination.view_coveragecell", "vaccination.view_vac
 SERVES_ITS_WARD = {"commune_health_station", "mobile_station"}
 
 
+# A health worker sees the staff of their own facility, not of every facility in its ward.
+FACILITY_ONLY = SEE_WORKFORCE
+
+
 def facility_reaches_its_ward(facility_kind: str, permission: str) -> bool:
+    if permission in FACILITY_ONLY:
+        return False
     return facility_kind in SERVES_ITS_WARD or permission in WARD_REFERENCE
 
 
