@@ -76,6 +76,11 @@ GROUPS = (
             Link("care:release_list", _("Releases due"), "care.view_isolationorder"),
             Link("care:order_create", _("New isolation order"), "care.add_isolationorder"),
             Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
+            Link("care:stations", _("Mobile stations"), "care.view_mobilestation"),
+            Link("care:station_targets", _("Station targets"), "care.view_stationtarget"),
+            Link("care:teams", _("Community teams"), "care.view_communityteam"),
+            Link("care:staff", _("Workforce"), "care.view_staffmember"),
+            Link("care:courses", _("Training courses"), "care.view_trainingcourse"),
         ),
     ),
     Group(

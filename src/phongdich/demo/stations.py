@@ -34,6 +34,7 @@ TEAM_COMMUNES = ("25966", "25741", "25963")  # Lái Thiêu first
 COMMUNES_WITH_STATION = 0.85
 PARKS_WITH_STATION = 0.5
 FIRST_OPENING, LAST_OPENING = date(2021, 8, 15), date(2021, 10, 8)
+LAI_THIEU_OPENING = date(2021, 8, 20)  # open on the demo's day, for the README's steps
 TEAMS_PER_GROUP = 2
 HOSPITAL_STAFF = 8
 
@@ -75,7 +76,7 @@ def _station(rng: random.Random, commune: AdminUnit, park: IndustrialPark | None
             name=name,
             commune=commune,
             industrial_park=park,
-            opened_on=_opening(rng),
+            opened_on=LAI_THIEU_OPENING if commune.code == TEAM_COMMUNES[0] and park is None else _opening(rng),
             oxygen_concentrators=rng.randint(1, 5),
             oxygen_cylinders=rng.randint(4, 20),
             spo2_meters=rng.randint(5, 30),
