@@ -117,6 +117,22 @@ WORK_TOWER = REQUEST_TRANSFERS | {
 }
 MANAGE_TOWER = WORK_TOWER | {"care.add_treatmentfacility"}
 
+SEE_STATIONS = {"care.view_mobilestation", "care.view_stationtarget", "care.view_communityteam"}
+MANAGE_STATIONS = SEE_STATIONS | {"care.add_mobilestation", "care.change_mobilestation"}
+# Team members' names and phones are personal: the province's analyst sees the teams' figures, not who is in them.
+TEAM_MEMBERS = {"care.view_communityteammember"}
+MANAGE_TEAMS = TEAM_MEMBERS | {"care.add_communityteam", "care.change_communityteam"}
+SEE_WORKFORCE = {"care.view_staffmember", "care.view_trainingcourse"}
+MANAGE_WORKFORCE = SEE_WORKFORCE | {
+    "care.add_staffmember",
+    "care.change_staffmember",
+    "care.add_trainingcourse",
+    "care.change_trainingcourse",
+    "care.add_courseattendance",
+    "care.change_courseattendance",
+}
+STATIONS_AND_WORKFORCE = MANAGE_STATIONS | MANAGE_TEAMS | MANAGE_WORKFORCE
+
 # What a district officer does in their district, and a province commander in the province.
 COMMAND_AREA = (
     UNITS
@@ -130,6 +146,7 @@ COMMAND_AREA = (
     | CARE
     | CARE_RULES
     | MANAGE_TOWER
+    | STATIONS_AND_WORKFORCE
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -143,6 +160,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab", "vaccination.view_shipment"}
         | SEE_BEDS
         | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
+        | SEE_STATIONS
     ),
     Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
     Role.COMMUNE_OFFICER: frozenset(
@@ -156,9 +174,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | CARE
         | REQUEST_TRANSFERS
         | {"labs.view_testingplan"}
+        | SEE_STATIONS
+        | MANAGE_TEAMS
+        | SEE_WORKFORCE
     ),
     Role.COMMUNITY_TEAM: frozenset(
-        UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE | SEE_VACCINATION | TEAM_CARE
+        UNITS
+        | WRITE_PEOPLE
+        | RECORD_CHECKINS
+        | WORK_TASKS
+        | SAMPLE
+        | SEE_VACCINATION
+        | TEAM_CARE
+        | {"care.view_communityteam"}
+        | TEAM_MEMBERS
     ),
     Role.HEALTH_WORKER: frozenset(
         UNITS
@@ -168,6 +197,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | CARE
         | WORK_TOWER
         | {"labs.change_sample", "vaccination.view_dose"}
+        | SEE_STATIONS
+        | TEAM_MEMBERS
+        | SEE_WORKFORCE
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
@@ -186,6 +218,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MANAGE_CARE_RULES
         | SEE_BEDS
         | {"care.add_treatmentfacility", "care.change_treatmentfacility", "care.change_ward", "care.add_towerrules"}
+        | {"care.add_stationtarget", "care.view_stationtarget"}
     ),
 }
 
@@ -214,7 +247,13 @@ WARD_REFERENCE = UNITS | {"vaccination.view_coveragecell", "vaccination.view_vac
 SERVES_ITS_WARD = {"commune_health_station", "mobile_station"}
 
 
+# A health worker sees the staff of their own facility, not of every facility in its ward.
+FACILITY_ONLY = SEE_WORKFORCE
+
+
 def facility_reaches_its_ward(facility_kind: str, permission: str) -> bool:
+    if permission in FACILITY_ONLY:
+        return False
     return facility_kind in SERVES_ITS_WARD or permission in WARD_REFERENCE
 
 

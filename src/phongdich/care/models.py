@@ -404,3 +404,5 @@ class Message(models.Model):
 
 
 from .tower.models import *  # noqa: E402,F401,F403
+
+from .stations.models import *  # noqa: E402,F401,F403

@@ -37,4 +37,5 @@ urlpatterns: list = [
     path("release/<int:pk>/", release.release_order, name="release_order"),
     path("release/<int:pk>/certificate.pdf", release.release_certificate, name="release_certificate"),
     path("tower/", include("phongdich.care.tower.urls")),
+    path("stations/", include("phongdich.care.stations.urls")),
 ]

@@ -78,6 +78,11 @@ GROUPS = (
             Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
             Link("care:tower_board", _("Treatment tower: beds"), "care.view_ward"),
             Link("care:transfers", _("Transfers"), "care.view_transferrequest"),
+            Link("care:stations", _("Mobile stations"), "care.view_mobilestation"),
+            Link("care:station_targets", _("Station targets"), "care.view_stationtarget"),
+            Link("care:teams", _("Community teams"), "care.view_communityteam"),
+            Link("care:staff", _("Workforce"), "care.view_staffmember"),
+            Link("care:courses", _("Training courses"), "care.view_trainingcourse"),
         ),
     ),
     Group(

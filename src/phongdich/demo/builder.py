@@ -36,6 +36,7 @@ from .care import CareResult, build_care
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
 from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
+from .stations import StationsResult, build_stations
 from .testing import TestingResult, build_testing
 from .tower import TowerResult, build_tower
 from .vaccination import VaccinationResult, build_vaccination
@@ -156,6 +157,8 @@ class DemoResult:
     care: CareResult | None = None
     tower: TowerResult | None = None
 
+    stations: StationsResult | None = None
+
 
 class Weighted:
     """Fast weighted choice from (value, weight) pairs with a given Random."""
@@ -224,6 +227,8 @@ class DemoBuilder:
                 self.result.care = build_care(rng=self.rng)
             with transaction.atomic():
                 self.result.tower = build_tower(rng=self.rng)
+
+                self.result.stations = build_stations(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

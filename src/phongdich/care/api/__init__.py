@@ -3,6 +3,8 @@
 from ninja import Router
 
 from ..tower.api import router as tower_router
+
+from ..stations.api import router as stations_router
 from .orders import router as orders_router
 from .release import router as release_router
 from .reports import router as reports_router
@@ -14,3 +16,5 @@ router.add_router("", reports_router)
 router.add_router("/release", release_router)
 router.add_router("/", rules_router)
 router.add_router("/tower", tower_router)
+
+router.add_router("", stations_router)
