@@ -103,6 +103,10 @@ MANAGE_CARE_RULES = CARE_RULES | {
     "care.add_medicinekind",
     "care.change_sitecapacity",
 }
+SEE_SUPPLIES = {"care.view_supplyitem", "care.view_stocklevel", "care.view_stockmovement", "care.view_donation"}
+RECORD_SUPPLIES = SEE_SUPPLIES | {"care.add_stockmovement"}
+MANAGE_DONATIONS = SEE_SUPPLIES | {"care.add_donation", "care.change_donation"}
+SUPPLY_ITEMS = {"care.add_supplyitem", "care.change_supplyitem"}
 
 # What a district officer does in their district, and a province commander in the province.
 COMMAND_AREA = (
@@ -116,6 +120,8 @@ COMMAND_AREA = (
     | ALLOCATE
     | CARE
     | CARE_RULES
+    | RECORD_SUPPLIES
+    | MANAGE_DONATIONS
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -128,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         UNITS
         | {"surveillance.view_cluster", "labs.view_testinground", "labs.view_lab", "vaccination.view_shipment"}
         | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
+        | SEE_SUPPLIES
     ),
     Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
     Role.COMMUNE_OFFICER: frozenset(
@@ -145,13 +152,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         UNITS | WRITE_PEOPLE | RECORD_CHECKINS | WORK_TASKS | SAMPLE | SEE_VACCINATION | TEAM_CARE
     ),
     Role.HEALTH_WORKER: frozenset(
-        UNITS | WRITE_PEOPLE | MANAGE_CASES | SAMPLE | CARE | {"labs.change_sample", "vaccination.view_dose"}
+        UNITS
+        | WRITE_PEOPLE
+        | MANAGE_CASES
+        | SAMPLE
+        | CARE
+        | RECORD_SUPPLIES
+        | {"labs.change_sample", "vaccination.view_dose"}
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
     # A checkpoint records who passes (check-in batches look the numbers up themselves): no register to read.
     Role.CHECKPOINT_OFFICER: frozenset(UNITS | RECORD_CHECKINS),
-    Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE),
+    Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE | MANAGE_DONATIONS),
     Role.ENTERPRISE_REP: frozenset({"places.view_organisation", "labs.view_testingplan"} | READ_PEOPLE),
     Role.SYSTEM_ADMIN: frozenset(
         UNITS
@@ -162,6 +175,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | TESTING_RULES
         | {"vaccination.view_vaccinationrules", "vaccination.add_vaccinationrules", "vaccination.view_signingkey"}
         | MANAGE_CARE_RULES
+        | SUPPLY_ITEMS
     ),
 }
 

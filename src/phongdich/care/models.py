@@ -401,3 +401,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} #{self.pk}"
+
+
+from .supplies.models import *  # noqa: E402,F401,F403

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import alerts, orders, release, reports, rules
 
@@ -36,4 +36,5 @@ urlpatterns: list = [
     path("release/list.pdf", release.release_list_printed, name="release_list_pdf"),
     path("release/<int:pk>/", release.release_order, name="release_order"),
     path("release/<int:pk>/certificate.pdf", release.release_certificate, name="release_certificate"),
+    path("supplies/", include("phongdich.care.supplies.urls")),
 ]

@@ -76,6 +76,9 @@ GROUPS = (
             Link("care:release_list", _("Releases due"), "care.view_isolationorder"),
             Link("care:order_create", _("New isolation order"), "care.add_isolationorder"),
             Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
+            Link("care:supply_stock", _("Supplies"), "care.view_stocklevel"),
+            Link("care:supply_low", _("Low stock"), "care.view_stocklevel"),
+            Link("care:supply_donations", _("Donations in kind"), "care.view_donation"),
         ),
     ),
     Group(
@@ -89,6 +92,7 @@ GROUPS = (
             Link("care:rules", _("Care rules"), "care.view_isolationrules"),
             Link("care:medicines", _("Medicine packages"), "care.change_medicinekind"),
             Link("care:sites", _("Concentrated sites"), "care.change_sitecapacity"),
+            Link("care:supply_items", _("Supply items"), "care.change_supplyitem"),
         ),
     ),
 )
@@ -116,7 +120,7 @@ MAIN_TASKS: dict[str, tuple[str, ...]] = {
     "lab_technician": ("labs:samples", "labs:pools", "labs:labs"),
     "vaccination_staff": ("vaccination:dose_create", "people:list", "vaccination:sites"),
     "checkpoint_officer": ("verify",),
-    "welfare_officer": ("people:list", "places:tree"),
+    "welfare_officer": ("people:list", "places:tree", "care:supply_donations"),
     "enterprise_rep": ("labs:plans", "people:list"),
     "system_admin": ("accounts:users", "core:audit", "people:duplicates"),
 }

@@ -36,6 +36,7 @@ from .care import CareResult, build_care
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
 from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
+from .supplies import SuppliesResult, build_supplies
 from .testing import TestingResult, build_testing
 from .vaccination import VaccinationResult, build_vaccination
 
@@ -153,6 +154,7 @@ class DemoResult:
     testing: TestingResult | None = None
     vaccination: VaccinationResult | None = None
     care: CareResult | None = None
+    supplies: SuppliesResult | None = None
 
 
 class Weighted:
@@ -220,6 +222,8 @@ class DemoBuilder:
                 self.result.vaccination = build_vaccination(rng=self.rng)
             with transaction.atomic():
                 self.result.care = build_care(rng=self.rng)
+            with transaction.atomic():
+                self.result.supplies = build_supplies(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

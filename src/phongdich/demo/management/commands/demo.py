@@ -48,6 +48,11 @@ class Command(BaseCommand):
                 f"{care.f0_site:,} at a concentrated site; {care.f1_home:,} F1 quarantined at home, {care.f1_site:,} "
                 f"at the site; {care.released:,} released today."
             )
+        if supplies := result.supplies:
+            self.stdout.write(
+                f"Supplies: {supplies.movements:,} stock movements at {supplies.facilities:,} facilities, "
+                f"{supplies.low or 'no site'} low on oxygen, {supplies.donations} donations partly allocated."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
