@@ -74,8 +74,9 @@ def test_the_database_itself_refuses_a_negative_stock(world, field_hospital):
 
 def test_a_transfer_writes_both_legs_or_neither(world, field_hospital, site):
     receive(field_hospital, "O2-BINH40", 30)
+    oxygen = item("O2-BINH40")
     movement_record(
-        actor="test", facility=field_hospital, item=item("O2-BINH40"), kind="transfer_out", quantity=10, counterpart=site
+        actor="test", facility=field_hospital, item=oxygen, kind="transfer_out", quantity=10, counterpart=site
     )
     assert on_hand(field_hospital, "O2-BINH40") == 20 and on_hand(site, "O2-BINH40") == 10
     incoming = StockMovement.objects.get(facility=site, kind="transfer_in")
