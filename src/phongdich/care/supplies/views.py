@@ -4,7 +4,7 @@ form that records one, the low-stock alerts, donations in kind and their allocat
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,6 +45,8 @@ def _paged(request, table):
 def stock_list(request):
     """Every item of every facility the user sees, filtered by district, facility, category, low stock."""
     require_permission(request.user, SEE)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     facilities = facilities_for(request.user).select_related("unit").order_by("name")
     form = StockFilterForm(request.GET or None, user=request.user, facilities=facilities)
     chosen, category, low_only = facilities, "", False
@@ -110,6 +112,8 @@ def facility_stock(request, pk: int, form=None, status: int = 200):
     """A facility's stock, its last movements, and the form that records one (for those who may)."""
     require_permission(request.user, SEE)
     facility = get_object_or_404(facilities_for(request.user).select_related("unit"), pk=pk)
+    if request.method != "GET" and form is None:
+        return HttpResponseNotAllowed(["GET"])  # a movement is posted to its own address
     can_record = facilities_for(request.user, "care.add_stockmovement").filter(pk=pk).exists()
     if can_record and form is None:
         form = MovementForm(user=request.user, facility=facility)
@@ -141,6 +145,8 @@ def movement_new(request, pk: int):
 
 def low_stock_view(request):
     require_permission(request.user, SEE)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     rows = [(row, cover_text(row)) for row in low_stock(request.user)]
     return render(request, "care/supplies/low.html", {"rows": rows})
 
@@ -150,6 +156,8 @@ def low_stock_view(request):
 
 def donation_list(request):
     require_permission(request.user, "care.view_donation")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     donations = donations_with_totals(Donation.objects.visible_to(request.user).select_related("unit"))
     context = {
         "table": _paged(request, DonationTable(donations)),
@@ -179,7 +187,8 @@ def donation_detail(request, pk: int):
     lines = donation_lines(donation)
     can_allocate = Donation.objects.restrict(request.user, "change").filter(pk=pk).exists()
     open_items = [state.line.item for state in lines if state.left > 0]
-    form = AllocationForm(request.POST or None, user=request.user, items=open_items) if can_allocate else None
+    posted = request.POST if request.method == "POST" else None
+    form = AllocationForm(posted, user=request.user, items=open_items) if can_allocate else None
     if request.method == "POST":
         require_permission(request.user, "care.change_donation")
         if form is None:
@@ -207,6 +216,8 @@ def donation_detail(request, pk: int):
 
 def item_list(request):
     require_permission(request.user, "care.change_supplyitem")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     table = _paged(request, SupplyItemTable(SupplyItem.objects.all()))
     can_add = has_permission_somewhere(request.user, "care.add_supplyitem")
     return render(request, "care/supplies/items.html", {"table": table, "can_add": can_add})
