@@ -103,6 +103,10 @@ MANAGE_CARE_RULES = CARE_RULES | {
     "care.add_medicinekind",
     "care.change_sitecapacity",
 }
+SEE_SUPPLIES = {"care.view_supplyitem", "care.view_stocklevel", "care.view_stockmovement", "care.view_donation"}
+RECORD_SUPPLIES = SEE_SUPPLIES | {"care.add_stockmovement"}
+MANAGE_DONATIONS = SEE_SUPPLIES | {"care.add_donation", "care.change_donation"}
+SUPPLY_ITEMS = {"care.add_supplyitem", "care.change_supplyitem"}
 
 # The 3-tier tower: beds are aggregate figures; admissions and transfers name their patients.
 SEE_BEDS = {"care.view_treatmentfacility", "care.view_ward", "care.view_towerrules"}
@@ -147,6 +151,8 @@ COMMAND_AREA = (
     | CARE_RULES
     | MANAGE_TOWER
     | STATIONS_AND_WORKFORCE
+    | RECORD_SUPPLIES
+    | MANAGE_DONATIONS
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -161,6 +167,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SEE_BEDS
         | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
         | SEE_STATIONS
+        | SEE_SUPPLIES
     ),
     Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
     Role.COMMUNE_OFFICER: frozenset(
@@ -200,12 +207,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SEE_STATIONS
         | TEAM_MEMBERS
         | SEE_WORKFORCE
+        | RECORD_SUPPLIES
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
     # A checkpoint records who passes (check-in batches look the numbers up themselves): no register to read.
     Role.CHECKPOINT_OFFICER: frozenset(UNITS | RECORD_CHECKINS),
-    Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE),
+    Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE | MANAGE_DONATIONS),
     Role.ENTERPRISE_REP: frozenset({"places.view_organisation", "labs.view_testingplan"} | READ_PEOPLE),
     Role.SYSTEM_ADMIN: frozenset(
         UNITS
@@ -219,6 +227,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SEE_BEDS
         | {"care.add_treatmentfacility", "care.change_treatmentfacility", "care.change_ward", "care.add_towerrules"}
         | {"care.add_stationtarget", "care.view_stationtarget"}
+        | SUPPLY_ITEMS
     ),
 }
 

@@ -403,6 +403,6 @@ class Message(models.Model):
         return f"{self.template} #{self.pk}"
 
 
-from .tower.models import *  # noqa: E402,F401,F403
-
 from .stations.models import *  # noqa: E402,F401,F403
+from .supplies.models import *  # noqa: E402,F401,F403
+from .tower.models import *  # noqa: E402,F401,F403

@@ -38,4 +38,5 @@ urlpatterns: list = [
     path("release/<int:pk>/certificate.pdf", release.release_certificate, name="release_certificate"),
     path("tower/", include("phongdich.care.tower.urls")),
     path("stations/", include("phongdich.care.stations.urls")),
+    path("supplies/", include("phongdich.care.supplies.urls")),
 ]

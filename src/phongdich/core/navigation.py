@@ -83,6 +83,9 @@ GROUPS = (
             Link("care:teams", _("Community teams"), "care.view_communityteam"),
             Link("care:staff", _("Workforce"), "care.view_staffmember"),
             Link("care:courses", _("Training courses"), "care.view_trainingcourse"),
+            Link("care:supply_stock", _("Supplies"), "care.view_stocklevel"),
+            Link("care:supply_low", _("Low stock"), "care.view_stocklevel"),
+            Link("care:supply_donations", _("Donations in kind"), "care.view_donation"),
         ),
     ),
     Group(
@@ -96,6 +99,7 @@ GROUPS = (
             Link("care:rules", _("Care rules"), "care.view_isolationrules"),
             Link("care:medicines", _("Medicine packages"), "care.change_medicinekind"),
             Link("care:sites", _("Concentrated sites"), "care.change_sitecapacity"),
+            Link("care:supply_items", _("Supply items"), "care.change_supplyitem"),
         ),
     ),
 )
@@ -129,7 +133,7 @@ MAIN_TASKS: dict[str, tuple[str, ...]] = {
     "lab_technician": ("labs:samples", "labs:pools", "labs:labs"),
     "vaccination_staff": ("vaccination:dose_create", "people:list", "vaccination:sites"),
     "checkpoint_officer": ("verify",),
-    "welfare_officer": ("people:list", "places:tree"),
+    "welfare_officer": ("people:list", "places:tree", "care:supply_donations"),
     "enterprise_rep": ("labs:plans", "people:list"),
     "system_admin": ("accounts:users", "core:audit", "people:duplicates"),
 }

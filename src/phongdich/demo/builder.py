@@ -37,6 +37,7 @@ from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, O
 from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
 from .stations import StationsResult, build_stations
+from .supplies import SuppliesResult, build_supplies
 from .testing import TestingResult, build_testing
 from .tower import TowerResult, build_tower
 from .vaccination import VaccinationResult, build_vaccination
@@ -156,8 +157,8 @@ class DemoResult:
     vaccination: VaccinationResult | None = None
     care: CareResult | None = None
     tower: TowerResult | None = None
-
     stations: StationsResult | None = None
+    supplies: SuppliesResult | None = None
 
 
 class Weighted:
@@ -227,8 +228,10 @@ class DemoBuilder:
                 self.result.care = build_care(rng=self.rng)
             with transaction.atomic():
                 self.result.tower = build_tower(rng=self.rng)
-
+            with transaction.atomic():
                 self.result.stations = build_stations(rng=self.rng)
+            with transaction.atomic():
+                self.result.supplies = build_supplies(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

@@ -2,9 +2,9 @@
 
 from ninja import Router
 
-from ..tower.api import router as tower_router
-
 from ..stations.api import router as stations_router
+from ..supplies.api import router as supplies_router
+from ..tower.api import router as tower_router
 from .orders import router as orders_router
 from .release import router as release_router
 from .reports import router as reports_router
@@ -18,3 +18,5 @@ router.add_router("/", rules_router)
 router.add_router("/tower", tower_router)
 
 router.add_router("", stations_router)
+
+router.add_router("/supplies", supplies_router)

@@ -225,6 +225,18 @@ PAGES = [
     ("care:medicines", "/care/medicines/", expect(403, S=200)),
     ("care:medicine_new", "/care/medicines/new/", expect(403, S=200)),
     ("care:medicine_edit", "/care/medicines/{medicine_a}/", expect(403, S=200)),
+    # Supplies: the stock of the Lái Thiêu health station (its own health worker's, and the district's), a
+    # donation received by Thuận An (beyond the health station's ward), the item catalogue (the administrators').
+    ("care:supply_stock", "/care/supplies/", expect(403, P=200, D=200, H=200, A=200)),
+    ("care:supply_low", "/care/supplies/low/", expect(403, P=200, D=200, H=200, A=200)),
+    ("care:supply_facility", "/care/supplies/facility/{facility_a}/", expect(403, P=200, D=200, H=200, A=200)),
+    ("care:supply_movement_new", "/care/supplies/facility/{facility_a}/record/", expect(403, P=302, D=302, H=302)),
+    ("care:supply_donations", "/care/supplies/donations/", expect(403, P=200, D=200, H=200, A=200)),
+    ("care:supply_donation_new", "/care/supplies/donations/new/", expect(403, P=200, D=200)),
+    ("care:supply_donation", "/care/supplies/donations/{donation_a}/", expect(403, P=200, D=200, A=200, H=404)),
+    ("care:supply_items", "/care/supplies/items/", expect(403, S=200)),
+    ("care:supply_item_new", "/care/supplies/items/new/", expect(403, S=200)),
+    ("care:supply_item_edit", "/care/supplies/items/{supply_item_a}/", expect(403, S=200)),
     ("care:sites", "/care/sites/", expect(200, A=403, X=403, E=403, L=403)),
     ("care:site_capacity", "/care/sites/{site_a}/capacity/", expect(403, S=200)),
     ("care:orders", "/care/orders/", expect(200, A=403, X=403, E=403, S=403, L=403)),
@@ -467,6 +479,16 @@ API = [
     ("POST", "/api/v1/care/sites/{site_a}/capacity", {"places": -1}, expect(403, S=422)),
     ("GET", "/api/v1/care/orders", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
     ("GET", "/api/v1/care/medicine-kinds", None, expect(200, A=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/care/supplies/stock", None, expect(403, P=200, D=200, H=200, A=200)),
+    ("GET", "/api/v1/care/supplies/low-stock", None, expect(403, P=200, D=200, H=200, A=200)),
+    ("GET", "/api/v1/care/supplies/items", None, expect(403, P=200, D=200, H=200, A=200)),
+    # An issue from an empty stock: refused once the permission and the facility's scope are checked.
+    (
+        "POST",
+        "/api/v1/care/supplies/movements",
+        {"facility_id": "{facility_a}", "item": "O2-BINH40", "kind": "issue", "quantity": 1000},
+        expect(403, P=422, D=422, H=422),
+    ),
     ("GET", "/api/v1/care/orders/{order_a}", None, expect(200, O=404, A=403, X=403, E=403, S=403, L=403)),
     # Hằng is already under an order of this kind, or (without an order) the rules refuse it: nothing is created.
     (
@@ -610,6 +632,11 @@ READ_ONLY = {
     "care:alerts",
     "care:missed",
     "care:release_list",
+    "care:supply_stock",
+    "care:supply_low",
+    "care:supply_facility",
+    "care:supply_donations",
+    "care:supply_items",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -623,6 +650,8 @@ POSTED = {
     "vaccination:shipments": expect(403, P=200, D=200),
     "vaccination:shipment": expect(403, P=302, D=302, A=404, C=404, O=404),
     "self_report": expect(422),  # a report for nobody: the page asks whom it is for
+    "care:supply_movement_new": expect(403, P=422, D=422, H=422),  # a movement of nothing: the form's errors
+    "care:supply_donation": expect(403, P=422, D=422, H=404),  # an allocation of nothing, by those who allocate
 }
 
 # Those who trace in Lái Thiêu: they may change its cases, contacts and F-levels.
@@ -863,6 +892,8 @@ def fill(template: str, world) -> str:
         list_import_a=_list_import(world) if "{list_import_a}" in template else 0,
         site_a=_isolation_site(world) if "{site_a}" in template else 0,
         medicine_a=_medicine_kind() if "{medicine_a}" in template else 0,
+        donation_a=_donation(world) if "{donation_a}" in template else 0,
+        supply_item_a=_supply_item() if "{supply_item_a}" in template else 0,
         order_a=_order(world).pk if "{order_a}" in template else 0,
         order_person=_order(world).person_id if "{order_person}" in template else 0,
         today=clock.today().isoformat(),
@@ -887,6 +918,27 @@ def _medicine_kind() -> int:
 
     kind, _created = MedicineKind.objects.get_or_create(code="A", defaults={"name": "Gói thuốc A"})
     return kind.pk
+
+
+def _donation(world) -> int:
+    from phongdich.care.supplies.models import SupplyItem
+    from phongdich.care.supplies.services import donation_record
+
+    donation = donation_record(
+        actor="test",
+        donor_name="Công ty TNHH Thiết bị Y tế Phúc An",
+        donor_kind="organisation",
+        unit=world.unit("725"),
+        received_on=clock.today(),
+        lines=[(SupplyItem.objects.get(code="O2-BINH40"), 200)],
+    )
+    return donation.pk
+
+
+def _supply_item() -> int:
+    from phongdich.care.supplies.models import SupplyItem
+
+    return SupplyItem.objects.get(code="O2-BINH40").pk
 
 
 def _order(world):

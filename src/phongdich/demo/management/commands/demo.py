@@ -53,6 +53,16 @@ class Command(BaseCommand):
                 f"Treatment tower: {tower.facilities:,} facilities, {tower.beds:,} beds, {tower.in_beds:,} patients in "
                 f"them, {tower.left:,} discharged or died over four weeks; {tower.transfers:,} transfers waiting."
             )
+        if stations := result.stations:
+            self.stdout.write(
+                f"Mobile stations: {stations.stations:,}; {stations.teams:,} community COVID teams; "
+                f"{stations.staff:,} health staff recorded."
+            )
+        if supplies := result.supplies:
+            self.stdout.write(
+                f"Supplies: {supplies.movements:,} stock movements at {supplies.facilities:,} facilities, "
+                f"{supplies.low or 'no site'} low on oxygen, {supplies.donations} donations partly allocated."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
