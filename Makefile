@@ -33,6 +33,7 @@ e2e: packages-test $(BIN)/phongdich
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 bench: packages-run $(BIN)/phongdich
+	@scripts/system-packages run postgresql  # the admission race is also measured on a throwaway PostgreSQL
 	$(PY) bench/run.py
 
 lint: $(BIN)/phongdich

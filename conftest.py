@@ -47,6 +47,14 @@ def _real_clock():
     clock.use(None)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees what an earlier one left in the cache (the bed board's closed days, for one)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The shared world is built once; each test runs in a transaction rolled back afterwards."""

@@ -39,12 +39,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(port: int, *, task_worker: bool = True) -> Iterator[None]:
-    """`phongdich serve` (gunicorn) on the benchmark database, answering /healthz, until the block ends; without
-    its task worker when the benchmark runs the queued work itself."""
+def serving(port: int, *, task_worker: bool = True, env: dict | None = None) -> Iterator[None]:
+    """`phongdich serve` (gunicorn) on the benchmark database (or the one `env` names), answering /healthz, until
+    the block ends; without its task worker when the benchmark runs the queued work itself."""
     server = subprocess.Popen(
         [sys.executable, "-m", "phongdich.cli", "serve", "--port", str(port)],
-        env={**os.environ, "PHONGDICH_LOG_LEVEL": "WARNING", "PHONGDICH_TASK_WORKER": "1" if task_worker else "0"},
+        env={
+            **(env or os.environ),
+            "PHONGDICH_LOG_LEVEL": "WARNING",
+            "PHONGDICH_TASK_WORKER": "1" if task_worker else "0",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -1,12 +1,14 @@
 """What the tower's pages read: facilities in a user's scope, the bed board, its trend, transfer suggestions and
 the capacity figures the epidemic-level assessment reads."""
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from phongdich.core import clock
@@ -80,6 +82,11 @@ class BoardRow:
         return total
 
     @property
+    def in_order(self) -> list[Beds]:
+        """The beds of each kind, in the board's column order."""
+        return [self.kinds[kind] for kind in BedKind.values]
+
+    @property
     def low(self) -> bool:
         """Under one bed in ten free in a kind it has."""
         return any(beds.beds and beds.free * 10 < beds.beds for beds in self.kinds.values())
@@ -91,6 +98,10 @@ class BoardGroup:
     kinds: dict[str, Beds] = field(default_factory=_by_kind)
     facilities: int = 0
     waiting: int = 0  # for a tier: open transfer requests needing it
+
+    @property
+    def in_order(self) -> list[Beds]:
+        return [self.kinds[kind] for kind in BedKind.values]
 
     @property
     def total(self) -> Beds:
@@ -200,8 +211,11 @@ class TrendDay:
 
 
 def trend(user, *, unit: AdminUnit | None = None, tier: int | None = None, days: int = 7) -> list[TrendDay]:
-    """Patients in beds and beds at the end of each of the last `days` days (today: now), from the admissions
-    and the dated capacity history, so a capacity changed since does not rewrite the past."""
+    """Patients in beds and beds at the end of each of the last `days` days, today's as of now.
+
+    A closed day's figures cannot change: admissions, departures and capacities are all stamped with the moment
+    they are recorded. So they are computed once a day for each scope and kept until midnight; today's come
+    from the wards' counters."""
     towers = towers_for(user)
     if unit is not None:
         towers = towers.filter(facility__unit__path__startswith=unit.path)
@@ -209,16 +223,42 @@ def trend(user, *, unit: AdminUnit | None = None, tier: int | None = None, days:
         towers = towers.filter(tier=tier)
     facility_ids = towers.values("facility_id")
     today = clock.today()
-    day_list = [today - timedelta(days=back) for back in range(days - 1, -1, -1)]
-    ends = [_end_of(day) for day in day_list[:-1]] + [clock.now()]
-    occupied = Admission.objects.filter(facility_id__in=facility_ids, admitted_at__lt=ends[-1]).aggregate(
-        **{
-            f"d{index}": Count("id", filter=Q(admitted_at__lt=end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=end)))
-            for index, end in enumerate(ends)
-        }
+    closed_days = [today - timedelta(days=back) for back in range(days - 1, 0, -1)]
+    asked = f"{today}:{days}:{scope_of(user, 'care.view_ward')}:{unit.pk if unit else ''}:{tier or ''}"
+    key = "tower-trend:" + hashlib.sha256(asked.encode()).hexdigest()
+    seconds_left = int((_end_of(today) - clock.now()).total_seconds())
+    closed = cache.get(key)
+    if closed is None:
+        closed = _closed_days(facility_ids, closed_days)
+        cache.set(key, closed, timeout=max(seconds_left, 1))
+    now = Ward.objects.filter(facility_id__in=facility_ids).aggregate(beds=Sum("beds"), occupied=Sum("occupied"))
+    return [*closed, TrendDay(day=today, beds=now["beds"] or 0, occupied=now["occupied"] or 0)]
+
+
+def _closed_days(facility_ids, day_list: list[date]) -> list[TrendDay]:
+    """Patients in beds at the end of each day: those in beds now, less those admitted since, plus those who left
+    since (one admitted and gone since counts in both and cancels out); beds from the dated capacity history."""
+    ends = [_end_of(day) for day in day_list]
+    # The facility compared through an expression: SQLite then reads the window by its time index instead of
+    # every admission of every facility in scope by the facility index.
+    in_scope = Admission.objects.annotate(at=F("facility_id") + 0).filter(at__in=facility_ids)
+    admitted = _since_each(in_scope, "admitted_at", ends)
+    left = _since_each(in_scope, "ended_at", ends)
+    wards = Ward.objects.filter(facility_id__in=facility_ids)
+    now_in_beds = wards.aggregate(total=Sum("occupied"))["total"] or 0
+    beds = _capacity_at(wards.values("id"), ends)
+    return [
+        TrendDay(day=day, beds=beds[index], occupied=now_in_beds - admitted[index] + left[index])
+        for index, day in enumerate(day_list)
+    ]
+
+
+def _since_each(rows: QuerySet, moment: str, ends: list[datetime]) -> list[int]:
+    """How many of `rows` have `moment` at or after each of `ends`."""
+    found = rows.filter(**{f"{moment}__gte": ends[0]}).aggregate(
+        **{f"d{index}": Count("id", filter=Q(**{f"{moment}__gte": end})) for index, end in enumerate(ends)}
     )
-    beds = _capacity_at(Ward.objects.filter(facility_id__in=facility_ids).values("id"), ends)
-    return [TrendDay(day=day, beds=beds[index], occupied=occupied[f"d{index}"]) for index, day in enumerate(day_list)]
+    return [found[f"d{index}"] or 0 for index in range(len(ends))]
 
 
 def _end_of(day) -> datetime:

@@ -21,6 +21,14 @@ def clear_database():
         SelfReport,
         SiteCapacity,
     )
+    from phongdich.care.stations.models import (
+        CommunityTeam,
+        CourseAttendance,
+        MobileStation,
+        StaffMember,
+        TrainingCourse,
+    )
+    from phongdich.care.supplies.models import Donation, StockLevel, StockMovement
     from phongdich.care.tower.models import Admission, TransferOffer, TransferRequest, TreatmentFacility, Ward
     from phongdich.labs.models import (
         Barcode,
@@ -52,6 +60,14 @@ def clear_database():
     Admission.objects.update(previous=None, transfer=None)
     TransferRequest.objects.update(from_admission=None)
     for model in (
+        StockMovement,
+        StockLevel,
+        Donation,
+        CourseAttendance,
+        TrainingCourse,
+        StaffMember,
+        CommunityTeam,
+        MobileStation,
         TransferOffer,
         TransferRequest,
         Admission,
