@@ -425,7 +425,7 @@ def test_the_sweep_command_for_cron_escalates_and_raises_missed_report_alerts(or
     recorded_hours_ago(order, 30)
     out = StringIO()
     call_command("care", "sweep", stdout=out)
-    assert out.getvalue().strip() == "0 alerts escalated, 1 missed-report alerts raised"
+    assert out.getvalue().strip() == "0 alerts escalated, 1 missed-report alerts raised, 0 transfers escalated"
     assert Alert.objects.filter(order=order, kind=AlertKind.MISSED_REPORTS).count() == 1
 
 

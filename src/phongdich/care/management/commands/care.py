@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from phongdich.care.services import rules_due_apply
 from phongdich.care.services.reports import alerts_escalate, missed_reports_sweep
+from phongdich.care.tower.services.transfers import transfers_escalate
 
 
 def apply_rules(command: BaseCommand, options: dict) -> None:
@@ -18,7 +19,10 @@ def apply_rules(command: BaseCommand, options: dict) -> None:
 def sweep(command: BaseCommand, options: dict) -> None:
     escalated = alerts_escalate()
     missed = missed_reports_sweep()
-    command.stdout.write(f"{escalated} alerts escalated, {missed} missed-report alerts raised")
+    transfers = transfers_escalate()
+    command.stdout.write(
+        f"{escalated} alerts escalated, {missed} missed-report alerts raised, {transfers} transfers escalated"
+    )
 
 
 # Each maintenance job of care: its name, what it does, and the function that runs it.
@@ -29,8 +33,8 @@ ACTIONS = {
         apply_rules,
     ),
     "sweep": (
-        "Escalate unanswered alerts to the district and raise missed-report alerts now (the task worker also runs "
-        "it every 5 minutes).",
+        "Escalate unanswered alerts to the district, raise missed-report alerts and escalate the transfers no "
+        "facility accepted in time, now (the task worker also runs it every 5 minutes).",
         sweep,
     ),
 }
