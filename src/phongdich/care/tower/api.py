@@ -4,6 +4,7 @@ like the pages; the same services do the writes. An admission to a full bed kind
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -21,6 +22,7 @@ from .choices import AdmissionStatus, BedKind, DeathCause, PatientSeverity, Tier
 from .models import Admission, TransferOffer, TransferRequest
 from .selectors import board, suggestions, towers_for, unit_coordinates
 from .services.admissions import NoFreeBed, admit, death_record, discharge
+from .services.facilities import capacity_set
 from .services.transfers import ambulance_dispatch, offer_answer, transfer_cancel, transfer_request
 
 router = Router(tags=["care: tower"])
@@ -90,6 +92,33 @@ def read_board(request, unit_id: int | None = None, tier: Tier | None = None):
         "waiting_by_tier": found.waiting,
         "escalated": found.escalated,
     }
+
+
+class WardOut(Schema):
+    bed_kind: str
+    beds: int
+    occupied: int
+    held: int
+    free: int
+
+
+class BedsIn(Schema):
+    bed_kind: BedKind
+    beds: int = Field(description="The ward's beds from now on; refused below the patients in it and the beds held.")
+    reason: str = ""
+
+
+@router.post(
+    "/facilities/{int:facility_id}/beds",
+    response=WardOut,
+    summary="Set a ward's beds from now on (a dated capacity change)",
+)
+def set_beds(request, facility_id: int, payload: BedsIn):
+    require_permission(request.user, "care.change_ward")
+    tower = towers_for(request.user, "care.change_ward").filter(facility_id=facility_id).first()
+    if tower is None:
+        raise Http404
+    return capacity_set(actor=request.user, facility=tower.facility, **payload.dict())
 
 
 class SuggestionOut(Schema):

@@ -354,6 +354,19 @@ class CapacityFigures:
         return round(self.icu_beds * PER / self.population, 1) if self.population else None
 
 
+def area_of(user, unit: AdminUnit | None) -> AdminUnit | None:
+    """The unit the board's capacity figures are for: the district chosen, else the one unit the user's scope
+    covers (a province, a district); none for a facility's staff or a scope of several units."""
+    if unit is not None:
+        return unit
+    scope = scope_of(user, "care.view_ward")
+    if scope.everywhere:
+        return AdminUnit.objects.filter(path=AdminUnit.root_path()).first()
+    if len(scope.unit_paths) == 1 and not scope.facility_ids:
+        return AdminUnit.objects.filter(path=scope.unit_paths[0]).first()
+    return None
+
+
 def capacity_figures(unit: AdminUnit) -> CapacityFigures:
     """Beds and ICU beds per 100,000 people, and free COVID beds, at the open facilities in the unit."""
     wards = Ward.objects.filter(

@@ -37,7 +37,7 @@ from .forms import (
     TransferForm,
 )
 from .models import Admission, TransferOffer, TransferRequest, WardCapacity
-from .selectors import board, patients_at, towers_for, trend
+from .selectors import area_of, board, capacity_figures, patients_at, towers_for, trend
 from .services.admissions import admit, death_record, discharge, discharge_check
 from .services.facilities import capacity_set, facility_enrol, facility_update
 from .services.transfers import ambulance_dispatch, offer_add, offer_answer, transfer_cancel, transfer_request
@@ -57,7 +57,10 @@ def board_view(request):
     form, chosen = _board_filters(request)
     found = board(request.user, **chosen)
     days = trend(request.user, **chosen)
+    area = area_of(request.user, chosen["unit"])
     context = {
+        "area": area,
+        "capacity": capacity_figures(area) if area is not None else None,
         "form": form,
         "board": found,
         "kinds": KINDS,

@@ -556,6 +556,13 @@ API = [
         expect(200, O=404, T=403, X=403, E=403, L=403),
     ),
     ("GET", "/api/v1/care/tower/admissions", None, expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
+    # Fewer beds than none: refused after the permission and scope checks.
+    (
+        "POST",
+        "/api/v1/care/tower/facilities/{tower_a}/beds",
+        {"bed_kind": "regular", "beds": -1},
+        expect(403, P=422, D=422, H=422, S=422),
+    ),
     (
         "POST",
         "/api/v1/care/tower/admissions",

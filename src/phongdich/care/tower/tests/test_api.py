@@ -104,3 +104,42 @@ def test_the_admission_list_is_scoped_to_the_callers_facilities(tower, api_as, w
     listed = api_as("province_commander").get(f"{API}/admissions").json()["items"]
     assert len(listed) == 2 and listed[0]["person_name"].startswith("Bệnh nhân")
     assert api_as("other_commune").get(f"{API}/admissions").json()["items"] == []
+
+
+def test_the_admission_list_costs_the_same_queries_with_more_admissions(tower, api_as, world, queries_do_not_grow):
+    client = api_as("province_commander")
+    serials = iter(range(7000, 7100))
+
+    def more():
+        for _ in range(3):
+            person = resident(world, "Bệnh nhân Trần Văn Nam", serial=next(serials))
+            post(
+                client, "/admissions", {"person_id": person.pk, "facility_id": tower.becamex.pk, "bed_kind": "regular"}
+            )
+
+    more()
+    before, after = queries_do_not_grow(8, lambda: client.get(f"{API}/admissions"), more)
+    assert len(after.json()["items"]) == len(before.json()["items"]) + 3
+
+
+def test_a_ward_set_below_its_patients_through_the_api_is_refused_with_the_numbers(tower, api_as, world):
+    client = api_as("district_officer")
+    post(
+        api_as("province_commander"),
+        "/admissions",
+        {
+            "person_id": resident(world, "Lê Thị Hoa", serial=6500).pk,
+            "facility_id": tower.site.pk,
+            "bed_kind": "regular",
+        },
+    )
+    refused = post(client, f"/facilities/{tower.site.pk}/beds", {"bed_kind": "regular", "beds": 0})
+    assert refused.status_code == 422 and "1" in refused.json()["fields"]["beds"][0]
+    done = post(client, f"/facilities/{tower.site.pk}/beds", {"bed_kind": "regular", "beds": 30, "reason": "Mở thêm"})
+    assert done.status_code == 200 and done.json()["free"] == 29
+    assert (
+        post(
+            api_as("other_commune"), f"/facilities/{tower.site.pk}/beds", {"bed_kind": "regular", "beds": 30}
+        ).status_code
+        == 403
+    )

@@ -213,3 +213,34 @@ def test_capacity_lowered_below_the_patients_is_refused_with_the_numbers(tower, 
         f"/care/tower/facilities/{tower.site.pk}/capacity/", {"bed_kind": "regular", "beds": 1}, follow=True
     )
     assert "2" in answer.content.decode() and ward_of(tower.site, "regular").beds == 2
+
+
+def test_the_transfer_list_costs_the_same_queries_with_more_requests(tower, world, client_as, queries_do_not_grow):
+    from ..services.transfers import transfer_request
+
+    client = client_as("commune_officer")
+    serials = iter(range(6900, 7000))
+
+    def more():
+        for _ in range(3):
+            person = resident(world, f"Người chờ chuyển {next(serials)}", serial=next(serials))
+            transfer_request(actor="test", person=person, severity="moderate", reason="SpO₂ 95 %")
+
+    more()
+    before, after = queries_do_not_grow(12, lambda: client.get("/care/tower/transfers/"), more)
+    assert after.content.decode().count("Người chờ chuyển") == 6
+
+
+def test_the_board_gives_the_areas_beds_per_100000_people(tower, world, client_as):
+    from phongdich.places.models import Population
+
+    Population.objects.update_or_create(
+        unit=world.unit("725"),
+        year=2021,
+        defaults={"total": 64_000, "age_18_plus": 50_000, "age_65_plus": 4_000, "age_12_17": 5_000, "age_5_11": 5_000,
+                  "source": "imported"},
+    )  # fmt: skip
+    html = client_as("district_officer").get("/care/tower/").content.decode()
+    # Thuận An holds Becamex (32 beds, 2 of them ICU) and the Lái Thiêu site (2 beds): 34 beds for 64,000 people.
+    assert "Năng lực điều trị của Thành phố Thuận An" in html
+    assert "53,1" in html and "3,1" in html
