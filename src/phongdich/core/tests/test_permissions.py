@@ -277,6 +277,25 @@ PAGES = [
     ("care:transfers", "/care/tower/transfers/", expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
     ("care:transfer_new", "/care/tower/transfers/new/?alert={alert_a}", expect(403, P=200, C=200, D=200, H=200, O=404)),
     ("care:transfer", "/care/tower/transfers/{transfer_a}/", TOWER_RECORD),
+    # Mobile stations, teams and the workforce: a station in Lái Thiêu, a team of its Khu phố 1, a nurse of the ward's
+    # health station and a course it runs. Stations and targets: whoever works in care, where they work, and the
+    # analyst (targets the administrators too); stations opened and changed by the command. Teams: the group's own
+    # team too; formed by the officers. Staff and courses: the command, the officers and the health worker (their
+    # own facility's only); recorded by the command.
+    ("care:stations", "/care/stations/", expect(200, T=403, X=403, E=403, S=403, L=403)),
+    ("care:station_create", "/care/stations/new/", expect(403, P=200, D=200)),
+    ("care:station_edit", "/care/stations/{station_a}/", expect(403, P=200, D=200)),
+    ("care:station_targets", "/care/stations/targets/", expect(200, T=403, X=403, E=403, L=403)),
+    ("care:teams", "/care/stations/teams/", expect(200, X=403, E=403, S=403, L=403)),
+    ("care:commune_teams", "/care/stations/teams/commune/{unit_a}/", expect(200, O=404, X=403, E=403, S=403, L=403)),
+    ("care:team_create", "/care/stations/teams/new/{group_a}/", expect(403, P=200, C=200, D=200, O=404)),
+    ("care:team_edit", "/care/stations/teams/{team_a}/", expect(403, P=200, C=200, D=200, O=404)),
+    ("care:staff", "/care/stations/staff/", expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
+    ("care:staff_create", "/care/stations/staff/new/", expect(403, P=200, D=200)),
+    ("care:staff_edit", "/care/stations/staff/{staff_a}/", expect(403, P=200, D=200)),
+    ("care:courses", "/care/stations/courses/", expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
+    ("care:course_create", "/care/stations/courses/new/", expect(403, P=200, D=200)),
+    ("care:course", "/care/stations/courses/{course_a}/", expect(200, O=404, T=403, A=403, X=403, E=403, S=403, L=403)),
 ]
 
 CARE_LIST_API = expect(200, A=403, X=403, E=403, S=403, L=403)
@@ -612,6 +631,42 @@ API = [
         {"released_on": "2999-12-31"},
         expect(403, P=422, C=422, D=422, H=422, O=404),
     ),
+    # Stations, teams and staff: each write refused after the permission and scope checks (a station that closes
+    # before it opens, a team without a name, a staff member who leaves before starting); a group outside the
+    # officer's commune is a body id, so 422 like a missing one.
+    ("GET", "/api/v1/care/stations", None, expect(200, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/care/stations",
+        {
+            "name": "Trạm Y tế lưu động số 2",
+            "commune_id": "{unit_a}",
+            "opened_on": "2021-09-20",
+            "closed_on": "2021-09-01",
+        },
+        expect(403, P=422, D=422),
+    ),
+    ("GET", "/api/v1/care/stations/targets", None, expect(200, T=403, X=403, E=403, L=403)),
+    ("GET", "/api/v1/care/teams", None, expect(200, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/care/teams",
+        {"group_id": "{group_a}", "name": " ", "members": [{"full_name": "Lê Thị Hồng"}]},
+        expect(422, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("GET", "/api/v1/care/staff", None, expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/care/staff",
+        {
+            "full_name": "Ngô Thị Lan",
+            "kind": "nurse",
+            "facility_id": "{facility_a}",
+            "from_on": "2021-09-20",
+            "to_on": "2021-09-01",
+        },
+        expect(403, P=422, D=422),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -644,6 +699,13 @@ READ_ONLY = {
     "care:supply_facility",
     "care:supply_donations",
     "care:supply_items",
+    # The views of these six do not look at the method: a POST gets the page itself (200), not 405.
+    "care:stations",
+    "care:station_targets",
+    "care:teams",
+    "care:commune_teams",
+    "care:staff",
+    "care:courses",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -659,6 +721,7 @@ POSTED = {
     "self_report": expect(422),  # a report for nobody: the page asks whom it is for
     "care:supply_movement_new": expect(403, P=422, D=422, H=422),  # a movement of nothing: the form's errors
     "care:supply_donation": expect(403, P=422, D=422, H=404),  # an allocation of nothing, by those who allocate
+    "care:course": expect(403, P=200, D=200, O=404),  # attendance: recorded by those who manage the workforce
 }
 
 # Those who trace in Lái Thiêu: they may change its cases, contacts and F-levels.
@@ -910,6 +973,7 @@ def fill(template: str, world) -> str:
         certificate_code_a=_order_released(world).certificate_code if "{certificate_code_a}" in template else "",
         **(_care(world) if any(f"{{{key}}}" in template for key in CARE_KEYS) else {}),
         **(_tower(world) if any(f"{{{key}}}" in template for key in TOWER_KEYS) else {}),
+        **(_stations(world) if any(f"{{{key}}}" in template for key in STATIONS_KEYS) else {}),
     )
 
 
@@ -1021,6 +1085,58 @@ def _tower(world) -> dict:
         "tower_row_a": tower.pk,
         "admission_a": Admission.objects.get(facility_id=tower.facility_id).pk,
         "transfer_a": TransferRequest.objects.get(offers__facility_id=tower.facility_id).pk,
+    }
+
+
+STATIONS_KEYS = ("station_a", "team_a", "staff_a", "course_a")
+
+
+def _stations(world) -> dict:
+    """A mobile station in Lái Thiêu, a community team of its Khu phố 1, a nurse of the ward's health station and
+    a course that health station runs for recovered F0 volunteers (made once per test)."""
+    from phongdich.care.stations.models import CommunityTeam, MobileStation, StaffMember, TrainingCourse
+    from phongdich.care.stations.services import (
+        MemberData,
+        StaffData,
+        StationData,
+        course_add,
+        staff_add,
+        station_create,
+        team_save,
+    )
+
+    station = MobileStation.objects.filter(facility__name="Trạm Y tế lưu động Phường Lái Thiêu").first()
+    if station is None:
+        lai_thieu, health_station = world.unit("25966"), Facility.objects.get(name="Trạm Y tế Phường Lái Thiêu")
+        opened = clock.today() - timedelta(days=10)
+        station = station_create(
+            actor="test",
+            data=StationData(name="Trạm Y tế lưu động Phường Lái Thiêu", commune=lai_thieu, opened_on=opened),
+        )
+        team_save(
+            actor="test",
+            group=world.unit("25966-01"),
+            name="Tổ Covid cộng đồng số 1",
+            members=[MemberData(full_name="Trần Thị Mai", phone="0908123456", role="leader")],
+            households=[],
+        )
+        staff_add(
+            actor="test",
+            data=StaffData(full_name="Ngô Thị Lan", kind="nurse", facility=health_station, from_on=opened),
+        )
+        course_add(
+            actor="test",
+            title="Điều dưỡng cho F0 đã khỏi bệnh tình nguyện",
+            starts_on=opened,
+            ends_on=opened + timedelta(days=2),
+            unit=lai_thieu,
+            facility=health_station,
+        )
+    return {
+        "station_a": station.pk,
+        "team_a": CommunityTeam.objects.get(name="Tổ Covid cộng đồng số 1").pk,
+        "staff_a": StaffMember.objects.get(full_name="Ngô Thị Lan").pk,
+        "course_a": TrainingCourse.objects.get(title="Điều dưỡng cho F0 đã khỏi bệnh tình nguyện").pk,
     }
 
 
