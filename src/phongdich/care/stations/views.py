@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,6 +47,8 @@ from .services import attendance_set, course_add, staff_add, staff_update, stati
 
 def station_list(request):
     require_permission(request.user, "care.view_mobilestation")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     user = request.user
     form = StationFilterForm(request.GET or None, user=user)
     stations = MobileStation.objects.visible_to(user).select_related("facility", "commune__parent", "industrial_park")
@@ -130,6 +132,8 @@ def station_edit(request, pk: int):
 def target_progress(request):
     """Each target: how far the user's area has come by district, and the places still without a station."""
     require_permission(request.user, "care.view_stationtarget")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     on = _day(request.GET.get("on"))
     context = {"progresses": targets_with_progress(request.user, on), "on": on or clock.today()}
     return render(request, "care/stations/targets.html", context)
@@ -148,6 +152,8 @@ def _day(text: str | None) -> date | None:
 def team_communes(request):
     """The communes of the user's area with their stations, teams and households covered."""
     require_permission(request.user, "care.view_communityteam")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     scope = scope_of(request.user, "care.view_communityteam")
     groups = in_scope(AdminUnit.objects.filter(level=UnitLevel.GROUP), scope)
     communes = list(
@@ -170,6 +176,8 @@ def commune_teams(request, pk: int):
     commune = get_object_or_404(AdminUnit.objects.filter(level=UnitLevel.COMMUNE), pk=pk)
     if not (scope.covers_path(commune.path) or any(root.startswith(commune.path) for root in scope.unit_paths)):
         raise Http404  # neither the commune nor one of its groups is in the user's area
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     see_members = has_permission_somewhere(user, "care.view_communityteammember")
     teams = teams_with_counts(CommunityTeam.objects.visible_to(user).filter(group__parent=commune))
     if see_members:
@@ -258,6 +266,8 @@ def _team_page(request, group, team):
 def staff_list(request):
     """Staff at the facilities the user may see, by facility, with counts by kind and origin."""
     require_permission(request.user, "care.view_staffmember")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     user = request.user
     staff = StaffMember.objects.visible_to(user).select_related("facility", "facility__unit")
     facility_id = request.GET.get("facility")
@@ -321,6 +331,8 @@ def staff_edit(request, pk: int):
 
 def course_list(request):
     require_permission(request.user, "care.view_trainingcourse")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     courses = TrainingCourse.objects.visible_to(request.user).select_related("unit").order_by("-starts_on", "pk")
     page = Paginator(courses, settings.PHONGDICH_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = _attendance_counts([course.pk for course in page.object_list])

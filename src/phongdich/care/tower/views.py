@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,6 +54,8 @@ def _board_filters(request) -> tuple[BoardFilterForm, dict]:
 def board_view(request):
     """Beds by kind, occupancy, free beds and incoming transfers, by tier, district and facility; the trend."""
     require_permission(request.user, "care.view_ward")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     form, chosen = _board_filters(request)
     found = board(request.user, **chosen)
     days = trend(request.user, **chosen)
@@ -85,6 +87,8 @@ def _chart(days) -> dict:
 def board_xlsx(request):
     """The board as an Excel workbook: facilities, tiers and districts, one sheet each."""
     require_permission(request.user, "care.view_ward")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     _form, chosen = _board_filters(request)
     found = board(request.user, **chosen)
     header = [_("Facility"), _("Tier"), _("District"), _("Status")]
@@ -149,6 +153,8 @@ def facility_view(request, facility_pk):
     tower = towers_for(request.user).filter(facility_id=facility_pk).first()
     if tower is None:
         raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     user = request.user
     sees_patients = towers_for(user, "care.view_admission").filter(facility_id=facility_pk).exists()
     patients = list(patients_at(tower.facility)[:500]) if sees_patients else []
@@ -304,6 +310,8 @@ def admission_view(request, pk):
         ),
         pk=pk,
     )
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     audit.record(
         actor=user,
         action=AuditAction.READ,
@@ -355,6 +363,8 @@ def admission_death_view(request, pk):
 def transfers_view(request):
     """Open transfer requests in the user's area or asked of their facility: escalated first, then the oldest."""
     require_permission(request.user, "care.view_transferrequest")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     rows = (
         TransferRequest.objects.visible_to(request.user)
         .filter(status__in=[TransferStatus.WAITING, TransferStatus.ACCEPTED])
@@ -425,6 +435,8 @@ def transfer_view(request, pk):
         ),
         pk=pk,
     )
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     audit.record(
         actor=user,
         action=AuditAction.READ,

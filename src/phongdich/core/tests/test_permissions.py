@@ -699,13 +699,18 @@ READ_ONLY = {
     "care:supply_facility",
     "care:supply_donations",
     "care:supply_items",
-    # The views of these six do not look at the method: a POST gets the page itself (200), not 405.
     "care:stations",
     "care:station_targets",
     "care:teams",
     "care:commune_teams",
     "care:staff",
     "care:courses",
+    "care:tower_board",
+    "care:tower_board_xlsx",
+    "care:tower_facility",
+    "care:transfers",
+    "care:admission",
+    "care:transfer",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
