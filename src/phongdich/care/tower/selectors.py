@@ -308,7 +308,7 @@ def suggestions(
     found = []
     for ward in wards:
         place = coordinates_of(ward.facility)
-        distance = _km(origin, place) if origin and place else None
+        distance = distance_km(origin, place)
         found.append(Suggestion(tower=ward.facility.tower, free=ward.free_beds, beds=ward.beds, distance_km=distance))
     found.sort(key=lambda item: (item.distance_km is None, item.distance_km or 0, item.load))
     return found[:limit]
@@ -330,7 +330,10 @@ def unit_coordinates(unit: AdminUnit | None) -> tuple[float, float] | None:
     return None
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+def distance_km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float | None:
+    """Straight-line distance between two points (latitude, longitude), None when either is unknown."""
+    if a is None or b is None:
+        return None
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return round(2 * 6371 * math.asin(math.sqrt(h)), 1)

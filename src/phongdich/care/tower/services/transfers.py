@@ -2,6 +2,7 @@
 free bed of the kind needed; the first to accept holds the bed until the patient arrives. A request nobody
 accepts in time is escalated: it is offered wider and shows on the district's and province's board."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope
 from phongdich.people.models import Person
+from phongdich.places.models import AdminUnit, Facility
 
 from ...choices import ActionKind, AlertStatus
 from ...models import Alert, IsolationOrder
@@ -20,7 +22,7 @@ from ...services.reports import alert_action_record
 from ..choices import AdmissionStatus, BedKind, OfferAnswer, PatientSeverity, Tier, TransferStatus
 from ..models import Admission, TransferOffer, TransferRequest, TreatmentFacility, Ward
 from ..rules import route_for, severity_of, tower_rules_on
-from ..selectors import coordinates_of, suggestions, towers_for, unit_coordinates
+from ..selectors import coordinates_of, distance_km, suggestions, towers_for, unit_coordinates
 from .admissions import _vitals_checked, no_free_bed
 
 FIRST_OFFERS = 3  # facilities asked at once; an escalation asks this many more
@@ -101,9 +103,14 @@ def _reported(alert: Alert | None) -> dict:
     return {name: value for name, value in readings.items() if value is not None}
 
 
+@dataclass
 class _Origin:
-    def __init__(self, person, unit, facility=None, order=None):
-        self.person, self.unit, self.facility, self.order = person, unit, facility, order
+    """Where the patient is now: at home in a unit (with the order they are on), or in a facility's bed."""
+
+    person: Person
+    unit: AdminUnit
+    facility: Facility | None = None
+    order: IsolationOrder | None = None
 
 
 def _origin_in_scope(actor, person, alert, order, admission) -> _Origin:
@@ -207,16 +214,10 @@ def offer_add(*, actor, request: TransferRequest, facility, reason: str = "") ->
             request=request,
             facility=tower.facility,
             off_tier_reason=reason[:REASON_MAX],
-            distance_km=_distance(origin, place),
+            distance_km=distance_km(origin, place),
         )
         _audited(actor, request, AuditAction.UPDATE, after={"asked": tower.facility.name, "reason": reason})
     return offer
-
-
-def _distance(origin, place):
-    from ..selectors import _km
-
-    return _km(origin, place) if origin and place else None
 
 
 def offer_answer(*, actor, offer: TransferOffer, accept: bool, reason: str = "") -> TransferOffer:
