@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 BOM = "\ufeff"
 
@@ -97,16 +98,23 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_download(filename: str, sheets: Iterable[tuple[str, Iterable[Any], Iterable[Iterable[Any]]]]) -> HttpResponse:
-    """An Excel workbook of (sheet title, header, rows): the header bold and frozen, cells as `cell_text` writes
-    them and made inert like CSV cells; numbers stay numbers, so the sheet can add them up."""
+    """An Excel workbook of (sheet title, header, rows): the header bold, wrapped and frozen, each column as wide
+    as its header's longest word allows; cells as `cell_text` writes them and made inert like CSV cells; numbers
+    stay numbers, so the sheet can add them up."""
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title=str(title)[:31])
         sheet.freeze_panes = "A2"
+        labels = [str(label) for label in header]
+        for index, label in enumerate(labels, start=1):
+            longest_word = max((len(word) for word in label.split()), default=0)
+            width = max(longest_word + 2, len(label) // 2 + 2)  # a header on two lines at most
+            sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, width))
         bold = []
-        for label in header:
-            cell = WriteOnlyCell(sheet, value=str(label))
+        for label in labels:
+            cell = WriteOnlyCell(sheet, value=label)
             cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
             bold.append(cell)
         sheet.append(bold)
         for row in rows:

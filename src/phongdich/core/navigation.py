@@ -76,13 +76,28 @@ GROUPS = (
             Link("care:release_list", _("Releases due"), "care.view_isolationorder"),
             Link("care:order_create", _("New isolation order"), "care.add_isolationorder"),
             Link("care:sites", _("Concentrated sites"), "care.view_isolationorder"),
+        ),
+    ),
+    Group(
+        _("Treatment tower"),
+        (
             Link("care:tower_board", _("Treatment tower: beds"), "care.view_ward"),
             Link("care:transfers", _("Transfers"), "care.view_transferrequest"),
+        ),
+    ),
+    Group(
+        _("Mobile stations and health workforce"),
+        (
             Link("care:stations", _("Mobile stations"), "care.view_mobilestation"),
             Link("care:station_targets", _("Station targets"), "care.view_stationtarget"),
             Link("care:teams", _("Community teams"), "care.view_communityteam"),
             Link("care:staff", _("Workforce"), "care.view_staffmember"),
             Link("care:courses", _("Training courses"), "care.view_trainingcourse"),
+        ),
+    ),
+    Group(
+        _("Supplies and donations"),
+        (
             Link("care:supply_stock", _("Supplies"), "care.view_stocklevel"),
             Link("care:supply_low", _("Low stock"), "care.view_stocklevel"),
             Link("care:supply_donations", _("Donations in kind"), "care.view_donation"),

@@ -192,8 +192,9 @@ def _patients(rng: random.Random, tier_3: list, tier_2: list, tier_1: list) -> l
 def _place_for(rng, case, at_site, site_tier_1, tier_1, tier_2, tier_3):
     severity = case["severity"]
     if case["status"] == CaseStatus.ACTIVE:
-        if severity in (Severity.MODERATE,):
-            return rng.choice(tier_2), BedKind.OXYGEN, PatientSeverity.MODERATE
+        if severity == Severity.MODERATE:  # most need oxygen; some are watched in a regular bed
+            kind = BedKind.OXYGEN if rng.random() < 0.7 else BedKind.REGULAR
+            return rng.choice(tier_2), kind, PatientSeverity.MODERATE
         if severity in (Severity.SEVERE, Severity.CRITICAL):
             kind = BedKind.ICU if severity == Severity.CRITICAL or rng.random() < 0.4 else BedKind.OXYGEN
             return rng.choice(tier_3), kind, PatientSeverity(severity)
@@ -202,7 +203,8 @@ def _place_for(rng, case, at_site, site_tier_1, tier_1, tier_2, tier_3):
     if severity in (Severity.ASYMPTOMATIC, Severity.MILD):
         return rng.choice(tier_1), BedKind.REGULAR, PatientSeverity.MILD
     if severity == Severity.MODERATE:
-        return rng.choice(tier_2), BedKind.OXYGEN, PatientSeverity.MODERATE
+        kind = BedKind.OXYGEN if rng.random() < 0.7 else BedKind.REGULAR
+        return rng.choice(tier_2), kind, PatientSeverity.MODERATE
     return rng.choice(tier_3), BedKind.ICU, PatientSeverity(severity)
 
 
@@ -252,10 +254,8 @@ def _capacity(rng: random.Random, facilities: list[Facility]) -> None:
         )
         if ward.facility_id == full_icu and ward.bed_kind == BedKind.ICU:
             beds = peak
-        elif peak:
-            beds = max(peak + 1, round(peak / rng.uniform(0.55, 0.95)))
         else:
-            beds = _empty_ward_beds(rng, ward)
+            beds = max(round(peak / rng.uniform(0.55, 0.95)) + (1 if peak else 0), _reserve(rng, ward))
         earlier = beds if rng.random() < 0.8 else max(peak, round(beds * 0.8))
         history.append(WardCapacity(ward=ward, beds=earlier, valid_from=opened, reason="Thiết lập ban đầu"))
         if earlier != beds:
@@ -270,8 +270,9 @@ def _capacity(rng: random.Random, facilities: list[Facility]) -> None:
     _winding_down(rng, facilities)
 
 
-def _empty_ward_beds(rng: random.Random, ward: Ward) -> int:
-    """Beds of a ward nobody is in: a site's few beds and a little oxygen, a hospital's reserve."""
+def _reserve(rng: random.Random, ward: Ward) -> int:
+    """The fewest beds a ward of its kind and tier has, patients or not: a site's beds and a little oxygen, a
+    hospital's regular and oxygen beds, ICU beds at tier 2 and 3 only."""
     tier = ward.facility.tower.tier
     if ward.bed_kind == BedKind.REGULAR:
         return rng.randint(20, 60) if tier == 1 else rng.randint(20, 50)
@@ -301,7 +302,11 @@ def _winding_down(rng: random.Random, facilities: list[Facility]) -> None:
 def _transfers(rng: random.Random) -> int:
     """A transfer for each F0 at home whose open alert shows a moderate or severe reading; the first accepted."""
     alerts = (
-        Alert.objects.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED], report__isnull=False)
+        Alert.objects.filter(
+            status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+            report__isnull=False,
+            order__status=OrderStatus.ACTIVE,  # not those released today
+        )
         .select_related("report", "person")
         .order_by("raised_at")[:6]
     )

@@ -16,6 +16,10 @@ class BedKind(models.TextChoices):
     ICU = "icu", _("ICU bed with ventilator")
 
 
+# A bed kind's name where space is short (a column on a phone).
+BED_KIND_SHORT = {BedKind.REGULAR: _("Regular"), BedKind.OXYGEN: _("Oxygen"), BedKind.ICU: _("ICU")}
+
+
 class FacilityStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSING = "closing", _("Closing: admits no one")

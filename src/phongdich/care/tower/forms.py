@@ -24,7 +24,11 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts_of(user)
+        districts = districts_of(user)
+        if districts.count() > 1:
+            self.fields["district"].queryset = districts
+        else:  # a commune's or a facility's user: nothing to choose
+            del self.fields["district"]
 
 
 class TowerChoiceField(forms.ModelChoiceField):

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core import audit, clock
@@ -84,6 +85,9 @@ def _chart(days) -> dict:
     return {"points": " ".join(f"{x},{y}" for x, y in points)}
 
 
+BED_FIGURES = (gettext_lazy("beds"), gettext_lazy("occupied"), gettext_lazy("held for transfers"), gettext_lazy("free"))
+
+
 def board_xlsx(request):
     """The board as an Excel workbook: facilities, tiers and districts, one sheet each."""
     require_permission(request.user, "care.view_ward")
@@ -91,16 +95,8 @@ def board_xlsx(request):
         return HttpResponseNotAllowed(["GET"])
     _form, chosen = _board_filters(request)
     found = board(request.user, **chosen)
-    header = [_("Facility"), _("Tier"), _("District"), _("Status")]
-    for kind in KINDS:
-        header += [
-            f"{kind.label}: {_('beds')}",
-            f"{kind.label}: {_('occupied')}",
-            f"{kind.label}: {_('held')}",
-            f"{kind.label}: {_('free')}",
-        ]
-    header += [_("Transfers waiting for an answer")]
-    group_header = [_("Group"), _("Facilities")] + header[4:-1]
+    figures = [f"{kind.label}: {word}" for kind in KINDS for word in BED_FIGURES]
+    header = [_("Facility"), _("Tier"), _("District"), _("Status"), *figures, _("Transfers waiting for an answer")]
     audit.record(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -117,8 +113,12 @@ def board_xlsx(request):
         f"giuong-benh-{stamp}.xlsx",
         [
             (_("Facilities"), header, [_facility_cells(row) for row in found.rows]),
-            (_("Tiers"), group_header, [_group_cells(group) for group in found.tiers]),
-            (_("Districts"), group_header, [_group_cells(group) for group in found.districts]),
+            (_("Tiers"), [_("Tier"), _("Facilities"), *figures], [_group_cells(group) for group in found.tiers]),
+            (
+                _("Districts"),
+                [_("District"), _("Facilities"), *figures],
+                [_group_cells(group) for group in found.districts],
+            ),
         ],
     )
 

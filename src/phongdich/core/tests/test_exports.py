@@ -45,3 +45,28 @@ def test_a_priority_list_export_writes_a_hostile_address_as_text(client_as, worl
     response = client_as("province_commander").get(f"/vaccination/units/{world.unit('25963').pk}/priority/?format=csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [row[4] for row in rows if row[2] == "Trịnh Văn Sáu"] == ["'@SUM(1+9)*cmd|' /C calc'!A0"]
+
+
+def test_an_excel_workbook_keeps_numbers_makes_formulas_inert_and_widens_long_headers():
+    from openpyxl import load_workbook
+
+    from phongdich.core.exports import xlsx_download
+
+    answer = xlsx_download(
+        "giuong-benh.xlsx",
+        [
+            (
+                "Cơ sở",
+                ["Cơ sở", "Giường hồi sức tích cực (có máy thở): trống"],
+                [[HOSTILE, 12], ["Bệnh viện Quốc tế Becamex", 0]],
+            )
+        ],
+    )
+    sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("Cơ sở", "Giường hồi sức tích cực (có máy thở): trống"),
+        ("'" + HOSTILE, 12),
+        ("Bệnh viện Quốc tế Becamex", 0),
+    ]
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width

@@ -38,6 +38,9 @@ def test_the_province_commanders_menu_is_grouped_by_domain(client_as):
         "Xét nghiệm",
         "Tiêm chủng",
         "Điều trị, cách ly",
+        "Tháp điều trị",
+        "Trạm lưu động, nhân lực y tế",
+        "Vật tư, tài trợ",
         "Quản trị",  # the care rules, read by the command
     ]
     assert labels(shown["main"]) == ["Ca bệnh", "Ổ dịch", "Tháp điều trị: giường bệnh", "Đợt xét nghiệm", "Độ bao phủ"]

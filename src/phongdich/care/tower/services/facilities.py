@@ -120,20 +120,7 @@ def capacity_set(*, actor, facility: Facility, bed_kind: str, beds: int, reason:
         changed = Ward.objects.filter(pk=ward.pk, occupied__lte=beds - F("held")).update(beds=beds)
         if not changed:
             ward.refresh_from_db()
-            raise ValidationError(
-                {
-                    "beds": _(
-                        "%(kind)s cannot go down to %(beds)s: %(occupied)s patients are in them and %(held)s beds "
-                        "are held for transfers."
-                    )
-                    % {
-                        "kind": BedKind(bed_kind).label,
-                        "beds": beds,
-                        "occupied": ward.occupied,
-                        "held": ward.held,
-                    }
-                }
-            )
+            raise ValidationError({"beds": _too_few_beds(bed_kind, beds, ward)})
         before = ward.beds
         ward.refresh_from_db()
         WardCapacity.objects.create(
@@ -152,6 +139,19 @@ def capacity_set(*, actor, facility: Facility, bed_kind: str, beds: int, reason:
             after={"beds": beds, "reason": reason},
         )
     return ward
+
+
+def _too_few_beds(bed_kind: str, beds: int, ward: Ward) -> str:
+    values = {"kind": BedKind(bed_kind).label.lower(), "beds": beds, "occupied": ward.occupied, "held": ward.held}
+    if ward.held:
+        return (
+            _(
+                "The %(kind)s cannot go down to %(beds)s: %(occupied)s patients are in them and %(held)s beds are "
+                "held for transfers."
+            )
+            % values
+        )
+    return _("The %(kind)s cannot go down to %(beds)s: %(occupied)s patients are in them.") % values
 
 
 def wards_recount() -> int:

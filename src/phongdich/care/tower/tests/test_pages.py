@@ -73,6 +73,9 @@ def test_the_excel_file_lists_every_facility_with_its_beds_and_is_audited(tower,
         "Bệnh viện dã chiến Phú Chánh",
         "Khu điều trị F0 Phường Lái Thiêu",
     }
+    assert "Giường có oxy: giữ cho chuyển viện" in rows[0]
+    assert [sheet.title for sheet in book.worksheets] == ["Cơ sở", "Các tầng", "Các huyện"]
+    assert next(book.worksheets[1].iter_rows(values_only=True))[0] == "Tầng"
     becamex = next(row for row in rows if row[0] == "Bệnh viện Quốc tế Becamex")
     assert becamex[1] == 3 and becamex[4] == 20  # tier, regular beds
     assert AuditEvent.objects.filter(object_type="care.ward", action="export").exists()
