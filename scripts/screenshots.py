@@ -126,6 +126,14 @@ def care_pages(browser) -> None:
     resident = new_page(browser, PHONE)  # no login: the household's personal link
     open_page(resident, "/r/" + link.split("/r/", 1)[1])
     shoot(resident, "phone-self-report", full_page=True)
+    command = new_page(browser, DESKTOP)
+    log_in(command, "tinh.chihuy")
+    open_page(command, "/care/tower/")
+    shoot(command, "care-tower")  # the top of the board: free beds, capacity, the 7-day trend
+    open_page(command, "/care/tower/transfers/")
+    command.click(".desk-rows a")  # the oldest open request: a bed held for it
+    settle(command)
+    shoot(command, "care-transfer", full_page=True)
 
 
 def main() -> None:

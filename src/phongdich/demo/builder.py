@@ -227,7 +227,7 @@ class DemoBuilder:
             with transaction.atomic():
                 self.result.care = build_care(rng=self.rng)
             with transaction.atomic():
-                self.result.tower = build_tower(rng=self.rng)
+                self.result.tower = build_tower(rng=self.rng, scale=self.scale)
             with transaction.atomic():
                 self.result.stations = build_stations(rng=self.rng)
             with transaction.atomic():

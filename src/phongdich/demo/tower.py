@@ -6,7 +6,7 @@ outbreak, a few already closing or handed back), with the concentrated site of c
 Patients are the demo's cases: the moderate, severe and critical active cases are in tier-2 and tier-3 beds now,
 the F0 at the concentrated site in its beds, and the cases confirmed over the last weeks went through the tiers
 and left (discharged, or died), so the 7-day occupancy follows the outbreak curve. Capacity is set from those
-numbers (most facilities 55–95 % full, one full), with a dated capacity history. Transfers wait for the F0 at
+numbers (most facilities 55–95 % full, one full) and the demo's scale, with a dated capacity history. Transfers wait for the F0 at
 home whose last reading raised an alert: the nearest facilities are asked, one has accepted and holds a bed."""
 
 import random
@@ -22,7 +22,7 @@ from phongdich.care.tower.choices import AdmissionStatus, BedKind, DeathCause, F
 from phongdich.care.tower.models import Admission, TowerRules, TreatmentFacility, Ward, WardCapacity
 from phongdich.care.tower.rules import tower_rules_on
 from phongdich.care.tower.services.facilities import wards_recount
-from phongdich.care.tower.services.transfers import offer_answer, transfer_request
+from phongdich.care.tower.services.transfers import ambulance_dispatch, offer_answer, transfer_request
 from phongdich.core import clock
 from phongdich.places.choices import FacilityKind, Structure, UnitLevel
 from phongdich.places.models import AdminUnit, Facility
@@ -61,12 +61,12 @@ class TowerResult:
     transfers: int = 0
 
 
-def build_tower(*, rng: random.Random) -> TowerResult:
+def build_tower(*, rng: random.Random, scale: float) -> TowerResult:
     centres = _district_centres()
     tier_3, tier_2, tier_1 = _facilities(rng, centres)
     patients = _patients(rng, tier_3, tier_2, tier_1)
     Admission.objects.bulk_create(patients, batch_size=1000)
-    _capacity(rng, [*tier_3, *tier_2, *tier_1])
+    _capacity(rng, [*tier_3, *tier_2, *tier_1], scale)
     wards_recount()
     result = TowerResult(
         facilities=len(tier_3) + len(tier_2) + len(tier_1),
@@ -231,7 +231,7 @@ def _outcome(rng: random.Random, admission: Admission, case: dict, now: datetime
     admission.ended_at = left
 
 
-def _capacity(rng: random.Random, facilities: list[Facility]) -> None:
+def _capacity(rng: random.Random, facilities: list[Facility], scale: float) -> None:
     """Beds for each ward from its patients now and at its busiest over the last week (55–95 % full; the first
     tier-3 facility's ICU full), recorded a month ago, with a few wards enlarged during the week."""
     now = clock.now()
@@ -255,7 +255,7 @@ def _capacity(rng: random.Random, facilities: list[Facility]) -> None:
         if ward.facility_id == full_icu and ward.bed_kind == BedKind.ICU:
             beds = peak
         else:
-            beds = max(round(peak / rng.uniform(0.55, 0.95)) + (1 if peak else 0), _reserve(rng, ward))
+            beds = max(round(peak / rng.uniform(0.55, 0.95)) + (1 if peak else 0), _reserve(rng, ward, scale))
         earlier = beds if rng.random() < 0.8 else max(peak, round(beds * 0.8))
         history.append(WardCapacity(ward=ward, beds=earlier, valid_from=opened, reason="Thiết lập ban đầu"))
         if earlier != beds:
@@ -270,15 +270,17 @@ def _capacity(rng: random.Random, facilities: list[Facility]) -> None:
     _winding_down(rng, facilities)
 
 
-def _reserve(rng: random.Random, ward: Ward) -> int:
-    """The fewest beds a ward of its kind and tier has, patients or not: a site's beds and a little oxygen, a
+def _reserve(rng: random.Random, ward: Ward, scale: float) -> int:
+    """The fewest beds a ward of its kind and tier has, patients or not, at the demo's scale (its residents and
+    cases are a share of the province's, so are its beds): a site's few hundred beds and some oxygen, a
     hospital's regular and oxygen beds, ICU beds at tier 2 and 3 only."""
     tier = ward.facility.tower.tier
-    if ward.bed_kind == BedKind.REGULAR:
-        return rng.randint(20, 60) if tier == 1 else rng.randint(20, 50)
-    if ward.bed_kind == BedKind.OXYGEN:
-        return rng.randint(4, 12) if tier == 1 else rng.randint(10, 20)
-    return 0 if tier == 1 else rng.choice([0, 4, 8])
+    real = {
+        BedKind.REGULAR: (150, 400) if tier == 1 else (100, 250),
+        BedKind.OXYGEN: (10, 40) if tier == 1 else (60, 150),
+        BedKind.ICU: (0, 0) if tier == 1 else (10, 30),
+    }[ward.bed_kind]
+    return round(rng.randint(*real) * scale)
 
 
 def _winding_down(rng: random.Random, facilities: list[Facility]) -> None:
@@ -318,4 +320,5 @@ def _transfers(rng: random.Random) -> int:
         made += 1
         if made == 1 and (offer := request.offers.order_by("distance_km").first()) is not None:
             offer_answer(actor=ACTOR, offer=offer, accept=True)
+            ambulance_dispatch(actor=ACTOR, request=request, reference="115-BD-3108-0417")
     return made

@@ -17,3 +17,12 @@ def num(value):
         return ""
     grouped = f"{int(value):,}"
     return grouped.replace(",", ".") if get_language() == "vi" else grouped
+
+
+@register.filter
+def num1(value):
+    """A number with one decimal, grouped like `num`: 2.851,7 in Vietnamese, 2,851.7 in English."""
+    if value is None or value == "":
+        return ""
+    grouped = f"{float(value):,.1f}"
+    return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") if get_language() == "vi" else grouped

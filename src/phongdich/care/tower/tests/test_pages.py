@@ -247,3 +247,14 @@ def test_the_board_gives_the_areas_beds_per_100000_people(tower, world, client_a
     # Thuận An holds Becamex (32 beds, 2 of them ICU) and the Lái Thiêu site (2 beds): 34 beds for 64,000 people.
     assert "Năng lực điều trị của Thành phố Thuận An" in html
     assert "53,1" in html and "3,1" in html
+
+
+def test_figures_with_a_decimal_are_grouped_the_vietnamese_way():
+    from django.utils import translation
+
+    from phongdich.core.templatetags.humanize_vi import num1
+
+    with translation.override("vi"):
+        assert num1(2851.66) == "2.851,7" and num1(148.4) == "148,4"
+    with translation.override("en"):
+        assert num1(2851.66) == "2,851.7"
