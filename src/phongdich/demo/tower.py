@@ -6,8 +6,9 @@ outbreak, a few already closing or handed back), with the concentrated site of c
 Patients are the demo's cases: the moderate, severe and critical active cases are in tier-2 and tier-3 beds now,
 the F0 at the concentrated site in its beds, and the cases confirmed over the last weeks went through the tiers
 and left (discharged, or died), so the 7-day occupancy follows the outbreak curve. Capacity is set from those
-numbers (most facilities 55–95 % full, one full) and the demo's scale, with a dated capacity history. Transfers wait for the F0 at
-home whose last reading raised an alert: the nearest facilities are asked, one has accepted and holds a bed."""
+numbers (most facilities 55–95 % full, one full) and the demo's scale, with a dated capacity history. Transfers
+wait for the F0 at home whose last reading raised an alert: the nearest facilities are asked, one has accepted,
+holds a bed and has the 115 ambulance on its way."""
 
 import random
 from dataclasses import dataclass
