@@ -486,42 +486,35 @@ def transfer_answer_view(request, pk, facility_pk):
     return redirect("care:transfer", pk)
 
 
-@require_POST
-def transfer_offer_view(request, pk):
+def _transfer_action(request, pk: int, form_class, save, success: str):
+    """A small form on a transfer's page posted by whoever may change the request: `save(transfer, data)`."""
     require_permission(request.user, "care.change_transferrequest")
     transfer = _transfer_for_change(request.user, pk)
-    post_action(
-        request,
-        OfferForm(request.POST),
-        lambda data: offer_add(
-            actor=request.user, request=transfer, facility=data["facility"].facility, reason=data["reason"]
-        ),
-        _("The facility is asked."),
-    )
+    post_action(request, form_class(request.POST), lambda data: save(transfer, data), success)
     return redirect("care:transfer", pk)
+
+
+@require_POST
+def transfer_offer_view(request, pk):
+    def ask(transfer, data):
+        return offer_add(
+            actor=request.user, request=transfer, facility=data["facility"].facility, reason=data["reason"]
+        )
+
+    return _transfer_action(request, pk, OfferForm, ask, _("The facility is asked."))
 
 
 @require_POST
 def transfer_ambulance_view(request, pk):
-    require_permission(request.user, "care.change_transferrequest")
-    transfer = _transfer_for_change(request.user, pk)
-    post_action(
-        request,
-        AmbulanceForm(request.POST),
-        lambda data: ambulance_dispatch(actor=request.user, request=transfer, reference=data["reference"]),
-        _("115 dispatch recorded."),
-    )
-    return redirect("care:transfer", pk)
+    def dispatch(transfer, data):
+        return ambulance_dispatch(actor=request.user, request=transfer, reference=data["reference"])
+
+    return _transfer_action(request, pk, AmbulanceForm, dispatch, _("115 dispatch recorded."))
 
 
 @require_POST
 def transfer_cancel_view(request, pk):
-    require_permission(request.user, "care.change_transferrequest")
-    transfer = _transfer_for_change(request.user, pk)
-    post_action(
-        request,
-        CancelForm(request.POST),
-        lambda data: transfer_cancel(actor=request.user, request=transfer, note=data["note"]),
-        _("Transfer cancelled."),
-    )
-    return redirect("care:transfer", pk)
+    def cancel(transfer, data):
+        return transfer_cancel(actor=request.user, request=transfer, note=data["note"])
+
+    return _transfer_action(request, pk, CancelForm, cancel, _("Transfer cancelled."))
