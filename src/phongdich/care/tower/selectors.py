@@ -384,6 +384,11 @@ def capacity_figures(unit: AdminUnit) -> CapacityFigures:
     return CapacityFigures(population=population, beds=beds, icu_beds=icu, free_beds=free)
 
 
+def admissions_of(user, person) -> QuerySet:
+    """A person's stays in the tower that the user may see, newest first."""
+    return Admission.objects.visible_to(user).filter(person=person).select_related("facility").order_by("-admitted_at")
+
+
 def patients_at(facility: Facility) -> QuerySet:
     return (
         Admission.objects.filter(facility=facility, status=AdmissionStatus.ADMITTED)

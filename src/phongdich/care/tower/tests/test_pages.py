@@ -258,3 +258,12 @@ def test_figures_with_a_decimal_are_grouped_the_vietnamese_way():
         assert num1(2851.66) == "2.851,7" and num1(148.4) == "148,4"
     with translation.override("en"):
         assert num1(2851.66) == "2,851.7"
+
+
+def test_a_persons_page_lists_their_stays_and_offers_to_admit_them(tower, world, client_as, client):
+    hoa = resident(world, "Lê Thị Hoa", serial=6500)
+    admit(actor=world.user("province_commander"), person=hoa, facility=tower.becamex, bed_kind="icu")
+    district = client_as("district_officer").get(f"/persons/{hoa.pk}/").content.decode()
+    assert "Bệnh viện Quốc tế Becamex" in district and "Nhập viện vào cơ sở điều trị" in district
+    team = client_as("community_team").get(f"/persons/{hoa.pk}/").content.decode()
+    assert "Nhập viện vào cơ sở điều trị" not in team
