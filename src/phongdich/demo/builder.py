@@ -36,7 +36,7 @@ from .care import CareResult, build_care
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
 from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
-from .stations import StationsResult, build_stations
+from .stations import StationsResult, build_stations, station_name
 from .supplies import SuppliesResult, build_supplies
 from .testing import TestingResult, build_testing
 from .tower import TowerResult, build_tower
@@ -340,7 +340,7 @@ class DemoBuilder:
             name=f"Trạm Y tế {commune.name}", kind=FacilityKind.COMMUNE_HEALTH_STATION, unit=commune
         )
         if self.rng.random() < 0.4:
-            Facility.objects.create(name=f"Trạm y tế lưu động {short}", kind=FacilityKind.MOBILE_STATION, unit=commune)
+            Facility.objects.create(name=station_name(commune.name), kind=FacilityKind.MOBILE_STATION, unit=commune)
         Venue.objects.bulk_create(
             [
                 Venue(name=f"Chợ {short}", kind=VenueKind.MARKET, unit=groups[0]),

@@ -98,10 +98,14 @@ def station_initial(station) -> dict:
 
 
 class StationFilterForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("district"), queryset=AdminUnit.objects.none(), required=False)
-    commune = forms.ModelChoiceField(label=_("commune"), queryset=AdminUnit.objects.none(), required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("All")
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("All")
+    )
     park = forms.ChoiceField(
-        label=_("kind"),
+        label=_("Kind"),
         required=False,
         choices=[
             ("", _("All")),

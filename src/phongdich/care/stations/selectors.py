@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from phongdich.core import clock
 from phongdich.core.scoping import Scope, scope_filter, scope_of
@@ -174,15 +175,32 @@ def norm_warnings(members: int, households: int) -> list[str]:
     """What a team lacks or exceeds against the norm, in words: a warning, never a refusal."""
     warnings = []
     low, high = TEAM_MEMBERS_NORM
-    if not low <= members <= high:
+    norm = {"count": members, "low": low, "high": high}
+    if members < low:
         warnings.append(
-            _("%(count)d members: a team has %(low)d to %(high)d.") % {"count": members, "low": low, "high": high}
+            ngettext(
+                "The team has only %(count)d member: a team should have %(low)d to %(high)d members.",
+                "The team has only %(count)d members: a team should have %(low)d to %(high)d members.",
+                members,
+            )
+            % norm
         )
+    elif members > high:
+        warnings.append(_("The team has %(count)d members: a team should have %(low)d to %(high)d members.") % norm)
     low, high = TEAM_HOUSEHOLDS_NORM
-    if not low <= households <= high:
+    norm = {"count": households, "low": low, "high": high}
+    if households < low:
         warnings.append(
-            _("%(count)d households: a team covers %(low)d to %(high)d.")
-            % {"count": households, "low": low, "high": high}
+            ngettext(
+                "The team covers only %(count)d household: each team should cover %(low)d to %(high)d households.",
+                "The team covers only %(count)d households: each team should cover %(low)d to %(high)d households.",
+                households,
+            )
+            % norm
+        )
+    elif households > high:
+        warnings.append(
+            _("The team covers %(count)d households: each team should cover %(low)d to %(high)d households.") % norm
         )
     return warnings
 

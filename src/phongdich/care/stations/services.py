@@ -85,18 +85,27 @@ def _check_station(data: StationData) -> None:
         raise ValidationError(errors)
 
 
-def station_create(*, actor, data: StationData) -> MobileStation:
-    """A mobile station and the facility it is (kind mobile_station, in its commune), audited together."""
+def station_create(*, actor, data: StationData, facility: Facility | None = None) -> MobileStation:
+    """A mobile station and the facility it is (kind mobile_station, in its commune), audited together. Given
+    `facility`, a mobile station facility already recorded in the commune (with no station yet), the station is that
+    facility, renamed to `data.name`, rather than a second facility for the same place."""
     with transaction.atomic():
         _require_in_scope(actor, "care.add_mobilestation", data.commune, _("No such commune in your jurisdiction."))
         _check_station(data)
-        facility = Facility.objects.create(
-            name=data.name.strip(),
-            kind=FacilityKind.MOBILE_STATION,
-            unit=data.commune,
-            address=data.address,
-            phone=data.phone,
-        )
+        if facility is None:
+            facility = Facility.objects.create(
+                name=data.name.strip(),
+                kind=FacilityKind.MOBILE_STATION,
+                unit=data.commune,
+                address=data.address,
+                phone=data.phone,
+            )
+        else:
+            facility = Facility.objects.select_for_update().get(pk=facility.pk)
+            _check_existing_facility(facility, data)
+            facility.name = data.name.strip()
+            facility.address, facility.phone = data.address or facility.address, data.phone or facility.phone
+            facility.save(update_fields=["name", "address", "phone"])
         station = MobileStation.objects.create(
             facility=facility,
             commune=data.commune,
@@ -113,6 +122,15 @@ def station_create(*, actor, data: StationData) -> MobileStation:
             after=audit.snapshot(station, STATION_FIELDS) | {"catchment_units": [u.pk for u in data.catchment_units]},
         )
     return station
+
+
+def _check_existing_facility(facility: Facility, data: StationData) -> None:
+    if facility.kind != FacilityKind.MOBILE_STATION:
+        raise ValidationError({"name": _("This facility is not a mobile station.")})
+    if facility.unit_id != data.commune.pk:
+        raise ValidationError({"commune": _("This facility is not in the commune chosen.")})
+    if MobileStation.objects.filter(facility=facility).exists():
+        raise ValidationError({"name": _("This facility is already a station.")})
 
 
 def station_update(*, actor, station: MobileStation, data: StationData) -> MobileStation:

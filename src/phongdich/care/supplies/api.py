@@ -29,7 +29,9 @@ class StockOut(Schema):
     unit_of_measure: str
     on_hand: int
     daily_use: float = Field(description="Average issued a day over the last 7 days.")
-    cover_days: float | None = Field(description="Days the stock lasts at that use; null when nothing was used.")
+    cover_days: float | None = Field(
+        description="Days the stock lasts at that use; null when nothing was used, or for equipment."
+    )
     low: bool
 
 
@@ -74,6 +76,7 @@ class ItemOut(Schema):
     name: str
     category: str
     unit_of_measure: str
+    consumable: bool = Field(description="False for equipment (not used up): no days of cover, no low-stock alert.")
     low_cover_days: int
     active: bool
 

@@ -132,7 +132,7 @@ class AllocationForm(forms.Form):
 class SupplyItemForm(forms.ModelForm):
     class Meta:
         model = SupplyItem
-        fields = ["code", "name", "category", "unit_of_measure", "medicine", "low_cover_days", "active"]
+        fields = ["code", "name", "category", "unit_of_measure", "medicine", "consumable", "low_cover_days", "active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

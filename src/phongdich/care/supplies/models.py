@@ -34,6 +34,14 @@ class SupplyItem(models.Model):
         on_delete=models.PROTECT,
         related_name="supply_items",
     )
+    consumable = models.BooleanField(
+        _("used up"),
+        default=True,
+        help_text=_(
+            "Untick for equipment that is not used up (an oxygen concentrator): its stock is shown, never days of"
+            " cover nor a low-stock alert."
+        ),
+    )
     low_cover_days = models.PositiveSmallIntegerField(
         _("alert below (days of cover)"),
         default=3,
@@ -81,7 +89,7 @@ class Donation(models.Model):
     """Goods given in kind by an organisation or a person, received by a unit (the province, a district …)."""
 
     donor_name = models.CharField(_("donor"), max_length=200)
-    donor_kind = models.CharField(_("donor is"), max_length=12, choices=DonorKind.choices)
+    donor_kind = models.CharField(_("donor type"), max_length=12, choices=DonorKind.choices)
     donor_contact = models.CharField(_("contact"), max_length=200, blank=True)
     unit = models.ForeignKey(
         "places.AdminUnit", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"

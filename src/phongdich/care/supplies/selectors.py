@@ -61,13 +61,20 @@ class StockRow:
         return self.used / USE_DAYS
 
     @property
+    def consumable(self) -> bool:
+        return self.item.consumable
+
+    @property
     def cover_days(self) -> float | None:
-        """How many days the stock lasts at the average daily use; None when nothing was used."""
-        return self.on_hand / self.daily_use if self.used else None
+        """How many days the stock lasts at the average daily use; None when nothing was used, or for equipment
+        (an item not used up)."""
+        return self.on_hand / self.daily_use if self.used and self.consumable else None
 
     @property
     def low(self) -> bool:
-        return bool(self.used) and (self.on_hand == 0 or self.on_hand * USE_DAYS < self.item.low_cover_days * self.used)
+        if not (self.used and self.consumable):
+            return False
+        return self.on_hand == 0 or self.on_hand * USE_DAYS < self.item.low_cover_days * self.used
 
 
 def with_use(levels):
@@ -93,8 +100,11 @@ def with_use(levels):
 
 
 def low_condition() -> Q:
-    """The rows of `with_use` whose stock lasts fewer days than the item's threshold (or is gone while in use)."""
-    return Q(used__gt=0) & (Q(quantity=0) | Q(week_of_stock__lt=F("item__low_cover_days") * F("used")))
+    """The rows of `with_use` whose stock lasts fewer days than the item's threshold (or is gone while in use);
+    never equipment, which is not used up."""
+    return Q(item__consumable=True, used__gt=0) & (
+        Q(quantity=0) | Q(week_of_stock__lt=F("item__low_cover_days") * F("used"))
+    )
 
 
 def stock_rows(facilities, *, category: str = "", low_only: bool = False) -> list[StockRow]:

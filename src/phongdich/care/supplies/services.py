@@ -21,7 +21,7 @@ from .models import Donation, DonationLine, StockLevel, StockMovement, SupplyIte
 from .selectors import SUPPLY_FACILITY_KINDS, facilities_for
 
 MOVEMENT_FIELDS = ["facility", "item", "kind", "quantity", "effect", "occurred_on", "counterpart", "donation", "note"]
-ITEM_FIELDS = ["code", "name", "category", "unit_of_measure", "medicine", "low_cover_days", "active"]
+ITEM_FIELDS = ["code", "name", "category", "unit_of_measure", "medicine", "consumable", "low_cover_days", "active"]
 MAX_QUANTITY = 10**12
 
 

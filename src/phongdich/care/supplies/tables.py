@@ -29,6 +29,9 @@ def quantity_text(value: int, unit: str) -> str:
 
 
 def cover_text(row) -> str:
+    """Days of cover in words; empty for equipment, which is not used up (only its stock is shown)."""
+    if not row.consumable:
+        return ""
     if row.cover_days is None:
         return _("no use in 7 days")
     return _("%(days)s days") % {"days": decimal_text(row.cover_days)}
@@ -63,6 +66,8 @@ class StockTable(tables.Table):
         return quantity_text(record.on_hand, record.item.unit_of_measure)
 
     def render_daily_use(self, record):
+        if not record.consumable:
+            return _("equipment, not used up")
         return f"{decimal_text(record.daily_use)} {record.item.unit_of_measure}"
 
     def render_cover(self, record):
@@ -73,7 +78,7 @@ class DonationTable(tables.Table):
     donor_name = tables.Column(
         verbose_name=gettext_lazy("Donor"), linkify=lambda record: reverse("care:supply_donation", args=[record.pk])
     )
-    donor_kind = tables.Column(verbose_name=gettext_lazy("Donor is"))
+    donor_kind = tables.Column(verbose_name=gettext_lazy("Donor type"))
     received_on = tables.Column(verbose_name=gettext_lazy("Received on"))
     unit = tables.Column(verbose_name=gettext_lazy("Received by"), accessor="unit__name")
     items = tables.Column(verbose_name=gettext_lazy("Items"), orderable=False)
@@ -84,7 +89,7 @@ class DonationTable(tables.Table):
         model = Donation
         fields = ["donor_name", "donor_kind", "received_on", "unit"]
         attrs = {"class": "table"}
-        empty_text = gettext_lazy("No donation recorded yet.")
+        empty_text = gettext_lazy("No donation recorded in your area yet.")
 
     def render_received_on(self, value):
         return date_format(value, "d/m/Y")
@@ -104,15 +109,22 @@ class SupplyItemTable(tables.Table):
     name = tables.Column(verbose_name=gettext_lazy("Name"))
     category = tables.Column(verbose_name=gettext_lazy("Category"))
     unit_of_measure = tables.Column(verbose_name=gettext_lazy("Unit of measure"))
+    consumable = tables.BooleanColumn(verbose_name=gettext_lazy("Used up"))
     low_cover_days = tables.Column(verbose_name=gettext_lazy("Alert below (days of cover)"))
     active = tables.Column(verbose_name=gettext_lazy("In use"))
-    card_columns = ("code", "name", "category", "unit_of_measure", "low_cover_days", "active")
+    card_columns = ("code", "name", "category", "unit_of_measure", "consumable", "low_cover_days", "active")
 
     class Meta:
         model = SupplyItem
-        fields = ["code", "name", "category", "unit_of_measure", "low_cover_days", "active"]
+        fields = ["code", "name", "category", "unit_of_measure", "consumable", "low_cover_days", "active"]
         attrs = {"class": "table"}
         empty_text = gettext_lazy("No supply item recorded yet.")
+
+    def render_consumable(self, value):
+        return _("yes") if value else _("no (equipment)")
+
+    def render_low_cover_days(self, record):
+        return record.low_cover_days if record.consumable else "—"
 
     def render_active(self, value):
         return badge(_("in use"), "ok") if value else badge(_("no longer in use"), "plain")

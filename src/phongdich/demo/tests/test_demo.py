@@ -237,3 +237,46 @@ def test_the_demo_treats_f0_at_home_with_reports_alerts_silences_and_releases_du
     assert all(order.link_id for order in at_home)
     due = IsolationOrder.objects.filter(status=OrderStatus.ACTIVE, planned_end__lte=clock.today())
     assert due.exists() and result.released == IsolationOrder.objects.filter(status=OrderStatus.RELEASED).count()
+
+
+def test_the_demo_stations_supplies_and_workforce_read_as_a_real_province_would(empty_db, client):
+    """One station per commune on the builder's own mobile station facility; equipment never low; a donation of
+    Bến Cát for its welfare officer; tier-3 hospitals with dozens of staff; volunteers start after they recovered."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from phongdich.care.stations.choices import StaffOrigin
+    from phongdich.care.stations.models import CommunityTeam, MobileStation, StaffMember
+    from phongdich.care.stations.selectors import norm_warnings, teams_with_counts
+    from phongdich.care.supplies.models import StockLevel
+    from phongdich.care.supplies.selectors import StockRow, with_use
+    from phongdich.places.choices import FacilityKind
+    from phongdich.places.models import Facility
+
+    build_demo(scale=0.002, seed=3)
+    mobile = Facility.objects.filter(kind=FacilityKind.MOBILE_STATION)
+    assert mobile.exists() and not mobile.filter(mobile_station__isnull=True).exists()
+    per_commune = MobileStation.objects.filter(industrial_park=None).values("commune").annotate(n=Count("pk"))
+    assert all(row["n"] == 1 for row in per_commune)
+    assert all(name.startswith("Trạm Y tế lưu động ") for name in mobile.values_list("name", flat=True))
+
+    levels = with_use(StockLevel.objects.select_related("item", "facility"))
+    rows = [StockRow(level=level, used=level.used) for level in levels]
+    assert all(row.cover_days is None and not row.low for row in rows if row.item.code == "O2-MAYTAO")
+    low = [row for row in rows if row.low]
+    assert any(row.item.category == "oxygen" for row in low)
+    assert len({round(row.cover_days, 1) for row in low}) == len(low) > 2  # each at its own days of cover
+
+    client.force_login(User.objects.get(username="ansinh.bencat"))
+    page = client.get("/care/supplies/donations/").content.decode()
+    assert "Công ty TNHH May mặc Mỹ Phước" in page
+
+    becamex = StaffMember.objects.filter(facility__name="Bệnh viện Quốc tế Becamex").count()
+    assert becamex >= 60
+    for member in StaffMember.objects.filter(origin=StaffOrigin.RECOVERED_F0, person__isnull=False):
+        case = member.person.cases.filter(status="recovered").order_by("-status_changed_at").first()
+        assert member.from_on > timezone.localdate(case.status_changed_at)
+
+    teams = list(teams_with_counts(CommunityTeam.objects.all()))  # this small a province has small groups
+    assert all(3 <= team.member_count <= 5 or norm_warnings(team.member_count, team.household_count) for team in teams)
+    assert teams and all(team.name.startswith("Tổ COVID cộng đồng") for team in teams)

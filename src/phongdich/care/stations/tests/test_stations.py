@@ -4,6 +4,7 @@ with an overdue list, read per commune for the epidemic-level figures; their pag
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from phongdich.care.stations.choices import TargetScope
 from phongdich.care.stations.models import MobileStation, StationTarget
@@ -12,7 +13,7 @@ from phongdich.care.stations.services import StationData, station_create
 from phongdich.core import clock
 from phongdich.core.models import AuditEvent
 from phongdich.places.choices import FacilityKind
-from phongdich.places.models import IndustrialPark
+from phongdich.places.models import Facility, IndustrialPark
 
 
 def a_station(world, commune_code: str = "25966", days_ago: int = 10, **fields) -> MobileStation:
@@ -203,3 +204,25 @@ def test_the_api_reports_target_progress(api_as, world):
     rows = api_as("commune_officer").get("/api/v1/care/stations/targets").json()
     commune = next(row for row in rows if row["scope"] == "commune")
     assert commune["with_station"] == commune["total"] == 1 and commune["missing"] == []
+
+
+def test_a_mobile_station_facility_already_recorded_becomes_the_station_not_a_second_facility(world):
+    commune = world.unit("25966")
+    recorded = Facility.objects.create(name="Trạm Y tế lưu động Lái Thiêu", kind="mobile_station", unit=commune)
+    data = StationData(name="Trạm Y tế lưu động Phường Lái Thiêu", commune=commune, opened_on=clock.today())
+    station = station_create(actor="test", data=data, facility=recorded)
+    assert station.facility == recorded and station.facility.name == "Trạm Y tế lưu động Phường Lái Thiêu"
+    assert Facility.objects.filter(kind=FacilityKind.MOBILE_STATION, unit=commune).count() == 1
+    with pytest.raises(ValidationError):  # already a station
+        station_create(actor="test", data=data, facility=recorded)
+    elsewhere = Facility.objects.create(name="Trạm khác", kind="mobile_station", unit=world.unit("25963"))
+    with pytest.raises(ValidationError):  # not in the commune chosen
+        station_create(actor="test", data=data, facility=elsewhere)
+
+
+def test_the_stations_list_reads_as_cards_on_a_phone_with_planned_opening_dates(client_as, world, untranslated_msgids):
+    a_station(world, days_ago=-5)
+    page = client_as("district_officer").get("/care/stations/").content.decode()
+    assert "data-card-row" in page and "Ngày mở (dự kiến)" in page and "Mở lúc" not in page
+    assert ">Huyện" in page and ">Xã" in page and "huyện, thị xã, thành phố" not in page
+    assert not untranslated_msgids

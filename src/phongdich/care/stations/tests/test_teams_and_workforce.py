@@ -38,7 +38,7 @@ def a_team(world, n_households: int = 32) -> CommunityTeam:
     return team_save(
         actor="test",
         group=world.unit("25966-01"),
-        name="Tổ Covid cộng đồng số 1",
+        name="Tổ COVID cộng đồng số 1",
         members=MEMBERS,
         households=households(world, "25966-01", n_households),
     )
@@ -57,7 +57,7 @@ def test_the_commune_officer_forms_a_team_and_sees_a_warning_when_it_is_too_smal
     response = client_as("commune_officer").post(
         f"/care/stations/teams/new/{world.unit('25966-01').pk}/",
         {
-            "name": "Tổ Covid cộng đồng số 2",
+            "name": "Tổ COVID cộng đồng số 2",
             "households": [h.pk for h in covered],
             "members-TOTAL_FORMS": 2,
             "members-INITIAL_FORMS": 0,
@@ -70,10 +70,10 @@ def test_the_commune_officer_forms_a_team_and_sees_a_warning_when_it_is_too_smal
         follow=True,
     )
     page = response.content.decode()
-    team = CommunityTeam.objects.get(name="Tổ Covid cộng đồng số 2")
+    team = CommunityTeam.objects.get(name="Tổ COVID cộng đồng số 2")
     assert team.households.count() == 12 and team.members.count() == 2
-    assert "2 thành viên: mỗi tổ có từ 3 đến 5 người." in page
-    assert "12 hộ: mỗi tổ phụ trách từ 30 đến 50 hộ." in page
+    assert "Tổ chỉ có 2 thành viên: mỗi tổ nên có từ 3 đến 5 thành viên." in page
+    assert "Tổ chỉ phụ trách 12 hộ: mỗi tổ nên phụ trách từ 30 đến 50 hộ." in page
     assert AuditEvent.objects.filter(object_type="care.communityteam", unit_path=world.unit("25966-01").path).exists()
 
 
@@ -91,7 +91,7 @@ def test_the_commune_page_shows_members_to_the_team_but_not_to_the_analyst(clien
     url = f"/care/stations/teams/commune/{world.unit('25966').pk}/"
     assert "Trần Thị Mai" in client_as("community_team").get(url).content.decode()
     analyst_page = client_as("analyst").get(url).content.decode()
-    assert "Tổ Covid cộng đồng số 1" in analyst_page and "Trần Thị Mai" not in analyst_page
+    assert "Tổ COVID cộng đồng số 1" in analyst_page and "Trần Thị Mai" not in analyst_page
     assert "0908123456" not in analyst_page
 
 

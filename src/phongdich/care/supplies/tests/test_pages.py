@@ -11,7 +11,7 @@ from phongdich.core.models import AuditEvent
 from phongdich.places.choices import FacilityKind
 from phongdich.places.models import Facility
 
-from .conftest import issue, item, receive
+from .conftest import days_ago, issue, item, receive
 
 SEE_SUPPLIES = ["province_commander", "analyst", "district_officer", "health_worker"]
 NO_SUPPLIES = ["commune_officer", "community_team", "lab_technician", "enterprise_rep", "system_admin", "outsider"]
@@ -219,3 +219,37 @@ def test_the_administrator_keeps_the_items_and_others_cannot(client_as, untransl
 def test_each_role_with_supplies_finds_them_in_the_menu(client_as, persona):
     page = client_as(persona).get("/care/supplies/").content.decode()
     assert 'href="/care/supplies/low/"' in page
+
+
+def test_equipment_shows_its_stock_without_days_of_cover_nor_a_low_alert(client_as, stocked, untranslated_msgids):
+    """Oxygen concentrators are not used up: lending one out of the field hospital leaves it low on nothing."""
+    assert not item("O2-MAYTAO").consumable and item("O2-BINH40").consumable
+    receive(stocked["field_hospital"], "O2-MAYTAO", 3, on=days_ago(8))
+    issue(stocked["field_hospital"], "O2-MAYTAO", 2, on=days_ago(1))
+    client = client_as("province_commander")
+    low = client.get("/care/supplies/low/").content.decode()
+    assert "Máy tạo oxy" not in low
+    facility = client.get(f"/care/supplies/facility/{stocked['field_hospital'].pk}/").content.decode()
+    concentrators = next(line for line in facility.splitlines() if "Máy tạo oxy" in line and "<strong>" in line)
+    assert "1 máy" in concentrators and "đủ dùng" not in concentrators and "Sắp hết" not in concentrators
+    assert not untranslated_msgids
+
+
+def test_the_donation_page_gives_what_is_left_with_its_unit(client_as, world, stocked):
+    donation = donation_record(
+        actor="test",
+        donor_name="Công ty Phúc An",
+        donor_kind="organisation",
+        unit=world.unit("725"),
+        received_on=clock.today(),
+        lines=[(item("O2-BINH40"), 200)],
+    )
+    page = client_as("district_officer").get(f"/care/supplies/donations/{donation.pk}/").content.decode()
+    assert "200 bình</span>" in page
+    listing = client_as("district_officer").get("/care/supplies/donations/").content.decode()
+    assert "Loại nhà tài trợ" in listing
+
+
+def test_an_empty_donation_list_says_none_was_recorded_in_the_users_area(client_as, world):
+    page = client_as("district_officer").get("/care/supplies/donations/").content.decode()
+    assert "Chưa ghi nhận khoản tài trợ nào trong địa bàn của bạn." in page
