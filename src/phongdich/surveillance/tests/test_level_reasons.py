@@ -111,7 +111,7 @@ def test_the_person_page_reads_its_history_in_the_same_queries_however_many_peop
         LevelChange.objects.bulk_create(rows)
 
     LevelChange.objects.bulk_create([change("manifest", trip=trips[0].pk, case=case.pk)])
-    _before, after = queries_do_not_grow(22, lambda: client.get(f"/persons/{person.pk}/").content.decode(), add_changes)
+    _before, after = queries_do_not_grow(23, lambda: client.get(f"/persons/{person.pk}/").content.decode(), add_changes)
     assert "Tiếp xúc với <a" in after and "Chuyến bay VJ5678" in after and "3 người: " in after
 
 
