@@ -51,7 +51,8 @@ class Command(BaseCommand):
         if tower := result.tower:
             self.stdout.write(
                 f"Treatment tower: {tower.facilities:,} facilities, {tower.beds:,} beds, {tower.in_beds:,} patients in "
-                f"them, {tower.left:,} discharged or died over four weeks; {tower.transfers:,} transfer requests, one accepted."
+                f"them, {tower.left:,} discharged or died over four weeks; {tower.transfers:,} transfer requests, "
+                "one accepted."
             )
         if stations := result.stations:
             self.stdout.write(
