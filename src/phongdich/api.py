@@ -4,6 +4,7 @@ from phongdich.accounts.api import router as accounts_router
 from phongdich.care.api import router as care_router
 from phongdich.core.api import build_api
 from phongdich.labs.api import router as labs_router
+from phongdich.levels.api import router as levels_router
 from phongdich.people.api import router as people_router
 from phongdich.places.api import router as places_router
 from phongdich.surveillance.api import cases_router, clusters_router, contacts_router, tracing_router, trips_router
@@ -25,3 +26,4 @@ api.add_router("/testing", labs_router)
 api.add_router("/vaccination", vaccination_router)
 api.add_router("/dcc", dcc_router)
 api.add_router("/care", care_router)
+api.add_router("/levels", levels_router)

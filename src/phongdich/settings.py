@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "phongdich.labs",
     "phongdich.vaccination",
     "phongdich.care",
+    "phongdich.levels",
     "phongdich.demo",
 ]
 

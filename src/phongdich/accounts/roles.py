@@ -137,6 +137,21 @@ MANAGE_WORKFORCE = SEE_WORKFORCE | {
 }
 STATIONS_AND_WORKFORCE = MANAGE_STATIONS | MANAGE_TEAMS | MANAGE_WORKFORCE
 
+# Epidemic levels are public once published; lockdown areas name no one (their residents need people.view_person).
+SEE_LEVELS = {
+    "levels.view_assessment",
+    "levels.view_levelresult",
+    "levels.view_levelrules",
+    "levels.view_measurerules",
+    "levels.view_zone",
+    "levels.view_leveltarget",
+    "levels.view_capacityentry",
+}
+LOCAL_LEVELS = SEE_LEVELS | {"levels.add_zone", "levels.change_zone", "levels.add_capacityentry"}
+# The province's command centre assesses, reviews and publishes; the province adjusts the criteria and measures.
+ASSESS_LEVELS = LOCAL_LEVELS | {"levels.add_assessment", "levels.change_assessment", "levels.change_levelresult"}
+LEVEL_RULES = {"levels.add_levelrules", "levels.add_measurerules", "levels.add_leveltarget"}
+
 # What a district officer does in their district, and a province commander in the province.
 COMMAND_AREA = (
     UNITS
@@ -153,6 +168,7 @@ COMMAND_AREA = (
     | STATIONS_AND_WORKFORCE
     | RECORD_SUPPLIES
     | MANAGE_DONATIONS
+    | LOCAL_LEVELS
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -160,6 +176,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         COMMAND_AREA
         | {"labs.view_testingrules", "labs.change_sample", "labs.view_resultimport"}
         | {"vaccination.view_vaccinationrules"}
+        | ASSESS_LEVELS
+        | LEVEL_RULES
     ),
     Role.PROVINCE_ANALYST: frozenset(
         UNITS
@@ -168,6 +186,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
         | SEE_STATIONS
         | SEE_SUPPLIES
+        | SEE_LEVELS
     ),
     Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
     Role.COMMUNE_OFFICER: frozenset(
@@ -184,6 +203,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SEE_STATIONS
         | MANAGE_TEAMS
         | SEE_WORKFORCE
+        | LOCAL_LEVELS
     ),
     Role.COMMUNITY_TEAM: frozenset(
         UNITS
@@ -195,6 +215,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | TEAM_CARE
         | {"care.view_communityteam"}
         | TEAM_MEMBERS
+        | SEE_LEVELS
     ),
     Role.HEALTH_WORKER: frozenset(
         UNITS
@@ -208,12 +229,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | TEAM_MEMBERS
         | SEE_WORKFORCE
         | RECORD_SUPPLIES
+        | SEE_LEVELS
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
     # A checkpoint records who passes (check-in batches look the numbers up themselves): no register to read.
-    Role.CHECKPOINT_OFFICER: frozenset(UNITS | RECORD_CHECKINS),
-    Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE | MANAGE_DONATIONS),
+    Role.CHECKPOINT_OFFICER: frozenset(UNITS | RECORD_CHECKINS | SEE_LEVELS),
+    Role.WELFARE_OFFICER: frozenset(UNITS | READ_PEOPLE | MANAGE_DONATIONS | SEE_LEVELS),
     Role.ENTERPRISE_REP: frozenset({"places.view_organisation", "labs.view_testingplan"} | READ_PEOPLE),
     Role.SYSTEM_ADMIN: frozenset(
         UNITS
@@ -228,6 +250,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"care.add_treatmentfacility", "care.change_treatmentfacility", "care.change_ward", "care.add_towerrules"}
         | {"care.add_stationtarget", "care.view_stationtarget"}
         | SUPPLY_ITEMS
+        | SEE_LEVELS
+        | LEVEL_RULES
     ),
 }
 
@@ -250,7 +274,7 @@ ROLE_BINDINGS: dict[str, Binding] = {
 # What a facility-bound role may see of the ward its facility stands in: unit, venue and facility names, and
 # aggregate figures (no person in them). Everything else it sees only where it concerns the facility: the
 # samples sent to a lab and the people they were taken from, the doses given at a site and their people.
-WARD_REFERENCE = UNITS | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
+WARD_REFERENCE = UNITS | SEE_LEVELS | {"vaccination.view_coveragecell", "vaccination.view_vaccinationtarget"}
 # Facilities whose work is their ward's population: a commune health station (and a mobile station standing in
 # for one) registers cases, samples and monitors the residents of its ward.
 SERVES_ITS_WARD = {"commune_health_station", "mobile_station"}

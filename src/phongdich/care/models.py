@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core import clock
+from phongdich.core.models import RuleVersion
 from phongdich.core.scoping import ScopedQuerySet
 
 from .choices import (
@@ -25,26 +26,6 @@ from .choices import (
     ReportSource,
     Severity,
 )
-
-
-class RuleVersion(models.Model):
-    """What every versioned rule set of care carries (core.rules.version_add writes them)."""
-
-    effective_from = models.DateField(_("effective from"), unique=True)
-    source_document = models.CharField(_("source document"), max_length=200)
-    document_date = models.DateField(
-        _("document dated"),
-        null=True,
-        help_text=_("The day the document was issued (the first of its month when only the month is known)."),
-    )
-    created_at = models.DateTimeField(_("recorded"), default=clock.now, editable=False)
-
-    class Meta:
-        abstract = True
-        ordering = ["-effective_from"]
-
-    def __str__(self) -> str:
-        return f"{self.source_document} ({self.effective_from:%d/%m/%Y})"
 
 
 class IsolationRules(RuleVersion):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .choices import AuditAction
 from .scoping import ScopedQuerySet
 
@@ -122,3 +123,23 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} next at {self.next_at:%Y-%m-%d %H:%M}"
+
+
+class RuleVersion(models.Model):
+    """What every versioned rule set carries (core.rules.version_add writes them)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    source_document = models.CharField(_("source document"), max_length=200)
+    document_date = models.DateField(
+        _("document dated"),
+        null=True,
+        help_text=_("The day the document was issued (the first of its month when only the month is known)."),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=clock.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.source_document} ({self.effective_from:%d/%m/%Y})"
