@@ -33,6 +33,7 @@ from phongdich.places.models import AdminUnit, Facility, IndustrialPark, Organis
 from phongdich.places.services import population_rollup, residential_groups_create, units_load
 
 from .care import CareResult, build_care
+from .levels import LevelsResult, build_levels
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
 from .outbreak import AS_OF, OutbreakBuilder
 from .outbreak import Result as OutbreakResult
@@ -159,6 +160,7 @@ class DemoResult:
     tower: TowerResult | None = None
     stations: StationsResult | None = None
     supplies: SuppliesResult | None = None
+    levels: LevelsResult | None = None
 
 
 class Weighted:
@@ -232,6 +234,8 @@ class DemoBuilder:
                 self.result.stations = build_stations(rng=self.rng)
             with transaction.atomic():
                 self.result.supplies = build_supplies(rng=self.rng)
+            with transaction.atomic():
+                self.result.levels = build_levels(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

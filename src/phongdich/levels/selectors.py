@@ -1,8 +1,11 @@
 """Reads of levels: what is in effect where and when, the published weeks, a unit's history."""
 
-from datetime import datetime
+from datetime import datetime, time
+
+from django.utils import timezone
 
 from phongdich.core import clock
+from phongdich.places.choices import UnitLevel
 from phongdich.places.models import AdminUnit
 
 from .choices import AssessmentStatus, ResultStatus
@@ -51,3 +54,46 @@ def unit_history(unit: AdminUnit, limit: int = 52) -> list[LevelResult]:
         .select_related("assessment", "assessment__rules")
         .order_by("-effective_at", "-id")[:limit]
     )
+
+
+def level_counts(assessment: Assessment, user, level: str) -> dict:
+    """How many of the user's visible units of one unit level are at each level: {1: n, …, None: n}."""
+    rows = (
+        LevelResult.objects.visible_to(user)
+        .filter(assessment=assessment, unit__level=level)
+        .values_list("level", "proposed_level")
+    )
+    counts: dict = {1: 0, 2: 0, 3: 0, 4: 0, None: 0}
+    for final, proposed in rows:
+        counts[final if final is not None else proposed] += 1
+    return counts
+
+
+def target_progress(target, at: datetime | None = None) -> dict:
+    """A level target against the published levels in effect at `at` (the deadline once past, else now): the
+    share of the area's communes at or below the target level."""
+    now = clock.now()
+    deadline_end = timezone.make_aware(datetime.combine(target.deadline, time.max))
+    at = at or min(now, deadline_end)
+    communes = AdminUnit.objects.filter(path__startswith=target.unit.path, level=UnitLevel.COMMUNE)
+    latest = (
+        Assessment.objects.filter(status=AssessmentStatus.PUBLISHED, effective_at__lte=at)
+        .order_by("-effective_at", "-id")
+        .first()
+    )
+    levels = (
+        dict(latest.results.filter(unit__in=communes).values_list("unit_id", "level")) if latest is not None else {}
+    )
+    assessed = [level for level in levels.values() if level is not None]
+    met = sum(1 for level in assessed if level <= target.level)
+    share = round(met * 100 / len(assessed), 1) if assessed else None
+    return {
+        "target": target,
+        "assessment": latest,
+        "communes": len(assessed),
+        "met": met,
+        "share": share,
+        "reached": share is not None and share >= target.share,
+        "due": now > deadline_end,
+        "days_left": (target.deadline - clock.today()).days,
+    }

@@ -41,6 +41,7 @@ def clear_database():
         TestingPlan,
         TestingRound,
     )
+    from phongdich.levels.models import Assessment, CapacityEntry, InputsWatermark, LevelTarget, WeeklyInput, Zone
     from phongdich.people.models import Household, PersonMerge, ResidenceChange
     from phongdich.places.models import Facility, IndustrialPark, Organisation, Venue
     from phongdich.surveillance.models import Case, CheckIn, Cluster, Contact, LevelChange, TracingState, TracingTask
@@ -60,6 +61,12 @@ def clear_database():
     Admission.objects.update(previous=None, transfer=None)
     TransferRequest.objects.update(from_admission=None)
     for model in (
+        Zone,
+        Assessment,
+        LevelTarget,
+        CapacityEntry,
+        WeeklyInput,
+        InputsWatermark,
         StockMovement,
         StockLevel,
         Donation,

@@ -43,7 +43,9 @@ def band_sql(as_of: date) -> tuple[str, list]:
     return sql, params
 
 
-def _rows(as_of: date) -> list[tuple]:
+def coverage_rows(as_of: date, *, doses_until: date | None = None) -> list[tuple]:
+    """(unit id, age band, residents, with a dose, fully vaccinated, boosted) per unit and band of residence,
+    counting doses given up to `doses_until` (all of them by default)."""
     band, params = band_sql(as_of)
     person = connection.ops.quote_name("people_person")
     dose = connection.ops.quote_name(Dose._meta.db_table)
@@ -55,13 +57,14 @@ def _rows(as_of: date) -> list[tuple]:
             SELECT person_id,
                    MAX(CASE WHEN completes_series THEN 1 ELSE 0 END) AS done,
                    MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS boosted
-            FROM {dose} GROUP BY person_id
+            FROM {dose} {"WHERE given_on <= %s" if doses_until else ""} GROUP BY person_id
         ) d ON d.person_id = p.id
         WHERE p.merged_into_id IS NULL
         GROUP BY p.unit_id, band
     """
+    until = [doses_until] if doses_until else []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, str(DoseKind.BOOSTER)])
+        cursor.execute(sql, [*params, str(DoseKind.BOOSTER), *until])
         return cursor.fetchall()
 
 
@@ -75,7 +78,7 @@ def coverage_refresh(*, as_of: date | None = None) -> CoverageRefresh:
     """Rebuild every cell. People with no known age count in no band (the unit's total still has them)."""
     started = time.perf_counter()
     as_of = as_of or clock.today()
-    rows = [row for row in _rows(as_of) if row[1] is not None]
+    rows = [row for row in coverage_rows(as_of) if row[1] is not None]
     paths = dict(AdminUnit.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "path"))
     cells = [
         CoverageCell(

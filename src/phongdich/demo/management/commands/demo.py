@@ -64,6 +64,11 @@ class Command(BaseCommand):
                 f"Supplies: {supplies.movements:,} stock movements at {supplies.facilities:,} facilities, "
                 f"{supplies.low or 'no site'} low on oxygen, {supplies.donations} donations partly allocated."
             )
+        if levels := result.levels:
+            self.stdout.write(
+                f"Epidemic levels: {levels.published} weeks published, the week just ended proposed "
+                f"({levels.red_communes} communes at level 4) and awaiting review."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
