@@ -14,8 +14,9 @@ the lab figures (bench/labs.py): lab_import_rows_per_s, pool_result_apply_ms, ro
 the check-ins beside a result file's import (bench/stall.py): import_stall_p99_ratio and its p99s,
 the vaccination figures (bench/vaccination.py): dcc_issue_per_s, dcc_verify_per_s, coverage_refresh_s,
 coverage_page_p95_ms, the isolation-rules figure (bench/care_rules.py): isolation_rules_apply_s, and the care
-figures (bench/care.py): selfreport_ingest_per_s, missed_report_sweep_ms, and the treatment tower's
-(bench/tower.py): bed_board_p95_ms, bed_suggest_ms, admission_race_* on SQLite and on PostgreSQL.
+figures (bench/care.py): selfreport_ingest_per_s, missed_report_sweep_ms, the treatment tower's
+(bench/tower.py): bed_board_p95_ms, bed_suggest_ms, admission_race_* on SQLite and on PostgreSQL, and the epidemic
+levels' (bench/levels.py): levels_assess_s.
 
 Every figure carries the commit and the time it was measured at. A group of figures that fails is written with
 its error and no value, and the run exits non-zero (bench/harness.py).
@@ -326,6 +327,7 @@ GROUPS = [
     ("care_rules", group("care_rules")),
     ("care", group("care")),
     ("tower", group("tower")),
+    ("levels", group("levels")),
 ]
 COMMIT = harness.source_commit(HERE.parent)
 

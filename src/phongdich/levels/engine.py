@@ -4,6 +4,7 @@ The assessment service, the `phongdich levels assess` command and the benchmark 
 the command prints is what the pages show. Each result keeps its inputs and the steps that decided it, in data
 (`steps`), which `explain.py` turns into sentences."""
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -22,18 +23,18 @@ COVERAGE_COUNTS = {  # (indicator, population) -> (vaccinated count, denominator
 CAPACITY_COUNTS = ("beds", "icu_beds", "free_beds", "mobile_stations", "care_teams")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     id: int
     path: str
     depth: int
     level: str  # province, district, commune or group
     name: str
+    parent_path: str | None = field(init=False, default=None)
 
-    @property
-    def parent_path(self) -> str | None:
+    def __post_init__(self):
         head = self.path.rstrip("/").rsplit("/", 1)
-        return head[0] + "/" if len(head) == 2 else None
+        object.__setattr__(self, "parent_path", head[0] + "/" if len(head) == 2 else None)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Result:
     capacity_source: str = CapacitySource.NONE
     steps: list = field(default_factory=list)
     level: int | None = None
+    previous: int | None = None  # the level in effect before this assessment
 
 
 def subtree_sums(rows, units: list[Unit]) -> dict[str, dict[str, int]]:
@@ -82,6 +84,7 @@ def assess_units(
     results = []
     for unit in sorted(units, key=lambda unit: (-unit.depth, unit.path)):
         result = _assess(rules, unit, figures.get(unit.path, {}), populations.get(unit.id), children[unit.path])
+        result.previous = previous.get(unit.id)
         if result.outcome == Outcome.ASSESSED:
             _apply_capacity(rules, result, _capacity_for(unit, capacity, by_path), previous.get(unit.id))
         if unit.parent_path:
@@ -113,7 +116,7 @@ def _assess(rules, unit: Unit, counts: dict, population: int | None, children: l
 def _case_band(rules, result: Result, counts: dict, population: int) -> None:
     community = counts.get("community_cases", 0)
     rate = community * PER_100K / population
-    band = 1 + sum(1 for cut in rules.case_bands if rate >= cut)
+    band = 1 + bisect_right(rules.case_bands, rate)
     result.case_band = band
     result.inputs.update(
         community_cases=community,

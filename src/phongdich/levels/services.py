@@ -1,16 +1,18 @@
 """Writes of the levels app: running an assessment, reviewing and publishing it, capacity figures entered by hand,
 and new versions of the criteria."""
 
+import json
 import time
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phongdich.core import audit, clock, rules
+from phongdich.core.bulk import append_rows, cycle_collection_paused
 from phongdich.core.choices import AuditAction
 from phongdich.core.scoping import OutOfScope, scope_of
 from phongdich.places.models import AdminUnit, Population
@@ -34,11 +36,12 @@ def rules_for(on: date, code: str | None = None) -> LevelRules:
     return rules.in_force(LevelRules, on)
 
 
-def assess(*, on: date, rules_code: str | None = None, root: AdminUnit | None = None) -> tuple:
-    """Compute (without saving) every unit's result for the last full week before `on`: (rules, week, results)."""
+def assess(*, on: date, rules_code: str | None = None, root_path: str | None = None) -> tuple:
+    """Compute (without saving) every unit's result for the last full week before `on`: (rules, week, results).
+    The units are the province's (those under `root_path`, for the benchmark's national tree)."""
     ruleset = rules_for(on, rules_code)
     week = last_full_week(on)
-    root_path = root.path if root else AdminUnit.root_path()
+    root_path = root_path or AdminUnit.root_path()
     units = [
         engine.Unit(*row)
         for row in AdminUnit.objects.filter(path__startswith=root_path)
@@ -91,49 +94,84 @@ def _levels_in_effect() -> dict[int, int]:
     return dict(latest.results.filter(level__isnull=False).values_list("unit_id", "level"))
 
 
-def assessment_run(*, actor, on: date | None = None, rules_code: str | None = None) -> Assessment:
+def assessment_run(
+    *, actor, on: date | None = None, rules_code: str | None = None, root_path: str | None = None
+) -> Assessment:
     """Propose a level for every unit of the province from the last full week before `on` (today by default).
     A proposal of the same week and rules not yet published is replaced."""
     if not scope_of(actor, "levels.add_assessment").is_provincial:
         raise PermissionDenied(_("Only the province's command centre assesses epidemic levels."))
     on = on or clock.today()
     started = time.perf_counter()
-    ruleset, week, results = assess(on=on, rules_code=rules_code)
-    with transaction.atomic():
-        Assessment.objects.filter(rules=ruleset, week=week, status=AssessmentStatus.PROPOSED).delete()
-        assessment = Assessment.objects.create(
-            rules=ruleset, week=week, assessed_on=on, created_by=audit.user_of(actor), created_at=clock.now()
-        )
-        LevelResult.objects.bulk_create((_row(assessment, result) for result in results), batch_size=2000)
-        assessment.seconds = time.perf_counter() - started
-        assessment.save(update_fields=["seconds"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            instance=assessment,
-            unit_path=AdminUnit.root_path(),
-            after={"rules": ruleset.code, "week": week.isoformat(), "units": len(results)},
-        )
+    with cycle_collection_paused():
+        ruleset, week, results = assess(on=on, rules_code=rules_code, root_path=root_path)
+        with transaction.atomic():
+            Assessment.objects.filter(rules=ruleset, week=week, status=AssessmentStatus.PROPOSED).delete()
+            assessment = Assessment.objects.create(
+                rules=ruleset, week=week, assessed_on=on, created_by=audit.user_of(actor), created_at=clock.now()
+            )
+            _results_write(assessment, results)
+            assessment.seconds = time.perf_counter() - started
+            assessment.save(update_fields=["seconds"])
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=assessment,
+                unit_path=root_path or AdminUnit.root_path(),
+                after={"rules": ruleset.code, "week": week.isoformat(), "units": len(results)},
+            )
     return assessment
 
 
-def _row(assessment: Assessment, result: engine.Result) -> LevelResult:
-    previous = next((step["previous"] for step in result.steps if step["step"] == "capacity"), None)
-    return LevelResult(
-        assessment=assessment,
-        unit_id=result.unit.id,
-        unit_path=result.unit.path,
-        depth=result.unit.depth,
-        outcome=result.outcome,
-        inputs=result.inputs,
-        case_band=result.case_band,
-        coverage_class=result.coverage_class,
-        matrix_level=result.matrix_level,
-        capacity_ok=result.capacity_ok,
-        capacity_source=result.capacity_source,
-        steps=result.steps,
-        proposed_level=result.level,
-        previous_level=previous,
+RESULT_COLUMNS = [
+    "assessment_id",
+    "unit_id",
+    "unit_path",
+    "depth",
+    "outcome",
+    "inputs",
+    "case_band",
+    "coverage_class",
+    "matrix_level",
+    "capacity_ok",
+    "capacity_source",
+    "steps",
+    "proposed_level",
+    "previous_level",
+    "override_reason",
+    "status",
+]
+WRITE_BATCH = 5000
+
+
+def _results_write(assessment: Assessment, results: list[engine.Result]) -> None:
+    """Database-ready rows in batches (the ORM's bulk_create spends most of its time preparing JSON values)."""
+    table = connection.ops.quote_name(LevelResult._meta.db_table)
+    columns = [connection.ops.quote_name(column) for column in RESULT_COLUMNS]
+    with connection.cursor() as cursor:
+        for start in range(0, len(results), WRITE_BATCH):
+            rows = [_row(assessment.pk, result) for result in results[start : start + WRITE_BATCH]]
+            append_rows(cursor, table, columns, rows)
+
+
+def _row(assessment_id: int, result: engine.Result) -> tuple:
+    return (
+        assessment_id,
+        result.unit.id,
+        result.unit.path,
+        result.unit.depth,
+        result.outcome,
+        json.dumps(result.inputs),
+        result.case_band,
+        result.coverage_class,
+        result.matrix_level,
+        result.capacity_ok,
+        result.capacity_source,
+        json.dumps(result.steps),
+        result.level,
+        result.previous,
+        "",
+        ResultStatus.PROPOSED,
     )
 
 
