@@ -104,6 +104,10 @@ GROUPS = (
         ),
     ),
     Group(
+        _("Epidemic levels"),
+        (Link("levels:zones", _("Lockdown areas"), "levels.view_zone"),),
+    ),
+    Group(
         _("Administration"),
         (
             Link("accounts:users", _("Accounts"), "accounts.manage_users"),

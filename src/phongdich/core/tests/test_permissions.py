@@ -277,6 +277,14 @@ PAGES = [
     ("care:transfers", "/care/tower/transfers/", expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
     ("care:transfer_new", "/care/tower/transfers/new/?alert={alert_a}", expect(403, P=200, C=200, D=200, H=200, O=404)),
     ("care:transfer", "/care/tower/transfers/{transfer_a}/", TOWER_RECORD),
+    # Lockdown areas: a red zone of Lái Thiêu's Khu phố 1, declared in the ward. Whoever sees levels sees the list
+    # and, where the area is theirs, the area (the group's team is below the ward); the local officers declare,
+    # extend and lift areas.
+    ("levels:zones", "/levels/zones/", expect(200, X=403, E=403, L=403)),
+    ("levels:zone", "/levels/zones/{zone_a}/", expect(200, O=404, T=404, X=403, E=403, L=403)),
+    ("levels:zone_new", "/levels/zones/new/", expect(403, P=200, C=200, D=200, O=200)),
+    ("levels:zone_end", "/levels/zones/{zone_a}/end/", expect(403, P=200, C=200, D=200, O=404)),
+    ("levels:zone_extend", "/levels/zones/{zone_a}/extend/", expect(403, P=200, C=200, D=200, O=404)),
     # Mobile stations, teams and the workforce: a station in Lái Thiêu, a team of its Khu phố 1, a nurse of the ward's
     # health station and a course it runs. Stations and targets: whoever works in care, where they work, and the
     # analyst (targets the administrators too); stations opened and changed by the command. Teams: the group's own
@@ -667,6 +675,37 @@ API = [
         },
         expect(403, P=422, D=422),
     ),
+    # Lockdown areas: each write refused after the permission and scope checks (a planned end before the start, an
+    # end before the start, an extension to a day before it); the ward in the body of another commune's officer is
+    # a body id, so 422 like a missing one.
+    ("GET", "/api/v1/levels/zones", None, expect(200, X=403, E=403, L=403)),
+    ("GET", "/api/v1/levels/zones/figures", None, expect(200, X=403, E=403, L=403)),
+    ("GET", "/api/v1/levels/zones/{zone_a}", None, expect(200, O=404, T=404, X=403, E=403, L=403)),
+    (
+        "POST",
+        "/api/v1/levels/zones",
+        {
+            "kind": "lockdown",
+            "name": "Vùng đỏ Khu phố 1",
+            "unit_id": "{unit_a}",
+            "addresses": ["Số 12, Nguyễn Trãi"],
+            "starts_at": "2021-08-10T08:00:00+07:00",
+            "planned_end_at": "2021-08-03T08:00:00+07:00",
+        },
+        expect(403, P=422, C=422, D=422, O=422),
+    ),
+    (
+        "POST",
+        "/api/v1/levels/zones/{zone_a}/end",
+        {"ended_at": "2021-01-01T00:00:00+07:00", "end_reason": "Nhầm"},
+        expect(403, P=422, C=422, D=422, O=404),
+    ),
+    (
+        "POST",
+        "/api/v1/levels/zones/{zone_a}/extend",
+        {"planned_end_at": "2021-01-01T00:00:00+07:00", "reason": "Còn ca mắc mới"},
+        expect(403, P=422, C=422, D=422, O=404),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -711,6 +750,8 @@ READ_ONLY = {
     "care:transfers",
     "care:admission",
     "care:transfer",
+    "levels:zones",
+    "levels:zone",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -921,6 +962,13 @@ ACTIONS = [
         TOWER_TRANSFER,
     ),
     ("care:transfer_cancel", "/care/tower/transfers/{transfer_a}/cancel/", {"note": "Đã ổn định"}, TOWER_TRANSFER),
+    # The testing round of a lockdown's residents: who plans testing rounds there.
+    (
+        "levels:zone_testing_round",
+        "/levels/zones/{zone_a}/testing-round/",
+        {"starts_on": "{today}", "ends_on": "{today}"},
+        expect(403, P=302, D=302),
+    ),
 ]
 # The only routes not in the tables above, and why: none.
 UNLISTED: set[str] = set()
@@ -979,6 +1027,7 @@ def fill(template: str, world) -> str:
         **(_care(world) if any(f"{{{key}}}" in template for key in CARE_KEYS) else {}),
         **(_tower(world) if any(f"{{{key}}}" in template for key in TOWER_KEYS) else {}),
         **(_stations(world) if any(f"{{{key}}}" in template for key in STATIONS_KEYS) else {}),
+        **(_zone(world) if "{zone_a}" in template else {}),
     )
 
 
@@ -1143,6 +1192,27 @@ def _stations(world) -> dict:
         "staff_a": StaffMember.objects.get(full_name="Ngô Thị Lan").pk,
         "course_a": TrainingCourse.objects.get(title="Điều dưỡng cho F0 đã khỏi bệnh tình nguyện").pk,
     }
+
+
+def _zone(world) -> dict:
+    """A red zone of Lái Thiêu's Khu phố 1 declared in the ward, in force from three days ago (made once per test)."""
+    from phongdich.levels.models import Zone
+    from phongdich.levels.zones.services import zone_declare
+
+    zone = Zone.objects.filter(name="Vùng đỏ Khu phố 1 – Phường Lái Thiêu").first()
+    if zone is None:
+        now = clock.now()
+        zone = zone_declare(
+            actor="test",
+            kind="lockdown",
+            name="Vùng đỏ Khu phố 1 – Phường Lái Thiêu",
+            unit=world.unit("25966"),
+            units=[world.unit("25966-01")],
+            starts_at=now - timedelta(days=3),
+            planned_end_at=now + timedelta(days=11),
+            leave_test="pcr",
+        )
+    return {"zone_a": zone.pk}
 
 
 def _order_due(world):
