@@ -104,6 +104,10 @@ GROUPS = (
         ),
     ),
     Group(
+        _("Epidemic levels"),
+        (Link("levels:measures", _("Measures by level"), "levels.view_measurerules"),),
+    ),
+    Group(
         _("Administration"),
         (
             Link("accounts:users", _("Accounts"), "accounts.manage_users"),

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from django.utils.translation import gettext
 
 from phongdich.core.navigation import GROUPS, MAIN_TASKS
 
@@ -41,6 +42,7 @@ def test_the_province_commanders_menu_is_grouped_by_domain(client_as):
         "Tháp điều trị",
         "Trạm lưu động, nhân lực y tế",
         "Vật tư, tài trợ",
+        gettext("Epidemic levels"),  # "Cấp độ dịch" once the catalogue has it
         "Quản trị",  # the care rules, read by the command
     ]
     assert labels(shown["main"]) == ["Ca bệnh", "Ổ dịch", "Tháp điều trị: giường bệnh", "Đợt xét nghiệm", "Độ bao phủ"]
