@@ -105,7 +105,13 @@ GROUPS = (
     ),
     Group(
         _("Epidemic levels"),
-        (Link("levels:zones", _("Lockdown areas"), "levels.view_zone"),),
+        (
+            Link("levels:home", _("Weekly assessments"), "levels.view_assessment"),
+            Link("levels:map", _("Level map"), "levels.view_levelresult"),
+            Link("levels:measures", _("Measures by level"), "levels.view_measurerules"),
+            Link("levels:zones", _("Lockdown areas"), "levels.view_zone"),
+            Link("levels:capacity", _("Capacity figures"), "levels.view_capacityentry"),
+        ),
     ),
     Group(
         _("Administration"),

@@ -304,6 +304,11 @@ PAGES = [
     ("care:courses", "/care/stations/courses/", expect(200, T=403, A=403, X=403, E=403, S=403, L=403)),
     ("care:course_create", "/care/stations/courses/new/", expect(403, P=200, D=200)),
     ("care:course", "/care/stations/courses/{course_a}/", expect(200, O=404, T=403, A=403, X=403, E=403, S=403, L=403)),
+    # Measures by level: read by everyone who sees the levels; a new version by the province's command and
+    # administrator (a district's administrator may not); what is allowed in a unit, for the units each may open.
+    ("levels:measures", "/levels/measures/", expect(200, X=403, E=403, L=403)),
+    ("levels:measures_new", "/levels/measures/new/", expect(403, P=200, S=200, Z=403)),
+    ("levels:allowed", "/levels/measures/allowed/{unit_a}/", expect(200, O=404, T=404, X=403, E=403, L=403)),
 ]
 
 CARE_LIST_API = expect(200, A=403, X=403, E=403, S=403, L=403)
@@ -706,6 +711,23 @@ API = [
         {"planned_end_at": "2021-01-01T00:00:00+07:00", "reason": "Còn ca mắc mới"},
         expect(403, P=422, C=422, D=422, O=404),
     ),
+    # Measures by level: read by everyone who sees the levels; a version without a document, a name or measures is
+    # refused once the province's permission is checked (a district's administrator is refused before).
+    ("GET", "/api/v1/levels/measures?on=2021-09-01", None, expect(200, X=403, E=403, L=403)),
+    ("GET", "/api/v1/levels/measures/versions", None, expect(200, X=403, E=403, L=403)),
+    ("GET", "/api/v1/levels/measures/allowed/{unit_a}", None, expect(200, O=404, T=404, X=403, E=403, L=403)),
+    (
+        "POST",
+        "/api/v1/levels/measures",
+        {
+            "effective_from": "2021-11-01",
+            "source_document": " ",
+            "document_date": "2021-10-30",
+            "name": "",
+            "measures": {},
+        },
+        expect(403, P=422, S=422, Z=403),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -752,6 +774,9 @@ READ_ONLY = {
     "care:transfer",
     "levels:zones",
     "levels:zone",
+
+    "levels:measures",
+    "levels:allowed",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
