@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.utils.translation import gettext
 
 from phongdich.core.navigation import GROUPS, MAIN_TASKS
 
