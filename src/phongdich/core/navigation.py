@@ -104,6 +104,10 @@ GROUPS = (
         ),
     ),
     Group(
+        _("Epidemic levels"),
+        (Link("levels:map", _("Level map"), "levels.view_levelresult"),),
+    ),
+    Group(
         _("Administration"),
         (
             Link("accounts:users", _("Accounts"), "accounts.manage_users"),

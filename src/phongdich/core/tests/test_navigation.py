@@ -41,6 +41,7 @@ def test_the_province_commanders_menu_is_grouped_by_domain(client_as):
         "Tháp điều trị",
         "Trạm lưu động, nhân lực y tế",
         "Vật tư, tài trợ",
+        "Cấp độ dịch",
         "Quản trị",  # the care rules, read by the command
     ]
     assert labels(shown["main"]) == ["Ca bệnh", "Ổ dịch", "Tháp điều trị: giường bệnh", "Đợt xét nghiệm", "Độ bao phủ"]
