@@ -219,7 +219,15 @@ def wrap(text: str, size: float, width: float) -> list[str]:
 
 def has_geometry(units: list[MapUnit]) -> bool:
     """Whether every unit has a boundary to draw (and there is a unit): then the map is a choropleth."""
-    return bool(units) and all(_polygons(unit.geometry) for unit in units)
+    return bool(units) and all(_is_area(unit.geometry) for unit in units)
+
+
+def _is_area(geometry: dict | None) -> bool:
+    return (
+        isinstance(geometry, dict)
+        and geometry.get("type") in ("Polygon", "MultiPolygon")
+        and bool(geometry.get("coordinates"))
+    )
 
 
 def choropleth(
@@ -231,26 +239,24 @@ def choropleth(
     tolerance: float = TOLERANCE,
 ) -> Layout:
     """Each unit's boundary projected into a `width`-wide box (at most `max_height` high) and simplified to
-    `tolerance` pixels; a ring that simplifies to nothing is dropped, except a unit's largest, kept as it is."""
-    polygons = {unit.code: _polygons(unit.geometry) for unit in units}
-    points = [point for rings in polygons.values() for ring in rings for point in ring]
+    `tolerance` pixels; a ring that simplifies to nothing is dropped, except a unit's largest, kept as it is.
+    A province's communes at full detail are hundreds of thousands of points: one pass over them projects and
+    thins them (a point in the same `tolerance` cell as the last one kept adds nothing), the rest works on what
+    is left."""
+    rings = {unit.code: _polygons(unit.geometry) for unit in units}
+    bounds = [ring_bounds for unit_rings in rings.values() for _ring, ring_bounds in unit_rings]
     layout = Layout(kind="choropleth", width=0, height=0, unit_level=unit_level)
-    if not points:
+    if not bounds:
         return layout
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    west, east = min(b[0] for b in bounds), max(b[1] for b in bounds)
+    south, north = min(b[2] for b in bounds), max(b[3] for b in bounds)
+    squeeze = math.cos(math.radians((south + north) / 2))
     span_x = max((east - west) * squeeze, 1e-9)
     span_y = max(north - south, 1e-9)
     scale = min(width / span_x, max_height / span_y)
     layout.width, layout.height = span_x * scale, span_y * scale
-
-    def project(point) -> tuple[float, float]:
-        return (round((point[0] - west) * squeeze * scale, 1), round((north - point[1]) * scale, 1))
-
     for unit in sorted(units, key=lambda u: code_key(u.code)):
-        projected = [[project(point) for point in ring] for ring in polygons[unit.code]]
+        projected = [_project(ring, west, north, squeeze * scale, scale, tolerance) for ring, _b in rings[unit.code]]
         kept = [tuple(ring) for ring in (simplify(ring, tolerance) for ring in projected) if len(ring) >= 4]
         if not kept and projected:
             kept = [tuple(max(projected, key=lambda ring: abs(_ring_area(ring))))]
@@ -258,52 +264,77 @@ def choropleth(
     return layout
 
 
-def _polygons(geometry: dict | None) -> list[list[tuple[float, float]]]:
-    """The rings of a GeoJSON Polygon or MultiPolygon (outer rings and holes alike), as (lon, lat) lists."""
+def _polygons(geometry: dict | None) -> list[tuple[list, tuple[float, float, float, float]]]:
+    """The rings of a GeoJSON Polygon or MultiPolygon (outer rings and holes alike) of three points or more whose
+    points are numbers, as they are (lists of [lon, lat] or [lon, lat, altitude]), each with its bounds."""
     if not isinstance(geometry, dict):
         return []
     kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
     polygons = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []
     rings = []
-    for polygon in polygons:
-        for ring in polygon or []:
-            points = [(float(p[0]), float(p[1])) for p in ring if isinstance(p, list | tuple) and len(p) >= 2]
-            if len(points) >= 3:
-                rings.append(points)
+    for polygon in polygons if isinstance(polygons, list) else []:
+        for ring in polygon if isinstance(polygon, list) else []:
+            if isinstance(ring, list) and len(ring) >= 3 and (bounds := _bounds(ring)):
+                rings.append((ring, bounds))
     return rings
 
 
+def _bounds(ring: list) -> tuple[float, float, float, float] | None:
+    """West, east, south, north of a ring; None when its points are not pairs of numbers."""
+    try:
+        lons, lats = list(zip(*ring, strict=False))[:2]
+        return min(lons), max(lons), min(lats), max(lats)
+    except (TypeError, ValueError):
+        return None
+
+
+def _project(ring: list, west: float, north: float, kx: float, ky: float, tolerance: float) -> list:
+    """The ring in the figure's pixels, without the points in the same `tolerance` cell as the last one kept."""
+    step = 1 / tolerance
+    kept: list[tuple[float, float]] = []
+    last = None
+    for point in ring:
+        x, y = (point[0] - west) * kx, (north - point[1]) * ky
+        cell = (int(x * step), int(y * step))
+        if cell != last:
+            kept.append((x, y))
+            last = cell
+    end = ((ring[-1][0] - west) * kx, (north - ring[-1][1]) * ky)
+    if kept[-1] != end:
+        kept.append(end)  # the ring stays closed
+    return kept
+
+
 def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
-    """Douglas–Peucker after dropping points closer than `tolerance` to the last one kept."""
+    """Douglas–Peucker: the fewest points that keep the line within `tolerance` of every point dropped. A closed
+    ring is first split at its point farthest from where it starts and ends."""
     if len(points) < 3:
         return list(points)
-    thinned = [points[0]]
-    for point in points[1:-1]:
-        last = thinned[-1]
-        if abs(point[0] - last[0]) > tolerance or abs(point[1] - last[1]) > tolerance:
-            thinned.append(point)
-    thinned.append(points[-1])
-    keep = [False] * len(thinned)
+    keep = [False] * len(points)
     keep[0] = keep[-1] = True
-    stack = [(0, len(thinned) - 1)]
+    stack = [(0, len(points) - 1)]
     while stack:
         first, last = stack.pop()
-        farthest, index = 0.0, -1
-        for i in range(first + 1, last):
-            distance = _distance(thinned[i], thinned[first], thinned[last])
-            if distance > farthest:
-                farthest, index = distance, i
-        if index >= 0 and farthest > tolerance:
+        (x0, y0), (x1, y1) = points[first], points[last]
+        dx, dy = x1 - x0, y1 - y0
+        length = math.hypot(dx, dy)
+        farthest, index = tolerance, -1
+        if length == 0:  # a closed ring: the distance to its start
+            for i in range(first + 1, last):
+                distance = math.hypot(points[i][0] - x0, points[i][1] - y0)
+                if distance > farthest:
+                    farthest, index = distance, i
+        else:
+            limit, offset = tolerance * length, x1 * y0 - y1 * x0
+            for i in range(first + 1, last):
+                x, y = points[i]
+                distance = abs(dy * x - dx * y + offset)
+                if distance > limit:
+                    limit, index = distance, i
+        if index >= 0:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    return [point for point, kept in zip(thinned, keep, strict=True) if kept]
-
-
-def _distance(point, start, end) -> float:
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    if dx == dy == 0:
-        return math.hypot(point[0] - start[0], point[1] - start[1])
-    return abs(dy * point[0] - dx * point[1] + end[0] * start[1] - end[1] * start[0]) / math.hypot(dx, dy)
+    return [point for point, kept in zip(points, keep, strict=True) if kept]
 
 
 def _ring_area(ring) -> float:
@@ -495,7 +526,7 @@ def to_png(figure: Figure) -> bytes:
         font = _font(round(label.size * scale), label.bold)
         draw.text((label.x * scale, label.y * scale), label.text, fill=label.fill, font=font, anchor=anchor)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

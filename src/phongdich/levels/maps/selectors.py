@@ -72,7 +72,7 @@ def map_depths(week: PublishedWeek) -> dict[int, str]:
     depths = cache.get(key)
     if depths is None:
         rows = LevelResult.objects.filter(assessment_id=week.pk, depth__gte=1).values_list("depth", "unit__level")
-        depths = dict(sorted(set(rows.distinct())))
+        depths = dict(sorted(set(rows.order_by().distinct())))
         cache.set(key, depths, CACHE_SECONDS)
     return depths
 
