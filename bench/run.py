@@ -15,8 +15,9 @@ the check-ins beside a result file's import (bench/stall.py): import_stall_p99_r
 the vaccination figures (bench/vaccination.py): dcc_issue_per_s, dcc_verify_per_s, coverage_refresh_s,
 coverage_page_p95_ms, the isolation-rules figure (bench/care_rules.py): isolation_rules_apply_s, and the care
 figures (bench/care.py): selfreport_ingest_per_s, missed_report_sweep_ms, the treatment tower's
-(bench/tower.py): bed_board_p95_ms, bed_suggest_ms, admission_race_* on SQLite and on PostgreSQL, and the epidemic
-levels' (bench/levels.py): levels_assess_s.
+(bench/tower.py): bed_board_p95_ms, bed_suggest_ms, admission_race_* on SQLite and on PostgreSQL, the epidemic
+levels' (bench/levels.py): levels_assess_s, and the level map's (bench/levels_pages.py): levels_map_p95_ms,
+levels_public_p95_ms and its ratio to /healthz.
 
 Every figure carries the commit and the time it was measured at. A group of figures that fails is written with
 its error and no value, and the run exits non-zero (bench/harness.py).
@@ -328,6 +329,7 @@ GROUPS = [
     ("care", group("care")),
     ("tower", group("tower")),
     ("levels", group("levels")),
+    ("levels_pages", group("levels_pages")),
 ]
 COMMIT = harness.source_commit(HERE.parent)
 

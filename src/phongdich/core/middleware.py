@@ -5,7 +5,18 @@ from django.utils import translation
 from .context import request_context
 
 # Paths anyone may open without logging in. Everything else redirects to the login page (the API answers 401).
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/c/", "/r/", "/verify", "/kiem-tra/")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/static/",
+    "/i18n/",
+    "/api/",
+    "/healthz",
+    "/c/",
+    "/r/",
+    "/verify",
+    "/kiem-tra/",
+    "/cap-do-dich/",
+)
 
 
 class RequestIdMiddleware:

@@ -309,7 +309,21 @@ PAGES = [
     ("levels:measures", "/levels/measures/", expect(200, X=403, E=403, L=403)),
     ("levels:measures_new", "/levels/measures/new/", expect(403, P=200, S=200, Z=403)),
     ("levels:allowed", "/levels/measures/allowed/{unit_a}/", expect(200, O=404, T=404, X=403, E=403, L=403)),
+
+    # Epidemic levels: the map of a published week, for every role that sees levels (published levels are public,
+    # so the whole province); the public page and the map's files, for anyone, logged in or not.
+    ("levels:map", "/levels/map/?week={levels_week}", expect(200, X=403, E=403, L=403)),
+    ("public_levels:map", "/cap-do-dich/?week={levels_week}", expect(200)),
+    ("public_levels:map_svg", "/cap-do-dich/ban-do.svg?week={levels_week}", expect(200)),
+    ("public_levels:map_png", "/cap-do-dich/ban-do.png?week={levels_week}", expect(200)),
 ]
+# Pages anyone opens without logging in (core/middleware.py PUBLIC_PREFIXES), as a visitor with no account.
+NO_LOGIN = {
+    "verify": 200,
+    "public_levels:map": 200,
+    "public_levels:map_svg": 200,
+    "public_levels:map_png": 200,
+}
 
 CARE_LIST_API = expect(200, A=403, X=403, E=403, S=403, L=403)
 CARE_CREATED = {name: 201 for name, status in CARE_RECORD.items() if status == 200}
@@ -660,6 +674,7 @@ API = [
         expect(403, P=422, D=422),
     ),
     ("GET", "/api/v1/care/stations/targets", None, expect(200, T=403, X=403, E=403, L=403)),
+    ("GET", "/api/v1/levels/map?week={levels_week}", None, expect(200, X=403, E=403, L=403)),
     ("GET", "/api/v1/care/teams", None, expect(200, X=403, E=403, S=403, L=403)),
     (
         "POST",
@@ -777,6 +792,11 @@ READ_ONLY = {
 
     "levels:measures",
     "levels:allowed",
+
+    "levels:map",
+    "public_levels:map",
+    "public_levels:map_svg",
+    "public_levels:map_png",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -1044,6 +1064,7 @@ def fill(template: str, world) -> str:
         supply_item_a=_supply_item() if "{supply_item_a}" in template else 0,
         order_a=_order(world).pk if "{order_a}" in template else 0,
         order_person=_order(world).person_id if "{order_person}" in template else 0,
+        levels_week=_levels_week() if "{levels_week}" in template else "",
         today=clock.today().isoformat(),
         now_local=timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         due_order=_order_due(world).pk if "{due_order}" in template else 0,
@@ -1054,6 +1075,16 @@ def fill(template: str, world) -> str:
         **(_stations(world) if any(f"{{{key}}}" in template for key in STATIONS_KEYS) else {}),
         **(_zone(world) if "{zone_a}" in template else {}),
     )
+
+
+def _levels_week() -> str:
+    """A week of October 2021 published for the whole province (made once per test)."""
+    from phongdich.levels.maps.tests.world import WEEK, published
+    from phongdich.levels.models import Assessment
+
+    if not Assessment.objects.filter(week=WEEK, status="published").exists():
+        published(WEEK, {"25966": 3})
+    return WEEK.isoformat()
 
 
 def _isolation_site(world) -> int:
@@ -1337,6 +1368,11 @@ def test_each_page_answers_an_empty_post_as_its_jurisdiction_allows(client, worl
             response = client.post(url, {})
             transaction.set_rollback(True)
         assert response.status_code == status, f"{persona} POST {url}"
+
+
+@pytest.mark.parametrize(("name", "template", "_opened"), [row for row in PAGES if row[0] in NO_LOGIN])
+def test_each_public_page_answers_a_visitor_who_has_not_logged_in(client, world, name, template, _opened):
+    assert client.get(fill(template, world)).status_code == NO_LOGIN[name]
 
 
 def test_a_persona_without_access_to_persons_gets_an_empty_api_list(api_as):
