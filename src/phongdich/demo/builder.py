@@ -42,6 +42,7 @@ from .supplies import SuppliesResult, build_supplies
 from .testing import TestingResult, build_testing
 from .tower import TowerResult, build_tower
 from .vaccination import VaccinationResult, build_vaccination
+from .zones import ZonesResult, build_zones
 
 PROVINCE_CODE = 74
 CENSUS_TOTAL_2019 = 2_426_561
@@ -161,6 +162,7 @@ class DemoResult:
     stations: StationsResult | None = None
     supplies: SuppliesResult | None = None
     levels: LevelsResult | None = None
+    zones: ZonesResult | None = None
 
 
 class Weighted:
@@ -236,6 +238,8 @@ class DemoBuilder:
                 self.result.supplies = build_supplies(rng=self.rng)
             with transaction.atomic():
                 self.result.levels = build_levels(rng=self.rng)
+            with transaction.atomic():
+                self.result.zones = build_zones(rng=self.rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

@@ -4,7 +4,7 @@ review workflow (run, override, approve, publish); zones, measures and the map h
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from phongdich.core.api import lookup
 from phongdich.core.scoping import require_permission
@@ -86,7 +86,7 @@ class RunIn(Schema):
 )
 def run_assessment(request, payload: RunIn):
     require_permission(request.user, "levels.add_assessment")
-    return 201, assessment_run(actor=request.user, on=payload.on, rules_code=payload.rules)
+    return Status(201, assessment_run(actor=request.user, on=payload.on, rules_code=payload.rules))
 
 
 @router.get(

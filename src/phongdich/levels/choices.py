@@ -115,5 +115,5 @@ class MeasureStatus(models.TextChoices):
 
 
 class LimitKind(models.TextChoices):
-    PEOPLE = "people", _("people at most")
-    PERCENT = "percent", _("% of capacity at most")
+    PEOPLE = "people", _("a number of people")
+    PERCENT = "percent", _("a share of capacity")

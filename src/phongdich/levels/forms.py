@@ -110,13 +110,13 @@ class LevelRulesForm(forms.Form):
     band_3 = forms.FloatField(label=_("Case band 3 from"), min_value=0)
     band_4 = forms.FloatField(label=_("Case band 4 from"), min_value=0)
     adults_one_dose = forms.FloatField(
-        label=_("High coverage: % of people 18+ with at least one dose"), min_value=0, max_value=100, required=False
+        label=_("High coverage: people 18+ with at least one dose (%)"), min_value=0, max_value=100, required=False
     )
     elders_full = forms.FloatField(
-        label=_("and % of people 65+ fully vaccinated"), min_value=0, max_value=100, required=False
+        label=_("and people 65+ fully vaccinated (%)"), min_value=0, max_value=100, required=False
     )
     all_full = forms.FloatField(
-        label=_("and % of the whole population fully vaccinated"), min_value=0, max_value=100, required=False
+        label=_("and the whole population fully vaccinated (%)"), min_value=0, max_value=100, required=False
     )
     capacity_rule = forms.ChoiceField(
         label=_("a unit short of treatment capacity"), choices=LevelRules._meta.get_field("capacity_rule").choices

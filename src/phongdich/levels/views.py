@@ -86,9 +86,9 @@ def _assessment_or_404(pk) -> Assessment:
 
 def assessment_view(request, pk):
     require_permission(request.user, "levels.view_levelresult")
+    assessment = _assessment_or_404(pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    assessment = _assessment_or_404(pk)
     form = ResultFilterForm(request.GET or None, user=request.user)
     chosen = form.cleaned_data if form.is_valid() else {}
     unit_level = chosen.get("level") or UnitLevel.DISTRICT
@@ -176,9 +176,9 @@ def _result_or_404(user, pk) -> LevelResult:
 def result_view(request, pk):
     """Why a unit is at its level: each input, each step in words, the review, and the unit's history."""
     require_permission(request.user, "levels.view_levelresult")
+    result = _result_or_404(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    result = _result_or_404(request.user, pk)
     can_override = result.assessment.status == AssessmentStatus.PROPOSED and _can_review(request.user)
     context = {
         "result": result,

@@ -8,7 +8,7 @@ that says otherwise is a place where holding both must not add up to more.
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -306,10 +306,18 @@ PAGES = [
     ("care:course", "/care/stations/courses/{course_a}/", expect(200, O=404, T=403, A=403, X=403, E=403, S=403, L=403)),
     # Measures by level: read by everyone who sees the levels; a new version by the province's command and
     # administrator (a district's administrator may not); what is allowed in a unit, for the units each may open.
+    # Weekly assessments: read by everyone who sees levels, a unit's result within its jurisdiction (the community
+    # team's residential group and another commune's officer do not reach Lái Thiêu's); the criteria adjusted by the
+    # province; capacity figures entered by the officers of the units.
+    ("levels:home", "/levels/", expect(200, X=403, E=403, L=403)),
+    ("levels:assessment", "/levels/assessments/{assessment_a}/", expect(200, X=403, E=403, L=403)),
+    ("levels:result", "/levels/results/{result_a}/", expect(200, O=404, T=404, X=403, E=403, L=403)),
+    ("levels:rules", "/levels/rules/", expect(200, X=403, E=403, L=403)),
+    ("levels:rules_new", "/levels/rules/new/", expect(403, P=200, S=200, Z=403)),
+    ("levels:capacity", "/levels/capacity/", expect(200, X=403, E=403, L=403)),
     ("levels:measures", "/levels/measures/", expect(200, X=403, E=403, L=403)),
     ("levels:measures_new", "/levels/measures/new/", expect(403, P=200, S=200, Z=403)),
     ("levels:allowed", "/levels/measures/allowed/{unit_a}/", expect(200, O=404, T=404, X=403, E=403, L=403)),
-
     # Epidemic levels: the map of a published week, for every role that sees levels (published levels are public,
     # so the whole province); the public page and the map's files, for anyone, logged in or not.
     ("levels:map", "/levels/map/?week={levels_week}", expect(200, X=403, E=403, L=403)),
@@ -698,6 +706,25 @@ API = [
     # Lockdown areas: each write refused after the permission and scope checks (a planned end before the start, an
     # end before the start, an extension to a day before it); the ward in the body of another commune's officer is
     # a body id, so 422 like a missing one.
+    # Weekly assessments: the command centre runs, changes and publishes; everyone who sees levels reads them. A
+    # publication with proposals still to review is refused after the checks; nothing is in effect yet.
+    ("GET", "/api/v1/levels/assessments", None, expect(200, X=403, E=403, L=403)),
+    ("POST", "/api/v1/levels/assessments", {"on": "2021-10-18", "rules": "4800"}, expect(403, P=201)),
+    ("GET", "/api/v1/levels/assessments/{assessment_a}/results?level=commune", None, expect(200, X=403, E=403, L=403)),
+    ("GET", "/api/v1/levels/units/{unit_a}/level", None, expect(404, X=403, E=403, L=403)),
+    (
+        "POST",
+        "/api/v1/levels/results/{result_a}/override",
+        {"level": 3, "reason": "Ổ dịch đã khoanh vùng"},
+        expect(403, P=200),
+    ),
+    ("POST", "/api/v1/levels/assessments/{assessment_a}/approve", {}, expect(403, P=200)),
+    (
+        "POST",
+        "/api/v1/levels/assessments/{assessment_a}/publish",
+        {"effective_at": "2021-10-20T08:00:00+07:00"},
+        expect(403, P=422),
+    ),
     ("GET", "/api/v1/levels/zones", None, expect(200, X=403, E=403, L=403)),
     ("GET", "/api/v1/levels/zones/figures", None, expect(200, X=403, E=403, L=403)),
     ("GET", "/api/v1/levels/zones/{zone_a}", None, expect(200, O=404, T=404, X=403, E=403, L=403)),
@@ -787,12 +814,14 @@ READ_ONLY = {
     "care:transfers",
     "care:admission",
     "care:transfer",
+    "levels:home",
+    "levels:assessment",
+    "levels:result",
+    "levels:rules",
     "levels:zones",
     "levels:zone",
-
     "levels:measures",
     "levels:allowed",
-
     "levels:map",
     "public_levels:map",
     "public_levels:map_svg",
@@ -813,6 +842,7 @@ POSTED = {
     "care:supply_movement_new": expect(403, P=422, D=422, H=422),  # a movement of nothing: the form's errors
     "care:supply_donation": expect(403, P=422, D=422, H=404),  # an allocation of nothing, by those who allocate
     "care:course": expect(403, P=200, D=200, O=404),  # attendance: recorded by those who manage the workforce
+    "levels:capacity": expect(403, P=200, C=200, D=200, O=200),  # figures of nothing: the form's errors
 }
 
 # Those who trace in Lái Thiêu: they may change its cases, contacts and F-levels.
@@ -821,6 +851,21 @@ TRACERS = {"P": 302, "C": 302, "D": 302, "H": 302}
 # POST workflows: each persona's request runs in a transaction rolled back afterwards, so every persona meets
 # the same world and a success (302 back to the page, 202 for a file) really did the work.
 ACTIONS = [
+    # Epidemic levels: the province's command centre proposes, changes, approves and publishes.
+    ("levels:run", "/levels/run/", {"on": "2021-10-18", "rules": "4800"}, expect(403, P=302)),
+    (
+        "levels:override",
+        "/levels/results/{result_a}/override/",
+        {"level": "3", "reason": "Đã khoanh vùng"},
+        expect(403, P=302),
+    ),
+    ("levels:approve", "/levels/assessments/{assessment_a}/approve/", {}, expect(403, P=302)),
+    (
+        "levels:publish",
+        "/levels/assessments/{assessment_a}/publish/",
+        {"effective_at": "{now_local}"},
+        expect(403, P=302),
+    ),
     ("surveillance:case_status", "/tracing/cases/{case_a}/status/", {"status": "recovered"}, expect(404, **TRACERS)),
     ("surveillance:case_exposures", "/tracing/cases/{case_a}/exposures/", {}, expect(404, **TRACERS)),
     (
@@ -1074,7 +1119,32 @@ def fill(template: str, world) -> str:
         **(_tower(world) if any(f"{{{key}}}" in template for key in TOWER_KEYS) else {}),
         **(_stations(world) if any(f"{{{key}}}" in template for key in STATIONS_KEYS) else {}),
         **(_zone(world) if "{zone_a}" in template else {}),
+        **(_assessment(world) if "{assessment_a}" in template or "{result_a}" in template else {}),
     )
+
+
+def _assessment(world) -> dict:
+    """Levels proposed for the week of 11/10/2021, Lái Thiêu with its population (made once per test)."""
+    from phongdich.levels.models import Assessment
+    from phongdich.levels.services import assessment_run
+    from phongdich.places.models import Population
+
+    assessment = Assessment.objects.filter(status="proposed").first()
+    if assessment is None:
+        Population.objects.get_or_create(
+            unit=world.unit("25966"),
+            year=2021,
+            defaults={
+                "total": 32_000,
+                "age_18_plus": 22_000,
+                "age_65_plus": 2_100,
+                "age_12_17": 2_600,
+                "age_5_11": 3_300,
+                "source": "imported",
+            },
+        )
+        assessment = assessment_run(actor="test", on=date(2021, 10, 18), rules_code="4800")
+    return {"assessment_a": assessment.pk, "result_a": assessment.results.get(unit=world.unit("25966")).pk}
 
 
 def _levels_week() -> str:

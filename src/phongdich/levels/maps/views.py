@@ -22,6 +22,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from phongdich.core import clock
 from phongdich.core.scoping import require_permission
 
+from ..measures.selectors import measures_in_force, measures_table
 from .selectors import (
     CACHE_SECONDS,
     PublishedWeek,
@@ -107,7 +108,7 @@ def map_view(request):
         return render(request, "levels/maps/map.html", {"weeks": []})
     week, depth, depths = chosen(request.GET, weeks)
     # Each unit's link from one reversed address: a reverse per unit costs more than the unit.
-    drawn = drawn_map(week, depth, href_base=reverse("places:detail", args=[0]).removesuffix("0/"))
+    drawn = drawn_map(week, depth, href_base=reverse("levels:allowed", args=[0]).removesuffix("0/"))
     return render(request, "levels/maps/map.html", {**_context(weeks, week, depth, depths), "drawn": drawn})
 
 
@@ -136,7 +137,11 @@ def public_map(request):
             return _public(HttpResponse(html), language)
         week, depth, depths = chosen(request.GET, weeks)
         demo = clock.demo_day()
-        key = f"levels-map:public:{weeks_stamp(weeks)}:{week.stamp}:{depth}:{language}:{lang or '-'}:{demo or '-'}"
+        measures = measures_in_force()
+        key = (
+            f"levels-map:public:{weeks_stamp(weeks)}:{week.stamp}:{depth}:{language}:{lang or '-'}:{demo or '-'}:"
+            f"{measures.pk}"
+        )
         html = cache.get(key)
         if html is None:
             context = {
@@ -146,6 +151,8 @@ def public_map(request):
                 "language": language,
                 "languages": [(code, _query(week, depth, lang=code)) for code, _name in settings.LANGUAGES],
                 "demo_day": demo,
+                "measures": measures,
+                "measure_rows": measures_table(measures) if measures.pk else [],
             }
             html = render_to_string("levels/maps/public.html", context)
             cache.set(key, html, CACHE_SECONDS)

@@ -69,6 +69,11 @@ class Command(BaseCommand):
                 f"Epidemic levels: {levels.published} weeks published, the week just ended proposed "
                 f"({levels.red_communes} communes at level 4) and awaiting review."
             )
+        if zones := result.zones:
+            self.stdout.write(
+                f"Lockdown areas: {zones.open} in force ({zones.red_points} red points), {zones.ended} ended, "
+                f"{zones.ended_early} of them early; {zones.residents:,} residents inside."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
