@@ -24,7 +24,6 @@ from phongdich.core.scoping import require_permission
 
 from ..measures.selectors import measures_in_force, measures_table
 from .selectors import (
-    CACHE_SECONDS,
     PublishedWeek,
     default_depth,
     depth_label,
@@ -137,13 +136,11 @@ def public_map(request):
             return _public(HttpResponse(html), language)
         week, depth, depths = chosen(request.GET, weeks)
         demo = clock.demo_day()
-        measures = measures_in_force()
-        key = (
-            f"levels-map:public:{weeks_stamp(weeks)}:{week.stamp}:{depth}:{language}:{lang or '-'}:{demo or '-'}:"
-            f"{measures.pk}"
-        )
+        # Kept as long as browsers may keep it: a new version of the measures shows within PUBLIC_MAX_AGE.
+        key = f"levels-map:public:{weeks_stamp(weeks)}:{week.stamp}:{depth}:{language}:{lang or '-'}:{demo or '-'}"
         html = cache.get(key)
         if html is None:
+            measures = measures_in_force()
             context = {
                 **_context(weeks, week, depth, depths, lang=lang),
                 "drawn": drawn_map(week, depth),
@@ -155,7 +152,7 @@ def public_map(request):
                 "measure_rows": measures_table(measures) if measures.pk else [],
             }
             html = render_to_string("levels/maps/public.html", context)
-            cache.set(key, html, CACHE_SECONDS)
+            cache.set(key, html, PUBLIC_MAX_AGE)
     return _public(HttpResponse(html), language)
 
 

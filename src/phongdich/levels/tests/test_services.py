@@ -67,7 +67,7 @@ def test_running_the_same_week_again_replaces_the_unpublished_proposal(levels_wo
 
 def test_publishing_needs_every_proposal_reviewed(levels_world):
     assessment = assessed(levels_world)
-    with pytest.raises(ValidationError, match="still await review"):
+    with pytest.raises(ValidationError, match="chờ xem xét"):
         assessment_publish(
             actor=levels_world.user("province_commander"),
             assessment=assessment,
@@ -101,7 +101,7 @@ def test_a_raise_takes_effect_no_sooner_than_48_hours_after_publication(levels_w
     publish_first_week(levels_world)
     second = assessed(levels_world)
     results_approve(actor=commander, assessment=second)
-    with pytest.raises(ValidationError, match="no sooner than 48 hours"):
+    with pytest.raises(ValidationError, match="sau ít nhất 48 giờ"):
         assessment_publish(actor=commander, assessment=second, effective_at=clock.now() + timedelta(hours=47))
     published = assessment_publish(actor=commander, assessment=second, effective_at=clock.now() + timedelta(hours=48))
     assert published.status == AssessmentStatus.PUBLISHED
@@ -142,7 +142,7 @@ def test_a_residential_group_without_its_own_result_shows_its_communes_level(lev
 
 def test_a_published_assessment_cannot_be_changed(levels_world):
     first = publish_first_week(levels_world)
-    with pytest.raises(ValidationError, match="already published"):
+    with pytest.raises(ValidationError, match="đã được công bố"):
         results_approve(actor=levels_world.user("province_commander"), assessment=first)
 
 
@@ -187,7 +187,7 @@ def test_a_ruleset_with_overlapping_bands_is_refused_with_the_reason(levels_worl
                 "aggregation_rules": [],
             },
         )
-    assert "overlap" in refused.value.message_dict["case_bands"][0]
+    assert "chồng lấn" in refused.value.message_dict["case_bands"][0]
 
 
 def test_a_new_case_refreshes_only_its_own_week_and_the_current_one(levels_world):

@@ -59,7 +59,8 @@ def test_the_map_shows_the_latest_published_week_of_the_whole_province_by_commun
     assert shown[LAI_THIEU] == COLOURS[3] and shown[AN_PHU] == COLOURS[4] and shown[HIEP_THANH] == COLOURS[2]
     assert "18/10/2021" in html and date_after.strftime("%d/%m/%Y") not in html  # a proposal is not on the map
     assert 'type="range"' in html and 'max="1"' in html and 'value="1"' in html  # two published weeks
-    assert f'href="/levels/measures/allowed/{AdminUnit.objects.get(code=LAI_THIEU).pk}/"' in html  # each unit links to what is allowed there
+    lai_thieu = AdminUnit.objects.get(code=LAI_THIEU).pk
+    assert f'href="/levels/measures/allowed/{lai_thieu}/"' in html  # each unit links to what is allowed there
 
 
 def test_the_slider_or_the_week_choose_an_earlier_week(client_as):
