@@ -188,7 +188,7 @@ def test_the_commander_sees_each_sites_places_people_households_and_free_places(
     assert "Khu cách ly tập trung Trường Cao đẳng Y tế" in page
     for figure in ("120", "118"):
         assert f">{figure}<" in page
-    assert "/capacity/" not in page  # the commander reads the places; the administrator sets them
+    assert f"/care/sites/{site.pk}/capacity/" not in page  # the commander reads the places; the administrator sets them
     assert not untranslated_msgids
 
 
