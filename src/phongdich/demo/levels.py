@@ -1,8 +1,8 @@
 """The demo's epidemic levels: the weekly inputs from the outbreak's records, then every week from the end of June
-to mid-August 2021 assessed under Decision 2686's colour zones, reviewed and published on the Monday after (a raise
-in effect 48 hours later, the first red week as an emergency, one commune's level changed by the command centre
-with its reason), the week just ended proposed and awaiting review on the demo's day, and seed 000's target of a
-province "basically green" by 20/9/2021. Built through the services, on each Monday's clock."""
+to mid-August 2021 assessed under Decision 2686's colour zones, reviewed and published on the Monday after (in effect
+at once, a raise 48 hours later, the first red week's raises at once as an emergency, one commune's level changed by
+the command centre with its reason), the week just ended proposed and awaiting review on the demo's day, and seed
+000's target of a province "basically green" by 20/9/2021. Built through the services, on each Monday's clock."""
 
 import random
 from dataclasses import dataclass
@@ -58,9 +58,13 @@ def build_levels(*, rng: random.Random) -> LevelsResult:
         raised = raises_in(assessment)
         emergency = bool(raised) and not emergency_used and any(row.level == Level.VERY_HIGH for row in raised)
         emergency_used |= emergency
-        effective = clock.now() + timedelta(hours=0 if emergency or not raised else 48)
+        now = clock.now()
         assessment_publish(
-            actor=ACTOR, assessment=assessment, effective_at=effective, emergency_reason=EMERGENCY if emergency else ""
+            actor=ACTOR,
+            assessment=assessment,
+            effective_at=now,
+            raises_effective_at=now if emergency else now + timedelta(hours=48),
+            emergency_reason=EMERGENCY if emergency else "",
         )
         result.published += 1
         week += timedelta(days=7)

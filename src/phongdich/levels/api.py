@@ -67,7 +67,7 @@ class ResultOut(Schema):
 
     @staticmethod
     def resolve_why(result) -> list[str]:
-        return sentences(result.steps)
+        return sentences(result.steps, result)
 
 
 @router.get("/assessments", response=list[AssessmentOut], summary="The latest assessments, newest week first")

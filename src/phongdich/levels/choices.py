@@ -61,8 +61,8 @@ class Outcome(models.TextChoices):
 
 
 class ResultStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    APPROVED = "approved", _("Approved")
+    PROPOSED = "proposed", _("Awaiting review")
+    APPROVED = "approved", _("Approved, awaiting publication")
     PUBLISHED = "published", _("Published")
 
 

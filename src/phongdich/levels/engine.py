@@ -104,7 +104,13 @@ def _assess(rules, unit: Unit, counts: dict, population: int | None, children: l
     matrix_level = rules.matrix[result.coverage_class][result.case_band - 1]
     result.matrix_level = result.level = matrix_level
     result.steps.append(
-        {"step": "matrix", "band": result.case_band, "class": result.coverage_class, "level": matrix_level}
+        {
+            "step": "matrix",
+            "band": result.case_band,
+            "class": result.coverage_class,
+            "level": matrix_level,
+            "uses_coverage": bool(rules.coverage_conditions),
+        }
     )
     if rules.aggregation == Aggregation.CHILDREN and unit.level in rules.aggregate_levels:
         _aggregate(rules, result, children)

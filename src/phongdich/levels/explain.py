@@ -8,8 +8,15 @@ from phongdich.core.templatetags.humanize_vi import num, num1
 from .choices import CapacityMetric, CapacityRule, CapacitySource, CoverageClass, CoveragePopulation, Indicator
 
 
-def sentences(steps: list[dict]) -> list[str]:
-    return [text for step in steps if (text := _sentence(step))]
+def sentences(steps: list[dict], result=None) -> list[str]:
+    """The steps in words; with the unit's result, also a level the command centre changed and why."""
+    lines = [text for step in steps if (text := _sentence(step))]
+    if result is not None and result.override_reason:
+        lines.append(
+            _("The command centre changed the level from %(proposed)s to %(level)s: %(reason)s")
+            % {"proposed": result.proposed_level, "level": result.level, "reason": result.override_reason}
+        )
+    return lines
 
 
 def _sentence(step: dict) -> str:
@@ -20,6 +27,8 @@ def _sentence(step: dict) -> str:
         return _cases(step)
     if kind == "coverage":
         return _coverage(step)
+    if kind == "matrix" and step.get("uses_coverage") is False:
+        return _("Case band %(band)d gives level %(level)d.") % {"band": step["band"], "level": step["level"]}
     if kind == "matrix":
         return _("Case band %(band)d with %(coverage)s gives level %(level)d in the matrix.") % {
             "band": step["band"],
@@ -129,3 +138,8 @@ def _capacity(step: dict) -> str:
         else:
             text += " " + _("It may not be lowered: it stays at level %(level)d.") % {"level": step["level"]}
     return text
+
+
+def _figure(value) -> str:
+    """A count as a whole number (1 trạm), a rate with one decimal (0,8 tổ trên 10.000 dân)."""
+    return num(value) if float(value).is_integer() else num1(value)

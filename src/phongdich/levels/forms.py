@@ -62,14 +62,20 @@ class OverrideForm(forms.Form):
     )
 
 
-class PublishForm(forms.Form):
-    effective_at = forms.DateTimeField(
-        label=_("In effect from"),
+def _moment_field(label, required=True):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
+
+
+class PublishForm(forms.Form):
+    effective_at = _moment_field(_("Levels kept or lowered in effect from"))
+    raises_effective_at = _moment_field(_("Raised levels in effect from"), required=False)
     emergency_reason = forms.CharField(
-        label=_("Emergency: why a raise cannot wait 48 hours"),
+        label=_("Emergency: why a raise cannot wait"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -79,12 +85,20 @@ class PublishForm(forms.Form):
 class CapacityEntryForm(forms.Form):
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Unit"))
     on = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
-    beds = forms.IntegerField(label=_("COVID beds"), min_value=0, max_value=100_000, initial=0)
-    icu_beds = forms.IntegerField(label=_("ICU beds"), min_value=0, max_value=100_000, initial=0)
-    free_beds = forms.IntegerField(label=_("free COVID beds"), min_value=0, max_value=100_000, initial=0)
-    mobile_stations = forms.IntegerField(label=_("mobile medical stations"), min_value=0, max_value=1000, initial=0)
-    care_teams = forms.IntegerField(label=_("community F0 care teams"), min_value=0, max_value=10_000, initial=0)
-    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    mobile_stations = forms.IntegerField(
+        label=_("Mobile medical stations"), min_value=0, max_value=1000, required=False
+    )
+    care_teams = forms.IntegerField(label=_("Community F0 care teams"), min_value=0, max_value=10_000, required=False)
+    beds = forms.IntegerField(label=_("COVID beds"), min_value=0, max_value=100_000, required=False)
+    free_beds = forms.IntegerField(label=_("Free COVID beds"), min_value=0, max_value=100_000, required=False)
+    icu_beds = forms.IntegerField(
+        label=_("ICU beds"),
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        help_text=_("Leave blank what does not apply to the unit."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,11 +115,11 @@ def _whole(value):
 class LevelRulesForm(forms.Form):
     """A new version of the level criteria, laid out as the decisions write them."""
 
-    code = forms.CharField(label=_("code"), max_length=20)
-    name = forms.CharField(label=_("name"), max_length=200)
-    effective_from = forms.DateField(label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"}))
-    source_document = forms.CharField(label=_("source document"), max_length=200)
-    document_date = forms.DateField(label=_("document dated"), widget=forms.DateInput(attrs={"type": "date"}))
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
+    source_document = forms.CharField(label=_("Source document"), max_length=200)
+    document_date = forms.DateField(label=_("Document dated"), widget=forms.DateInput(attrs={"type": "date"}))
     band_2 = forms.FloatField(label=_("Case band 2 from (per 100,000 per week)"), min_value=0)
     band_3 = forms.FloatField(label=_("Case band 3 from"), min_value=0)
     band_4 = forms.FloatField(label=_("Case band 4 from"), min_value=0)
@@ -119,7 +133,7 @@ class LevelRulesForm(forms.Form):
         label=_("and the whole population fully vaccinated (%)"), min_value=0, max_value=100, required=False
     )
     capacity_rule = forms.ChoiceField(
-        label=_("a unit short of treatment capacity"), choices=LevelRules._meta.get_field("capacity_rule").choices
+        label=_("A unit short of treatment capacity"), choices=LevelRules._meta.get_field("capacity_rule").choices
     )
     commune_mobile_stations = forms.FloatField(
         label=_("Commune: mobile medical stations at least"), min_value=0, required=False
@@ -132,9 +146,9 @@ class LevelRulesForm(forms.Form):
         label=_("District: free COVID beds per 100,000 at least"), min_value=0, required=False
     )
     province_icu = forms.FloatField(label=_("Province: ICU beds per 100,000 at least"), min_value=0, required=False)
-    aggregation = forms.ChoiceField(label=_("higher units"), choices=LevelRules._meta.get_field("aggregation").choices)
+    aggregation = forms.ChoiceField(label=_("Higher units"), choices=LevelRules._meta.get_field("aggregation").choices)
     aggregation_rules = forms.CharField(
-        label=_("aggregation rules"),
+        label=_("Aggregation rules"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
@@ -142,7 +156,7 @@ class LevelRulesForm(forms.Form):
             "units are at level 3 or above."
         ),
     )
-    raise_notice_hours = forms.IntegerField(label=_("notice before a raise (hours)"), min_value=0, max_value=336)
+    raise_notice_hours = forms.IntegerField(label=_("Notice before a raise (hours)"), min_value=0, max_value=336)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -102,6 +102,7 @@ def assessment_run(
     if not scope_of(actor, "levels.add_assessment").is_provincial:
         raise PermissionDenied(_("Only the province's command centre assesses epidemic levels."))
     on = on or clock.today()
+    _check_proposal(on, rules_code)
     started = time.perf_counter()
     with cycle_collection_paused():
         ruleset, week, results = assess(on=on, rules_code=rules_code, root_path=root_path)
@@ -121,6 +122,22 @@ def assessment_run(
                 after={"rules": ruleset.code, "week": week.isoformat(), "units": len(results)},
             )
     return assessment
+
+
+def _check_proposal(on: date, rules_code: str | None) -> None:
+    """A proposal is for a week that has ended, under rules in force by its end (the command prints any
+    comparison; only proposals are refused)."""
+    if on > clock.today():
+        raise ValidationError({"on": _("A week is assessed once it has ended: choose today or an earlier day.")})
+    if rules_code:
+        ruleset, end = rules_for(on, rules_code), week_end(last_full_week(on))
+        if ruleset.effective_from > end:
+            raise ValidationError(
+                {
+                    "rules": _("The rules %(code)s take effect on %(day)s, after the week assessed.")
+                    % {"code": ruleset.code, "day": f"{ruleset.effective_from:%d/%m/%Y}"}
+                }
+            )
 
 
 RESULT_COLUMNS = [
@@ -239,10 +256,16 @@ def result_override(*, actor, result: LevelResult, level: int, reason: str) -> L
 
 
 def assessment_publish(
-    *, actor, assessment: Assessment, effective_at: datetime, emergency_reason: str = ""
+    *,
+    actor,
+    assessment: Assessment,
+    effective_at: datetime,
+    raises_effective_at: datetime | None = None,
+    emergency_reason: str = "",
 ) -> Assessment:
-    """Publish the reviewed levels, in effect from `effective_at`. A raise needs the rules' notice (48 hours)
-    after publication unless an emergency reason is recorded."""
+    """Publish the reviewed levels: in effect from `effective_at`, except the units raised above the level in
+    effect, from `raises_effective_at` (the same time when not given), which must be at least the rules' notice
+    (48 hours) after publication unless an emergency reason is recorded."""
     with transaction.atomic():
         assessment = _assessment_for_review(actor, assessment.pk)
         now = clock.now()
@@ -252,11 +275,16 @@ def assessment_publish(
                 _("%(n)s units still await review: approve or change them first.")
                 % {"n": f"{pending:,}".replace(",", ".")}
             )
-        if effective_at < now - timedelta(minutes=5):
-            raise ValidationError({"effective_at": _("Levels cannot take effect before they are published.")})
+        raises_effective_at = raises_effective_at or effective_at
+        for field, moment in (("effective_at", effective_at), ("raises_effective_at", raises_effective_at)):
+            if moment < now - timedelta(minutes=5):
+                raise ValidationError({field: _("Levels cannot take effect before they are published.")})
         emergency_reason = emergency_reason.strip()[:MAX_REASON]
-        _check_notice(assessment, effective_at, now, emergency_reason)
-        assessment.results.update(status=ResultStatus.PUBLISHED, effective_at=effective_at)
+        raised = [row.pk for row in raises_in(assessment)]
+        if raised:
+            _check_notice(assessment, raises_effective_at, now, emergency_reason)
+        assessment.results.exclude(pk__in=raised).update(status=ResultStatus.PUBLISHED, effective_at=effective_at)
+        assessment.results.filter(pk__in=raised).update(status=ResultStatus.PUBLISHED, effective_at=raises_effective_at)
         assessment.status, assessment.published_at, assessment.published_by = (
             AssessmentStatus.PUBLISHED,
             now,
@@ -269,7 +297,13 @@ def assessment_publish(
             action=AuditAction.UPDATE,
             instance=assessment,
             unit_path=AdminUnit.root_path(),
-            after={"published": True, "effective_at": effective_at.isoformat(), "emergency_reason": emergency_reason},
+            after={
+                "published": True,
+                "effective_at": effective_at.isoformat(),
+                "raised": len(raised),
+                "raises_effective_at": raises_effective_at.isoformat(),
+                "emergency_reason": emergency_reason,
+            },
         )
     return assessment
 
@@ -281,27 +315,26 @@ def raises_in(assessment: Assessment) -> list[LevelResult]:
     return [row for row in rows if row.unit_id in before and row.level > before[row.unit_id]]
 
 
-def _check_notice(assessment: Assessment, effective_at: datetime, now: datetime, emergency_reason: str) -> None:
+def _check_notice(assessment: Assessment, raises_at: datetime, now: datetime, emergency_reason: str) -> None:
     notice = timedelta(hours=assessment.rules.raise_notice_hours)
-    if effective_at >= now + notice - timedelta(minutes=1) or emergency_reason:
+    if raises_at >= now + notice - timedelta(minutes=1) or emergency_reason:
         return
     raised = raises_in(assessment)
-    if raised:
-        names = ", ".join(row.unit.label for row in raised[:5])
-        raise ValidationError(
-            {
-                "effective_at": _(
-                    "%(n)d units are raised (%(names)s…): a raise takes effect no sooner than %(hours)d hours after "
-                    "publication, from %(earliest)s, unless you record an emergency reason."
-                )
-                % {
-                    "n": len(raised),
-                    "names": names,
-                    "hours": assessment.rules.raise_notice_hours,
-                    "earliest": f"{timezone.localtime(now + notice):%H:%M %d/%m/%Y}",
-                }
+    names = ", ".join(row.unit.label for row in raised[:5])
+    raise ValidationError(
+        {
+            "raises_effective_at": _(
+                "%(n)d units are raised (%(names)s…): a raise takes effect no sooner than %(hours)d hours after "
+                "publication, from %(earliest)s, unless you record an emergency reason."
+            )
+            % {
+                "n": len(raised),
+                "names": names,
+                "hours": assessment.rules.raise_notice_hours,
+                "earliest": f"{timezone.localtime(now + notice):%d/%m/%Y %H:%M}",
             }
-        )
+        }
+    )
 
 
 def capacity_enter(*, actor, unit: AdminUnit, on: date, figures: dict[str, int], note: str = "") -> CapacityEntry:

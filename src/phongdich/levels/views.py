@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phongdich.core import clock
+from phongdich.core import clock, rules
 from phongdich.core.scoping import has_permission_somewhere, require_permission, scope_of
 from phongdich.core.views import add_form_errors, post_action
 from phongdich.places.choices import UnitLevel
 
-from .choices import AssessmentStatus, Level, ResultStatus
+from .choices import AssessmentStatus, CapacityMetric, Level, ResultStatus
 from .explain import sentences
 from .forms import CapacityEntryForm, LevelRulesForm, OverrideForm, PublishForm, ResultFilterForm, RunForm
 from .models import Assessment, CapacityEntry, LevelResult, LevelRules, LevelTarget
@@ -94,6 +94,7 @@ def assessment_view(request, pk):
     unit_level = chosen.get("level") or UnitLevel.DISTRICT
     results = _results(request.user, assessment, unit_level, chosen)
     reviewing = assessment.status == AssessmentStatus.PROPOSED and _can_review(request.user)
+    raised = raises_in(assessment) if reviewing else []
     context = {
         "assessment": assessment,
         "form": form,
@@ -104,8 +105,10 @@ def assessment_view(request, pk):
         "levels": LEVELS,
         "reviewing": reviewing,
         "pending": assessment.results.filter(status=ResultStatus.PROPOSED).count() if reviewing else 0,
-        "publish_form": _publish_form(assessment) if reviewing else None,
-        "raises": len(raises_in(assessment)) if reviewing else 0,
+        "publish_form": _publish_form(assessment, raised) if reviewing else None,
+        "raised": raised,
+        "notice_hours": assessment.rules.raise_notice_hours,
+        "uses_coverage": bool(assessment.rules.coverage_conditions),
         "verify": assessment.rules.verify,
     }
     return render(request, "levels/assessment.html", context)
@@ -182,7 +185,7 @@ def result_view(request, pk):
     can_override = result.assessment.status == AssessmentStatus.PROPOSED and _can_review(request.user)
     context = {
         "result": result,
-        "why": sentences(result.steps),
+        "why": sentences(result.steps, result),
         "inputs": _input_rows(result.inputs),
         "history": unit_history(result.unit, limit=26),
         "override_form": OverrideForm(initial={"level": result.level or result.proposed_level})
@@ -214,8 +217,12 @@ INPUT_LABELS = {
 }
 
 
-def _input_rows(inputs: dict) -> list[tuple[str, object]]:
-    return [(str(INPUT_LABELS.get(name, name)), value) for name, value in inputs.items()]
+def _input_rows(inputs: dict) -> list[tuple[str, object, bool]]:
+    """(label, value, whole number?) for each input."""
+    return [
+        (str(INPUT_LABELS.get(name, name)), value, isinstance(value, int) and not isinstance(value, bool))
+        for name, value in inputs.items()
+    ]
 
 
 @require_POST
@@ -237,7 +244,10 @@ def rules_view(request):
         return HttpResponseNotAllowed(["GET"])
     context = {
         "versions": LevelRules.objects.order_by("-effective_from"),
+        "in_force": rules.in_force(LevelRules).pk,
         "can_add": scope_of(request.user, "levels.add_levelrules").is_provincial,
+        "metric_labels": dict(CapacityMetric.choices),
+        "unit_levels": dict(UnitLevel.choices),
     }
     return render(request, "levels/rules.html", context)
 
@@ -245,8 +255,8 @@ def rules_view(request):
 def rules_new_view(request):
     if not scope_of(request.user, "levels.add_levelrules").is_provincial:
         raise PermissionDenied(_("Only the province changes the level criteria."))
-    current = LevelRules.objects.order_by("-effective_from").first()
-    form = LevelRulesForm(request.POST or None, initial=LevelRulesForm.initial_from(current) if current else None)
+    current = rules.in_force(LevelRules)
+    form = LevelRulesForm(request.POST or None, initial=LevelRulesForm.initial_from(current) if current.pk else None)
     if request.method == "POST" and form.is_valid():
         try:
             level_rules_add(
@@ -273,10 +283,11 @@ def capacity_view(request):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            unit, on, note = data.pop("unit"), data.pop("on"), data.pop("note")
+            data = form.cleaned_data
             try:
-                capacity_enter(actor=request.user, unit=unit, on=on, figures=data, note=note)
+                capacity_enter(
+                    actor=request.user, unit=data["unit"], on=data["on"], figures=form.figures(), note=data["note"]
+                )
             except ValidationError as error:
                 add_form_errors(form, error)
             else:
