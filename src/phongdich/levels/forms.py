@@ -102,10 +102,15 @@ class CapacityEntryForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = (
-            AdminUnit.objects.visible_to(user).exclude(level=UnitLevel.GROUP).order_by("path")
-        )
+        units = AdminUnit.objects.visible_to(user).exclude(level=UnitLevel.GROUP).order_by("path")
+        self.fields["unit"].queryset = units
         self.fields["on"].initial = clock.today()
+        if len(only := list(units[:2])) == 1:
+            self.fields["unit"].initial = only[0]
+
+    def figures(self) -> dict[str, int]:
+        names = ("beds", "icu_beds", "free_beds", "mobile_stations", "care_teams")
+        return {name: self.cleaned_data.get(name) or 0 for name in names}
 
 
 def _whole(value):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -46,9 +47,8 @@ def home_view(request):
         return HttpResponseNotAllowed(["GET"])
     assessments = list(Assessment.objects.select_related("rules").order_by("-week", "-id")[:30])
     rows = [(a, level_counts(a, request.user, UnitLevel.COMMUNE)) for a in assessments[:12]]
-    targets = [
-        target_progress(target) for target in LevelTarget.objects.visible_to(request.user).select_related("unit")
-    ]
+    # A province's target concerns its districts and communes too: targets name no one, every reader sees them.
+    targets = [target_progress(target) for target in LevelTarget.objects.select_related("unit")]
     context = {
         "rows": rows,
         "older": assessments[12:],
@@ -66,10 +66,10 @@ def run_view(request):
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect("levels:home")
-    rules = form.cleaned_data["rules"]
+    chosen = form.cleaned_data["rules"]
     try:
         assessment = assessment_run(
-            actor=request.user, on=form.cleaned_data["on"], rules_code=rules.code if rules else None
+            actor=request.user, on=form.cleaned_data["on"], rules_code=chosen.code if chosen else None
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -130,12 +130,10 @@ def _results(user, assessment, unit_level, chosen) -> list[LevelResult]:
     return results
 
 
-def _publish_form(assessment) -> PublishForm:
+def _publish_form(assessment, raised: list) -> PublishForm:
+    now = timezone.localtime(clock.now()).replace(second=0, microsecond=0) + timedelta(minutes=1)
     notice = timedelta(hours=assessment.rules.raise_notice_hours)
-    effective = clock.now() + (notice if raises_in(assessment) else timedelta(minutes=5))
-    return PublishForm(
-        initial={"effective_at": effective.astimezone(clock.now().tzinfo).replace(second=0, microsecond=0)}
-    )
+    return PublishForm(initial={"effective_at": now, "raises_effective_at": now + notice if raised else None})
 
 
 @require_POST

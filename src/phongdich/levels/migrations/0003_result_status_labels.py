@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('levels', '0002_seeds'),
+        ("levels", "0002_seeds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='levelresult',
-            name='status',
-            field=models.CharField(choices=[('proposed', 'Awaiting review'), ('approved', 'Approved, awaiting publication'), ('published', 'Published')], default='proposed', max_length=10, verbose_name='status'),
+            model_name="levelresult",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("proposed", "Awaiting review"),
+                    ("approved", "Approved, awaiting publication"),
+                    ("published", "Published"),
+                ],
+                default="proposed",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

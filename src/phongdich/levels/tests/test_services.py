@@ -194,3 +194,41 @@ def test_a_new_case_refreshes_only_its_own_week_and_the_current_one(levels_world
     inputs_refresh(weeks=[WEEK])
     report = inputs_refresh()
     assert report.weeks == [ASSESSED_ON]
+
+
+def test_levels_kept_or_lowered_take_effect_at_once_while_raises_wait(levels_world):
+    commander = levels_world.user("province_commander")
+    publish_first_week(levels_world)
+    LevelResult.objects.filter(assessment__status="published", unit__code="25741").update(level=3)
+    second = assessed(levels_world)
+    results_approve(actor=commander, assessment=second)
+    now = clock.now()
+    assessment_publish(
+        actor=commander, assessment=second, effective_at=now, raises_effective_at=now + timedelta(hours=48)
+    )
+    soon = now + timedelta(minutes=1)
+    assert level_now(levels_world.unit("25741"), at=soon).level == 2  # lowered from 3: at once
+    assert level_now(levels_world.unit("25966"), at=soon).level == 1  # raised to 4: not yet
+    assert level_now(levels_world.unit("25966"), at=now + timedelta(hours=48, minutes=1)).level == 4
+
+
+def test_a_proposal_for_a_week_not_yet_ended_is_refused(levels_world):
+    with pytest.raises(ValidationError) as refused:
+        assessment_run(actor=levels_world.user("province_commander"), on=ASSESSED_ON + timedelta(days=1))
+    assert "on" in refused.value.message_dict
+
+
+def test_rules_that_take_effect_after_the_week_cannot_propose_its_levels(levels_world):
+    with pytest.raises(ValidationError) as refused:
+        assessment_run(actor=levels_world.user("province_commander"), on=ASSESSED_ON, rules_code="218")
+    assert "27/01/2022" in refused.value.message_dict["rules"][0]
+
+
+def test_the_reasons_end_with_the_command_centres_change(levels_world):
+    from phongdich.levels.explain import sentences
+
+    lai_thieu = result_of(assessed(levels_world), "25966")
+    changed = result_override(
+        actor=levels_world.user("province_commander"), result=lai_thieu, level=3, reason="Ổ dịch đã khoanh vùng"
+    )
+    assert sentences(changed.steps, changed)[-1].endswith("từ 4 thành 3: Ổ dịch đã khoanh vùng")
