@@ -99,9 +99,9 @@ def _assess(rules, unit: Unit, counts: dict, population: int | None, children: l
         result.outcome = Outcome.NO_POPULATION
         result.steps.append({"step": "no_population"})
         return result
-    _case_band(rules, result, counts, population)
+    band = _case_band(rules, result, counts, population)
     _coverage_class(rules, result, counts)
-    matrix_level = rules.matrix[result.coverage_class][result.case_band - 1]
+    matrix_level = rules.matrix[result.coverage_class][band - 1]
     result.matrix_level = result.level = matrix_level
     result.steps.append(
         {
@@ -119,7 +119,7 @@ def _assess(rules, unit: Unit, counts: dict, population: int | None, children: l
     return result
 
 
-def _case_band(rules, result: Result, counts: dict, population: int) -> None:
+def _case_band(rules, result: Result, counts: dict, population: int) -> int:
     community = counts.get("community_cases", 0)
     rate = community * PER_100K / population
     band = 1 + bisect_right(rules.case_bands, rate)
@@ -132,6 +132,7 @@ def _case_band(rules, result: Result, counts: dict, population: int) -> None:
         deaths_per_100k=round(counts.get("deaths", 0) * PER_100K / population, 2),
     )
     result.steps.append({"step": "cases", "rate": round(rate, 1), "cuts": list(rules.case_bands), "band": band})
+    return band
 
 
 def _coverage_class(rules, result: Result, counts: dict) -> None:
@@ -181,11 +182,11 @@ def _capacity(rules, unit: Unit, counts: dict, populations: dict, entries: dict)
     if not minimums:
         return None
     population = populations.get(unit.id)
-    source = CapacitySource.TOWER
+    source: str = CapacitySource.TOWER
     figures = {name: counts.get(name, 0) for name in CAPACITY_COUNTS}
     if not any(figures.values()):
-        figures, source = (entries[unit.id], CapacitySource.ENTERED) if unit.id in entries else (figures, None)
-    if source is None or not population:
+        figures, source = (entries[unit.id], CapacitySource.ENTERED) if unit.id in entries else (figures, "")
+    if not source or not population:
         return {"unit": unit.name, "source": CapacitySource.NONE, "ok": None, "metrics": []}
     metrics = []
     for metric, minimum in minimums.items():
@@ -199,10 +200,10 @@ def _metric(metric: str, figures: dict, population: int) -> float:
         return figures.get("mobile_stations", 0)
     if metric == CapacityMetric.CARE_TEAMS_PER_10K:
         return round(figures.get("care_teams", 0) * PER_10K / population, 2)
-    count = {
-        CapacityMetric.BEDS_PER_100K: "beds",
-        CapacityMetric.FREE_BEDS_PER_100K: "free_beds",
-        CapacityMetric.ICU_BEDS_PER_100K: "icu_beds",
+    count: str = {
+        CapacityMetric.BEDS_PER_100K.value: "beds",
+        CapacityMetric.FREE_BEDS_PER_100K.value: "free_beds",
+        CapacityMetric.ICU_BEDS_PER_100K.value: "icu_beds",
     }[metric]
     return round(figures.get(count, 0) * PER_100K / population, 1)
 
@@ -220,7 +221,7 @@ def _apply_capacity(rules, result: Result, check: dict | None, previous: int | N
     result.capacity_ok, result.capacity_source = check["ok"], check["source"]
     for metric in check["metrics"]:
         result.inputs[metric["metric"]] = metric["value"]
-    before = result.level
+    before = result.level or 1  # only assessed units get here, and they have a level
     if check["ok"] is False and rules.capacity_rule == CapacityRule.RAISE:
         result.level = min(4, before + 1)
     elif check["ok"] is False and rules.capacity_rule == CapacityRule.NO_LOWER and previous and previous > before:

@@ -138,8 +138,8 @@ def _add_cases(figures, week: date) -> None:
         .values("unit_id")
         .annotate(n=Count("pk"))
     )
-    for row in deaths:
-        figures[row["unit_id"]]["deaths"] = row["n"]
+    for unit_id, count in deaths.values_list("unit_id", "n"):
+        figures[unit_id]["deaths"] = count
 
 
 def _add_coverage(figures, week: date) -> None:
@@ -200,5 +200,5 @@ def _add_stations(figures, week: date) -> None:
         figures[row["commune_id"]]["mobile_stations"] = row["n"]
     _start, next_monday = week_bounds(week)
     teams = CommunityTeam.objects.filter(created_at__lt=next_monday).values("group_id").annotate(n=Count("pk"))
-    for row in teams:
-        figures[row["group_id"]]["care_teams"] = row["n"]
+    for group_id, count in teams.values_list("group_id", "n"):
+        figures[group_id]["care_teams"] = count

@@ -61,7 +61,7 @@ def _matrix_error(matrix) -> str | None:
                     "band": band,
                     "coverage": coverage.label.lower(),
                 }
-        if len(row) != BANDS:
+        if isinstance(row, list) and len(row) != BANDS:
             return _("The matrix has %(n)d levels for %(coverage)s; it needs exactly 4.") % {
                 "n": len(row),
                 "coverage": coverage.label.lower(),

@@ -91,7 +91,7 @@ def _levels_in_effect() -> dict[int, int]:
     latest = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED).order_by("-effective_at", "-id").first()
     if latest is None:
         return {}
-    return dict(latest.results.filter(level__isnull=False).values_list("unit_id", "level"))
+    return {unit_id: level for unit_id, level in latest.results.values_list("unit_id", "level") if level is not None}
 
 
 def assessment_run(
@@ -312,7 +312,7 @@ def raises_in(assessment: Assessment) -> list[LevelResult]:
     """The units this assessment would raise above the level in effect now."""
     before = _levels_in_effect()
     rows = assessment.results.filter(level__isnull=False).select_related("unit").order_by("depth", "unit_path")
-    return [row for row in rows if row.unit_id in before and row.level > before[row.unit_id]]
+    return [row for row in rows if row.unit_id in before and (row.level or 0) > before[row.unit_id]]
 
 
 def _check_notice(assessment: Assessment, raises_at: datetime, now: datetime, emergency_reason: str) -> None:
@@ -341,9 +341,10 @@ def capacity_enter(*, actor, unit: AdminUnit, on: date, figures: dict[str, int],
     """Capacity figures for a unit on a date, used where the tower has none."""
     scope = scope_of(actor, "levels.add_capacityentry")
     with transaction.atomic():
-        unit = AdminUnit.objects.filter(pk=unit.pk).first()
-        if unit is None or not scope.covers_path(unit.path):
+        found = AdminUnit.objects.filter(pk=unit.pk).first()
+        if found is None or not scope.covers_path(found.path):
             raise OutOfScope(_("No such unit in your jurisdiction."))
+        unit = found
         errors = {
             name: _("A whole number, 0 or more.")
             for name in engine.CAPACITY_COUNTS

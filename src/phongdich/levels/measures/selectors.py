@@ -40,15 +40,19 @@ class Cell:
 
     @property
     def level_label(self) -> str:
-        return _("Level %(level)s") % {"level": self.level} if self.level else _("Every level")
+        return str(_("Level %(level)s") % {"level": self.level} if self.level else _("Every level"))
 
     @property
     def status_label(self) -> str:
-        return MeasureStatus(self.status).label if self.status in MeasureStatus.values else self.status
+        return str(MeasureStatus(self.status).label) if self.status in MeasureStatus.values else self.status
 
     @property
     def badge(self) -> str:
-        return BADGES.get(self.status, "badge-plain")
+        return (
+            BADGES.get(MeasureStatus(self.status), "badge-plain")
+            if self.status in MeasureStatus.values
+            else "badge-plain"
+        )
 
     @property
     def limit_text(self) -> str:
@@ -114,7 +118,7 @@ class Allowed:
 
     @property
     def level_label(self) -> str:
-        return Level(self.level).label if self.level in Level.values else ""
+        return str(Level(self.level).label) if self.level in Level.values else ""
 
     @property
     def inherited(self) -> bool:
@@ -197,15 +201,16 @@ def allowed_here(unit: AdminUnit, at: datetime | None = None) -> Allowed:
         allowed.rows = measures_table(rules)
         return allowed
     allowed.since = _level_since(result, at)
-    allowed.rows = measures_table(rules, levels=[result.level])
+    level = result.level or 1  # published results in effect always carry a level (the query asks for one)
+    allowed.rows = measures_table(rules, levels=[level])
     allowed.changes = [
         LevelChanges(
             level=other,
-            label=Level(other).label,
-            up=other > result.level,
-            changes=changes_between(rules, result.level, other),
+            label=str(Level(other).label),
+            up=other > level,
+            changes=changes_between(rules, level, other),
         )
-        for other in (*range(result.level + 1, 5), *range(result.level - 1, 0, -1))
+        for other in (*range(level + 1, 5), *range(level - 1, 0, -1))
     ]
     return allowed
 

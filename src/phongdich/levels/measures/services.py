@@ -156,7 +156,7 @@ def _verify_order(key: str) -> tuple[int, str]:
 def measures_tidied(measures: dict) -> dict:
     """A valid table as stored: the activities in the annex's order, each level with its four keys, the limit kind
     empty without a limit, notes trimmed."""
-    tidied = {}
+    tidied: dict[str, dict] = {}
     for activity in Activity.values:
         tidied[activity] = {}
         for level in LEVELS:
