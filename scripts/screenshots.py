@@ -1,6 +1,6 @@
 """Screenshots for README.md, taken in Vietnamese with Debian's Chromium from a running `make run` server.
 
-.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000 [care]]
+.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000 [care | levels]]
 
 Desktop pages at 1280 × 800, phone pages at 360 × 740 (twice the pixels). Each page is taken once it has loaded
 and its scripts have run (the menu's state, the transmission graph's layout, lists filled by htmx).
@@ -136,15 +136,42 @@ def care_pages(browser) -> None:
     shoot(command, "care-transfer", full_page=True)
 
 
+def levels_pages(browser) -> None:
+    """Epidemic levels: the province's weekly assessments and target, why Lái Thiêu is at its level, the map,
+    the public page on a phone, and a lockdown area."""
+    command = new_page(browser, DESKTOP)
+    log_in(command, "tinh.chihuy")
+    open_page(command, "/levels/")
+    shoot(command, "levels-home", full_page=True)
+    command.click("table.table tbody tr a")  # the newest week: proposed, awaiting review
+    settle(command)
+    open_page(command, command.url.split("?")[0] + "?level=commune")
+    command.click("table.table tbody tr a")
+    settle(command)
+    shoot(command, "levels-why", full_page=True)
+    open_page(command, "/levels/map/?depth=2")
+    shoot(command, "levels-map", full_page=True)
+    district = new_page(browser, DESKTOP)
+    log_in(district, "huyen.thuanan")
+    open_first_row(district, "/levels/zones/")
+    shoot(district, "levels-zone", full_page=True)
+    public = new_page(browser, PHONE)  # no login
+    open_page(public, "/cap-do-dich/")
+    shoot(public, "phone-levels-public", full_page=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         if sys.argv[2:] == ["care"]:  # only the care pages
             care_pages(browser)
+        elif sys.argv[2:] == ["levels"]:  # only the level pages
+            levels_pages(browser)
         else:
             phone_pages(browser, desktop_pages(browser))
             care_pages(browser)
+            levels_pages(browser)
         browser.close()
 
 
