@@ -12,11 +12,12 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phongdich.places.choices import UnitLevel
@@ -25,9 +26,13 @@ from ..choices import COLOURS, NO_LEVEL_COLOUR, Level
 
 MAP_WIDTH = 760  # the map's width in the figure, in SVG units (pixels at 1:1)
 NARROW_WIDTH = 360  # a grid for a phone's screen: two districts a row
+NARROW_VIEW = 280  # the least width a phone's map is scaled from: a narrow grid fills the screen, a tiny one does not
 MARGIN = 16
-SQUARE = 26  # a tile's side when the grid has few tiles; SMALL_SQUARE past CROWDED tiles
+BIG_SQUARE = 40  # a tile's side when the grid has FEW tiles (the districts), SQUARE up to CROWDED, else SMALL_SQUARE
+SQUARE = 26
 SMALL_SQUARE = 14
+FEW = 30
+LETTER_SIZES = {1: 10, 2: 10, 3: 8.5, 4: 8}  # a square's letters by their number, on a SQUARE tile (7 past four)
 CROWDED = 400
 GAP = 3
 BLOCK_GAP = 14
@@ -58,6 +63,11 @@ class MapUnit:
     short: str = ""
     geometry: dict | None = None
     href: str = ""
+    label: str = ""  # the name as lists show it: a residential group's with its commune ("Khu phố 1, Phường Lái Thiêu")
+
+    @property
+    def full_name(self) -> str:
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -134,14 +144,48 @@ def colour(level: int | None) -> str:
 
 
 def short_name(name: str, division_type: str = "") -> str:
-    """A square's letters: the initials of the name without its kind ("Phường Lái Thiêu" → "LT"), or its number
-    ("Phường 1" → "1", "Khu phố 12" → "12")."""
-    words = name.split()
+    """A square's letters: the initials of the name without its kind ("Phường Lái Thiêu" → "LT"); a numbered unit's
+    number after its kind's initials ("Khu phố 12" → "KP12", "Ấp 3" → "Ấp3", "Phường 1" → "P1"), so that no square
+    reads as a bare number, which a reader would take for a level."""
+    words, kind = name.split(), []
     if division_type and name.lower().startswith(division_type.lower() + " "):
-        words = name[len(division_type) + 1 :].split()
+        kind, words = name[: len(division_type)].split(), name[len(division_type) + 1 :].split()
     if words and words[-1].isdigit():
-        return words[-1][:3]
+        kind = kind or words[:-1]
+        if len(kind) == 1 and len(kind[0]) <= 2:
+            prefix = kind[0]
+        else:
+            prefix = "".join(word[0] for word in kind if word[:1].isalpha()).upper()[:3]
+        return (prefix or "#") + words[-1][:3]
     return "".join(word[0] for word in words if word[:1].isalpha())[:3].upper()
+
+
+def distinct_shorts(units: list[MapUnit]) -> dict[str, str]:
+    """{code: letters} for units drawn side by side (a district's block), none twice: units that share letters
+    each get the next letter of their name's last word ("Phú Thọ", "Phú Tân": "PTh", "PTâ"); any still alike then
+    a suffix in order of code, a digit after letters and a letter after a number ("TH", "TH2"; "LT1", "LT1b"), so
+    the same units always read the same."""
+    ordered = sorted(units, key=lambda unit: code_key(unit.code))
+    alike: dict[str, list[MapUnit]] = {}
+    for unit in ordered:
+        alike.setdefault(unit.short, []).append(unit)
+    letters = {unit.code: unit.short for unit in ordered}
+    for short, same in alike.items():
+        if not short or len(same) < 2 or not short[-1].isalpha():
+            continue
+        for unit in same:
+            last = unit.name.split()[-1] if unit.name.split() else ""
+            if len(last) > 1 and last[0].upper() == short[-1] and last[1].isalpha():
+                letters[unit.code] = short + last[1].lower()
+    taken: set[str] = set()
+    for unit in ordered:
+        text = letters[unit.code]
+        if text and text in taken:
+            suffixes = "bcdefghijklmnopqrstuvwxyz" if text[-1].isdigit() else [str(n) for n in range(2, 1000)]
+            text = next(text + suffix for suffix in suffixes if text + suffix not in taken)
+        letters[unit.code] = text
+        taken.add(text)
+    return letters
 
 
 def code_key(code: str) -> tuple:
@@ -152,10 +196,16 @@ def code_key(code: str) -> tuple:
 # -- the tile grid ----------------------------------------------------------------------------------------------
 
 
+def square_side(count: int) -> float:
+    """A tile's side for a grid of `count` units: big for a few (a province's districts), small past CROWDED."""
+    return BIG_SQUARE if count <= FEW else SQUARE if count <= CROWDED else SMALL_SQUARE
+
+
 def tile_grid(units: list[MapUnit], *, unit_level: str = UnitLevel.COMMUNE, width: float = MAP_WIDTH) -> Layout:
     """One equal square per unit, in a block per district (`block_code`) headed by its name, blocks and squares
-    ordered by code, blocks flowing left to right in rows as wide as `width`."""
-    square = SQUARE if len(units) <= CROWDED else SMALL_SQUARE
+    ordered by code, blocks flowing left to right in rows as wide as `width`, from the left edge. Each square
+    carries its unit's letters, told apart within the block (`distinct_shorts`)."""
+    square = square_side(len(units))
     pitch = square + GAP
     blocks: dict[str, list[MapUnit]] = {}
     for unit in sorted(units, key=lambda u: (code_key(u.block_code), code_key(u.code))):
@@ -164,23 +214,26 @@ def tile_grid(units: list[MapUnit], *, unit_level: str = UnitLevel.COMMUNE, widt
     x = y = row_height = 0.0
     for members in blocks.values():
         columns = min(max(BLOCK_COLUMNS, math.ceil(math.sqrt(len(members) * 1.5))), max(1, int(width // pitch)))
-        block_width = columns * pitch - GAP
+        columns = min(columns, len(members)) if len(blocks) == 1 else columns
+        block_width = max(columns * pitch - GAP, 0)
         rows = math.ceil(len(members) / columns)
         block_height = BLOCK_LABEL + rows * pitch - GAP
         if x > 0 and x + block_width > width:
             x, y, row_height = 0.0, y + row_height + BLOCK_GAP, 0.0
         label = members[0].block_name
         if label:
-            layout.labels.append(Label(x, y + 12, fit(label, 11, block_width), size=11, bold=True))
+            room = block_width if len(blocks) > 1 else width
+            layout.labels.append(Label(x, y + 12, fit(label, 11, room), size=11, bold=True))
+        letters = distinct_shorts(members) if square >= SQUARE else {}
         for index, unit in enumerate(members):
             left = x + (index % columns) * pitch
             top = y + BLOCK_LABEL + (index // columns) * pitch
             layout.shapes.append(Shape(unit=unit, rect=(left, top, square, square)))
-            if unit.short and square >= SQUARE:
+            if text := letters.get(unit.code):
                 ink = INK if colour(unit.level) in LIGHT_FILLS else "#ffffff"
-                size = 10 if len(unit.short) < 3 else 8.5
+                size = LETTER_SIZES.get(len(text), 7) * square / SQUARE
                 middle = (left + square / 2, top + square / 2 + size * 0.36)
-                layout.labels.append(Label(*middle, unit.short, size, anchor="middle", fill=ink))
+                layout.labels.append(Label(*middle, text, round(size, 1), anchor="middle", fill=ink))
         layout.width = max(layout.width, x + block_width)
         row_height = max(row_height, block_height)
         x += block_width + BLOCK_GAP
@@ -371,9 +424,12 @@ def legend_entries(counts: dict[int | None, int]) -> list[tuple[str, str, int]]:
     return [*entries, (NO_LEVEL_COLOUR, _("Not assessed / no population"), counts.get(None, 0))]
 
 
-def compose(layout: Layout, *, title: str, subtitle: str, note: str | None = None) -> Figure:
-    """Title and week above the map, the legend (with each level's number of units) and the note below it. The
-    grid's note says what a square is unless `note` says otherwise."""
+def compose(
+    layout: Layout, *, title: str, subtitle: str, details: list[str] | tuple[str, ...] = (), note: str | None = None
+) -> Figure:
+    """Title and week above the map, then the `details` (when the levels apply, who published them), the legend
+    (with each level's number of units) and the note below it. The grid starts at the left margin, under the
+    title; a choropleth is centred. The grid's note says what a square is unless `note` says otherwise."""
     width = max(layout.width, 560) + 2 * MARGIN
     inner = width - 2 * MARGIN
     texts: list[Label] = []
@@ -384,6 +440,10 @@ def compose(layout: Layout, *, title: str, subtitle: str, note: str | None = Non
     for line in wrap(subtitle, 14, inner):
         y += 20
         texts.append(Label(MARGIN, y, line, size=14, fill=MUTED))
+    for detail in details:
+        for line in wrap(detail, 12, inner):
+            y += 17
+            texts.append(Label(MARGIN, y, line, size=12))
     map_y = y + 14
     y = map_y + layout.height + 20
     swatches = []
@@ -400,7 +460,7 @@ def compose(layout: Layout, *, title: str, subtitle: str, note: str | None = Non
         width=round(width),
         height=round(y + MARGIN),
         layout=layout,
-        map_x=MARGIN + (inner - layout.width) / 2,
+        map_x=MARGIN if layout.kind == "grid" else MARGIN + (inner - layout.width) / 2,
         map_y=map_y,
         title=title,
         subtitle=subtitle,
@@ -409,9 +469,14 @@ def compose(layout: Layout, *, title: str, subtitle: str, note: str | None = Non
     )
 
 
+def moment(at: datetime) -> str:
+    """A time as the platform writes it: "26/10/2021 00:00", in the platform's time zone."""
+    return f"{timezone.localtime(at):%d/%m/%Y %H:%M}"
+
+
 def shape_title(unit: MapUnit) -> str:
     level = Level(unit.level).label if unit.level in COLOURS else _("Not assessed / no population")
-    return f"{unit.name}: {level}"
+    return f"{unit.full_name}: {level}"
 
 
 def to_svg(figure: Figure) -> str:
@@ -437,14 +502,20 @@ def to_svg(figure: Figure) -> str:
     return "\n".join(parts) + "\n"
 
 
-def to_inline_svg(layout: Layout, *, title: str, links: bool = False, ident: str = "level-map") -> str:
+def to_inline_svg(
+    layout: Layout, *, title: str, links: bool = False, ident: str = "level-map", width: float = MAP_WIDTH
+) -> str:
     """The map alone, as an <svg> element as wide as its container, for a page that shows the title and legend
-    itself; with `links`, each unit's shape links to its page. `ident` keeps two maps on a page apart."""
+    itself; with `links`, each unit's shape links to its page. `ident` keeps two maps on a page apart. Its view box
+    is always `width` wide (the grid from its left edge, a choropleth centred), so a page shows squares and names
+    at the same size whatever the number of units, and a phone scales it to its width."""
     pad = 2
-    box = f"{-pad} {-pad} {_n(layout.width + 2 * pad)} {_n(layout.height + 2 * pad)}"
+    box_width = max(layout.width, width)
+    left = -pad if layout.kind == "grid" else -pad - (box_width - layout.width) / 2
+    box = f"{_n(left)} {-pad} {_n(box_width + 2 * pad)} {_n(layout.height + 2 * pad)}"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="{box}" role="img" '
-        f'aria-labelledby="{ident}-title" font-family="{FONTS}" data-kind="{layout.kind}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="{box}" preserveAspectRatio="xMinYMin meet" '
+        f'role="img" aria-labelledby="{ident}-title" font-family="{FONTS}" data-kind="{layout.kind}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         *_svg_map(layout, links=links),
         "</svg>",

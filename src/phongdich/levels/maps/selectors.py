@@ -6,7 +6,7 @@ who may see levels at all: there is nothing personal in a unit's level."""
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.utils.translation import get_language, gettext_lazy
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from phongdich.places.choices import Structure, UnitLevel
 from phongdich.places.models import AdminUnit
 
-from ..choices import COLOURS, Level, Outcome
+from ..choices import COLOUR_NAMES, COLOURS, NO_LEVEL_COLOUR, Level, Outcome
 from ..models import LevelResult
 from ..selectors import published_assessments
 from . import render
@@ -50,6 +50,10 @@ class PublishedWeek:
     def label(self) -> str:
         return render.week_label(self.week)
 
+    @property
+    def sunday(self) -> date:
+        return self.week + timedelta(days=6)
+
 
 def published_weeks() -> list[PublishedWeek]:
     """The published weeks, oldest first; a week published twice (a correction) shows its latest assessment."""
@@ -75,6 +79,19 @@ def map_depths(week: PublishedWeek) -> dict[int, str]:
         depths = dict(sorted(set(rows.order_by().distinct())))
         cache.set(key, depths, CACHE_SECONDS)
     return depths
+
+
+def effective_times(week: PublishedWeek, depth: int) -> list[datetime]:
+    """The distinct times the week's levels at `depth` take effect, earliest first (raised levels may take effect
+    later than the rest), cached with the week: what a cached page is keyed on, so it turns "not yet in effect"
+    into "in effect" on time."""
+    key = f"levels-map:times:{week.stamp}:{depth}"
+    times = cache.get(key)
+    if times is None:
+        rows = LevelResult.objects.filter(assessment_id=week.pk, depth=depth, effective_at__isnull=False)
+        times = sorted(set(rows.order_by().values_list("effective_at", flat=True).distinct()))
+        cache.set(key, times, CACHE_SECONDS)
+    return times
 
 
 def default_depth(depths: dict[int, str]) -> int:
@@ -122,7 +139,9 @@ class MapData:
 def map_data(week: PublishedWeek, depth: int, *, href_base: str = "") -> MapData:
     """Every unit at `depth` in the province the week assessed, with its level that week (None when it was not
     assessed or has no population), its district and, when every one of them has it, its boundary; `href_base`
-    + the unit's id is its link. Four or five queries whatever the number of units."""
+    + the unit's id is its link. A residential group is named with its commune ("Khu phố 1, Phường Lái Thiêu")
+    and its square's letters are its commune's and its number ("LT1"). Four or five queries whatever the number
+    of units."""
     results = {
         unit_id: (path, result_level(level, proposed, outcome), effective_at)
         for unit_id, path, level, proposed, outcome, effective_at in LevelResult.objects.filter(
@@ -142,11 +161,23 @@ def map_data(week: PublishedWeek, depth: int, *, href_base: str = "") -> MapData
         geometry = dict(in_tree.values_list("pk", "geometry"))
     block_depth = 1 if depth >= 2 else 0
     block_paths = {_ancestor(path, block_depth) for *_rest, path in rows}
-    names = dict(AdminUnit.objects.filter(path__in=block_paths | {root}).values_list("path", "name"))
+    groups = unit_level == UnitLevel.GROUP
+    parent_paths = {_ancestor(path, depth - 1) for *_rest, path in rows} if groups else set()
+    above = AdminUnit.objects.filter(path__in=block_paths | parent_paths | {root})
+    rows_above = above.values_list("path", "code", "name", "division_type")
+    parents = {path: (code, name, kind) for path, code, name, kind in rows_above}
+    names = {path: name for path, (_code, name, _kind) in parents.items()}
+    letters = _parent_letters(parents, parent_paths) if groups else {}
     units, effective = [], {}
     for pk, code, name, division_type, path in rows:
         _path, level, effective_at = results.get(pk, (path, None, None))
         block_path = _ancestor(path, block_depth)
+        short, label = render.short_name(name, division_type), name
+        if groups and (parent := parents.get(_ancestor(path, depth - 1))):
+            label = f"{name}, {parent[1]}"
+            number = name.split()[-1] if name.split() else ""
+            if number.isdigit() and (prefix := letters.get(_ancestor(path, depth - 1))):
+                short = f"{prefix}{'·' if prefix[-1].isdigit() else ''}{number[:3]}"
         units.append(
             render.MapUnit(
                 code=code,
@@ -154,13 +185,28 @@ def map_data(week: PublishedWeek, depth: int, *, href_base: str = "") -> MapData
                 level=level,
                 block_code=block_path.rstrip("/").rsplit("/", 1)[-1].split(":")[-1],
                 block_name=names.get(block_path, ""),
-                short=render.short_name(name, division_type),
+                short=short,
                 geometry=geometry.get(pk),
                 href=f"{href_base}{pk}/" if href_base else "",
+                label=label,
             )
         )
         effective[code] = effective_at
     return MapData(place=names.get(root, ""), unit_level=unit_level, units=units, effective=effective)
+
+
+def _parent_letters(parents: dict[str, tuple[str, str, str]], paths: set[str]) -> dict[str, str]:
+    """{path: letters} of the communes at `paths`, told apart within each district as their own squares are."""
+    by_district: dict[str, list[render.MapUnit]] = {}
+    for path in paths:
+        if path in parents:
+            code, name, kind = parents[path]
+            unit = render.MapUnit(code=code, name=name, level=None, short=render.short_name(name, kind))
+            by_district.setdefault(_ancestor(path, 1), []).append(unit)
+    by_code: dict[str, str] = {}
+    for communes in by_district.values():
+        by_code.update(render.distinct_shorts(communes))
+    return {path: by_code[parents[path][0]] for path in paths if path in parents}
 
 
 def result_level(level: int | None, proposed: int | None, outcome: str) -> int | None:
@@ -176,9 +222,10 @@ def _ancestor(path: str, depth: int) -> str:
 
 
 def drawn_map(week: PublishedWeek, depth: int, *, href_base: str = "") -> dict:
-    """The map of one week at one depth, drawn in the active language and cached: the inline SVG (linking each
-    unit to `href_base` + its id when given), the counts by level and by district, and the units at level 3 or 4.
-    Plain data, so any cache backend keeps it."""
+    """The map of one week at one depth, drawn in the active language and cached: the inline SVGs (linking each
+    unit to `href_base` + its id when given), the counts by level, each district's counts and units with their
+    levels, the units at level 3 or 4, and when the levels take effect. Plain data, so any cache backend keeps
+    it; whether a level is in effect yet is for the page to say, against the clock."""
     link_key = hashlib.sha1(href_base.encode()).hexdigest()[:8] if href_base else "-"
     key = f"levels-map:drawn:{week.stamp}:{depth}:{get_language()}:{link_key}"
     drawn = cache.get(key)
@@ -192,6 +239,9 @@ def drawn_map(week: PublishedWeek, depth: int, *, href_base: str = "") -> dict:
             (unit for unit in data.units if unit.level in (3, 4)),
             key=lambda unit: (-unit.level, render.code_key(unit.block_code), render.code_key(unit.code)),
         )
+        by_block: dict[str, list[render.MapUnit]] = {}
+        for unit in sorted(data.units, key=lambda u: render.code_key(u.code)):
+            by_block.setdefault(unit.block_code, []).append(unit)
         drawn = {
             "svg": render.to_inline_svg(layout, title=title, links=bool(href_base)),
             "svg_narrow": render.to_inline_svg(
@@ -199,6 +249,7 @@ def drawn_map(week: PublishedWeek, depth: int, *, href_base: str = "") -> dict:
                 title=title,
                 links=bool(href_base),
                 ident="level-map-narrow",
+                width=render.NARROW_VIEW,
             )
             if layout.kind == "grid"
             else "",
@@ -217,26 +268,44 @@ def drawn_map(week: PublishedWeek, depth: int, *, href_base: str = "") -> dict:
                         {"label": label, "count": count} for label, count in zip(labels, block.in_order, strict=True)
                     ],
                     "total": block.total,
+                    "units": [_listed(unit, data.effective) for unit in by_block.get(block.code, [])],
                 }
                 for block in data.blocks()
             ],
             "total": len(data.units),
-            "high": [
-                {
-                    "name": unit.name,
-                    "district": unit.block_name,
-                    "level": unit.level,
-                    "label": str(Level(unit.level).label),
-                    "colour": COLOURS[unit.level],
-                    "href": unit.href,
-                    "effective_at": data.effective.get(unit.code),
-                }
-                for unit in high
-            ],
-            "raises_from": max((at for at in data.effective.values() if at), default=None),
+            "high": [{**_listed(unit, data.effective), "district": unit.block_name} for unit in high],
+            "raises_from": raises_from(week, data.effective),
         }
         cache.set(key, drawn, CACHE_SECONDS)
     return drawn
+
+
+def _listed(unit: render.MapUnit, effective: dict[str, datetime | None]) -> dict:
+    """A unit as the pages list it: its full name, its level in words and its colour named, when it applies."""
+    assessed = unit.level in COLOURS
+    return {
+        "name": unit.full_name,
+        "href": unit.href,
+        "level": unit.level if assessed else None,
+        "label": str(Level(unit.level).label) if assessed else _("Not assessed / no population"),
+        "colour": COLOURS[unit.level] if assessed else NO_LEVEL_COLOUR,
+        "colour_name": str(COLOUR_NAMES[unit.level]) if assessed else _("grey"),
+        "effective_at": effective.get(unit.code),
+    }
+
+
+def raises_from(week: PublishedWeek, effective: dict[str, datetime | None]) -> datetime | None:
+    """When the units whose level rose take effect, when that is later than the rest of the week; else None."""
+    latest = max((at for at in effective.values() if at), default=None)
+    return latest if latest and week.effective_at and latest > week.effective_at else None
+
+
+def pending(week: PublishedWeek, drawn: dict, now: datetime) -> dict:
+    """What of a published week is not in effect yet at `now`: all of it (`all`: its levels take effect at
+    `week.effective_at`, later), or only its raised levels (`raises`: from `drawn["raises_from"]`)."""
+    later = bool(week.effective_at and week.effective_at > now)
+    raises = bool(drawn.get("raises_from") and drawn["raises_from"] > now)
+    return {"all": later, "raises": raises, "any": later or raises}
 
 
 def short_labels() -> list[str]:
@@ -249,13 +318,31 @@ def map_title(place: str) -> str:
 
 
 def map_image(week: PublishedWeek, depth: int, fmt: str) -> bytes:
-    """The standalone SVG or PNG of one week at one depth, in the active language, cached."""
+    """The standalone SVG or PNG of one week at one depth, in the active language, cached: its title, the week,
+    when the levels apply and who published them when."""
     key = f"levels-map:image:{week.stamp}:{depth}:{get_language()}:{fmt}"
     body = cache.get(key)
     if body is None:
         data = map_data(week, depth)
         layout = render.map_layout(data.units, unit_level=data.unit_level)
-        figure = render.compose(layout, title=map_title(data.place), subtitle=week.label)
+        figure = render.compose(
+            layout, title=map_title(data.place), subtitle=week.label, details=image_details(week, data)
+        )
         body = render.to_png(figure) if fmt == "png" else render.to_svg(figure).encode()
         cache.set(key, body, CACHE_SECONDS)
     return body
+
+
+def image_details(week: PublishedWeek, data: MapData) -> list[str]:
+    """The lines under a file's title: "Áp dụng từ 26/10/2021 00:00.", the raised levels' time when later, and
+    "Tỉnh Bình Dương công bố ngày 25/10/2021 18:00."."""
+    lines = []
+    if week.effective_at:
+        line = _("In effect from %(at)s.") % {"at": render.moment(week.effective_at)}
+        if later := raises_from(week, data.effective):
+            line += " " + _("Raised levels take effect from %(at)s.") % {"at": render.moment(later)}
+        lines.append(line)
+    if week.published_at:
+        place = data.place or _("The province")
+        lines.append(_("Published by %(place)s on %(at)s.") % {"place": place, "at": render.moment(week.published_at)})
+    return lines

@@ -3,9 +3,11 @@ the public page (`public_levels:map`, /cap-do-dich/, no login), with the map as 
 
 A week is chosen with `week=` (its Monday, YYYY-MM-DD) or with the slider's `w=` (its place among the published
 weeks, oldest 0); the depth with `depth=`; the public page's language with `lang=`. Anything else than a published
-week, a depth that week assessed or a known language answers 404. The public page holds nothing that depends on
-who asks (no menu, no form token, no script), so it is cached whole under the published weeks, the week, the depth
-and the language: publishing an assessment changes the key, so nothing stale is served."""
+week, a depth that week assessed or a known language answers 404 (on the public addresses, a page that says so to
+a visitor). The public page holds nothing that depends on who asks (no menu, no form token, no script), so it is
+cached whole under the published weeks, the week, the depth, the language and how many of the week's effective
+times have come: publishing an assessment changes the key, and so does a level coming into effect, so nothing
+stale is served."""
 
 from datetime import date
 from urllib.parse import urlencode
@@ -28,8 +30,10 @@ from .selectors import (
     default_depth,
     depth_label,
     drawn_map,
+    effective_times,
     map_depths,
     map_image,
+    pending,
     published_weeks,
     weeks_stamp,
 )
@@ -93,6 +97,10 @@ def _context(weeks: list[PublishedWeek], week: PublishedWeek, depth: int, depths
         "query": _query(week, depth, **more),
         "earlier_query": _query(earlier, depth, **more) if earlier else "",
         "later_query": _query(later, depth, **more) if later else "",
+        "week_links": [
+            {"label": item.label, "query": _query(item, depth, **more), "current": item == week}
+            for item in reversed(weeks)
+        ],
     }
 
 
@@ -108,7 +116,9 @@ def map_view(request):
     week, depth, depths = chosen(request.GET, weeks)
     # Each unit's link from one reversed address: a reverse per unit costs more than the unit.
     drawn = drawn_map(week, depth, href_base=reverse("levels:allowed", args=[0]).removesuffix("0/"))
-    return render(request, "levels/maps/map.html", {**_context(weeks, week, depth, depths), "drawn": drawn})
+    now = clock.now()
+    context = {**_context(weeks, week, depth, depths), "drawn": drawn, "now": now, "pending": pending(week, drawn, now)}
+    return render(request, "levels/maps/map.html", context)
 
 
 def _language(request) -> str:
@@ -124,9 +134,18 @@ def _language(request) -> str:
 
 def public_map(request):
     """/cap-do-dich/: the published levels for everyone, no login: the latest week by default, the slider over
-    the published weeks, the legend, the counts by district, when the levels take effect, the map and its files."""
+    the published weeks, the legend, when the levels take effect (and whether they do yet), the map and its files,
+    the counts by district and every unit's level, to find one's own ward. Anything not published answers a
+    public 404 page."""
     if request.method not in READS:
         return HttpResponseNotAllowed(READS)
+    try:
+        return _public_map(request)
+    except Http404:
+        return _public_not_found(request)
+
+
+def _public_map(request):
     language = _language(request)
     lang = request.GET.get("lang", "")
     with translation.override(language):
@@ -136,14 +155,23 @@ def public_map(request):
             return _public(HttpResponse(html), language)
         week, depth, depths = chosen(request.GET, weeks)
         demo = clock.demo_day()
+        now = clock.now()
+        # Which of the week's times have come: the page says "not yet in effect" until they do.
+        phase = sum(1 for at in {week.effective_at, *effective_times(week, depth)} if at and at <= now)
         # Kept as long as browsers may keep it: a new version of the measures shows within PUBLIC_MAX_AGE.
-        key = f"levels-map:public:{weeks_stamp(weeks)}:{week.stamp}:{depth}:{language}:{lang or '-'}:{demo or '-'}"
+        key = (
+            f"levels-map:public:{weeks_stamp(weeks)}:{week.stamp}:{depth}:{language}:{lang or '-'}:{demo or '-'}"
+            f":{phase}"
+        )
         html = cache.get(key)
         if html is None:
             measures = measures_in_force()
+            drawn = drawn_map(week, depth)
             context = {
                 **_context(weeks, week, depth, depths, lang=lang),
-                "drawn": drawn_map(week, depth),
+                "drawn": drawn,
+                "now": now,
+                "pending": pending(week, drawn, now),
                 "lang": lang,
                 "language": language,
                 "languages": [(code, _query(week, depth, lang=code)) for code, _name in settings.LANGUAGES],
@@ -156,17 +184,34 @@ def public_map(request):
     return _public(HttpResponse(html), language)
 
 
+def _public_not_found(request) -> HttpResponse:
+    """The public 404: no such published week (or depth, or language), said to a visitor, not to an officer."""
+    asked = request.GET.get("lang", "")
+    lang = asked if asked in dict(settings.LANGUAGES) else ""
+    language = lang or translation.get_language()
+    with translation.override(language):
+        context = {"not_found": True, "weeks": [], "lang": lang, "language": language, "demo_day": clock.demo_day()}
+        html = render_to_string("levels/maps/public.html", context)
+    response = HttpResponse(html, status=404)
+    response["Content-Language"] = language
+    return response
+
+
 def public_map_image(request, fmt: str):
-    """The map of a week (the latest by default) as a standalone SVG or a PNG, for the press."""
+    """The map of a week (the latest by default) as a standalone SVG or a PNG, for the press; the public 404 page
+    for what was not published."""
     if request.method not in READS:
         return HttpResponseNotAllowed(READS)
-    language = _language(request)
-    with translation.override(language):
-        weeks = published_weeks()
-        if not weeks:
-            raise Http404
-        week, depth, _depths = chosen(request.GET, weeks)
-        body = map_image(week, depth, fmt)
+    try:
+        language = _language(request)
+        with translation.override(language):
+            weeks = published_weeks()
+            if not weeks:
+                raise Http404
+            week, depth, _depths = chosen(request.GET, weeks)
+            body = map_image(week, depth, fmt)
+    except Http404:
+        return _public_not_found(request)
     content_type = "image/png" if fmt == "png" else "image/svg+xml; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="cap-do-dich-{week.week:%Y-%m-%d}-{depth}.{fmt}"'

@@ -3,14 +3,16 @@ the choropleth once every commune has a boundary, and its cost in queries."""
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
 
+from phongdich.core import clock
 from phongdich.levels.choices import COLOURS, AssessmentStatus
 from phongdich.places.models import AdminUnit
 
-from .world import AN_PHU, HIEP_THANH, LAI_THIEU, NEXT_WEEK, WEEK, boundaries_for_every_commune, published
+from .world import AN_PHU, HIEP_THANH, LAI_THIEU, NEXT_WEEK, WEEK, boundaries_for_every_commune, published, vi
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,75 @@ def test_a_drawn_map_is_served_from_the_cache(client_as, django_assert_max_num_q
     client.get("/levels/map/")
     with django_assert_max_num_queries(5):  # the session, the user, the roles, the weeks: not the units
         assert client.get("/levels/map/").status_code == 200
+
+
+def test_the_districts_are_drawn_with_bounded_squares_from_the_left_in_the_page_and_the_file(client_as):
+    published(WEEK, {"725": 4})
+    html = client_as("province_commander").get("/levels/map/?depth=1").content.decode()
+    root = svg_of(html)
+    # As wide a view box as the communes' map: nine districts are not blown up to the page's width.
+    assert root.get("width") == "100%" and root.get("viewBox").split()[:3] == ["-2", "-2", "764"]
+    rects = [element for element in root.iter() if element.get("data-code")]
+    assert {element.get("width") for element in rects} == {"40"} and min(float(r.get("x")) for r in rects) == 0
+    assert all(float(text.get("font-size")) <= 16 for text in root.iter("{http://www.w3.org/2000/svg}text"))
+    image = ET.fromstring(client_as("province_commander").get("/cap-do-dich/ban-do.svg?depth=1").content)
+    squares_x = [float(r.get("x")) for r in image.iter() if r.get("data-code")]
+    group = next(g for g in image.iter("{http://www.w3.org/2000/svg}g"))
+    assert min(squares_x) == 0 and group.get("transform").startswith("translate(16 ")  # under the title
+
+
+def test_residential_groups_are_named_with_their_commune_and_no_square_reads_as_a_bare_number(client_as):
+    published(WEEK, {"25966-01": 3, "25966-02": 4}, groups=True)
+    html = client_as("province_commander").get("/levels/map/?depth=3").content.decode()
+    texts = [text.text for text in svg_of(html).iter("{http://www.w3.org/2000/svg}text")]
+    assert not [text for text in texts if text.isdigit()] and "LT1" in texts and "LT2" in texts
+    titles = [title.text for title in svg_of(html).iter("{http://www.w3.org/2000/svg}title")]
+    assert any(title.startswith("Khu phố 1, Phường Lái Thiêu:") for title in titles)
+    high = html[html.index('id="map-high"') :]
+    assert "Khu phố 2, Phường Lái Thiêu" in high and "Khu phố 1, Phường Lái Thiêu" in high
+
+
+def test_no_two_squares_of_a_district_carry_the_same_letters(client_as):
+    published(WEEK)
+    root = svg_of(client_as("province_commander").get("/levels/map/").content.decode())
+    blocks: dict[str, list[str]] = {}
+    label = ""
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        if text.get("font-weight") == "bold":
+            label = text.text
+        else:
+            blocks.setdefault(label, []).append(text.text)
+    assert blocks and all(len(set(letters)) == len(letters) for letters in blocks.values())
+
+
+def test_levels_published_but_not_yet_in_effect_are_said_to_be_so(client_as):
+    published(WEEK, {LAI_THIEU: 4})
+    clock.use(date(2021, 10, 18))  # published the Monday at 18:00, in effect from the Tuesday
+    html = client_as("province_commander").get("/levels/map/").content.decode()
+    notice = html[html.index('class="not-yet"') :].split("</p>")[0]
+    assert vi("Not yet in effect:") in notice and "19/10/2021 00:00" in notice
+    clock.use(date(2021, 10, 20))
+    cache.clear()
+    assert 'class="not-yet"' not in client_as("province_commander").get("/levels/map/").content.decode()
+
+
+def test_raised_levels_that_take_effect_later_are_flagged_until_they_do(client_as):
+    assessment = published(WEEK, {LAI_THIEU: 4})
+    later = assessment.effective_at + timedelta(days=1)
+    assessment.results.filter(unit__code=LAI_THIEU).update(effective_at=later)
+    clock.use(date(2021, 10, 19))  # the week is in effect, Lái Thiêu's raise not yet
+    html = client_as("province_commander").get("/levels/map/").content.decode()
+    assert vi("In effect from %(at)s.", at="19/10/2021 00:00") in html
+    notice = html[html.index('class="not-yet"') :].split("</p>")[0]
+    assert "20/10/2021 00:00" in notice
+    row = html[html.index("Phường Lái Thiêu</a>") :].split("</tr>")[0]
+    assert vi("not yet in effect") in row and "20/10/2021 00:00" in row
+
+
+def test_the_slider_lists_every_published_week_by_its_dates(client_as):
+    published(WEEK)
+    published(NEXT_WEEK)
+    html = client_as("province_commander").get("/levels/map/?w=0").content.decode()
+    form = html.split("level-map-form")[1].split("</form>")[0]
+    assert "<output" in form and "11/10/2021 – 17/10/2021</strong>" in form
+    assert 'href="?week=2021-10-18&amp;depth=2"' in form and 'href="?week=2021-10-11&amp;depth=2" aria-current' in form

@@ -45,7 +45,7 @@ def test_the_grid_has_one_square_per_unit_coloured_by_its_level():
         "25963": NO_LEVEL_COLOUR,
     }
     sizes = {(shape.rect[2], shape.rect[3]) for shape in layout.shapes}
-    assert sizes == {(render.SQUARE, render.SQUARE)}
+    assert sizes == {(render.BIG_SQUARE, render.BIG_SQUARE)}  # a few units: big squares
     assert layout.counts == {1: 1, 2: 1, 3: 1, 4: 1, None: 1}
 
 
@@ -70,11 +70,79 @@ def test_a_crowded_grid_uses_smaller_squares_and_wraps_blocks_within_the_width()
     assert layout.width <= render.MAP_WIDTH and max(shape.rect[0] + shape.rect[2] for shape in layout.shapes) <= 760
 
 
-def test_a_square_names_its_unit_in_a_few_letters():
+def test_a_square_names_its_unit_in_a_few_letters_and_never_in_a_bare_number_a_reader_would_take_for_a_level():
     assert render.short_name("Phường Lái Thiêu", "phường") == "LT"
     assert render.short_name("Thị trấn Dầu Tiếng", "thị trấn") == "DT"
-    assert render.short_name("Khu phố 12", "khu phố") == "12"
     assert render.short_name("Xã An Tây") == "XAT"
+    assert render.short_name("Khu phố 12", "khu phố") == "KP12"
+    assert render.short_name("Ấp 3", "ấp") == "Ấp3"
+    assert render.short_name("Phường 1", "phường") == "P1"
+    assert render.short_name("Tổ dân phố 5") == "TDP5"
+
+
+def test_units_that_share_letters_in_a_district_are_told_apart_the_same_way_whatever_order_they_come_in():
+    thu_dau_mot = [
+        MapUnit("25753", "Phường Phú Thọ", 1, "718", "Thành phố Thủ Dầu Một", "PT"),
+        MapUnit("25763", "Phường Phú Tân", 1, "718", "Thành phố Thủ Dầu Một", "PT"),
+        MapUnit("25741", "Phường Hiệp Thành", 1, "718", "Thành phố Thủ Dầu Một", "HT"),
+    ]
+    assert render.distinct_shorts(thu_dau_mot) == {"25753": "PTh", "25763": "PTâ", "25741": "HT"}
+    tan_uyen = [
+        MapUnit("25920", "Phường Tân Hiệp", 1, "723", "Thành phố Tân Uyên", "TH"),
+        MapUnit("25937", "Xã Thạnh Hội", 1, "723", "Thành phố Tân Uyên", "TH"),
+        MapUnit("25939", "Phường Thái Hòa", 1, "723", "Thành phố Tân Uyên", "TH"),
+        MapUnit("25940", "Phường Tân Hòa", 1, "723", "Thành phố Tân Uyên", "TH"),
+    ]
+    letters = render.distinct_shorts(tan_uyen)
+    assert len(set(letters.values())) == 4 and letters["25920"] == "THi" and letters["25939"] == "THò"
+    assert letters["25940"] == "THò2"  # still alike: a digit after letters, in order of code
+    assert render.distinct_shorts(list(reversed(tan_uyen))) == letters
+    numbered = [MapUnit(f"25966-0{n}", "Khu phố 1", 1, "725", "Thuận An", "LT1") for n in (1, 2)]
+    assert render.distinct_shorts(numbered) == {"25966-01": "LT1", "25966-02": "LT1b"}  # a letter after a number
+
+
+def test_the_grid_never_shows_the_same_letters_twice_in_a_district():
+    units = [
+        MapUnit(code, name, 2, "718", "Thành phố Thủ Dầu Một", render.short_name(name, "phường"))
+        for code, name in [("25753", "Phường Phú Thọ"), ("25763", "Phường Phú Tân"), ("25762", "Phường Phú Mỹ")]
+    ]
+    texts = [label.text for label in render.tile_grid(units).labels if not label.bold]
+    assert sorted(texts) == ["PM", "PTh", "PTâ"]
+
+
+def test_a_few_units_get_bounded_squares_from_the_left_edge_in_the_page_and_in_the_file():
+    districts = [MapUnit(str(code), f"Huyện {code}", 4, "74", "Tỉnh Bình Dương", "H") for code in range(718, 727)]
+    layout = render.tile_grid(districts, unit_level=UnitLevel.DISTRICT)
+    assert {shape.rect[2] for shape in layout.shapes} == {render.BIG_SQUARE}
+    assert min(shape.rect[0] for shape in layout.shapes) == 0
+    root = ET.fromstring(render.to_inline_svg(layout, title="Cấp độ dịch"))
+    # The view box is the map's full width whatever the units: a page scales nine squares as it scales ninety.
+    assert root.get("width") == "100%" and root.get("viewBox").split()[2] == str(render.MAP_WIDTH + 4)
+    title = next(label for label in layout.labels if label.bold)
+    assert title.size == 11 and title.x == 0
+    drawn = render.compose(layout, title="Cấp độ dịch", subtitle="Tuần 11/10/2021 – 17/10/2021")
+    assert drawn.map_x == render.MARGIN  # under the title, not pushed to the middle
+
+
+def test_a_phone_map_fills_the_phone_at_a_bounded_scale_and_a_choropleth_is_centred():
+    layout = render.tile_grid(communes(), width=render.NARROW_WIDTH)
+    assert layout.width < render.NARROW_VIEW
+    root = ET.fromstring(render.to_inline_svg(layout, title="T", width=render.NARROW_VIEW))
+    assert root.get("width") == "100%" and root.get("viewBox").split()[2] == str(render.NARROW_VIEW + 4)
+    tall = {"type": "Polygon", "coordinates": [[[106.6, 10.9], [106.7, 10.9], [106.7, 11.3], [106.6, 11.3]]]}
+    choropleth = render.choropleth([MapUnit("1", "Dài", 1, geometry=tall)])
+    left, _top, width, _height = (
+        float(n) for n in ET.fromstring(render.to_inline_svg(choropleth, title="T")).get("viewBox").split()
+    )
+    assert width == render.MAP_WIDTH + 4 and round(-left - 2) == round((render.MAP_WIDTH - choropleth.width) / 2)
+
+
+def test_the_file_says_when_the_levels_apply_and_who_published_them():
+    details = ["Áp dụng từ 26/10/2021 00:00.", "Tỉnh Bình Dương công bố ngày 25/10/2021 18:00."]
+    drawn = render.compose(render.tile_grid(communes()), title="Cấp độ dịch", subtitle="Tuần", details=details)
+    texts = [text.text for text in ET.fromstring(render.to_svg(drawn).encode()).iter(f"{SVG}text")]
+    assert details[0] in texts and details[1] in texts
+    assert max(text.y for text in drawn.texts if text.text in details) < drawn.map_y  # above the map
 
 
 def test_the_svg_parses_and_names_each_unit_with_its_level_and_the_week():

@@ -5,6 +5,8 @@ leave them once published."""
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
+
 from phongdich.levels.choices import AssessmentStatus, Outcome, ResultStatus
 from phongdich.levels.models import Assessment, LevelResult, LevelRules
 from phongdich.places.choices import Structure
@@ -72,3 +74,10 @@ def boundaries_for_every_commune() -> None:
     for index, commune in enumerate(communes):
         commune.geometry = square(106.5 + (index % 10) * 0.02, 10.9 + (index // 10) * 0.02)
     AdminUnit.objects.bulk_update(communes, ["geometry"])
+
+
+def vi(message: str, **values) -> str:
+    """A message as a Vietnamese page shows it, with its values."""
+    with translation.override("vi"):
+        text = translation.gettext(message)
+    return text % values if values else text
