@@ -119,3 +119,17 @@ def exit_code(rows: list[dict]) -> int:
     if failed:
         print(f"{len(failed)} figure(s) not measured: {', '.join(row['name'] for row in failed)}")
     return 1 if failed else 0
+
+
+def page_p95_ms(fetch, runs: int) -> float:
+    """p95 of `runs` requests by a test client (`fetch()` returns its response), after one to load the client's user,
+    session and scopes."""
+    fetch()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        answer = fetch()
+        samples.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 200, answer.status_code
+    samples.sort()
+    return samples[int(0.95 * (len(samples) - 1))]

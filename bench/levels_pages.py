@@ -110,19 +110,9 @@ def map_benchmark(weeks: list[str]) -> tuple[float, float]:
         cache.clear()
         return client.get(f"/levels/map/?week={weeks[next(turn) % len(weeks)]}")
 
-    return _p95(drawn_afresh, 40), _p95(lambda: client.get("/accounts/password/done/"), 40)
-
-
-def _p95(fetch, runs: int) -> float:
-    fetch()  # the client's user, session and scopes loaded once
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        answer = fetch()
-        samples.append((time.perf_counter() - started) * 1000)
-        assert answer.status_code == 200, answer.status_code
-    samples.sort()
-    return samples[int(0.95 * (len(samples) - 1))]
+    return harness.page_p95_ms(drawn_afresh, 40), harness.page_p95_ms(
+        lambda: client.get("/accounts/password/done/"), 40
+    )
 
 
 def public_benchmark(weeks: list[str]) -> tuple[float, float]:

@@ -181,21 +181,9 @@ def _patients(rng: random.Random, facilities: list[int]) -> None:
 def board_benchmark() -> tuple[float, float]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="tinh.chihuy"))
-    board = _p95(lambda: client.get("/care/tower/"), 30)
-    listing = _p95(lambda: client.get("/care/tower/transfers/"), 30)
+    board = harness.page_p95_ms(lambda: client.get("/care/tower/"), 30)
+    listing = harness.page_p95_ms(lambda: client.get("/care/tower/transfers/"), 30)
     return board, listing
-
-
-def _p95(fetch, runs: int) -> float:
-    fetch()  # the client's user, session and scopes loaded once
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        answer = fetch()
-        samples.append((time.perf_counter() - started) * 1000)
-        assert answer.status_code == 200, answer.status_code
-    samples.sort()
-    return samples[int(0.95 * (len(samples) - 1))]
 
 
 def suggest_benchmark() -> tuple[float, float]:

@@ -433,7 +433,7 @@ def compose(
     width = max(layout.width, 560) + 2 * MARGIN
     inner = width - 2 * MARGIN
     texts: list[Label] = []
-    y = MARGIN
+    y: float = MARGIN
     for line in wrap(title, 20, inner):
         y += 24
         texts.append(Label(MARGIN, y, line, size=20, bold=True))

@@ -7,6 +7,7 @@ who may see levels at all: there is nothing personal in a unit's level."""
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.utils.translation import get_language, gettext_lazy
@@ -21,11 +22,11 @@ from ..selectors import published_assessments
 from . import render
 
 CACHE_SECONDS = 24 * 3600  # a key changes whenever an assessment is published: the time only bounds memory
-UNIT_LEVELS = {
+UNIT_LEVELS: dict[str, tuple[str, ...]] = {
     Structure.LEGACY: (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE, UnitLevel.GROUP),
     Structure.REFORM_2025: (UnitLevel.PROVINCE, UnitLevel.COMMUNE, UnitLevel.GROUP),
 }
-DEPTH_LABELS = {
+DEPTH_LABELS: dict[str, Any] = {
     UnitLevel.DISTRICT: gettext_lazy("Districts"),
     UnitLevel.COMMUNE: gettext_lazy("Communes"),
     UnitLevel.GROUP: gettext_lazy("Residential groups"),
@@ -158,7 +159,7 @@ def map_data(week: PublishedWeek, depth: int, *, href_base: str = "") -> MapData
     rows = list(in_tree.values_list("pk", "code", "name", "division_type", "path"))
     geometry: dict[int, dict] = {}
     if rows and not in_tree.filter(geometry__isnull=True).exists():
-        geometry = dict(in_tree.values_list("pk", "geometry"))
+        geometry = {pk: shape for pk, shape in in_tree.values_list("pk", "geometry") if shape}
     block_depth = 1 if depth >= 2 else 0
     block_paths = {_ancestor(path, block_depth) for *_rest, path in rows}
     groups = unit_level == UnitLevel.GROUP
@@ -237,7 +238,7 @@ def drawn_map(week: PublishedWeek, depth: int, *, href_base: str = "") -> dict:
         labels = short_labels()
         high = sorted(
             (unit for unit in data.units if unit.level in (3, 4)),
-            key=lambda unit: (-unit.level, render.code_key(unit.block_code), render.code_key(unit.code)),
+            key=lambda unit: (-(unit.level or 0), render.code_key(unit.block_code), render.code_key(unit.code)),
         )
         by_block: dict[str, list[render.MapUnit]] = {}
         for unit in sorted(data.units, key=lambda u: render.code_key(u.code)):
@@ -282,14 +283,14 @@ def drawn_map(week: PublishedWeek, depth: int, *, href_base: str = "") -> dict:
 
 def _listed(unit: render.MapUnit, effective: dict[str, datetime | None]) -> dict:
     """A unit as the pages list it: its full name, its level in words and its colour named, when it applies."""
-    assessed = unit.level in COLOURS
+    level = unit.level if unit.level in COLOURS else None
     return {
         "name": unit.full_name,
         "href": unit.href,
-        "level": unit.level if assessed else None,
-        "label": str(Level(unit.level).label) if assessed else _("Not assessed / no population"),
-        "colour": COLOURS[unit.level] if assessed else NO_LEVEL_COLOUR,
-        "colour_name": str(COLOUR_NAMES[unit.level]) if assessed else _("grey"),
+        "level": level,
+        "label": str(Level(level).label) if level else _("Not assessed / no population"),
+        "colour": COLOURS[level] if level else NO_LEVEL_COLOUR,
+        "colour_name": str(COLOUR_NAMES[level]) if level else _("grey"),
         "effective_at": effective.get(unit.code),
     }
 
