@@ -26,7 +26,7 @@ class ZoneOut(Schema):
     id: int
     kind: str
     name: str
-    unit_id: int = Field(description="The unit it is declared in.")
+    unit_id: int = Field(description="The district or commune whose area it lies in.")
     unit_name: str
     unit_ids: list[int] = Field(description="The units inside (their whole subtree).")
     addresses: list[str] = Field(description="Address, building or alley lines inside the unit.")
@@ -91,7 +91,7 @@ class ZoneFilters(Schema):
     q: str | None = None
     state: str | None = Field(None, description="open, overdue, planned, ended or ended_early.")
     kind: ZoneKind | None = None
-    unit: int | None = Field(None, description="Areas declared in this unit or below it.")
+    unit: int | None = Field(None, description="Areas lying in this unit or below it.")
 
 
 def _zones(request, filters: ZoneFilters):
@@ -128,7 +128,9 @@ def read_zone(request, zone_id: int):
 class ZoneIn(Schema):
     kind: ZoneKind
     name: str
-    unit_id: int = Field(description="The district, commune or residential group it is declared in.")
+    unit_id: int = Field(
+        description="The district or commune whose area it lies in (a residential group issues no decisions)."
+    )
     unit_ids: list[int] = Field(default_factory=list, description="Units inside, each within the unit's subtree.")
     addresses: list[str] = Field(default_factory=list, description="Address, building or alley lines, one each.")
     polygon: dict | None = Field(None, description="A GeoJSON Polygon or MultiPolygon (longitude, latitude).")

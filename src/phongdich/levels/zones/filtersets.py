@@ -28,6 +28,12 @@ class ZoneFilterSet(UnitFilterSet):
         model = Zone
         fields = ["q", "state", "kind", "unit"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "" lets the form field take the platform's blank label ("- Chọn -") rather than django-filter's dashes.
+        self.filters["unit"].extra["empty_label"] = ""
+        self.filters["unit"].label = _("In the area of")
+
     def by_state(self, queryset, name, value):
         now = clock.now()
         started = Q(ended_at__isnull=True, starts_at__lte=now)

@@ -34,10 +34,11 @@ class ZoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ZoneKind.choices, initial=ZoneKind.LOCKDOWN)
     name = forms.CharField(label=_("Name"), max_length=200)
     unit = UnitChoiceField(
-        label=_("Declared in"),
+        label=_("In the area of"),
         queryset=None,
         help_text=_(
-            "The district, commune or residential group whose decision it is; the units and addresses lie in it."
+            "The district or commune the area lies in: the units and addresses inside are in it. A residential group "
+            "issues no decisions: choose its commune, and the group below."
         ),
     )
     units = UnitsChoiceField(
@@ -76,7 +77,7 @@ class ZoneForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = units_for(user, "levels.add_zone").exclude(level=UnitLevel.PROVINCE)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].queryset = units.exclude(level=UnitLevel.GROUP)
         self.fields["units"].queryset = units
 
 

@@ -119,8 +119,8 @@ def open_zones(at: datetime | None = None) -> QuerySet[Zone]:
 
 
 def zones_covering(unit: AdminUnit, at: datetime | None = None) -> QuerySet[Zone]:
-    """The zones in force at `at` that hold this unit or one of its ancestors, or were declared in it (a red point
-    of its addresses)."""
+    """The zones in force at `at` that hold this unit or one of its ancestors, or lie in it (a red point of its
+    addresses)."""
     paths = [unit.path, *unit.ancestor_paths()]
     holding = Zone.units.through.objects.filter(adminunit__path__in=paths).values("zone_id")
     return open_zones(at).filter(Q(pk__in=holding) | Q(unit=unit))

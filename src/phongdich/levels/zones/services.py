@@ -180,7 +180,8 @@ def zone_declare(
     reason: str = "",
     decision: str = "",
 ) -> Zone:
-    """Record a lockdown area or red point declared in `unit`: units inside that unit's subtree, address lines
+    """Record a lockdown area or red point lying in `unit` (a district or commune, whose people's committee or whose
+    district's decides it; a residential group decides nothing): units inside that unit's subtree, address lines
     (one a line), a GeoJSON boundary, or several of them; its start and planned end, and what the people inside
     must pass to leave."""
     units = list(dict.fromkeys(units or []))
@@ -199,7 +200,12 @@ def zone_declare(
         elif len(name) > NAME_MAX:
             errors["name"] = _("At most %(max)d characters.") % {"max": NAME_MAX}
         if unit.level == UnitLevel.PROVINCE:
-            errors["unit"] = _("Declare a lockdown in a district, a commune or a residential group.")
+            errors["unit"] = _("Declare a lockdown in the district or commune it lies in, not the whole province.")
+        elif unit.level == UnitLevel.GROUP:
+            errors["unit"] = _(
+                "A residential group issues no decisions: declare the area in its commune, with the group among the "
+                "units inside or its addresses listed."
+            )
         if len(units) > MAX_UNITS:
             errors["units"] = _("At most %(max)d units in one area.") % {"max": MAX_UNITS}
         elif outside := [place.label for place in units if not place.path.startswith(unit.path)]:
@@ -304,7 +310,8 @@ def zone_end(*, actor, zone: Zone, ended_at: datetime, end_reason: str = "") -> 
 
 
 def zone_extend(*, actor, zone: Zone, planned_end_at: datetime, reason: str) -> Zone:
-    """Move an open lockdown's planned end later, saying why (the audit trail keeps each extension)."""
+    """Move an open lockdown's planned end later, saying why. The audit trail keeps each extension, with the
+    domain's time it was recorded on (`clock.now()`, which a demo sets in 2021) beside the machine's own."""
     reason = (reason or "").strip()
     planned_end_at = _aware(planned_end_at)
     with transaction.atomic():
@@ -343,7 +350,7 @@ def zone_extend(*, actor, zone: Zone, planned_end_at: datetime, reason: str) -> 
             unit_path=zone.unit.path,
             before={"planned_end_at": before.isoformat()},
             after={"planned_end_at": planned_end_at.isoformat()},
-            detail={"extension": reason},
+            detail={"extension": reason, "recorded_at": clock.now().isoformat()},
         )
     return zone
 

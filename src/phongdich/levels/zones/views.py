@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from phongdich.core import audit, clock
@@ -76,6 +77,7 @@ def zone_view(request, pk):
     context = {
         "zone": zone,
         "state": state,
+        "ended": not open_,
         "units": list(zone.units.select_related("parent").order_by("path")),
         "residents_count": count,
         "progress": leave_test_progress(zone, residents) if count else None,
@@ -124,17 +126,35 @@ def _residents_page(request, zone: Zone, residents) -> dict:
     return {"sees_residents": True, "residents_page": page, "residents": rows}
 
 
+# The named actors of code (core.audit): what a page calls them instead of their bare name.
+SYSTEM_ACTORS = {
+    "demo": _lazy("system (demo data)"),
+    "cli": _lazy("system (command line)"),
+    "system": _lazy("system"),
+}
+
+
+def actor_name(event: AuditEvent) -> str:
+    """Who an audit row says acted, for a page: a user by their name (their username without one), the named
+    actors of code by what they are ("demo" is the demo's builder), anything else as the audit wrote it."""
+    if event.actor is not None:
+        return str(event.actor)
+    label = event.actor_label
+    return str(SYSTEM_ACTORS[label]) if label in SYSTEM_ACTORS else label
+
+
 def extensions_of(zone: Zone) -> list[dict]:
-    """Each extension of the planned end, oldest first, from the zone's audit trail (when, from, to, why)."""
+    """Each extension of the planned end, oldest first, from the zone's audit trail: from, to, why, when on the
+    domain's clock (the machine's time for a row recorded before the service kept it) and by whom."""
     events = AuditEvent.objects.filter(object_type="levels.zone", object_id=str(zone.pk), action=AuditAction.UPDATE)
     found = []
-    for event in events.order_by("at", "pk"):
+    for event in events.select_related("actor").order_by("at", "pk"):
         detail, before, after = event.detail or {}, event.before or {}, event.after or {}
         if "extension" in detail and "planned_end_at" in after:
             found.append(
                 {
-                    "at": event.at,
-                    "by": event.actor_label,
+                    "at": _parsed(detail.get("recorded_at")) or event.at,
+                    "by": actor_name(event),
                     "from": _parsed(before.get("planned_end_at")),
                     "to": _parsed(after["planned_end_at"]),
                     "reason": detail["extension"],

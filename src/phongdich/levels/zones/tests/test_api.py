@@ -134,3 +134,12 @@ def test_extending_through_the_api(api_as, zone):
     assert (
         post(api_as("analyst"), f"{BASE}/{zone.pk}/extend", {"planned_end_at": later, "reason": "x"}).status_code == 403
     )
+
+
+def test_a_residential_group_is_refused_as_the_area_a_zone_lies_in(api_as, world):
+    answer = post(
+        api_as("commune_officer"),
+        BASE,
+        a_body(kind="red_point", unit_id=unit(KP1).pk, unit_ids=[], addresses=["Số 12 Lê Lợi"]),
+    )
+    assert answer.status_code == 422 and list(answer.json()["fields"]) == ["unit"]

@@ -1,15 +1,17 @@
 """Declaring, extending and lifting lockdown areas: what each service refuses, with which message, and what it
 records in the audit trail."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from phongdich.core import clock
 from phongdich.core.models import AuditEvent
 from phongdich.core.scoping import OutOfScope
 from phongdich.core.testing import unit
 
+from ...models import Zone
 from ..services import MAX_ADDRESSES, MAX_POLYGON_POINTS, zone_end, zone_extend
 from .world import HIEP_THANH, KP1, KP2, LAI_THIEU, SQUARE, august, days_from_now, declared, officer
 
@@ -62,9 +64,24 @@ def test_a_commune_officer_cannot_declare_in_or_around_another_commune(world):
         declared(by="other_commune", units=[unit(f"{HIEP_THANH}-01")])
 
 
-def test_a_commune_officer_declares_a_red_point_in_a_group_of_their_commune(world):
-    zone = declared(by="commune_officer", kind="red_point", unit=unit(KP1), units=[], addresses=["Số 12, Nguyễn Trãi"])
-    assert zone.unit == unit(KP1) and zone.kind == "red_point"
+def test_a_commune_officer_declares_a_red_point_of_addresses_in_their_commune(world):
+    zone = declared(
+        by="commune_officer", kind="red_point", unit=unit(LAI_THIEU), units=[], addresses=["Số 12, Nguyễn Trãi"]
+    )
+    assert zone.unit == unit(LAI_THIEU) and zone.kind == "red_point"
+
+
+def test_a_residential_group_cannot_be_the_area_a_zone_is_declared_in_for_it_issues_no_decisions(world):
+    errors = refusal(
+        lambda: declared(by="commune_officer", kind="red_point", unit=unit(KP1), units=[], addresses=["Số 12 Lê Lợi"])
+    )
+    assert errors == {
+        "unit": [
+            "A residential group issues no decisions: declare the area in its commune, with the group among the units "
+            "inside or its addresses listed."
+        ]
+    }
+    assert not Zone.objects.exists()
 
 
 def test_a_province_wide_lockdown_is_refused(world):
@@ -198,7 +215,15 @@ def test_an_extension_moves_the_planned_end_later_with_its_reason_in_the_audit_t
     zone.refresh_from_db()
     assert zone.planned_end_at == later
     event = AuditEvent.objects.get(object_type="levels.zone", object_id=str(zone.pk), action="update")
-    assert event.detail == {"extension": "Còn ca mắc mới trong khu phong tỏa"}
+    assert event.detail["extension"] == "Còn ca mắc mới trong khu phong tỏa"
+
+
+def test_an_extension_keeps_the_domains_time_it_was_recorded_on_beside_the_audits_own(world):
+    zone = declared(starts_at=august(1), planned_end_at=august(15))
+    clock.use(date(2021, 8, 12))  # a demo shows the outbreak's days; the audit keeps the machine's time
+    zone_extend(actor="demo", zone=zone, planned_end_at=august(22), reason="Còn ca mắc mới")
+    event = AuditEvent.objects.get(object_type="levels.zone", object_id=str(zone.pk), action="update")
+    assert event.detail["recorded_at"].startswith("2021-08-12") and event.at.year > 2021
 
 
 def test_an_extension_that_is_not_later_or_says_no_reason_is_refused(world, zone):
