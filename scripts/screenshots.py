@@ -145,19 +145,19 @@ def levels_pages(browser) -> None:
     shoot(command, "levels-home", full_page=True)
     command.click("table.table tbody tr a")  # the newest week: proposed, awaiting review
     settle(command)
-    open_page(command, command.url.split("?")[0] + "?level=commune")
+    open_page(command, command.url.removeprefix(BASE).split("?")[0] + "?level=commune")
     command.click("table.table tbody tr a")
     settle(command)
     shoot(command, "levels-why", full_page=True)
     open_page(command, "/levels/map/?depth=2")
-    shoot(command, "levels-map", full_page=True)
+    shoot(command, "levels-map")  # the top: the slider, the counts and the map
     district = new_page(browser, DESKTOP)
     log_in(district, "huyen.thuanan")
     open_first_row(district, "/levels/zones/")
     shoot(district, "levels-zone", full_page=True)
     public = new_page(browser, PHONE)  # no login
     open_page(public, "/cap-do-dich/")
-    shoot(public, "phone-levels-public", full_page=True)
+    shoot(public, "phone-levels-public")  # the first screen: the week, the legend and the map
 
 
 def main() -> None:
