@@ -74,8 +74,6 @@ def run_view(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("levels:home")
-    except PermissionDenied:
-        raise
     messages.success(request, _("Levels proposed for every unit: review them, then publish."))
     return redirect("levels:assessment", assessment.pk)
 
