@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "phongdich.vaccination",
     "phongdich.care",
     "phongdich.levels",
+    "phongdich.command",
     "phongdich.demo",
 ]
 

@@ -152,6 +152,47 @@ LOCAL_LEVELS = SEE_LEVELS | {"levels.add_zone", "levels.change_zone", "levels.ad
 ASSESS_LEVELS = LOCAL_LEVELS | {"levels.add_assessment", "levels.change_assessment", "levels.change_levelresult"}
 LEVEL_RULES = {"levels.add_levelrules", "levels.add_measurerules", "levels.add_leveltarget"}
 
+# The command centre. Its figures, reports, directives and targets name no one; alerts name facilities and units.
+SEE_COMMAND = {
+    "command.view_dailyfigures",
+    "command.view_situationreport",
+    "command.view_reporttemplate",
+    "command.view_directive",
+    "command.view_task",
+    "command.view_body",
+    "command.view_target",
+    "command.view_alert",
+}
+# A commune's, district's or province's duty officers: the daily report, the duty log, briefings, alerts.
+COMMAND_DUTY = SEE_COMMAND | {
+    "command.add_situationreport",
+    "command.change_situationreport",
+    "command.sign_situationreport",
+    "command.view_dutyshift",
+    "command.add_dutyshift",
+    "command.change_dutyshift",
+    "command.view_dutyentry",
+    "command.add_dutyentry",
+    "command.view_briefing",
+    "command.add_briefing",
+    "command.change_briefing",
+    "command.change_alert",
+    "command.add_taskprogress",
+}
+# A district's or the province's steering committee: directives, their tasks, inspections and targets.
+RUN_COMMAND = COMMAND_DUTY | {
+    "command.add_directive",
+    "command.change_directive",
+    "command.add_task",
+    "command.change_task",
+    "command.add_inspection",
+    "command.add_target",
+    "command.change_target",
+    "command.add_body",
+    "command.change_body",
+}
+ALERT_RULES = {"command.view_alertrule", "command.add_alertrule", "command.change_alertrule"}
+
 # What a district officer does in their district, and a province commander in the province.
 COMMAND_AREA = (
     UNITS
@@ -169,6 +210,7 @@ COMMAND_AREA = (
     | RECORD_SUPPLIES
     | MANAGE_DONATIONS
     | LOCAL_LEVELS
+    | RUN_COMMAND
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -178,6 +220,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"vaccination.view_vaccinationrules"}
         | ASSESS_LEVELS
         | LEVEL_RULES
+        | ALERT_RULES
     ),
     Role.PROVINCE_ANALYST: frozenset(
         UNITS
@@ -187,6 +230,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SEE_STATIONS
         | SEE_SUPPLIES
         | SEE_LEVELS
+        | SEE_COMMAND
     ),
     Role.DISTRICT_OFFICER: frozenset(COMMAND_AREA),
     Role.COMMUNE_OFFICER: frozenset(
@@ -204,6 +248,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MANAGE_TEAMS
         | SEE_WORKFORCE
         | LOCAL_LEVELS
+        | COMMAND_DUTY
     ),
     Role.COMMUNITY_TEAM: frozenset(
         UNITS
@@ -230,6 +275,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SEE_WORKFORCE
         | RECORD_SUPPLIES
         | SEE_LEVELS
+        | {"command.view_alert", "command.change_alert"}
     ),
     Role.LAB_TECHNICIAN: frozenset(UNITS | READ_PEOPLE | RUN_LAB),
     Role.VACCINATION_STAFF: frozenset(UNITS | WRITE_PEOPLE | VACCINATE),
@@ -252,6 +298,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | SUPPLY_ITEMS
         | SEE_LEVELS
         | LEVEL_RULES
+        | ALERT_RULES
     ),
 }
 
