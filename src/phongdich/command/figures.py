@@ -98,14 +98,14 @@ def _recompute(days: list[date]) -> RefreshReport:
     first, last = report.days[0], report.days[-1]
     span = _days_between(first, last)
     by_day: dict[date, Figures] = {day: defaultdict(Counter) for day in span}
-    flows = _flows(_midnight(first), _midnight(last + timedelta(days=1)))
+    flows = _flows(midnight(first), midnight(last + timedelta(days=1)))
     for (unit_id, day), counts in flows.items():
         by_day[day][unit_id].update(counts)
     for source in _stock_sources():
         for day, figures in source.by_day(span).items():
             for unit_id, counts in figures.items():
                 by_day[day][unit_id].update(counts)
-    moments = {_midnight(day + timedelta(days=1)): day for day in span}
+    moments = {midnight(day + timedelta(days=1)): day for day in span}
     for moment, beds in _beds_at(list(moments)).items():
         for unit_id, counts in beds.by_unit.items():
             by_day[moments[moment]][unit_id].update(counts)
@@ -201,7 +201,7 @@ class _StockSource:
     def _at_day_end(self, day: date) -> dict[int, int]:
         if self.dated:
             return self._standing(Q(**{f"{self.start}__lte": day}), day, dated=True)
-        moment = _midnight(day + timedelta(days=1))
+        moment = midnight(day + timedelta(days=1))
         return self._standing(Q(**{f"{self.start}__lt": moment}), moment, dated=False)
 
     def _standing(self, started: Q, when, *, dated: bool) -> dict[int, int]:
@@ -229,7 +229,7 @@ class _StockSource:
             rows = queryset.filter(**{f"{moment}__gte": first, f"{moment}__lte": last})
             return self._counted(rows.values_list(self.unit, moment))
         rows = queryset.filter(
-            **{f"{moment}__gte": _midnight(first), f"{moment}__lt": _midnight(last + timedelta(days=1))}
+            **{f"{moment}__gte": midnight(first), f"{moment}__lt": midnight(last + timedelta(days=1))}
         )
         return self._counted(rows.annotate(day=TruncDate(moment, tzinfo=LOCAL)).values_list(self.unit, "day"))
 
@@ -402,17 +402,17 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _midnight(day: date) -> datetime:
+def midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL)
 
 
 def _dates_in(start: datetime, end: datetime) -> tuple[date, date]:
     """The dates whose midnight falls in [start, end): a dated record happens as its day begins."""
     first = start.astimezone(LOCAL).date()
-    if _midnight(first) < start:
+    if midnight(first) < start:
         first += timedelta(days=1)
     stop = end.astimezone(LOCAL).date()
-    if _midnight(stop) < end:
+    if midnight(stop) < end:
         stop += timedelta(days=1)
     return first, stop
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "command"
+
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+]
