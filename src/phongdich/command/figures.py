@@ -259,8 +259,11 @@ def _stock_sources(*, path: str | None = None) -> list[_StockSource]:
     ]
 
 
+@dataclass
 class _FirstDoseSource(_StockSource):
     """A person counts once, from the first dose that completed their series."""
+
+    firsts: list[tuple[int, date, int]] | None = None
 
     def _standing(self, started: Q, when, *, dated: bool) -> dict[int, int]:
         standing: Counter = Counter()
@@ -273,7 +276,12 @@ class _FirstDoseSource(_StockSource):
         return [(unit_id, day, n) for unit_id, day, n in self._firsts() if first <= day <= last]
 
     def _firsts(self) -> list[tuple[int, date, int]]:
-        """(unit, day, people) for the day each person's series was first completed."""
+        """(unit, day, people) for the day each person's series was first completed (read once per refresh)."""
+        if self.firsts is None:
+            self.firsts = self._read_firsts()
+        return self.firsts
+
+    def _read_firsts(self) -> list[tuple[int, date, int]]:
         inner = self.queryset.values("person_id").annotate(first=Min("given_on"), home=Min("unit_id")).order_by()
         sql, params = inner.values_list("home", "first").query.sql_with_params()
         with connection.cursor() as cursor:
