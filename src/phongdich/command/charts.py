@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 44, 12, 28
-TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="11" fill="#444"'
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 44, 12, 30
+TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="14" fill="#444"'
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _axes(plot: _Plot, days: Sequence[date], top: float, suffix: str = "") -> st
         parts.append(
             f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" {TEXT}>{_number(top * fraction)}{suffix}</text>'
         )
-    every = max(1, round(len(days) / 6))
+    every = max(1, round(len(days) / 5))
     for index in range(0, len(days), every):
         x = plot.x_mid(index)
         parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle" {TEXT}>{days[index]:%d/%m}</text>')
@@ -124,15 +124,18 @@ def _polyline(plot: _Plot, series: Series, top: float) -> str:
 
 
 def _figure(title: str, parts: list[str], legend: Sequence[Series]) -> str:
-    keys = "".join(
-        f'<span class="chart-key"><i style="background:{series.colour}"></i>{escape(series.label)}</span>'
-        for series in legend
-    )
+    keys = "".join(f'<span class="chart-key">{swatch(series.colour)}{escape(series.label)}</span>' for series in legend)
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label={quoteattr(title)} '
         f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
         f'<div class="chart-legend">{keys}</div>'
     )
+
+
+def swatch(colour: str) -> str:
+    """A legend's square of colour, drawn (the pages allow no inline styles)."""
+    square = f'<rect width="10" height="10" rx="2" fill="{colour}"/>'
+    return f'<svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">{square}</svg>'
 
 
 def _nice_max(value: float) -> float:

@@ -15,6 +15,7 @@ from phongdich.core.choices import AuditAction
 from phongdich.core.exports import xlsx_download
 from phongdich.core.scoping import has_permission_somewhere, require_permission
 
+from .charts import swatch
 from .dashboard import SEE_FIGURES, SETTINGS, Dashboard, dashboard_for, default_day, setting_labels, unit_for
 from .panels import panels_for
 
@@ -34,7 +35,7 @@ def dashboard_view(request):
         "day": day,
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1) if day < clock.today() else None,
-        "settings": [(name, setting_labels()[name], colour) for name, colour in SETTINGS],
+        "settings": [(name, setting_labels()[name], mark_safe(swatch(colour))) for name, colour in SETTINGS],  # noqa: S308
         "charts": {
             "epicurve": mark_safe(board.epicurve()),  # noqa: S308 (drawn from numbers, labels escaped)
             "testing": mark_safe(board.testing_chart()),  # noqa: S308
