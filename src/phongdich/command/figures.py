@@ -26,6 +26,7 @@ from phongdich.care.choices import OrderKind
 from phongdich.care.models import IsolationOrder
 from phongdich.care.tower.models import Admission, WardCapacity
 from phongdich.core import clock
+from phongdich.core.bulk import append_rows, db_date
 from phongdich.labs.choices import Result
 from phongdich.labs.models import Sample
 from phongdich.people.models import Person
@@ -111,19 +112,23 @@ def _recompute(days: list[date]) -> RefreshReport:
             by_day[moments[moment]][unit_id].update(counts)
     residents = _residents()
     tree = _Tree.load()
-    rows = []
-    for day in report.days:
-        leaves = by_day[day]
-        for unit_id, counts in residents.by_unit.items():
-            leaves[unit_id]["residents"] = counts["residents"]
-        rows += [
-            DailyFigures(unit_id=unit_id, unit_path=tree.paths[unit_id], day=day, **counts)
-            for unit_id, counts in tree.roll_up(leaves).items()
-            if any(counts.values())
-        ]
     DailyFigures.objects.filter(day__in=report.days).delete()
-    DailyFigures.objects.bulk_create(rows, batch_size=2000)
-    report.rows, report.seconds = len(rows), time.perf_counter() - started
+    columns = ["unit_id", "unit_path", "day", *DailyFigures.COUNTS]
+    table = connection.ops.quote_name(DailyFigures._meta.db_table)
+    with connection.cursor() as cursor:
+        for day in report.days:
+            leaves = by_day[day]
+            for unit_id, counts in residents.by_unit.items():
+                leaves[unit_id]["residents"] = counts["residents"]
+            stored = db_date(day)
+            rows = [
+                (unit_id, tree.paths[unit_id], stored, *(counts[name] for name in DailyFigures.COUNTS))
+                for unit_id, counts in tree.roll_up(leaves).items()
+                if any(counts.values())
+            ]
+            append_rows(cursor, table, columns, rows)  # database-ready tuples: the ORM's bulk_create took most of it
+            report.rows += len(rows)
+    report.seconds = time.perf_counter() - started
     return report
 
 
