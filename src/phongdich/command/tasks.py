@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 """Periodic work of the command centre: the daily figures kept fresh a few minutes behind the records."""
 
 from phongdich.core.background import every, in_background
@@ -10,3 +11,8 @@ from .figures import figures_refresh
 def command_figures() -> None:
     """Count the records entered since the last run into the daily figures."""
     figures_refresh()
+=======
+"""Periodic work of the command centre."""
+
+from .directives import tasks as directives_tasks  # noqa: F401  (the daily reminders of tasks due or overdue)
+>>>>>>> directives

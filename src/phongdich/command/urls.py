@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ app_name = "command"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("directives/", include("phongdich.command.directives.urls")),
 ]
