@@ -117,3 +117,12 @@ def test_a_task_outside_what_the_caller_sees_answers_404(directives, api_as):
         {"body_id": directives["health"].pk, "percent": 10, "note": "x"},
     )
     assert response.status_code == 404
+
+
+def test_the_task_list_filters_overdue_and_due_soon_tasks(directives, api_as):
+    client = api_as("province_commander")
+    clock.use(DEADLINE - timedelta(days=1))
+    assert client.get(f"{BASE}/tasks?overdue=true").json()["items"] == []
+    assert len(client.get(f"{BASE}/tasks?stage=due_soon").json()["items"]) == 2
+    clock.use(DEADLINE + timedelta(days=1))
+    assert len(client.get(f"{BASE}/tasks?overdue=true").json()["items"]) == 2
