@@ -27,7 +27,13 @@ class Group:
 GROUPS = (
     Group(
         _("Command centre"),
-        (Link("command:dashboard", _("Dashboard"), "command.view_dailyfigures"),),
+        (
+            Link("command:dashboard", _("Dashboard"), "command.view_dailyfigures"),
+            Link("command:directives", _("Directives"), "command.view_directive"),
+            Link("command:tasks", _("Tasks"), "command.view_task"),
+            Link("command:tasks_overdue", _("Overdue tasks"), "command.view_task"),
+            Link("command:bodies", _("Bodies"), "command.view_body"),
+        ),
     ),
     Group(
         _("People and places"),
