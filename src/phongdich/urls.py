@@ -18,6 +18,7 @@ urlpatterns = [
     path("vaccination/", include("phongdich.vaccination.urls")),
     path("care/", include("phongdich.care.urls")),
     path("levels/", include("phongdich.levels.urls")),
+    path("command/", include("phongdich.command.urls")),
     path("cap-do-dich/", include("phongdich.levels.public_urls")),
     path("verify", verify, name="verify"),
     path("c/<str:token>/", checkin_page, name="checkin"),
