@@ -105,12 +105,12 @@ class ReportFilters(Schema):
     status: str | None = Field(None, description="draft, signed or sent.")
 
 
-@router.get("", response=ReportPage, summary="Situation reports the caller may read, the latest day first")
+@router.get("", response=ReportPage, summary="Situation reports the caller may read, the latest generated first")
 def list_reports(request, filters: Query[ReportFilters], cursor: str | None = None, limit: int = 50):
     require_permission(request.user, VIEW)
     rows = filtered(ReportFilterSet, filters.dict(), reports_visible_to(request.user), request.user)
     rows = rows.select_related("unit", "template").defer("figures", "children", "narratives")
-    items, next_cursor = keyset_page(rows, ("-day", "-id"), cursor, min(max(limit, 1), 200))
+    items, next_cursor = keyset_page(rows, ("-id",), cursor, min(max(limit, 1), 200))
     return {"items": items, "next_cursor": next_cursor}
 
 

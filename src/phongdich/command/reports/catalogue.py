@@ -16,16 +16,17 @@ class Figure:
     code: str
     label: str | Promise
     kind: str = "count"  # "count" or "percent"
+    part: bool = False  # a part of the figure above it (the new cases by where they were found)
 
 
 FIGURES: dict[str, Figure] = {
     figure.code: figure
     for figure in (
         Figure("cases", _("New cases")),
-        Figure("cases_community", _("found in the community")),
-        Figure("cases_screening", _("found by screening (checkpoints, hospitals)")),
-        Figure("cases_isolated", _("found in quarantine, isolation or a lockdown")),
-        Figure("cases_imported", _("imported (other provinces, abroad)")),
+        Figure("cases_community", _("found in the community"), part=True),
+        Figure("cases_screening", _("found by screening (checkpoints, hospitals)"), part=True),
+        Figure("cases_isolated", _("found in quarantine, isolation or a lockdown"), part=True),
+        Figure("cases_imported", _("imported (other provinces, abroad)"), part=True),
         Figure("deaths", _("Deaths")),
         Figure("recovered", _("Recovered and discharged")),
         Figure("cumulative_cases", _("Cases since the outbreak began")),
@@ -115,6 +116,11 @@ def derive(window: dict[str, int], cumulative: dict[str, int]) -> dict[str, int 
 def label_of(code: str) -> str:
     figure = FIGURES.get(code)
     return str(figure.label) if figure else code
+
+
+def is_part(code: str) -> bool:
+    figure = FIGURES.get(code)
+    return bool(figure and figure.part)
 
 
 def is_percent(code: str) -> bool:

@@ -244,7 +244,9 @@ def report_docx(report: SituationReport) -> bytes:
                 table.style = "Table Grid"
                 for row in part["rows"]:
                     cells = table.add_row().cells
-                    cells[0].text = row["label"]
+                    cells[0].text = f"– {row['label']}" if row["part"] else row["label"]
+                    if row["part"]:
+                        cells[0].paragraphs[0].paragraph_format.left_indent = Mm(5)
                     cells[1].text = row["text"]
                     cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if part["narrative"]:

@@ -13,7 +13,7 @@ from phongdich.places.models import AdminUnit
 
 from ..choices import ReportStatus
 from ..models import ReportTemplate, SituationReport
-from .catalogue import is_percent, label_of
+from .catalogue import is_part, is_percent, label_of
 
 VIEW = "command.view_situationreport"
 ADD = "command.add_situationreport"
@@ -87,7 +87,13 @@ def sections_of(report: SituationReport) -> list[dict]:
     for section in report.template.sections or []:
         key = section.get("key", "")
         rows = [
-            {"code": code, "label": label_of(code), "value": values.get(code), "percent": is_percent(code)}
+            {
+                "code": code,
+                "label": label_of(code),
+                "value": values.get(code),
+                "percent": is_percent(code),
+                "part": is_part(code),
+            }
             for code in section.get("figures", [])
         ]
         sections.append(
