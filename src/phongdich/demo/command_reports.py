@@ -15,7 +15,7 @@ from phongdich.core import clock
 from phongdich.places.choices import Structure, UnitLevel
 from phongdich.places.models import AdminUnit
 
-SIGNERS = {
+SIGNERS: dict[str, str] = {
     UnitLevel.COMMUNE: "KT. CHỦ TỊCH – PHÓ CHỦ TỊCH UBND, PHÓ TRƯỞNG BAN CHỈ ĐẠO",
     UnitLevel.DISTRICT: "KT. TRƯỞNG BAN – PHÓ TRƯỞNG BAN THƯỜNG TRỰC",
     UnitLevel.PROVINCE: "TRƯỞNG BAN",
@@ -73,13 +73,13 @@ def _busiest_district(province: AdminUnit, first: date, last: date) -> AdminUnit
     busiest = (
         DailyFigures.objects.filter(unit__in=districts, day__gte=first, day__lte=last)
         .values("unit_id")
-        .annotate(cases=Sum("cases_community"))
-        .order_by("-cases", "unit_path")
+        .annotate(community=Sum("cases_community"))
+        .order_by("-community", "unit_path")
         .first()
     )
-    if busiest and busiest["cases"]:
+    if busiest and busiest["community"]:
         return districts.get(pk=busiest["unit_id"])
-    return districts.filter(children__level=UnitLevel.COMMUNE).distinct().order_by("path").first()
+    return districts.filter(children__level=UnitLevel.COMMUNE).distinct().order_by("path")[0]
 
 
 def _n(value) -> str:

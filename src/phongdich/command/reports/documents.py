@@ -281,7 +281,7 @@ def report_docx(report: SituationReport) -> bytes:
             *[[(f"- {line}", {"size": 11})] for line in page.recipients],
             align=WD_ALIGN_PARAGRAPH.LEFT,
         )
-        lines = [[(page.signer_title, {"bold": True})]]
+        lines: list[list[tuple[str, dict]]] = [[(page.signer_title, {"bold": True})]]
         if page.sign_hint:
             lines.append([(page.sign_hint, {"italic": True, "size": 11})])
         lines += [[("", {})], [("", {})], [("", {})]]

@@ -160,8 +160,8 @@ def _children_reports(children: list[AdminUnit], day: date) -> list[dict]:
     """Each unit below: its latest version sent upward for the day (its narratives quoted), or none yet."""
     latest: dict[int, SituationReport] = {}
     sent = SituationReport.objects.filter(unit__in=children, day=day, status=ReportStatus.SENT)
-    for report in sent.select_related("template", "signed_by").order_by("unit_id", "-version"):
-        latest.setdefault(report.unit_id, report)
+    for found in sent.select_related("template", "signed_by").order_by("unit_id", "-version"):
+        latest.setdefault(found.unit_id, found)
     rows = []
     for child in children:
         report = latest.get(child.pk)
@@ -201,9 +201,10 @@ def report_generate(*, actor, unit: AdminUnit, day: date, template: ReportTempla
     """The unit's report of `day`, its figures frozen from the 24 hours up to the template's cut-off hour (the
     cumulative ones from the first day up to `day`), with the reports the units below have sent upward. A draft of
     the day is refreshed (its narratives kept); a signed one is not touched: open a new version to change it."""
-    template = template or template_default(actor=actor)
     with transaction.atomic():
         unit = _unit_in_scope(actor, unit, ADD)
+        if template is None:
+            template = template_default(actor=actor)
         template = ReportTemplate.objects.filter(pk=template.pk).first() or template
         errors: dict[str, str] = {}
         if unit.level not in REPORTING_LEVELS:

@@ -17,6 +17,7 @@ from phongdich.core.views import add_form_errors, post_action
 
 from ..choices import ReportStatus
 from ..models import ReportTemplate, SituationReport
+from .catalogue import label_of
 from .documents import FORMATS, filename_of, report_document
 from .filtersets import ReportFilterSet
 from .forms import GenerateForm, NarrativesForm, SignForm
@@ -215,12 +216,14 @@ def templates_view(request):
     require_permission(request.user, "command.view_reporttemplate")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    from .catalogue import label_of
-
-    templates = list(ReportTemplate.objects.order_by("-active", "code"))
-    for template in templates:
-        template.section_rows = [
-            {**section, "figure_labels": [label_of(code) for code in section.get("figures", [])]}
-            for section in template.sections or []
-        ]
+    templates = [
+        {
+            "template": template,
+            "sections": [
+                {**section, "figure_labels": [label_of(code) for code in section.get("figures", [])]}
+                for section in template.sections or []
+            ],
+        }
+        for template in ReportTemplate.objects.order_by("-active", "code")
+    ]
     return render(request, "command/reports/templates.html", {"templates": templates})

@@ -178,7 +178,7 @@ def test_an_officer_generates_reports_of_their_own_units_only(week, persona, cod
 
     with pytest.raises(OutOfScope):
         report_generate(actor=User.objects.get(username=persona), unit=unit(code), day=week[1])
-    assert not SituationReport.objects.exists()
+    assert not SituationReport.objects.exists() and not ReportTemplate.objects.exists()
 
 
 def test_a_commander_who_is_also_a_communes_officer_reports_for_both(week):
