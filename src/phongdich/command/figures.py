@@ -26,6 +26,7 @@ from phongdich.care.choices import OrderKind
 from phongdich.care.models import IsolationOrder
 from phongdich.care.tower.models import Admission, WardCapacity
 from phongdich.core import clock
+from phongdich.core.bulk import append_rows, db_date
 from phongdich.labs.choices import Result
 from phongdich.labs.models import Sample
 from phongdich.people.models import Person
@@ -98,32 +99,36 @@ def _recompute(days: list[date]) -> RefreshReport:
     first, last = report.days[0], report.days[-1]
     span = _days_between(first, last)
     by_day: dict[date, Figures] = {day: defaultdict(Counter) for day in span}
-    flows = _flows(_midnight(first), _midnight(last + timedelta(days=1)))
+    flows = _flows(midnight(first), midnight(last + timedelta(days=1)))
     for (unit_id, day), counts in flows.items():
         by_day[day][unit_id].update(counts)
     for source in _stock_sources():
         for day, figures in source.by_day(span).items():
             for unit_id, counts in figures.items():
                 by_day[day][unit_id].update(counts)
-    moments = {_midnight(day + timedelta(days=1)): day for day in span}
+    moments = {midnight(day + timedelta(days=1)): day for day in span}
     for moment, beds in _beds_at(list(moments)).items():
         for unit_id, counts in beds.by_unit.items():
             by_day[moments[moment]][unit_id].update(counts)
     residents = _residents()
     tree = _Tree.load()
-    rows = []
-    for day in report.days:
-        leaves = by_day[day]
-        for unit_id, counts in residents.by_unit.items():
-            leaves[unit_id]["residents"] = counts["residents"]
-        rows += [
-            DailyFigures(unit_id=unit_id, unit_path=tree.paths[unit_id], day=day, **counts)
-            for unit_id, counts in tree.roll_up(leaves).items()
-            if any(counts.values())
-        ]
     DailyFigures.objects.filter(day__in=report.days).delete()
-    DailyFigures.objects.bulk_create(rows, batch_size=2000)
-    report.rows, report.seconds = len(rows), time.perf_counter() - started
+    columns = ["unit_id", "unit_path", "day", *DailyFigures.COUNTS]
+    table = connection.ops.quote_name(DailyFigures._meta.db_table)
+    with connection.cursor() as cursor:
+        for day in report.days:
+            leaves = by_day[day]
+            for unit_id, counts in residents.by_unit.items():
+                leaves[unit_id]["residents"] = counts["residents"]
+            stored = db_date(day)
+            rows = [
+                (unit_id, tree.paths[unit_id], stored, *(counts[name] for name in DailyFigures.COUNTS))
+                for unit_id, counts in tree.roll_up(leaves).items()
+                if any(counts.values())
+            ]
+            append_rows(cursor, table, columns, rows)  # database-ready tuples: the ORM's bulk_create took most of it
+            report.rows += len(rows)
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -201,7 +206,7 @@ class _StockSource:
     def _at_day_end(self, day: date) -> dict[int, int]:
         if self.dated:
             return self._standing(Q(**{f"{self.start}__lte": day}), day, dated=True)
-        moment = _midnight(day + timedelta(days=1))
+        moment = midnight(day + timedelta(days=1))
         return self._standing(Q(**{f"{self.start}__lt": moment}), moment, dated=False)
 
     def _standing(self, started: Q, when, *, dated: bool) -> dict[int, int]:
@@ -229,7 +234,7 @@ class _StockSource:
             rows = queryset.filter(**{f"{moment}__gte": first, f"{moment}__lte": last})
             return self._counted(rows.values_list(self.unit, moment))
         rows = queryset.filter(
-            **{f"{moment}__gte": _midnight(first), f"{moment}__lt": _midnight(last + timedelta(days=1))}
+            **{f"{moment}__gte": midnight(first), f"{moment}__lt": midnight(last + timedelta(days=1))}
         )
         return self._counted(rows.annotate(day=TruncDate(moment, tzinfo=LOCAL)).values_list(self.unit, "day"))
 
@@ -259,8 +264,11 @@ def _stock_sources(*, path: str | None = None) -> list[_StockSource]:
     ]
 
 
+@dataclass
 class _FirstDoseSource(_StockSource):
     """A person counts once, from the first dose that completed their series."""
+
+    firsts: list[tuple[int, date, int]] | None = None
 
     def _standing(self, started: Q, when, *, dated: bool) -> dict[int, int]:
         standing: Counter = Counter()
@@ -273,7 +281,12 @@ class _FirstDoseSource(_StockSource):
         return [(unit_id, day, n) for unit_id, day, n in self._firsts() if first <= day <= last]
 
     def _firsts(self) -> list[tuple[int, date, int]]:
-        """(unit, day, people) for the day each person's series was first completed."""
+        """(unit, day, people) for the day each person's series was first completed (read once per refresh)."""
+        if self.firsts is None:
+            self.firsts = self._read_firsts()
+        return self.firsts
+
+    def _read_firsts(self) -> list[tuple[int, date, int]]:
         inner = self.queryset.values("person_id").annotate(first=Min("given_on"), home=Min("unit_id")).order_by()
         sql, params = inner.values_list("home", "first").query.sql_with_params()
         with connection.cursor() as cursor:
@@ -402,17 +415,17 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _midnight(day: date) -> datetime:
+def midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL)
 
 
 def _dates_in(start: datetime, end: datetime) -> tuple[date, date]:
     """The dates whose midnight falls in [start, end): a dated record happens as its day begins."""
     first = start.astimezone(LOCAL).date()
-    if _midnight(first) < start:
+    if midnight(first) < start:
         first += timedelta(days=1)
     stop = end.astimezone(LOCAL).date()
-    if _midnight(stop) < end:
+    if midnight(stop) < end:
         stop += timedelta(days=1)
     return first, stop
 

@@ -3,7 +3,7 @@ from the daily figures or, for counts of places, from the records they name."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
@@ -16,7 +16,7 @@ from phongdich.levels.models import LevelResult
 from phongdich.places.choices import UnitLevel
 from phongdich.places.models import AdminUnit, IndustrialPark
 
-from .figures import LOCAL
+from .figures import midnight
 from .models import DailyFigures
 from .selectors import figures_on
 
@@ -88,7 +88,7 @@ def _parks_with_station(unit: AdminUnit, day: date) -> Decimal | None:
 
 def _communes_at_level_2_or_lower(unit: AdminUnit, day: date) -> Decimal | None:
     """The share of the unit's communes whose published level in effect at the day's end is 1 or 2."""
-    end = datetime(day.year, day.month, day.day, tzinfo=LOCAL) + timedelta(days=1)
+    end = midnight(day + timedelta(days=1))
     communes = _communes(unit)
     results = (
         LevelResult.objects.filter(

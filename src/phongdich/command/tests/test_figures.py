@@ -13,19 +13,12 @@ from phongdich.places.models import AdminUnit
 from phongdich.surveillance.choices import DetectionSetting
 from phongdich.surveillance.services.cases import case_confirm
 
-from ..figures import _midnight, figures_for_window, figures_rebuild, figures_refresh
+from ..figures import figures_for_window, figures_rebuild, figures_refresh, midnight
 from ..models import DailyFigures
 from ..selectors import children_figures, figures_cumulative, figures_on, figures_series
-from .world import FIRST_DAY, a_day_of_work, build_week, days_of_the_week, moment
+from .world import FIRST_DAY, a_day_of_work, days_of_the_week, moment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def week(world):
-    days = build_week(world)
-    yield days
-    clock.use(None)
 
 
 def snapshot(days) -> dict:
@@ -93,7 +86,7 @@ def test_the_figures_of_a_whole_day_window_are_the_days_row(week):
     figures_rebuild(since=week[0], until=week[-1])
     for code in ("74", "25966"):
         day = week[3]
-        window = figures_for_window(unit(code), _midnight(day), _midnight(day + timedelta(days=1)))
+        window = figures_for_window(unit(code), midnight(day), midnight(day + timedelta(days=1)))
         assert window == figures_on(unit(code), day)
 
 
