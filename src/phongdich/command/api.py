@@ -10,6 +10,7 @@ from phongdich.core import clock
 from phongdich.core.scoping import require_permission
 
 from .dashboard import SEE_FIGURES, unit_for
+from .directives.api import router as directives_router
 from .models import DailyFigures
 from .reports.api import router as reports_router
 from .selectors import children_figures, figures_series
@@ -59,3 +60,6 @@ def children(request, unit: int | None = None, day: date | None = None):
     return [
         {"unit_id": child.pk, "unit_code": child.code, "unit_name": child.name, "figures": row} for child, row in rows
     ]
+
+
+router.add_router("/directives", directives_router)

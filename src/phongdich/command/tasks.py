@@ -1,7 +1,9 @@
-"""Periodic work of the command centre: the daily figures kept fresh a few minutes behind the records."""
+"""Periodic work of the command centre: the daily figures kept fresh a few minutes behind the records; each part's
+own jobs are registered from its package."""
 
 from phongdich.core.background import every, in_background
 
+from .directives import tasks as directives_tasks  # noqa: F401  (the daily reminders of tasks due or overdue)
 from .figures import figures_refresh
 
 

@@ -332,6 +332,55 @@ PAGES = [
     # analyst, see the figures of their own units; a commune officer of Hiệp Thành not Lái Thiêu's.
     ("command:dashboard", "/command/", COMMAND_FIGURES),
     ("command:dashboard_xlsx", "/command/dashboard.xlsx?unit={unit_a}", COMMAND_FIGURES_OF_A),
+    # command: directives. A province directive of 9/2021 whose task is led by Thuận An's people's committee, of
+    # which the district officer is a member: the officer sees the task and its directive through the committee
+    # (not through the jurisdiction), reports its progress, and may neither inspect nor close it. Those who see
+    # the command centre open the lists; the communes see neither the province's directive nor its task.
+    ("command:directives", "/command/directives/", expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:directive",
+        "/command/directives/{directive_a}/",
+        expect(200, C=404, O=404, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
+    # This directive has no source file: nobody gets one (the download is tested in command/directives/tests).
+    (
+        "command:directive_source",
+        "/command/directives/{directive_a}/source/",
+        expect(404, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:directive_new", "/command/directives/new/", expect(403, P=200, D=200)),
+    ("command:tasks", "/command/directives/tasks/", expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:tasks_overdue",
+        "/command/directives/tasks/overdue/",
+        expect(200, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:task_new", "/command/directives/tasks/new/?point={cpoint_a}", expect(403, P=200, D=200)),
+    (
+        "command:task",
+        "/command/directives/tasks/{ctask_a}/",
+        expect(200, C=404, O=404, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "command:task_progress",
+        "/command/directives/tasks/{ctask_a}/progress/",
+        expect(403, P=200, D=200, C=404, O=404, Y=403),  # the analyst sees the task but belongs to no body of it
+    ),
+    ("command:task_inspection", "/command/directives/tasks/{ctask_a}/inspection/", expect(403, P=200, D=404)),
+    # No such attachment: the downloads are tested in command/directives/tests.
+    (
+        "command:attachment",
+        "/command/directives/attachments/999999/",
+        expect(404, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:bodies", "/command/directives/bodies/", expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:body",
+        "/command/directives/bodies/{body_a}/",
+        expect(200, C=404, O=404, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:body_new", "/command/directives/bodies/new/", expect(403, P=200, D=200)),
+    ("command:body_members", "/command/directives/bodies/{body_a}/members/", expect(403, P=200, D=200)),
     # command: situation reports
     # Lái Thiêu's report sent upward: its officers and the levels above read it, another commune does not find it;
     # its draft's narratives are written by its own officers only (nobody else finds a draft). Reports are generated
@@ -795,6 +844,22 @@ API = [
     # command: dashboard
     ("GET", "/api/v1/command/figures", None, COMMAND_FIGURES),
     ("GET", "/api/v1/command/figures/children?unit={unit_a}", None, COMMAND_FIGURES_OF_A),
+    # command: directives (the same province directive and task as the pages).
+    ("GET", "/api/v1/command/directives", None, expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "GET",
+        "/api/v1/command/directives/{directive_a}",
+        None,
+        expect(200, C=404, O=404, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
+    ("GET", "/api/v1/command/directives/tasks", None, expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/command/directives/tasks/overdue", None, expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "GET",
+        "/api/v1/command/directives/tasks/{ctask_a}",
+        None,
+        expect(200, C=404, O=404, H=403, T=403, X=403, E=403, S=403, L=403),
+    ),
     # command: situation reports
     # Read by whoever sees the command centre: Lái Thiêu's report sent upward by the levels above too, never by another
     # commune. Each write refused after the permission and scope checks: a day to come, a section without a
@@ -886,6 +951,16 @@ READ_ONLY = {
     "public_levels:map",
     "public_levels:map_svg",
     "public_levels:map_png",
+    # command: directives
+    "command:directives",
+    "command:directive",
+    "command:directive_source",
+    "command:tasks",
+    "command:tasks_overdue",
+    "command:task",
+    "command:attachment",
+    "command:bodies",
+    "command:body",
     # command: situation reports
     "command:reports",
     "command:report_templates",
@@ -1124,6 +1199,28 @@ ACTIONS = [
         {"starts_on": "{today}", "ends_on": "{today}"},
         expect(403, P=302, D=302),
     ),
+    # command: directives. Reporting progress: the members of the task's bodies and the province's command; the
+    # analyst, who sees the task, belongs to none of its bodies. Closing: who may change the province's tasks.
+    (
+        "command:task_progress",
+        "/command/directives/tasks/{ctask_a}/progress/",
+        {"body": "{body_a}", "status": "in_progress", "percent": "40", "note": "8/10 phường đã có trạm y tế lưu động"},
+        expect(403, P=302, D=302, C=404, O=404, Y=403),
+    ),
+    (
+        "api:report_task_progress",
+        "/api/v1/command/directives/tasks/{ctask_a}/progress",
+        {"body_id": "{body_a}", "status": "in_progress", "percent": "40", "note": "8/10 phường đã có trạm"},
+        expect(403, P=201, D=201, C=404, O=404, Y=403),
+    ),
+    ("command:task_close", "/command/directives/tasks/{ctask_a}/close/", {"status": "done"}, expect(403, P=302, D=404)),
+    # Assigning a task under the province's directive: the province, and the district in its own area.
+    (
+        "command:task_new",
+        "/command/directives/tasks/new/?point={cpoint_a}",
+        {"unit": "{cunit_d}", "title": "Trạm y tế lưu động ở mọi phường", "lead": "{body_a}", "deadline": "2021-09-30"},
+        expect(403, P=302, D=302),
+    ),
     # command: situation reports
     # Generating today's report of Lái Thiêu: its own officers (the others are offered only their own units, so the
     # form comes back with its error); signing its draft, sending its signed report and opening a new version of the
@@ -1203,6 +1300,7 @@ def fill(template: str, world) -> str:
         **(_stations(world) if any(f"{{{key}}}" in template for key in STATIONS_KEYS) else {}),
         **(_zone(world) if "{zone_a}" in template else {}),
         **(_assessment(world) if "{assessment_a}" in template or "{result_a}" in template else {}),
+        **(_command_directives(world) if any(f"{{{key}}}" in template for key in COMMAND_DIRECTIVE_KEYS) else {}),
         **(_sitreps(world) if "{sitrep" in template else {}),
     )
 
@@ -1559,6 +1657,29 @@ def _named_routes(resolver, prefix="", namespace=""):
             yield from _named_routes(pattern, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
+
+
+# command: directives
+COMMAND_DIRECTIVE_KEYS = ("directive_a", "cpoint_a", "ctask_a", "body_a", "cunit_d")
+
+
+def _command_directives(world) -> dict:
+    """The province's directive of 9/2021 and its task led by Thuận An's people's committee, whose member is the
+    district officer (made once per test)."""
+    from phongdich.command.directives.tests.world import build
+    from phongdich.command.models import Directive
+
+    directive = Directive.objects.filter(number="17-CT/TU").first()
+    built = build() if directive is None else None
+    directive = built["directive"] if built else directive
+    task = directive.tasks.select_related("lead", "point").get(lead__name="Ủy ban nhân dân thành phố Thuận An")
+    return {
+        "directive_a": directive.pk,
+        "cpoint_a": task.point_id,
+        "ctask_a": task.pk,
+        "body_a": task.lead_id,
+        "cunit_d": world.unit("725").pk,
+    }
 
 
 def _sitreps(world) -> dict:
