@@ -12,9 +12,11 @@ from phongdich.core.scoping import require_permission
 from .dashboard import SEE_FIGURES, unit_for
 from .directives.api import router as directives_router
 from .models import DailyFigures
+from .reports.api import router as reports_router
 from .selectors import children_figures, figures_series
 
 router = Router(tags=["command"])
+router.add_router("/reports", reports_router)
 MAX_DAYS = 400
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("directives/", include("phongdich.command.directives.urls")),
+    path("reports/", include("phongdich.command.reports.urls")),
 ]

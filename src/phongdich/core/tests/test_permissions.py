@@ -381,6 +381,20 @@ PAGES = [
     ),
     ("command:body_new", "/command/directives/bodies/new/", expect(403, P=200, D=200)),
     ("command:body_members", "/command/directives/bodies/{body_a}/members/", expect(403, P=200, D=200)),
+    # command: situation reports
+    # Lái Thiêu's report sent upward: its officers and the levels above read it, another commune does not find it;
+    # its draft's narratives are written by its own officers only (nobody else finds a draft). Reports are generated
+    # by the duty officers of each unit.
+    ("command:reports", "/command/reports/", expect(200, T=403, H=403, X=403, E=403, S=403, L=403)),
+    ("command:report_templates", "/command/reports/templates/", expect(200, T=403, H=403, X=403, E=403, S=403, L=403)),
+    ("command:report_generate", "/command/reports/generate/", expect(403, P=200, C=200, D=200, O=200)),
+    ("command:report", "/command/reports/{sitrep_a}/", expect(200, O=404, T=403, H=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:report_export",
+        "/command/reports/{sitrep_a}/export/?format=xlsx",
+        expect(200, O=404, T=403, H=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:report_edit", "/command/reports/{sitrep_draft_a}/narratives/", expect(403, P=404, C=200, D=404, O=404)),
 ]
 # Pages anyone opens without logging in (core/middleware.py PUBLIC_PREFIXES), as a visitor with no account.
 NO_LOGIN = {
@@ -846,6 +860,39 @@ API = [
         None,
         expect(200, C=404, O=404, H=403, T=403, X=403, E=403, S=403, L=403),
     ),
+    # command: situation reports
+    # Read by whoever sees the command centre: Lái Thiêu's report sent upward by the levels above too, never by another
+    # commune. Each write refused after the permission and scope checks: a day to come, a section without a
+    # narrative, a blank signer, a report already sent, a draft to revise; a unit not one's own is a body id (422).
+    ("GET", "/api/v1/command/reports", None, expect(200, T=403, H=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/command/reports/templates", None, expect(200, T=403, H=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/command/reports/{sitrep_a}", None, expect(200, O=404, T=403, H=403, X=403, E=403, S=403, L=403)),
+    (
+        "GET",
+        "/api/v1/command/reports/{sitrep_a}/export?format=xlsx",
+        None,
+        expect(200, O=404, T=403, H=403, X=403, E=403, S=403, L=403),
+    ),
+    (
+        "POST",
+        "/api/v1/command/reports",
+        {"unit_id": "{unit_a}", "day": "2099-01-01"},
+        expect(403, P=422, C=422, D=422, O=422),
+    ),
+    (
+        "POST",
+        "/api/v1/command/reports/{sitrep_draft_a}/narratives",
+        {"narratives": {"thoi_tiet": "Mưa"}},
+        expect(403, P=404, C=422, D=404, O=404),
+    ),
+    (
+        "POST",
+        "/api/v1/command/reports/{sitrep_draft_a}/sign",
+        {"signer_title": " "},
+        expect(403, P=404, C=422, D=404, O=404),
+    ),
+    ("POST", "/api/v1/command/reports/{sitrep_a}/send", {}, expect(403, P=404, C=422, D=404, O=404)),
+    ("POST", "/api/v1/command/reports/{sitrep_draft_a}/revise", {}, expect(403, P=404, C=422, D=404, O=404)),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -914,6 +961,11 @@ READ_ONLY = {
     "command:attachment",
     "command:bodies",
     "command:body",
+    # command: situation reports
+    "command:reports",
+    "command:report_templates",
+    "command:report",
+    "command:report_export",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -1169,6 +1221,24 @@ ACTIONS = [
         {"unit": "{cunit_d}", "title": "Trạm y tế lưu động ở mọi phường", "lead": "{body_a}", "deadline": "2021-09-30"},
         expect(403, P=302, D=302),
     ),
+    # command: situation reports
+    # Generating today's report of Lái Thiêu: its own officers (the others are offered only their own units, so the
+    # form comes back with its error); signing its draft, sending its signed report and opening a new version of the
+    # one it sent: its own officers only (the levels above read the sent one, the rest never find the others).
+    (
+        "command:report_generate",
+        "/command/reports/generate/",
+        {"unit": "{unit_a}", "day": "{today}"},
+        expect(403, P=200, C=302, D=200, O=200, K=302),
+    ),
+    (
+        "command:report_sign",
+        "/command/reports/{sitrep_draft_a}/sign/",
+        {"signer_title": "CHỦ TỊCH"},
+        expect(403, P=404, C=302, D=404, O=404),
+    ),
+    ("command:report_send", "/command/reports/{sitrep_signed_a}/send/", {}, expect(403, P=404, C=302, D=404, O=404)),
+    ("command:report_revise", "/command/reports/{sitrep_a}/revise/", {}, expect(403, P=404, C=302, D=404, O=404)),
 ]
 # The only routes not in the tables above, and why: none.
 UNLISTED: set[str] = set()
@@ -1231,6 +1301,7 @@ def fill(template: str, world) -> str:
         **(_zone(world) if "{zone_a}" in template else {}),
         **(_assessment(world) if "{assessment_a}" in template or "{result_a}" in template else {}),
         **(_command_directives(world) if any(f"{{{key}}}" in template for key in COMMAND_DIRECTIVE_KEYS) else {}),
+        **(_sitreps(world) if "{sitrep" in template else {}),
     )
 
 
@@ -1609,3 +1680,22 @@ def _command_directives(world) -> dict:
         "body_a": task.lead_id,
         "cunit_d": world.unit("725").pk,
     }
+
+
+def _sitreps(world) -> dict:
+    """Lái Thiêu's reports of the last three days: sent upward, a draft, signed and not sent (made once per test)."""
+    from phongdich.command.models import SituationReport
+    from phongdich.command.reports.services import report_generate, report_send, report_sign
+
+    def report_of(days_ago: int):
+        day = clock.today() - timedelta(days=days_ago)
+        return SituationReport.objects.filter(unit=world.unit("25966"), day=day).first() or report_generate(
+            actor="test", unit=world.unit("25966"), day=day
+        )
+
+    sent, draft, signed = report_of(3), report_of(2), report_of(1)
+    if sent.status == "draft":
+        report_send(actor="test", report=report_sign(actor="test", report=sent, signer_title="CHỦ TỊCH"))
+    if signed.status == "draft":
+        report_sign(actor="test", report=signed, signer_title="CHỦ TỊCH")
+    return {"sitrep_a": sent.pk, "sitrep_draft_a": draft.pk, "sitrep_signed_a": signed.pk}
