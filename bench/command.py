@@ -7,6 +7,9 @@ daily_figures_refresh_s  the periodic refresh after a day's new records (CASES_T
 dashboard_p95_ms         the province's dashboard (/command/) as the province commander, cycling over the last 40
                          days (p95 of 40), over DAYS days of daily figures for every unit of the province, vs a page
                          of the same layout with nothing to compute (/accounts/password/done/)
+sitrep_pdf_s             the province's situation report of today as PDF (best of 3), rolled up: it quotes the report
+                         Thuận An's command centre signed and sent, and lists the districts that have not reported;
+                         vs WeasyPrint writing a one-page A4 document in the same fonts
 
 Set-up (not measured): cases are added straight into the table until there are CASES, spread over the DAYS days
 before today with every detection setting, a few deaths and recoveries; then the DAYS days of daily figures are
@@ -25,7 +28,9 @@ from django.test import Client
 import harness
 from phongdich.accounts.models import User
 from phongdich.command.figures import figures_rebuild, figures_refresh
-from phongdich.command.models import DailyFigures
+from phongdich.command.models import DailyFigures, SituationReport
+from phongdich.command.reports.documents import report_pdf
+from phongdich.command.reports.services import report_generate, report_send, report_sign, report_write
 from phongdich.core import clock
 from phongdich.places.models import AdminUnit
 from phongdich.surveillance.models import Case
@@ -35,6 +40,7 @@ CASES = 100_000
 CASES_TODAY = 2_000
 DAYS = 365
 NOTE = "bench:command"
+COMMANDER, DISTRICT = "tinh.chihuy", "huyen.thuanan"
 SETTINGS = ["community"] * 5 + ["quarantine"] * 3 + ["lockdown", "checkpoint", "imported_province", "imported_abroad"]
 
 
@@ -55,14 +61,18 @@ def benchmarks(result) -> list[dict]:
     print(f"  refresh {refresh:.2f} s after a day's records (today rebuilt alone {one_day:.2f} s)", flush=True)
     dashboard, simple_page = dashboard_benchmark(today)
     print(f"  province dashboard p95 {dashboard:.1f} ms (a page of the same layout {simple_page:.1f} ms)", flush=True)
+    sitrep, one_page = sitrep_benchmark(today)
+    print(f"  province situation report as PDF {sitrep:.2f} s (a one-page document {one_page:.2f} s)", flush=True)
     return [
         result("daily_figures_refresh_s", refresh, "s", 10, one_day),
         result("dashboard_p95_ms", dashboard, "ms", 200, simple_page),
+        result("sitrep_pdf_s", sitrep, "s", 5, one_page),
     ]
 
 
 def forget_earlier_runs() -> None:
     Case.objects.filter(notes=NOTE).delete()
+    SituationReport.objects.filter(created_by__username__in=[COMMANDER, DISTRICT]).delete()
 
 
 def add_cases(rng: random.Random, count: int, today, *, days: int = DAYS) -> int:
@@ -108,8 +118,33 @@ def refresh_benchmark(rng: random.Random, today) -> tuple[float, float]:
 
 def dashboard_benchmark(today) -> tuple[float, float]:
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username="tinh.chihuy"))
+    client.force_login(User.objects.get(username=COMMANDER))
     days = [(today - timedelta(days=n)).isoformat() for n in range(1, 41)]
     turn = iter(range(10**6))
     dashboard = harness.page_p95_ms(lambda: client.get("/command/", {"day": days[next(turn) % len(days)]}), 40)
     return dashboard, harness.page_p95_ms(lambda: client.get("/accounts/password/done/"), 40)
+
+
+def sitrep_benchmark(today) -> tuple[float, float]:
+    """Thuận An signs and sends its report; the province generates its own, which quotes it."""
+    from weasyprint import HTML
+
+    commander, district = User.objects.get(username=COMMANDER), User.objects.get(username=DISTRICT)
+    thuan_an = AdminUnit.objects.get(pk=district.role_assignments.values_list("unit_id", flat=True).first())
+    sent = report_generate(actor=district, unit=thuan_an, day=today)
+    report_write(actor=district, report=sent, narratives={"difficulties": "Thiếu ô xy tại tầng 2.", "proposals": ""})
+    report_send(actor=district, report=report_sign(actor=district, report=sent, signer_title="PHÓ CHỦ TỊCH"))
+    province = report_generate(actor=commander, unit=AdminUnit.objects.get(path=AdminUnit.root_path()), day=today)
+    timings = []
+    for _run in range(3):
+        started = time.perf_counter()
+        pdf = report_pdf(SituationReport.objects.get(pk=province.pk))
+        timings.append(time.perf_counter() - started)
+        assert pdf.startswith(b"%PDF")
+    one_page = '<html lang="vi"><body style="font-family: DejaVu Serif"><p>Báo cáo nhanh</p></body></html>'
+    baseline = []
+    for _run in range(3):
+        started = time.perf_counter()
+        HTML(string=one_page).write_pdf()
+        baseline.append(time.perf_counter() - started)
+    return min(timings), min(baseline)
