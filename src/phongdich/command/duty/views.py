@@ -117,8 +117,6 @@ def board_view(request):
     """The command centre on duty now: the previous shift's handover note on top, the shift and its officers,
     its entries newest first and, for who keeps its log, a quick entry form."""
     require_permission(request.user, "command.view_dutyshift")
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     user = request.user
     units = duty_units(user)
     chosen = request.GET.get("unit")
@@ -130,6 +128,8 @@ def board_view(request):
         unit = home_unit(user)
         if unit is None:
             raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     now = clock.now()
     shift = shift_on_duty(unit, now)
     before = previous_shift(shift) if shift else last_ended_shift(unit, now)

@@ -269,3 +269,23 @@ def test_another_communes_officer_finds_no_such_briefing_and_an_outsider_is_refu
     assert client_as("other_commune").get(f"/command/duty/briefings/{briefing.pk}/").status_code == 404
     assert client_as("outsider").get("/command/duty/briefings/").status_code == 403
     assert client_as("other_commune").post(f"/command/duty/briefings/{briefing.pk}/close/").status_code == 404
+
+
+def test_a_decision_is_made_a_task_from_its_page_and_the_briefing_shows_the_tasks_status(client_as, world):
+    briefing = held()
+    decision = decision_add(actor=user("district_officer"), briefing=briefing, text="Lập chốt kiểm soát Khu phố 1.")
+    client = client_as("district_officer")
+    page = client.get(f"/command/duty/decisions/{decision.pk}/task/")
+    assert page.status_code == 200 and "Lập chốt kiểm soát Khu phố 1." in page.content.decode()
+    deadline = clock.today() + timedelta(days=2)
+    answer = client.post(
+        f"/command/duty/decisions/{decision.pk}/task/",
+        {"lead": a_body().pk, "deadline": deadline.isoformat(), "expected_output": "Chốt hoạt động 24/7"},
+    )
+    assert answer.status_code == 302
+    task = decision.tasks.get()
+    assert task.lead == a_body() and task.deadline == deadline
+    html = client.get(f"/command/duty/briefings/{briefing.pk}/").content.decode()
+    assert f"/command/duty/decisions/{decision.pk}/task/" in html and deadline.strftime("%d/%m/%Y") in html
+    assert client_as("commune_officer").get(f"/command/duty/decisions/{decision.pk}/task/").status_code == 403
+    assert client_as("other_commune").get(f"/command/duty/decisions/{decision.pk}/task/").status_code == 403

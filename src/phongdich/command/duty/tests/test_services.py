@@ -18,6 +18,7 @@ from ..services import (
     briefing_close,
     briefing_record,
     decision_add,
+    decision_to_task,
     shift_hand_over,
     shift_receive,
 )
@@ -303,3 +304,53 @@ def test_an_officer_of_another_commune_cannot_plan_or_change_a_wards_briefing(wo
     briefing = planned()
     with pytest.raises(OutOfScope):
         decision_add(actor=user("other_commune"), briefing=briefing, text="")
+
+
+# Decisions become tasks --------------------------------------------------------------------------------------
+
+
+def a_decision(text: str = "Bổ sung 20 bình oxy cho Trạm Y tế phường trong 03 ngày."):
+    return decision_add(actor=user("district_officer"), briefing=held(), text=text)
+
+
+def test_a_decision_becomes_a_task_of_its_lead_body_in_the_briefings_unit(world):
+    decision = a_decision()
+    station = a_body("Trạm Y tế phường Lái Thiêu", kind="hospital")
+    task = decision_to_task(
+        actor=user("district_officer"),
+        decision=decision,
+        lead=a_body(),
+        deadline=clock.today() + timedelta(days=3),
+        coordinating=[station],
+        expected_output="20 bình oxy tại Trạm Y tế",
+    )
+    assert (task.decision, task.unit, task.title, task.lead) == (decision, unit(LAI_THIEU), decision.text, a_body())
+    assert list(task.coordinating.all()) == [station] and task.expected_output == "20 bình oxy tại Trạm Y tế"
+
+
+def test_a_decision_is_a_task_of_each_lead_body_once(world):
+    decision = a_decision()
+    assign = lambda: decision_to_task(  # noqa: E731
+        actor=user("district_officer"), decision=decision, lead=a_body(), deadline=clock.today() + timedelta(days=3)
+    )
+    assign()
+    assert refusal(assign) == {"lead": ["This decision is already a task of UBND phường Lái Thiêu."]}
+
+
+def test_a_task_without_a_lead_or_due_before_the_briefing_is_refused_by_the_directives_rules(world):
+    decision = a_decision()
+    errors = refusal(
+        lambda: decision_to_task(
+            actor=user("district_officer"), decision=decision, lead=None, deadline=clock.today() - timedelta(days=9)
+        )
+    )
+    assert set(errors) == {"lead", "deadline"} and errors["lead"] == ["A task needs a lead body."]
+
+
+def test_who_may_not_assign_tasks_in_the_ward_or_see_the_briefing_finds_no_such_thing(world):
+    decision = a_decision()
+    for persona in ("commune_officer", "other_commune"):
+        with pytest.raises(OutOfScope):
+            decision_to_task(
+                actor=user(persona), decision=decision, lead=a_body(), deadline=clock.today() + timedelta(days=3)
+            )
