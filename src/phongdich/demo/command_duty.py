@@ -289,7 +289,7 @@ class DutyBuilder:
         shifts = self._shifts(leads, staff)
         cases = list(
             Case.objects.filter(confirmed_at__gte=self.now - timedelta(days=self.days + 1), confirmed_at__lte=self.now)
-            .select_related("unit__parent")
+            .select_related("unit__parent__parent")
             .order_by("confirmed_at")
         )
         for shift in shifts:
@@ -355,11 +355,7 @@ class DutyBuilder:
                 category, source, caller, content, actions = ENTRIES[0]
             words = self._words()
             if case is not None:
-                words |= {
-                    "commune": case.unit.name,
-                    "district": case.unit.parent.name if case.unit.parent else "",
-                    "n": 1,
-                }
+                words |= self._place_of(case) | {"n": 1}
             entry_log(
                 actor=self.rng.choice(people),
                 shift=shift,
@@ -372,6 +368,14 @@ class DutyBuilder:
                 case=case,
             )
             self.result.entries += 1
+
+    def _place_of(self, case: Case) -> dict:
+        """The group, commune and district a case lives in, as an entry names them."""
+        place, group = case.unit, f"Khu phố {self.rng.randint(1, 9)}"
+        if place.level == UnitLevel.GROUP and place.parent is not None:
+            group, place = place.name, place.parent
+        district = place.parent if place.level == UnitLevel.COMMUNE and place.parent else place
+        return {"group": group, "commune": place.name, "district": district.name}
 
     def _note(self, shift: DutyShift) -> str:
         entries = list(shift.entries.order_by("at"))

@@ -63,7 +63,7 @@ class EntryForm(forms.Form):
         ),
     )
     source = forms.ChoiceField(label=_("Source"), choices=EntrySource.choices, initial=EntrySource.PHONE)
-    caller = forms.CharField(label=_("From"), max_length=200, required=False, help_text=_("Who called or reported."))
+    caller = forms.CharField(label=_("Caller"), max_length=200, required=False, help_text=_("Who called or reported."))
     category = forms.ChoiceField(label=_("Category"), choices=EntryCategory.choices)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
     actions = forms.CharField(label=_("Actions taken"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -176,9 +176,9 @@ def entry_rows(queryset: QuerySet[DutyEntry]) -> QuerySet[DutyEntry]:
 def name_cases(user, entries: list[DutyEntry]) -> list[DutyEntry]:
     """Put on each entry linked to a case the case's person as `user` may see them (`entry.case_ref`): a name
     inside their jurisdiction, a masked reference outside it. One query for all entries."""
-    refs: dict[int, PersonRef] = person_refs(user, {entry.case.person_id for entry in entries if entry.case_id})
+    refs: dict[int, PersonRef] = person_refs(user, {entry.case.person_id for entry in entries if entry.case})
     for entry in entries:
-        entry.case_ref = refs.get(entry.case.person_id) if entry.case_id else None
+        entry.case_ref = refs.get(entry.case.person_id) if entry.case else None  # type: ignore[attr-defined]
     return entries
 
 

@@ -15,6 +15,7 @@ Every write resolves the records it names through the actor's jurisdiction first
 validates, saves and writes its audit row, with the unit, in one transaction."""
 
 from datetime import date, datetime, timedelta
+from typing import overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -54,16 +55,25 @@ def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: None) -> None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and timezone.is_naive(moment):
         return timezone.make_aware(moment)
     return moment
 
 
+def _pk(record) -> int:
+    """The id of a record (or an id itself); 0, which no row has, for none."""
+    return int(getattr(record, "pk", record) or 0)
+
+
 def _unit_in_scope(actor, unit: AdminUnit, permission: str) -> AdminUnit:
     """The unit re-read (and locked, so two shifts of one unit are opened one after the other), if the actor
     holds `permission` over it; OutOfScope otherwise, like a missing unit."""
-    found = AdminUnit.objects.select_for_update().filter(pk=getattr(unit, "pk", None)).first()
+    found = AdminUnit.objects.select_for_update().filter(pk=_pk(unit)).first()
     if found is None or not scope_of(actor, permission).covers_path(found.path):
         raise OutOfScope(_("No such unit in your jurisdiction."))
     return found
@@ -74,7 +84,7 @@ def _shift(actor, shift: DutyShift, permission: str) -> DutyShift:
         shifts_where(actor, permission)
         .select_for_update(of=("self",))
         .select_related("unit", "lead")
-        .filter(pk=getattr(shift, "pk", None))
+        .filter(pk=_pk(shift))
         .first()
     )
     if found is None:
@@ -86,7 +96,7 @@ def _linked(actor, model, record, message: str):
     """A record an entry links to, re-read through the actor's jurisdiction (None for none)."""
     if record is None:
         return None
-    found = model.objects.visible_to(actor).filter(pk=getattr(record, "pk", record)).first()
+    found = model.objects.visible_to(actor).filter(pk=_pk(record)).first()
     if found is None:
         raise OutOfScope(message)
     return found
@@ -256,7 +266,7 @@ def shift_hand_over(*, actor, shift: DutyShift, note: str, to_shift: DutyShift |
     with transaction.atomic():
         shift = _shift(actor, shift, "command.view_dutyshift")
         if to_shift is not None:
-            to_shift = shifts_where(actor).filter(pk=getattr(to_shift, "pk", to_shift)).first()
+            to_shift = shifts_where(actor).filter(pk=_pk(to_shift)).first()
             if to_shift is None:
                 raise OutOfScope(_("No such duty shift in your jurisdiction."))
         if not keeps_the_log(actor, shift):
@@ -286,6 +296,7 @@ def shift_hand_over(*, actor, shift: DutyShift, note: str, to_shift: DutyShift |
         _too_long(errors, "note", note, TEXT_MAX)
         if errors:
             raise ValidationError(errors)
+        assert following is not None  # refused above otherwise
         shift.handover_note, shift.handed_over_at = note, clock.now()
         shift.save(update_fields=["handover_note", "handed_over_at"])
         audit.record(
@@ -339,7 +350,7 @@ def _briefing(actor, briefing: Briefing, permission: str = "command.change_brief
         briefings_where(actor, permission)
         .select_for_update(of=("self",))
         .select_related("unit")
-        .filter(pk=getattr(briefing, "pk", None))
+        .filter(pk=_pk(briefing))
         .first()
     )
     if found is None:
@@ -477,9 +488,7 @@ def decision_to_task(
 
     with transaction.atomic():
         found = (
-            BriefingDecision.objects.filter(
-                pk=getattr(decision, "pk", None), briefing__in=briefings_where(actor).values("pk")
-            )
+            BriefingDecision.objects.filter(pk=_pk(decision), briefing__in=briefings_where(actor).values("pk"))
             .select_related("briefing__unit")
             .first()
         )
@@ -506,7 +515,10 @@ def briefing_close(*, actor, briefing: Briefing) -> Briefing:
         briefing = _briefing(actor, briefing)
         if briefing.status == BriefingStatus.CLOSED:
             raise ValidationError(
-                {"__all__": _("The minutes were already closed on %(at)s.") % {"at": _when(briefing.closed_at)}}
+                {
+                    "__all__": _("The minutes were already closed on %(at)s.")
+                    % {"at": _when(briefing.closed_at or clock.now())}
+                }
             )
         if briefing.status == BriefingStatus.PLANNED or not briefing.minutes:
             raise ValidationError({"__all__": _("Record the minutes before closing them.")})

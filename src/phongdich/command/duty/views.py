@@ -414,7 +414,7 @@ def entries_xlsx_view(request):
         _("Unit"),
         _("Shift lead"),
         _("Source"),
-        _("From"),
+        _("Caller"),
         _("Category"),
         _("Content"),
         _("Actions taken"),

@@ -125,3 +125,16 @@ def test_the_briefings_and_a_briefing_with_its_decisions(api_as, world):
     assert detail["body_names"] == ["UBND phường Lái Thiêu"]
     assert api_as("other_commune").get(f"{BASE}/briefings/{briefing.pk}").status_code == 404
     assert api_as("other_commune").get(f"{BASE}/briefings").json()["items"] == []
+
+
+def test_the_entries_page_by_their_time_newest_first_across_cursors(api_as, shift):
+    for minutes in (50, 10, 30, 40, 20):
+        logged(shift, minutes_ago=minutes, content=f"Cuộc gọi {minutes} phút trước")
+    client, seen, cursor = api_as("commune_officer"), [], None
+    while True:
+        page = client.get(f"{BASE}/entries?limit=2" + (f"&cursor={cursor}" if cursor else "")).json()
+        seen += [item["content"] for item in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == [f"Cuộc gọi {minutes} phút trước" for minutes in (10, 20, 30, 40, 50)]
+    assert client.get(f"{BASE}/entries?cursor=not-a-cursor").status_code == 422

@@ -65,7 +65,8 @@ def test_the_entries_lie_inside_their_shifts_logged_by_their_officers_about_ever
     for entry in entries:
         assert entry.recorded_by_id in {entry.shift.lead_id, *entry.shift.officers.values_list("pk", flat=True)}
     assert set(entries.values_list("category", flat=True)) >= {"case", "transfer", "supplies", "order", "other"}
-    assert entries.filter(case__person__full_name="Đỗ Văn Tâm").exists()  # the world's recent case, linked
+    tam = entries.get(case__person__full_name="Đỗ Văn Tâm")  # the world's recent case, linked
+    assert "tại Khu phố 1, Phường Lái Thiêu" in tam.content and tam.caller == "Trạm Y tế Phường Lái Thiêu"
 
 
 def test_three_briefings_with_their_minutes_two_closed_and_decisions_made_tasks_of_the_bodies(built):
