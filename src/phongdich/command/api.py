@@ -11,6 +11,7 @@ from phongdich.core.scoping import require_permission
 
 from .dashboard import SEE_FIGURES, unit_for
 from .directives.api import router as directives_router
+from .duty.api import router as duty_router
 from .models import DailyFigures
 from .reports.api import router as reports_router
 from .selectors import children_figures, figures_series
@@ -63,3 +64,4 @@ def children(request, unit: int | None = None, day: date | None = None):
 
 
 router.add_router("/directives", directives_router)
+router.add_router("/duty", duty_router)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("directives/", include("phongdich.command.directives.urls")),
     path("reports/", include("phongdich.command.reports.urls")),
+    path("duty/", include("phongdich.command.duty.urls")),
 ]

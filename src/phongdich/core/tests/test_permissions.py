@@ -395,6 +395,45 @@ PAGES = [
         expect(200, O=404, T=403, H=403, X=403, E=403, S=403, L=403),
     ),
     ("command:report_edit", "/command/reports/{sitrep_draft_a}/narratives/", expect(403, P=404, C=200, D=404, O=404)),
+    # command: duty log and briefings. Lái Thiêu's command centre: last night's shift led by the district officer,
+    # handed over to the shift on duty now led by the commune officer; a briefing held yesterday with a decision.
+    # The duty roles (the command, the district and the commune officers) read the log and briefings where they
+    # work (another commune's officer, their own ward's board); they open shifts, log and hand over, plan briefings
+    # and write their minutes; who may assign tasks makes a decision a task.
+    ("command:duty_board", "/command/duty/", expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:duty_board",
+        "/command/duty/?unit={unit_a}",
+        expect(200, O=404, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:duty_shifts", "/command/duty/shifts/", expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:duty_shift",
+        "/command/duty/shifts/{shift_a}/",
+        expect(200, O=404, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:duty_shift_new", "/command/duty/shifts/new/", expect(403, P=200, C=200, D=200, O=200)),
+    ("command:duty_handover", "/command/duty/shifts/{shift_a}/handover/", expect(403, P=200, C=200, D=200, O=404)),
+    ("command:duty_entry_new", "/command/duty/shifts/{shift_a}/entries/new/", expect(403, P=200, C=200, D=200, O=404)),
+    ("command:duty_entries", "/command/duty/entries/", expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:duty_entries_xlsx",
+        "/command/duty/entries/export.xlsx",
+        expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:briefings", "/command/duty/briefings/", expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "command:briefing",
+        "/command/duty/briefings/{briefing_a}/",
+        expect(200, O=404, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("command:briefing_new", "/command/duty/briefings/new/", expect(403, P=200, C=200, D=200, O=200)),
+    (
+        "command:briefing_minutes",
+        "/command/duty/briefings/{briefing_a}/minutes/",
+        expect(403, P=200, C=200, D=200, O=404),
+    ),
+    ("command:decision_task", "/command/duty/decisions/{decision_a}/task/", expect(403, P=200, D=200)),
 ]
 # Pages anyone opens without logging in (core/middleware.py PUBLIC_PREFIXES), as a visitor with no account.
 NO_LOGIN = {
@@ -893,6 +932,35 @@ API = [
     ),
     ("POST", "/api/v1/command/reports/{sitrep_a}/send", {}, expect(403, P=404, C=422, D=404, O=404)),
     ("POST", "/api/v1/command/reports/{sitrep_draft_a}/revise", {}, expect(403, P=404, C=422, D=404, O=404)),
+    # command: duty log and briefings. An entry logged in another ward's shift names a shift outside the caller's
+    # jurisdiction: 422 on its field.
+    ("GET", "/api/v1/command/duty/shifts", None, expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "GET",
+        "/api/v1/command/duty/shifts/current?unit={unit_a}",
+        None,
+        expect(200, O=404, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
+    ),
+    ("GET", "/api/v1/command/duty/entries", None, expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/command/duty/entries",
+        {
+            "shift_id": "{shift_a}",
+            "at": "{duty_at}",
+            "source": "hotline",
+            "category": "transfer",
+            "content": "F0 khó thở, SpO₂ 92, xin chuyển viện.",
+        },
+        expect(403, P=201, C=201, D=201, O=422),
+    ),
+    ("GET", "/api/v1/command/duty/briefings", None, expect(200, H=403, T=403, A=403, X=403, E=403, S=403, L=403)),
+    (
+        "GET",
+        "/api/v1/command/duty/briefings/{briefing_a}",
+        None,
+        expect(200, O=404, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
+    ),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -966,6 +1034,14 @@ READ_ONLY = {
     "command:report_templates",
     "command:report",
     "command:report_export",
+    # command: duty log and briefings
+    "command:duty_board",
+    "command:duty_shifts",
+    "command:duty_shift",
+    "command:duty_entries",
+    "command:duty_entries_xlsx",
+    "command:briefings",
+    "command:briefing",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -1239,6 +1315,34 @@ ACTIONS = [
     ),
     ("command:report_send", "/command/reports/{sitrep_signed_a}/send/", {}, expect(403, P=404, C=302, D=404, O=404)),
     ("command:report_revise", "/command/reports/{sitrep_a}/revise/", {}, expect(403, P=404, C=302, D=404, O=404)),
+    # command: duty log and briefings. The night shift's handover is received by the lead of the shift on duty, the
+    # commune officer, and by no one else (holding her roles too does not make one her); entries are logged by who
+    # keeps the ward's log; decisions and the closing by who writes its briefings' minutes.
+    ("command:duty_receive", "/command/duty/shifts/{handed_a}/receive/", {}, expect(403, C=302, O=404, K=403, Z=403)),
+    (
+        "command:duty_entry_new",
+        "/command/duty/shifts/{shift_a}/entries/new/",
+        {"at": "{now_local}", "source": "phone", "category": "case", "content": "Báo 01 ca F0 mới tại Khu phố 1"},
+        expect(403, P=302, C=302, D=302, O=404),
+    ),
+    (
+        "command:briefing_decision_add",
+        "/command/duty/briefings/{briefing_a}/decisions/",
+        {"text": "Lập chốt kiểm soát tại Khu phố 1."},
+        expect(403, P=302, C=302, D=302, O=404),
+    ),
+    (
+        "command:briefing_close",
+        "/command/duty/briefings/{briefing_a}/close/",
+        {},
+        expect(403, P=302, C=302, D=302, O=404),
+    ),
+    (
+        "command:decision_task",
+        "/command/duty/decisions/{decision_a}/task/",
+        {"lead": "{body_a}", "deadline": "{today}", "expected_output": "Chốt hoạt động 24/7"},
+        expect(403, P=302, D=302),
+    ),
 ]
 # The only routes not in the tables above, and why: none.
 UNLISTED: set[str] = set()
@@ -1302,6 +1406,7 @@ def fill(template: str, world) -> str:
         **(_assessment(world) if "{assessment_a}" in template or "{result_a}" in template else {}),
         **(_command_directives(world) if any(f"{{{key}}}" in template for key in COMMAND_DIRECTIVE_KEYS) else {}),
         **(_sitreps(world) if "{sitrep" in template else {}),
+        **(_duty(world) if any(f"{{{key}}}" in template for key in DUTY_KEYS) else {}),
     )
 
 
@@ -1699,3 +1804,59 @@ def _sitreps(world) -> dict:
     if signed.status == "draft":
         report_sign(actor="test", report=signed, signer_title="CHỦ TỊCH")
     return {"sitrep_a": sent.pk, "sitrep_draft_a": draft.pk, "sitrep_signed_a": signed.pk}
+
+
+# command: duty log and briefings
+DUTY_KEYS = ("shift_a", "handed_a", "briefing_a", "decision_a", "body_a", "duty_at")
+
+
+def _duty(world) -> dict:
+    """Lái Thiêu's command centre: last night's shift, led by the district officer, handed over to the shift on duty
+    now, led by the commune officer (not yet received); a briefing held yesterday, its minutes recorded, with a
+    decision; the ward's people's committee as a body (made once per test)."""
+    from phongdich.command.duty.services import (
+        briefing_plan,
+        briefing_record,
+        decision_add,
+        shift_hand_over,
+        shift_open,
+    )
+    from phongdich.command.models import Body, BriefingDecision, DutyShift
+
+    lai_thieu = world.unit("25966")
+    now = clock.now().replace(second=0, microsecond=0)
+    current = DutyShift.objects.filter(unit=lai_thieu, lead__username="commune_officer").first()
+    if current is None:
+        lead, night_lead = world.user("commune_officer"), world.user("district_officer")
+        night = shift_open(
+            actor="test",
+            unit=lai_thieu,
+            starts_at=now - timedelta(hours=10),
+            ends_at=now - timedelta(hours=2),
+            lead=night_lead,
+            officers=[],
+        )
+        current = shift_open(
+            actor="test",
+            unit=lai_thieu,
+            starts_at=now - timedelta(hours=2),
+            ends_at=now + timedelta(hours=6),
+            lead=lead,
+            officers=[],
+        )
+        shift_hand_over(actor="test", shift=night, note="Còn 01 ca F0 chờ chuyển viện.", to_shift=current)
+        body = Body.objects.create(unit=lai_thieu, name="UBND phường Lái Thiêu", kind="peoples_committee")
+        briefing = briefing_plan(
+            actor="test", unit=lai_thieu, held_at=now - timedelta(days=1), title="Giao ban Ban Chỉ đạo phường"
+        )
+        briefing_record(actor="test", briefing=briefing, attendees=[lead], bodies=[body], minutes="Ghi nhận 02 ca F0.")
+        decision_add(actor="test", briefing=briefing, text="Tăng cường xét nghiệm tại Khu phố 1.")
+    decision = BriefingDecision.objects.get(briefing__unit=lai_thieu)
+    return {
+        "shift_a": current.pk,
+        "handed_a": DutyShift.objects.get(unit=lai_thieu, lead__username="district_officer").pk,
+        "briefing_a": decision.briefing_id,
+        "decision_a": decision.pk,
+        "body_a": Body.objects.get(unit=lai_thieu, name="UBND phường Lái Thiêu").pk,
+        "duty_at": (now - timedelta(minutes=5)).isoformat(),
+    }
