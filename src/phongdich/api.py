@@ -2,6 +2,7 @@
 
 from phongdich.accounts.api import router as accounts_router
 from phongdich.care.api import router as care_router
+from phongdich.command.api import router as command_router
 from phongdich.core.api import build_api
 from phongdich.labs.api import router as labs_router
 from phongdich.levels.api import router as levels_router
@@ -27,3 +28,4 @@ api.add_router("/vaccination", vaccination_router)
 api.add_router("/dcc", dcc_router)
 api.add_router("/care", care_router)
 api.add_router("/levels", levels_router)
+api.add_router("/command", command_router)

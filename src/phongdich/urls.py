@@ -19,6 +19,7 @@ urlpatterns = [
     path("care/", include("phongdich.care.urls")),
     path("levels/", include("phongdich.levels.urls")),
     path("cap-do-dich/", include("phongdich.levels.public_urls")),
+    path("command/", include("phongdich.command.urls")),
     path("verify", verify, name="verify"),
     path("c/<str:token>/", checkin_page, name="checkin"),
     path("r/<str:token>/", self_report_page, name="self_report"),

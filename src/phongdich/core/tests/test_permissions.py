@@ -324,6 +324,12 @@ PAGES = [
     ("public_levels:map", "/cap-do-dich/?week={levels_week}", expect(200)),
     ("public_levels:map_svg", "/cap-do-dich/ban-do.svg?week={levels_week}", expect(200)),
     ("public_levels:map_png", "/cap-do-dich/ban-do.png?week={levels_week}", expect(200)),
+    # command: alerts. The inbox and an alert of Lái Thiêu: whoever sees alerts, within their jurisdiction (a health
+    # worker through the ward of the station); the rules: who keeps them, changed by the province only.
+    ("command:alerts", "/command/alerts/", expect(200, T=403, X=403, E=403, S=403, L=403)),
+    ("command:alert", "/command/alerts/{command_alert_a}/", expect(200, O=404, T=403, X=403, E=403, S=403, L=403)),
+    ("command:alert_rules", "/command/alerts/rules/", expect(403, P=200, S=200)),
+    ("command:alert_rule_edit", "/command/alerts/rules/{alert_rule_a}/", expect(403, P=200, S=200, Z=403)),
 ]
 # Pages anyone opens without logging in (core/middleware.py PUBLIC_PREFIXES), as a visitor with no account.
 NO_LOGIN = {
@@ -770,6 +776,23 @@ API = [
         },
         expect(403, P=422, S=422, Z=403),
     ),
+    # command: alerts. Acknowledging again changes nothing (200); a resolution left empty is refused (422) to
+    # those who may resolve the alert.
+    ("GET", "/api/v1/command/alerts", None, expect(200, T=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/command/alerts/{command_alert_a}", None, expect(200, O=404, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/command/alerts/{command_alert_a}/acknowledge",
+        {},
+        expect(403, P=200, C=200, D=200, H=200, O=404),
+    ),
+    (
+        "POST",
+        "/api/v1/command/alerts/{command_alert_a}/resolve",
+        {"resolution": ""},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
+    ("GET", "/api/v1/command/alerts/rules", None, expect(403, P=200, S=200)),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -826,6 +849,10 @@ READ_ONLY = {
     "public_levels:map",
     "public_levels:map_svg",
     "public_levels:map_png",
+    # command: alerts
+    "command:alerts",
+    "command:alert",
+    "command:alert_rules",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -845,6 +872,8 @@ POSTED = {
     "levels:capacity": expect(403, P=200, C=200, D=200, O=200),  # figures of nothing: the form's errors
 }
 
+# command: alerts. Who may change an alert of Lái Thiêu.
+ALERT_CHANGE = expect(403, P=302, C=302, D=302, H=302, O=404)
 # Those who trace in Lái Thiêu: they may change its cases, contacts and F-levels.
 TRACERS = {"P": 302, "C": 302, "D": 302, "H": 302}
 
@@ -1059,6 +1088,14 @@ ACTIONS = [
         {"starts_on": "{today}", "ends_on": "{today}"},
         expect(403, P=302, D=302),
     ),
+    # command: alerts. Lái Thiêu's alert: acknowledged and resolved by who may change alerts there.
+    ("command:alert_acknowledge", "/command/alerts/{command_alert_a}/acknowledge/", {}, ALERT_CHANGE),
+    (
+        "command:alert_resolve",
+        "/command/alerts/{command_alert_a}/resolve/",
+        {"resolution": "Đã gọi điện, bệnh nhân ổn định"},
+        ALERT_CHANGE,
+    ),
 ]
 # The only routes not in the tables above, and why: none.
 UNLISTED: set[str] = set()
@@ -1120,7 +1157,34 @@ def fill(template: str, world) -> str:
         **(_stations(world) if any(f"{{{key}}}" in template for key in STATIONS_KEYS) else {}),
         **(_zone(world) if "{zone_a}" in template else {}),
         **(_assessment(world) if "{assessment_a}" in template or "{result_a}" in template else {}),
+        **(_command_alerts() if "{command_alert_a}" in template or "{alert_rule_a}" in template else {}),
     )
+
+
+def _command_alerts() -> dict:
+    """command: alerts. The default rules, and the alert of Lái Thiêu's home-care warnings not acknowledged in time
+    (made once per test)."""
+    from phongdich.command.alerts.services import alert_rules_default
+    from phongdich.command.models import Alert, AlertRule
+    from phongdich.core.testing import unit
+
+    alert_rules_default()
+    rule = AlertRule.objects.get(code="home_care_unack")
+    lai_thieu = unit("25966")
+    now = clock.now()
+    alert, _created = Alert.objects.get_or_create(
+        rule=rule,
+        subject=f"home_care:{lai_thieu.pk}",
+        defaults={
+            "unit": lai_thieu,
+            "summary": "2 cảnh báo chưa được xác nhận đúng hạn tại Phường Lái Thiêu",
+            "value": 2,
+            "threshold": 0,
+            "raised_at": now,
+            "seen_at": now,
+        },
+    )
+    return {"command_alert_a": alert.pk, "alert_rule_a": AlertRule.objects.get(code="bed_occupancy").pk}
 
 
 def _assessment(world) -> dict:
