@@ -17,7 +17,8 @@ coverage_page_p95_ms, the isolation-rules figure (bench/care_rules.py): isolatio
 figures (bench/care.py): selfreport_ingest_per_s, missed_report_sweep_ms, the treatment tower's
 (bench/tower.py): bed_board_p95_ms, bed_suggest_ms, admission_race_* on SQLite and on PostgreSQL, the epidemic
 levels' (bench/levels.py): levels_assess_s, and the level map's (bench/levels_pages.py): levels_map_p95_ms,
-levels_public_p95_ms and its ratio to /healthz.
+levels_public_p95_ms and its ratio to /healthz, and the command centre's (bench/command.py): daily_figures_refresh_s,
+dashboard_p95_ms.
 
 Every figure carries the commit and the time it was measured at. A group of figures that fails is written with
 its error and no value, and the run exits non-zero (bench/harness.py).
@@ -330,6 +331,7 @@ GROUPS = [
     ("tower", group("tower")),
     ("levels", group("levels")),
     ("levels_pages", group("levels_pages")),
+    ("command", group("command")),
 ]
 COMMIT = harness.source_commit(HERE.parent)
 

@@ -1,7 +1,11 @@
 from django.urls import include, path
 
+from . import views
+
 app_name = "command"
 
 urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("alerts/", include("phongdich.command.alerts.urls")),
 ]

@@ -26,6 +26,10 @@ class Group:
 
 GROUPS = (
     Group(
+        _("Command centre"),
+        (Link("command:dashboard", _("Dashboard"), "command.view_dailyfigures"),),
+    ),
+    Group(
         _("People and places"),
         (
             Link("people:list", _("Persons"), "people.view_person"),
@@ -132,14 +136,16 @@ GROUPS = (
 # Each role's daily work, by url name, in the order the role reaches for it: shown first, in the bar on a desktop.
 MAIN_TASKS: dict[str, tuple[str, ...]] = {
     "province_commander": (
+        "command:dashboard",
         "surveillance:cases",
         "surveillance:clusters",
         "care:tower_board",
         "labs:rounds",
         "vaccination:coverage",
     ),
-    "province_analyst": ("places:tree", "labs:rounds", "labs:labs", "vaccination:coverage"),
+    "province_analyst": ("command:dashboard", "places:tree", "labs:rounds", "labs:labs", "vaccination:coverage"),
     "district_officer": (
+        "command:dashboard",
         "surveillance:cases",
         "care:alerts",
         "surveillance:tasks",

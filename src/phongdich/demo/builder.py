@@ -33,6 +33,7 @@ from phongdich.places.models import AdminUnit, Facility, IndustrialPark, Organis
 from phongdich.places.services import population_rollup, residential_groups_create, units_load
 
 from .care import CareResult, build_care
+from .command import CommandResult, build_command
 from .levels import LevelsResult, build_levels
 from .names import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, OCCUPATIONS_ADULT, ORIGIN_PROVINCES
 from .outbreak import AS_OF, OutbreakBuilder
@@ -163,6 +164,7 @@ class DemoResult:
     supplies: SuppliesResult | None = None
     levels: LevelsResult | None = None
     zones: ZonesResult | None = None
+    command: CommandResult | None = None
 
 
 class Weighted:
@@ -240,6 +242,8 @@ class DemoBuilder:
                 self.result.levels = build_levels(rng=self.rng)
             with transaction.atomic():
                 self.result.zones = build_zones(rng=self.rng)
+            with transaction.atomic():
+                self.result.command = build_command()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

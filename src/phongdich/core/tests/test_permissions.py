@@ -69,6 +69,10 @@ TOWER_BEDS = expect(403, P=302, D=302, H=302, S=302)  # a facility's beds and st
 TOWER_PATIENT = expect(403, P=302, D=302, H=302)  # discharge, death, a facility's answer: who treats
 TOWER_TRANSFER = expect(403, P=302, C=302, D=302, H=302, O=404)  # whoever requests transfers, where they work
 
+# The command centre's figures: whoever runs a command centre (province, district, commune) and the analyst.
+COMMAND_FIGURES = expect(403, P=200, A=200, D=200, C=200, O=200)
+COMMAND_FIGURES_OF_A = expect(403, P=200, A=200, D=200, C=200, O=404)
+
 # (url name, path template, expected status by persona)
 PAGES = [
     ("core:home", "/", expect(200)),
@@ -324,6 +328,10 @@ PAGES = [
     ("public_levels:map", "/cap-do-dich/?week={levels_week}", expect(200)),
     ("public_levels:map_svg", "/cap-do-dich/ban-do.svg?week={levels_week}", expect(200)),
     ("public_levels:map_png", "/cap-do-dich/ban-do.png?week={levels_week}", expect(200)),
+    # command: dashboard. The command centres of the province, the district and the communes, and the province's
+    # analyst, see the figures of their own units; a commune officer of Hiệp Thành not Lái Thiêu's.
+    ("command:dashboard", "/command/", COMMAND_FIGURES),
+    ("command:dashboard_xlsx", "/command/dashboard.xlsx?unit={unit_a}", COMMAND_FIGURES_OF_A),
     # command: alerts. The inbox and an alert of Lái Thiêu: whoever sees alerts, within their jurisdiction (a health
     # worker through the ward of the station); the rules: who keeps them, changed by the province only.
     ("command:alerts", "/command/alerts/", expect(200, T=403, X=403, E=403, S=403, L=403)),
@@ -776,6 +784,9 @@ API = [
         },
         expect(403, P=422, S=422, Z=403),
     ),
+    # command: dashboard
+    ("GET", "/api/v1/command/figures", None, COMMAND_FIGURES),
+    ("GET", "/api/v1/command/figures/children?unit={unit_a}", None, COMMAND_FIGURES_OF_A),
     # command: alerts. Acknowledging again changes nothing (200); a resolution left empty is refused (422) to
     # those who may resolve the alert.
     ("GET", "/api/v1/command/alerts", None, expect(200, T=403, X=403, E=403, S=403, L=403)),
@@ -799,6 +810,8 @@ API = [
 # needs more than reading.
 READ_ONLY = {
     "core:home",
+    "command:dashboard",
+    "command:dashboard_xlsx",
     "core:audit",
     "places:venues",
     "places:facilities",

@@ -74,6 +74,10 @@ class Command(BaseCommand):
                 f"Lockdown areas: {zones.open} in force ({zones.red_points} red points), {zones.ended} ended, "
                 f"{zones.ended_early} of them early; {zones.residents:,} residents inside."
             )
+        if command := result.command:
+            self.stdout.write(
+                f"Command centre: daily figures of {command.days} days counted ({command.figure_rows:,} unit-days)."
+            )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")

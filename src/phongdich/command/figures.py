@@ -1,0 +1,429 @@
+"""The daily figures: one row per unit and day, each the total of the unit's subtree, so that the dashboard and the
+reports read a handful of rows instead of counting cases, samples, doses and beds on every page view.
+
+Flows (cases, tests, doses, deaths) are what happened in the day; stocks (F0 under care, patients and beds by tier,
+coverage, open alerts) are as at the day's end. A stock is counted from the day its record starts to the day before
+it ends: stock(D) = stock(D − 1) + started on D − ended on D, so a range of days costs one base count and one
+grouped count of starts and ends, however long the range.
+
+The periodic refresh recomputes yesterday and today, and every day from the earliest one a record entered since the
+last refresh falls on (a case confirmed last week, doses imported late, a backdated order): tables are read past a
+watermark, the highest id already seen. `figures_rebuild` re-derives any range from the raw rows."""
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from phongdich.care.choices import OrderKind
+from phongdich.care.models import IsolationOrder
+from phongdich.care.tower.models import Admission, WardCapacity
+from phongdich.core import clock
+from phongdich.labs.choices import Result
+from phongdich.labs.models import Sample
+from phongdich.people.models import Person
+from phongdich.places.models import AdminUnit
+from phongdich.surveillance.choices import CaseStatus, DetectionSetting
+from phongdich.surveillance.models import Case
+from phongdich.vaccination.models import Dose
+
+from .models import Alert, DailyFigures, FiguresWatermark
+
+LOCAL = ZoneInfo(settings.TIME_ZONE)
+SETTING_COLUMN = {
+    DetectionSetting.COMMUNITY: "cases_community",
+    DetectionSetting.CHECKPOINT: "cases_screening",
+    DetectionSetting.QUARANTINE: "cases_isolated",
+    DetectionSetting.LOCKDOWN: "cases_isolated",
+    DetectionSetting.IMPORTED_PROVINCE: "cases_imported",
+    DetectionSetting.IMPORTED_ABROAD: "cases_imported",
+}
+TESTED = (Result.POSITIVE, Result.NEGATIVE)
+# Tables whose new rows can fall on an earlier day, and the field that says which.
+WATCHED = {"cases": Case, "doses": Dose, "orders": IsolationOrder, "admissions": Admission}
+
+Figures = dict[int, Counter]  # unit id → column → count
+
+
+@dataclass
+class RefreshReport:
+    days: list[date] = field(default_factory=list)
+    rows: int = 0
+    seconds: float = 0.0
+
+
+def figures_refresh(*, days: list[date] | None = None) -> RefreshReport:
+    """Recompute the given days, or (none given) yesterday, today and the days records entered since the last
+    refresh fall on."""
+    today = clock.today()
+    with transaction.atomic():
+        first = _first_dirty_day(today)
+        if days is None:
+            days = _days_between(min(first or today, today - timedelta(days=1)), today)
+        return _recompute(days)
+
+
+def figures_rebuild(*, since: date, until: date) -> RefreshReport:
+    """Re-derive every day of the range from the raw rows."""
+    with transaction.atomic():
+        _first_dirty_day(clock.today())  # what is read now needs no second pass
+        return _recompute(_days_between(since, until))
+
+
+def figures_for_window(unit: AdminUnit, start: datetime, end: datetime) -> dict[str, int]:
+    """The unit's figures with flows counted in [start, end) and stocks as at `end`, from the raw rows (a report's
+    figures frozen at its cut-off time)."""
+    totals: Counter = Counter()
+    for counts in _flows(start, end, path=unit.path).values():
+        totals.update(counts)
+    for source in _stock_sources(path=unit.path):
+        totals.update(source.at_moment(end))
+    totals.update(_beds_at([end])[end].subtree(unit.path))
+    totals["residents"] = _residents(path=unit.path).total()
+    return {name: totals.get(name, 0) for name in DailyFigures.COUNTS}
+
+
+def _recompute(days: list[date]) -> RefreshReport:
+    started = time.perf_counter()
+    report = RefreshReport(days=sorted(set(days)))
+    if not report.days:
+        return report
+    first, last = report.days[0], report.days[-1]
+    span = _days_between(first, last)
+    by_day: dict[date, Figures] = {day: defaultdict(Counter) for day in span}
+    flows = _flows(midnight(first), midnight(last + timedelta(days=1)))
+    for (unit_id, day), counts in flows.items():
+        by_day[day][unit_id].update(counts)
+    for source in _stock_sources():
+        for day, figures in source.by_day(span).items():
+            for unit_id, counts in figures.items():
+                by_day[day][unit_id].update(counts)
+    moments = {midnight(day + timedelta(days=1)): day for day in span}
+    for moment, beds in _beds_at(list(moments)).items():
+        for unit_id, counts in beds.by_unit.items():
+            by_day[moments[moment]][unit_id].update(counts)
+    residents = _residents()
+    tree = _Tree.load()
+    rows = []
+    for day in report.days:
+        leaves = by_day[day]
+        for unit_id, counts in residents.by_unit.items():
+            leaves[unit_id]["residents"] = counts["residents"]
+        rows += [
+            DailyFigures(unit_id=unit_id, unit_path=tree.paths[unit_id], day=day, **counts)
+            for unit_id, counts in tree.roll_up(leaves).items()
+            if any(counts.values())
+        ]
+    DailyFigures.objects.filter(day__in=report.days).delete()
+    DailyFigures.objects.bulk_create(rows, batch_size=2000)
+    report.rows, report.seconds = len(rows), time.perf_counter() - started
+    return report
+
+
+# ---- flows: what happened in a window, by leaf unit and local day
+
+
+def _flows(start: datetime, end: datetime, *, path: str | None = None) -> dict[tuple[int, date], Counter]:
+    figures: dict[tuple[int, date], Counter] = defaultdict(Counter)
+    cases = _in_subtree(Case.objects.exclude(status=CaseStatus.RULED_OUT), path)
+    confirmed = cases.filter(confirmed_at__gte=start, confirmed_at__lt=end)
+    for unit_id, day, setting, n in _by_day(confirmed, "confirmed_at", "detection_setting"):
+        figures[unit_id, day][SETTING_COLUMN.get(setting, "cases_community")] += n
+    for status, column in ((CaseStatus.DIED, "deaths"), (CaseStatus.RECOVERED, "recovered")):
+        changed = cases.filter(status=status, status_changed_at__gte=start, status_changed_at__lt=end)
+        for unit_id, day, n in _by_day(changed, "status_changed_at"):
+            figures[unit_id, day][column] += n
+    samples = _in_subtree(Sample.objects, path)
+    resulted = samples.filter(result_at__gte=start, result_at__lt=end, result__in=TESTED)
+    for unit_id, day, result, n in _by_day(resulted, "result_at", "result"):
+        figures[unit_id, day]["tests"] += n
+        figures[unit_id, day]["positives"] += n if result == Result.POSITIVE else 0
+    first, stop = _dates_in(start, end)
+    doses = _in_subtree(Dose.objects, path).filter(given_on__gte=first, given_on__lt=stop)
+    for unit_id, day, n in doses.values_list("unit_id", "given_on").annotate(n=Count("pk")).order_by():
+        figures[unit_id, day]["doses"] += n
+    return figures
+
+
+def _by_day(queryset: QuerySet, moment: str, *extra: str):
+    return (
+        queryset.annotate(day=TruncDate(moment, tzinfo=LOCAL))
+        .values_list("unit_id", "day", *extra)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# ---- stocks: what stood at a day's end
+
+
+@dataclass
+class _StockSource:
+    """Records that count towards `column` from their start day to the day before their end day."""
+
+    column: str
+    queryset: QuerySet
+    unit: str
+    start: str
+    end: str | None
+    dated: bool  # start and end are dates, not moments
+    distinct: str | None = None  # count each value once (a person fully vaccinated twice over)
+
+    def by_day(self, days: list[date]) -> dict[date, Figures]:
+        base_day = days[0] - timedelta(days=1)
+        running: Counter = Counter(self._at_day_end(base_day))
+        changes: dict[date, Counter] = defaultdict(Counter)
+        for unit_id, day, n in self._starts(days[0], days[-1]):
+            changes[day][unit_id] += n
+        for unit_id, day, n in self._ends(days[0], days[-1]):
+            changes[day][unit_id] -= n
+        result: dict[date, Figures] = {}
+        for day in days:
+            running.update(changes.get(day, Counter()))
+            result[day] = {unit_id: Counter({self.column: n}) for unit_id, n in running.items() if n > 0}
+        return result
+
+    def at_moment(self, moment: datetime) -> Counter:
+        if self.dated:
+            day = (moment - timedelta(microseconds=1)).astimezone(LOCAL).date()
+            counted = self._standing(Q(**{f"{self.start}__lte": day}), day, dated=True)
+        else:
+            counted = self._standing(Q(**{f"{self.start}__lt": moment}), moment, dated=False)
+        return Counter({self.column: sum(counted.values())})
+
+    def _at_day_end(self, day: date) -> dict[int, int]:
+        if self.dated:
+            return self._standing(Q(**{f"{self.start}__lte": day}), day, dated=True)
+        moment = midnight(day + timedelta(days=1))
+        return self._standing(Q(**{f"{self.start}__lt": moment}), moment, dated=False)
+
+    def _standing(self, started: Q, when, *, dated: bool) -> dict[int, int]:
+        rows = self.queryset.filter(started)
+        if self.end:
+            still = Q(**{f"{self.end}__isnull": True}) | Q(**{f"{self.end}__{'gt' if dated else 'gte'}": when})
+            rows = rows.filter(still)
+        return dict(self._counted(rows.values_list(self.unit)))
+
+    def _counted(self, grouped: QuerySet):
+        counter = Count(self.distinct, distinct=True) if self.distinct else Count("pk")
+        return grouped.annotate(n=counter).order_by()
+
+    def _starts(self, first: date, last: date):
+        return self._grouped(self.queryset, self.start, first, last)
+
+    def _ends(self, first: date, last: date):
+        if not self.end:
+            return []
+        ended = self.queryset.filter(**{f"{self.end}__isnull": False}).filter(**{f"{self.end}__gte": F(self.start)})
+        return self._grouped(ended, self.end, first, last)
+
+    def _grouped(self, queryset: QuerySet, moment: str, first: date, last: date):
+        if self.dated:
+            rows = queryset.filter(**{f"{moment}__gte": first, f"{moment}__lte": last})
+            return self._counted(rows.values_list(self.unit, moment))
+        rows = queryset.filter(
+            **{f"{moment}__gte": midnight(first), f"{moment}__lt": midnight(last + timedelta(days=1))}
+        )
+        return self._counted(rows.annotate(day=TruncDate(moment, tzinfo=LOCAL)).values_list(self.unit, "day"))
+
+
+def _stock_sources(*, path: str | None = None) -> list[_StockSource]:
+    orders = _in_subtree(IsolationOrder.objects, path)
+    admissions = _in_subtree(Admission.objects, path, field="facility__unit__path")
+    doses = _in_subtree(Dose.objects, path)
+    alerts = _in_subtree(Alert.objects, path)
+    return [
+        _StockSource("f0_home", orders.filter(kind=OrderKind.F0_HOME), "unit_id", "starts_on", "ended_on", True),
+        _StockSource("f0_site", orders.filter(kind=OrderKind.F0_SITE), "unit_id", "starts_on", "ended_on", True),
+        *(
+            _StockSource(
+                f"f0_tier{tier}",
+                admissions.filter(facility__tower__tier=tier),
+                "facility__unit_id",
+                "admitted_at",
+                "ended_at",
+                False,
+            )
+            for tier in (1, 2, 3)
+        ),
+        _StockSource("one_dose", doses.filter(number=1), "unit_id", "given_on", None, True),
+        _FirstDoseSource("fully_vaccinated", doses.filter(completes_series=True), "unit_id", "given_on", None, True),
+        _StockSource("open_alerts", alerts, "unit_id", "raised_at", "resolved_at", False),
+    ]
+
+
+@dataclass
+class _FirstDoseSource(_StockSource):
+    """A person counts once, from the first dose that completed their series."""
+
+    firsts: list[tuple[int, date, int]] | None = None
+
+    def _standing(self, started: Q, when, *, dated: bool) -> dict[int, int]:
+        standing: Counter = Counter()
+        for unit_id, day, n in self._firsts():
+            if day <= when:
+                standing[unit_id] += n
+        return standing
+
+    def _starts(self, first: date, last: date):
+        return [(unit_id, day, n) for unit_id, day, n in self._firsts() if first <= day <= last]
+
+    def _firsts(self) -> list[tuple[int, date, int]]:
+        """(unit, day, people) for the day each person's series was first completed (read once per refresh)."""
+        if self.firsts is None:
+            self.firsts = self._read_firsts()
+        return self.firsts
+
+    def _read_firsts(self) -> list[tuple[int, date, int]]:
+        inner = self.queryset.values("person_id").annotate(first=Min("given_on"), home=Min("unit_id")).order_by()
+        sql, params = inner.values_list("home", "first").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT home, first, COUNT(*) FROM ({sql}) firsts GROUP BY home, first", params)
+            return [(unit_id, _as_date(day), n) for unit_id, day, n in cursor.fetchall()]
+
+    def at_moment(self, moment: datetime) -> Counter:
+        day = (moment - timedelta(microseconds=1)).astimezone(LOCAL).date()
+        return Counter({self.column: sum(self._standing(Q(), day, dated=True).values())})
+
+
+# ---- beds by tier and residents: small tables, or current only
+
+
+@dataclass
+class _UnitCounts:
+    by_unit: Figures
+    paths: dict[int, str]
+
+    def subtree(self, path: str) -> Counter:
+        total: Counter = Counter()
+        for unit_id, counts in self.by_unit.items():
+            if self.paths.get(unit_id, "").startswith(path):
+                total.update(counts)
+        return total
+
+    def total(self) -> int:
+        return sum(sum(counts.values()) for counts in self.by_unit.values())
+
+
+def _beds_at(moments: list[datetime]) -> dict[datetime, _UnitCounts]:
+    """Each ward's capacity as its history stood at each moment, by the tier of its facility."""
+    history: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    wards: dict[int, tuple[int, int]] = {}
+    paths: dict[int, str] = {}
+    capacities = WardCapacity.objects.filter(ward__facility__tower__isnull=False).order_by("valid_from", "pk")
+    for ward_id, valid_from, beds, tier, unit_id, path in capacities.values_list(
+        "ward_id",
+        "valid_from",
+        "beds",
+        "ward__facility__tower__tier",
+        "ward__facility__unit_id",
+        "ward__facility__unit__path",
+    ):
+        history[ward_id].append((valid_from, beds))
+        wards[ward_id], paths[unit_id] = (tier, unit_id), path
+    result = {}
+    for moment in moments:
+        by_unit: Figures = defaultdict(Counter)
+        for ward_id, changes in history.items():
+            beds = next((n for valid_from, n in reversed(changes) if valid_from < moment), 0)
+            tier, unit_id = wards[ward_id]
+            by_unit[unit_id][f"beds_tier{tier}"] += beds
+        result[moment] = _UnitCounts(by_unit, paths)
+    return result
+
+
+def _residents(*, path: str | None = None) -> _UnitCounts:
+    people = _in_subtree(Person.objects.filter(merged_into__isnull=True), path)
+    rows = people.values_list("unit_id").annotate(n=Count("pk")).order_by()
+    return _UnitCounts({unit_id: Counter({"residents": n}) for unit_id, n in rows}, {})
+
+
+# ---- the unit tree
+
+
+@dataclass
+class _Tree:
+    parents: dict[int, int | None]
+    paths: dict[int, str]
+
+    @classmethod
+    def load(cls) -> "_Tree":
+        rows = AdminUnit.objects.values_list("pk", "parent_id", "path")
+        return cls({pk: parent for pk, parent, _path in rows}, {pk: path for pk, _parent, path in rows})
+
+    def roll_up(self, leaves: Figures) -> dict[int, Counter]:
+        """Every unit's subtree total: each leaf's counts added to it and to each of its ancestors."""
+        totals: dict[int, Counter] = defaultdict(Counter)
+        for unit_id, counts in leaves.items():
+            node: int | None = unit_id
+            while node is not None and node in self.paths:
+                totals[node].update(counts)
+                node = self.parents[node]
+        return totals
+
+
+# ---- dirty days
+
+
+def _first_dirty_day(today: date) -> date | None:
+    """The earliest day a record entered since the last refresh falls on; the watermarks move past them."""
+    earliest: list[date] = []
+    for name, model in WATCHED.items():
+        mark, _created = FiguresWatermark.objects.select_for_update().get_or_create(name=name)
+        new = model.objects.filter(pk__gt=mark.last_id)
+        last_id = new.order_by("-pk").values_list("pk", flat=True).first()
+        if last_id is None:
+            continue
+        earliest += [day for day in _days_of(name, new) if day]
+        mark.last_id, mark.refreshed_at = last_id, clock.now()
+        mark.save(update_fields=["last_id", "refreshed_at"])
+    return min((day for day in earliest if day <= today), default=None)
+
+
+def _days_of(name: str, new: QuerySet) -> Iterable[date | None]:
+    if name == "cases":
+        first = new.aggregate(first=Min("confirmed_at"))["first"]
+        return [first.astimezone(LOCAL).date() if first else None]
+    if name == "doses":
+        return [new.aggregate(first=Min("given_on"))["first"]]
+    if name == "orders":
+        return [new.aggregate(first=Min("starts_on"))["first"]]
+    first = new.aggregate(first=Min("admitted_at"))["first"]
+    return [first.astimezone(LOCAL).date() if first else None]
+
+
+# ---- helpers
+
+
+def _in_subtree(queryset: QuerySet, path: str | None, *, field: str = "unit__path") -> QuerySet:
+    return queryset.filter(**{f"{field}__startswith": path}) if path else queryset
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL)
+
+
+def _dates_in(start: datetime, end: datetime) -> tuple[date, date]:
+    """The dates whose midnight falls in [start, end): a dated record happens as its day begins."""
+    first = start.astimezone(LOCAL).date()
+    if midnight(first) < start:
+        first += timedelta(days=1)
+    stop = end.astimezone(LOCAL).date()
+    if midnight(stop) < end:
+        stop += timedelta(days=1)
+    return first, stop
+
+
+def _days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
