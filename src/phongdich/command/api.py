@@ -13,8 +13,10 @@ from .alerts.api import router as alerts_router
 from .dashboard import SEE_FIGURES, unit_for
 from .models import DailyFigures
 from .selectors import children_figures, figures_series
+from .targets.api import router as targets_router
 
 router = Router(tags=["command"])
+router.add_router("/targets", targets_router)
 router.add_router("/alerts", alerts_router)
 MAX_DAYS = 400
 

@@ -7,5 +7,6 @@ app_name = "command"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("targets/", include("phongdich.command.targets.urls")),
     path("alerts/", include("phongdich.command.alerts.urls")),
 ]

@@ -73,6 +73,9 @@ TOWER_TRANSFER = expect(403, P=302, C=302, D=302, H=302, O=404)  # whoever reque
 COMMAND_FIGURES = expect(403, P=200, A=200, D=200, C=200, O=200)
 COMMAND_FIGURES_OF_A = expect(403, P=200, A=200, D=200, C=200, O=404)
 
+# command: targets. A target of Lái Thiêu.
+COMMAND_TARGET = expect(200, O=404, H=403, T=403, X=403, E=403, S=403, L=403)
+
 # (url name, path template, expected status by persona)
 PAGES = [
     ("core:home", "/", expect(200)),
@@ -338,6 +341,12 @@ PAGES = [
     ("command:alert", "/command/alerts/{command_alert_a}/", expect(200, O=404, T=403, X=403, E=403, S=403, L=403)),
     ("command:alert_rules", "/command/alerts/rules/", expect(403, P=200, S=200)),
     ("command:alert_rule_edit", "/command/alerts/rules/{alert_rule_a}/", expect(403, P=200, S=200, Z=403)),
+    # command: targets. A target of Lái Thiêu: read by whoever sees the command's records there; set by the province's
+    # and districts' steering committees.
+    ("command:targets", "/command/targets/", expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    ("command:target", "/command/targets/{target_a}/", COMMAND_TARGET),
+    ("command:target_readings_xlsx", "/command/targets/{target_a}/readings.xlsx", COMMAND_TARGET),
+    ("command:target_new", "/command/targets/new/", expect(403, P=200, D=200)),
 ]
 # Pages anyone opens without logging in (core/middleware.py PUBLIC_PREFIXES), as a visitor with no account.
 NO_LOGIN = {
@@ -804,6 +813,10 @@ API = [
         expect(403, P=422, C=422, D=422, H=422, O=404),
     ),
     ("GET", "/api/v1/command/alerts/rules", None, expect(403, P=200, S=200)),
+    # command: targets
+    ("GET", "/api/v1/command/targets", None, expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/command/targets/{target_a}", None, COMMAND_TARGET),
+    ("GET", "/api/v1/command/targets/{target_a}/readings", None, COMMAND_TARGET),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -866,6 +879,10 @@ READ_ONLY = {
     "command:alerts",
     "command:alert",
     "command:alert_rules",
+    # command: targets
+    "command:targets",
+    "command:target",
+    "command:target_readings_xlsx",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -1171,7 +1188,28 @@ def fill(template: str, world) -> str:
         **(_zone(world) if "{zone_a}" in template else {}),
         **(_assessment(world) if "{assessment_a}" in template or "{result_a}" in template else {}),
         **(_command_alerts() if "{command_alert_a}" in template or "{alert_rule_a}" in template else {}),
+        **(_command_target() if "{target_a}" in template else {}),
     )
+
+
+def _command_target() -> dict:
+    """command: targets. Lái Thiêu fully vaccinated by the end of 2021 (made once per test)."""
+    from datetime import date
+
+    from phongdich.command.models import Target
+    from phongdich.core.testing import unit
+
+    target, _created = Target.objects.get_or_create(
+        unit=unit("25966"),
+        name="100% người dân Phường Lái Thiêu được tiêm đủ 2 mũi",
+        defaults={
+            "metric": "coverage_full_pct",
+            "target_value": 100,
+            "starts_on": date(2021, 12, 1),
+            "deadline": date(2021, 12, 31),
+        },
+    )
+    return {"target_a": target.pk}
 
 
 def _command_alerts() -> dict:

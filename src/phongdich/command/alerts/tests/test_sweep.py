@@ -13,6 +13,7 @@ from phongdich.core.models import AuditEvent
 from phongdich.core.testing import unit
 
 from ...choices import AlertState, TargetStatus, TaskStatus
+from ...metrics import metric_value
 from ...models import Alert, AlertRule
 from ..services import SWEEP_ACTOR, alert_resolve, alert_rule_change, alert_rules_default, alerts_sweep
 from .world import (
@@ -187,6 +188,7 @@ def test_a_district_testing_positive_over_5_percent_over_7_days_raises_an_alert(
     alerts_sweep()
     [alert] = live("positivity")
     assert (alert.unit, alert.value) == (unit(THUAN_AN), Decimal(8))
+    assert alert.value == metric_value("positivity_7d_pct", unit(THUAN_AN), clock.today())  # the metric's own figure
 
 
 def test_a_unit_whose_level_rose_between_the_last_two_published_assessments_raises_an_alert(rules):
@@ -204,6 +206,7 @@ def test_a_target_at_risk_or_missed_raises_an_alert_until_it_is_met(rules):
     alerts_sweep()
     [alert] = live("target_at_risk")
     assert (alert.subject, alert.value, alert.threshold) == (f"target:{target.pk}", Decimal("62.5"), Decimal(100))
+    assert alert.link == f"/command/targets/{target.pk}/" and "62,5" in alert.summary
     target.status = TargetStatus.MET
     target.save(update_fields=["status"])
     alerts_sweep()
