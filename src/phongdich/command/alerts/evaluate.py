@@ -28,6 +28,7 @@ from phongdich.care.tower.models import Ward
 from phongdich.core.templatetags.humanize_vi import num, num1
 from phongdich.levels.choices import AssessmentStatus
 from phongdich.levels.models import Assessment, LevelResult
+from phongdich.places.choices import UnitLevel
 from phongdich.places.models import AdminUnit
 
 from ..choices import OPEN_TASK_STATUSES, AlertRuleKind, TargetStatus
@@ -257,12 +258,14 @@ def level_rising(rule: AlertRule, now: datetime) -> list[Finding]:
     if rule.unit_levels:
         rows = rows.filter(unit__level__in=rule.unit_levels)
     found = []
-    for result_id, unit_id, unit_name, level in rows.order_by("unit_path").values_list(
-        "pk", "unit_id", "unit__name", "level"
+    for result_id, unit_id, unit_name, unit_level, parent_name, level in rows.order_by("unit_path").values_list(
+        "pk", "unit_id", "unit__name", "unit__level", "unit__parent__name", "level"
     ):
         earlier = before.get(unit_id)
         if earlier is None or level - earlier < rule.threshold:
             continue
+        if unit_level == UnitLevel.GROUP and parent_name:  # group names repeat: "Khu phố 1, Phường Lái Thiêu"
+            unit_name = f"{unit_name}, {parent_name}"
         summary = _(
             "%(unit)s rose from level %(before)s to level %(after)s in the assessment of the week from %(week)s"
         ) % {

@@ -66,10 +66,14 @@ SEVERITY_RANK = Case(
 )
 
 
+CLEARED_RANK = Case(When(cleared_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def in_order(alerts: QuerySet) -> QuerySet:
-    """Open first, then acknowledged, then resolved; the critical first; the newest first."""
-    return alerts.annotate(state_rank=STATE_RANK, severity_rank=SEVERITY_RANK).order_by(
-        "state_rank", "severity_rank", F("raised_at").desc(), "-pk"
+    """Open first, then acknowledged, then resolved; those whose condition still holds before those cleared; the
+    critical first; the newest first."""
+    return alerts.annotate(state_rank=STATE_RANK, cleared_rank=CLEARED_RANK, severity_rank=SEVERITY_RANK).order_by(
+        "state_rank", "cleared_rank", "severity_rank", F("raised_at").desc(), "-pk"
     )
 
 

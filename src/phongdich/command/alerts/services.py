@@ -95,7 +95,7 @@ DEFAULT_RULES = [
         Decimal(1),
         AlertSeverity.WARNING,
         COMMAND,
-        [],
+        [UnitLevel.DISTRICT, UnitLevel.COMMUNE],  # a residential group's level is its commune's business
     ),
     (
         "target_at_risk",

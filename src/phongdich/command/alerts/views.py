@@ -38,7 +38,7 @@ def inbox_view(request):
     visible = Alert.objects.visible_to(user)
     filterset = AlertFilterSet(request.GET, queryset=visible, user=user)
     alerts = filterset.qs if filterset.is_valid() else visible.none()
-    alerts = in_order(alerts.select_related("rule", "unit", "facility"))
+    alerts = in_order(alerts.select_related("rule", "unit__parent", "facility"))
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page)
     changeable = set(
