@@ -9,15 +9,16 @@ from ninja import Router, Schema
 from phongdich.core import clock
 from phongdich.core.scoping import require_permission
 
+from .alerts.api import router as alerts_router
 from .dashboard import SEE_FIGURES, unit_for
 from .directives.api import router as directives_router
 from .duty.api import router as duty_router
 from .models import DailyFigures
 from .reports.api import router as reports_router
 from .selectors import children_figures, figures_series
+from .targets.api import router as targets_router
 
 router = Router(tags=["command"])
-router.add_router("/reports", reports_router)
 MAX_DAYS = 400
 
 
@@ -63,5 +64,8 @@ def children(request, unit: int | None = None, day: date | None = None):
     ]
 
 
+router.add_router("/alerts", alerts_router)
 router.add_router("/directives", directives_router)
 router.add_router("/duty", duty_router)
+router.add_router("/reports", reports_router)
+router.add_router("/targets", targets_router)

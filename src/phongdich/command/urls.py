@@ -10,4 +10,6 @@ urlpatterns = [
     path("directives/", include("phongdich.command.directives.urls")),
     path("reports/", include("phongdich.command.reports.urls")),
     path("duty/", include("phongdich.command.duty.urls")),
+    path("targets/", include("phongdich.command.targets.urls")),
+    path("alerts/", include("phongdich.command.alerts.urls")),
 ]

@@ -36,6 +36,9 @@ class AlertListView(ScopedListView):
     def base_queryset(self):
         return alert_queue(super().base_queryset().select_related("unit"))
 
+    def extra_context(self) -> dict:
+        return {"sees_alert_centre": has_permission_somewhere(self.request.user, "command.view_alert")}
+
     def filtered(self, params):
         if "state" not in params:  # the queue: what is not closed, unless asked otherwise
             params = params.copy()
@@ -74,6 +77,7 @@ def alert_detail(request, pk: int, action_form=None, close_form=None, status: in
         "close_form": close_form or AlertCloseForm(),
         "transfers": alert.transfer_requests.order_by("-requested_at")[:5],
     }
+    context["sees_alert_centre"] = has_permission_somewhere(request.user, "command.view_alert")
     context["can_request_transfer"] = context["can_change"] and has_permission_somewhere(
         request.user, "care.add_transferrequest"
     )

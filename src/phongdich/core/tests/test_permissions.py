@@ -73,6 +73,9 @@ TOWER_TRANSFER = expect(403, P=302, C=302, D=302, H=302, O=404)  # whoever reque
 COMMAND_FIGURES = expect(403, P=200, A=200, D=200, C=200, O=200)
 COMMAND_FIGURES_OF_A = expect(403, P=200, A=200, D=200, C=200, O=404)
 
+# command: targets. A target of Lái Thiêu.
+COMMAND_TARGET = expect(200, O=404, H=403, T=403, X=403, E=403, S=403, L=403)
+
 # (url name, path template, expected status by persona)
 PAGES = [
     ("core:home", "/", expect(200)),
@@ -434,6 +437,18 @@ PAGES = [
         expect(403, P=200, C=200, D=200, O=404),
     ),
     ("command:decision_task", "/command/duty/decisions/{decision_a}/task/", expect(403, P=200, D=200)),
+    # command: alerts. The inbox and an alert of Lái Thiêu: whoever sees alerts, within their jurisdiction (a health
+    # worker through the ward of the station); the rules: who keeps them, changed by the province only.
+    ("command:alerts", "/command/alerts/", expect(200, T=403, X=403, E=403, S=403, L=403)),
+    ("command:alert", "/command/alerts/{command_alert_a}/", expect(200, O=404, T=403, X=403, E=403, S=403, L=403)),
+    ("command:alert_rules", "/command/alerts/rules/", expect(403, P=200, S=200)),
+    ("command:alert_rule_edit", "/command/alerts/rules/{alert_rule_a}/", expect(403, P=200, S=200, Z=403)),
+    # command: targets. A target of Lái Thiêu: read by whoever sees the command's records there; set by the province's
+    # and districts' steering committees.
+    ("command:targets", "/command/targets/", expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    ("command:target", "/command/targets/{target_a}/", COMMAND_TARGET),
+    ("command:target_readings_xlsx", "/command/targets/{target_a}/readings.xlsx", COMMAND_TARGET),
+    ("command:target_new", "/command/targets/new/", expect(403, P=200, D=200)),
 ]
 # Pages anyone opens without logging in (core/middleware.py PUBLIC_PREFIXES), as a visitor with no account.
 NO_LOGIN = {
@@ -961,6 +976,27 @@ API = [
         None,
         expect(200, O=404, H=403, T=403, A=403, X=403, E=403, S=403, L=403),
     ),
+    # command: alerts. Acknowledging again changes nothing (200); a resolution left empty is refused (422) to
+    # those who may resolve the alert.
+    ("GET", "/api/v1/command/alerts", None, expect(200, T=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/command/alerts/{command_alert_a}", None, expect(200, O=404, T=403, X=403, E=403, S=403, L=403)),
+    (
+        "POST",
+        "/api/v1/command/alerts/{command_alert_a}/acknowledge",
+        {},
+        expect(403, P=200, C=200, D=200, H=200, O=404),
+    ),
+    (
+        "POST",
+        "/api/v1/command/alerts/{command_alert_a}/resolve",
+        {"resolution": ""},
+        expect(403, P=422, C=422, D=422, H=422, O=404),
+    ),
+    ("GET", "/api/v1/command/alerts/rules", None, expect(403, P=200, S=200)),
+    # command: targets
+    ("GET", "/api/v1/command/targets", None, expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
+    ("GET", "/api/v1/command/targets/{target_a}", None, COMMAND_TARGET),
+    ("GET", "/api/v1/command/targets/{target_a}/readings", None, COMMAND_TARGET),
 ]
 # The pages' own forms, posted empty: the page answers as it does to opening it (an empty form comes back with
 # its errors), except a page with nothing to post (405 to those who may open it), and these, where posting
@@ -1042,6 +1078,14 @@ READ_ONLY = {
     "command:duty_entries_xlsx",
     "command:briefings",
     "command:briefing",
+    # command: alerts
+    "command:alerts",
+    "command:alert",
+    "command:alert_rules",
+    # command: targets
+    "command:targets",
+    "command:target",
+    "command:target_readings_xlsx",
 }
 POSTED = {
     # A new version of the rules: the province's administrators.
@@ -1061,6 +1105,8 @@ POSTED = {
     "levels:capacity": expect(403, P=200, C=200, D=200, O=200),  # figures of nothing: the form's errors
 }
 
+# command: alerts. Who may change an alert of Lái Thiêu.
+ALERT_CHANGE = expect(403, P=302, C=302, D=302, H=302, O=404)
 # Those who trace in Lái Thiêu: they may change its cases, contacts and F-levels.
 TRACERS = {"P": 302, "C": 302, "D": 302, "H": 302}
 
@@ -1342,6 +1388,13 @@ ACTIONS = [
         "/command/duty/decisions/{decision_a}/task/",
         {"lead": "{body_a}", "deadline": "{today}", "expected_output": "Chốt hoạt động 24/7"},
         expect(403, P=302, D=302),
+    # command: alerts. Lái Thiêu's alert: acknowledged and resolved by who may change alerts there.
+    ("command:alert_acknowledge", "/command/alerts/{command_alert_a}/acknowledge/", {}, ALERT_CHANGE),
+    (
+        "command:alert_resolve",
+        "/command/alerts/{command_alert_a}/resolve/",
+        {"resolution": "Đã gọi điện, bệnh nhân ổn định"},
+        ALERT_CHANGE,
     ),
 ]
 # The only routes not in the tables above, and why: none.
@@ -1407,7 +1460,55 @@ def fill(template: str, world) -> str:
         **(_command_directives(world) if any(f"{{{key}}}" in template for key in COMMAND_DIRECTIVE_KEYS) else {}),
         **(_sitreps(world) if "{sitrep" in template else {}),
         **(_duty(world) if any(f"{{{key}}}" in template for key in DUTY_KEYS) else {}),
+        **(_command_alerts() if "{command_alert_a}" in template or "{alert_rule_a}" in template else {}),
+        **(_command_target() if "{target_a}" in template else {}),
     )
+
+
+def _command_target() -> dict:
+    """command: targets. Lái Thiêu fully vaccinated by the end of 2021 (made once per test)."""
+    from datetime import date
+
+    from phongdich.command.models import Target
+    from phongdich.core.testing import unit
+
+    target, _created = Target.objects.get_or_create(
+        unit=unit("25966"),
+        name="100% người dân Phường Lái Thiêu được tiêm đủ 2 mũi",
+        defaults={
+            "metric": "coverage_full_pct",
+            "target_value": 100,
+            "starts_on": date(2021, 12, 1),
+            "deadline": date(2021, 12, 31),
+        },
+    )
+    return {"target_a": target.pk}
+
+
+def _command_alerts() -> dict:
+    """command: alerts. The default rules, and the alert of Lái Thiêu's home-care warnings not acknowledged in time
+    (made once per test)."""
+    from phongdich.command.alerts.services import alert_rules_default
+    from phongdich.command.models import Alert, AlertRule
+    from phongdich.core.testing import unit
+
+    alert_rules_default()
+    rule = AlertRule.objects.get(code="home_care_unack")
+    lai_thieu = unit("25966")
+    now = clock.now()
+    alert, _created = Alert.objects.get_or_create(
+        rule=rule,
+        subject=f"home_care:{lai_thieu.pk}",
+        defaults={
+            "unit": lai_thieu,
+            "summary": "2 cảnh báo chưa được xác nhận đúng hạn tại Phường Lái Thiêu",
+            "value": 2,
+            "threshold": 0,
+            "raised_at": now,
+            "seen_at": now,
+        },
+    )
+    return {"command_alert_a": alert.pk, "alert_rule_a": AlertRule.objects.get(code="bed_occupancy").pk}
 
 
 def _assessment(world) -> dict:
