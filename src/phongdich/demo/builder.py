@@ -242,8 +242,7 @@ class DemoBuilder:
                 self.result.levels = build_levels(rng=self.rng)
             with transaction.atomic():
                 self.result.zones = build_zones(rng=self.rng)
-            with transaction.atomic():
-                self.result.command = build_command()
+            self.result.command = build_command()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.result.seconds = time.perf_counter() - started

@@ -38,3 +38,7 @@ def test_the_rebuild_command_rederives_a_range_and_says_what_it_did(week):
 def test_the_rebuild_command_refuses_a_range_backwards(week):
     with pytest.raises(CommandError):
         call_command("figures", "rebuild", "--since", week[-1].isoformat(), "--until", week[0].isoformat())
+
+
+def test_the_targets_job_is_registered_with_the_workers():
+    assert "phongdich.command.tasks.command_targets" in PERIODIC

@@ -78,6 +78,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Command centre: daily figures of {command.days} days counted ({command.figure_rows:,} unit-days)."
             )
+            if (directives := command.directives) and (duty := command.duty) and (reports := command.reports):
+                self.stdout.write(
+                    f"  {directives.directives} directives with {directives.tasks} tasks; {duty.entries} duty log "
+                    f"entries over {duty.shifts} shifts, {duty.briefings} briefings; {reports.sent} situation "
+                    f"reports sent up to the province."
+                )
         password = os.environ.get("PHONGDICH_DEMO_PASSWORD", "demo")
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(result.accounts))
         self.stdout.write("The demo accounts share one password: serve them on 127.0.0.1 only.")
