@@ -29,10 +29,16 @@ GROUPS = (
         _("Command centre"),
         (
             Link("command:dashboard", _("Dashboard"), "command.view_dailyfigures"),
+            Link("command:alerts", _("Alert inbox"), "command.view_alert"),
+            Link("command:reports", _("Situation reports"), "command.view_situationreport"),
+            Link("command:duty_board", _("Duty log"), "command.view_dutyshift"),
+            Link("command:briefings", _("Briefings"), "command.view_briefing"),
             Link("command:directives", _("Directives"), "command.view_directive"),
             Link("command:tasks", _("Tasks"), "command.view_task"),
             Link("command:tasks_overdue", _("Overdue tasks"), "command.view_task"),
+            Link("command:targets", _("Targets"), "command.view_target"),
             Link("command:bodies", _("Bodies"), "command.view_body"),
+            Link("command:alert_rules", _("Alert rules"), "command.view_alertrule"),
         ),
     ),
     Group(

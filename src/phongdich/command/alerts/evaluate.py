@@ -215,7 +215,7 @@ def overdue_tasks(rule: AlertRule, now: datetime) -> list[Finding]:
             summary = ngettext(
                 "%(n)s task past its deadline in %(unit)s", "%(n)s tasks past their deadline in %(unit)s", count
             ) % {"n": num(count), "unit": unit_name}
-            link = url("command:tasks", query={"unit": unit_id, "state": "overdue"})
+            link = url("command:tasks", query={"unit": unit_id, "overdue": "true"})
             found.append(Finding(f"tasks:{unit_id}", unit_id, decimal(count), summary, link))
     return found
 
