@@ -20,7 +20,6 @@ urlpatterns = [
     path("levels/", include("phongdich.levels.urls")),
     path("command/", include("phongdich.command.urls")),
     path("cap-do-dich/", include("phongdich.levels.public_urls")),
-    path("command/", include("phongdich.command.urls")),
     path("verify", verify, name="verify"),
     path("c/<str:token>/", checkin_page, name="checkin"),
     path("r/<str:token>/", self_report_page, name="self_report"),

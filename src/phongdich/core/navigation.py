@@ -34,7 +34,7 @@ GROUPS = (
             Link("command:duty_board", _("Duty log"), "command.view_dutyshift"),
             Link("command:briefings", _("Briefings"), "command.view_briefing"),
             Link("command:directives", _("Directives"), "command.view_directive"),
-            Link("command:tasks", _("Tasks"), "command.view_task"),
+            Link("command:tasks", _("Tasks of the directives"), "command.view_task"),
             Link("command:tasks_overdue", _("Overdue tasks"), "command.view_task"),
             Link("command:targets", _("Targets"), "command.view_target"),
             Link("command:bodies", _("Bodies"), "command.view_body"),

@@ -33,6 +33,7 @@ def section(html: str, css_class: str) -> str:
 def test_the_province_commanders_menu_is_grouped_by_domain(client_as):
     shown = menu(client_as("province_commander"))
     assert [str(group["label"]) for group in shown["groups"]] == [
+        "Trung tâm chỉ huy",
         "Người dân và địa bàn",
         "Truy vết",
         "Xét nghiệm",
@@ -44,7 +45,13 @@ def test_the_province_commanders_menu_is_grouped_by_domain(client_as):
         "Cấp độ dịch",
         "Quản trị",  # the care rules, read by the command
     ]
-    assert labels(shown["main"]) == ["Ca bệnh", "Ổ dịch", "Tháp điều trị: giường bệnh", "Đợt xét nghiệm", "Độ bao phủ"]
+    assert labels(shown["main"]) == [
+        "Bảng điều khiển",
+        "Ca bệnh",
+        "Ổ dịch",
+        "Tháp điều trị: giường bệnh",
+        "Đợt xét nghiệm",
+    ]
     assert len(everything(shown)) == len(set(everything(shown)))  # each link once
 
 
@@ -80,7 +87,7 @@ def test_a_commune_officers_main_tasks_come_first(client_as):
 
 def test_two_roles_put_both_roles_main_tasks_first(client_as):
     main = labels(menu(client_as("analyst_commune"))["main"])
-    assert main == ["Đơn vị", "Người dân", "Đợt xét nghiệm", "Ca bệnh", "Phòng xét nghiệm"]  # in turn
+    assert main == ["Bảng điều khiển", "Người dân", "Đơn vị", "Ca bệnh", "Đợt xét nghiệm"]  # in turn
 
 
 def test_field_roles_have_no_api_link_in_the_menu_but_in_the_account_menu(client_as):

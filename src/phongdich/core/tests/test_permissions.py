@@ -1388,6 +1388,7 @@ ACTIONS = [
         "/command/duty/decisions/{decision_a}/task/",
         {"lead": "{body_a}", "deadline": "{today}", "expected_output": "Chốt hoạt động 24/7"},
         expect(403, P=302, D=302),
+    ),
     # command: alerts. Lái Thiêu's alert: acknowledged and resolved by who may change alerts there.
     ("command:alert_acknowledge", "/command/alerts/{command_alert_a}/acknowledge/", {}, ALERT_CHANGE),
     (
