@@ -1,6 +1,6 @@
 """Screenshots for README.md, taken in Vietnamese with Debian's Chromium from a running `make run` server.
 
-.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000 [care | levels]]
+.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000 [care | levels | command]]
 
 Desktop pages at 1280 × 800, phone pages at 360 × 740 (twice the pixels). Each page is taken once it has loaded
 and its scripts have run (the menu's state, the transmission graph's layout, lists filled by htmx).
@@ -160,6 +160,25 @@ def levels_pages(browser) -> None:
     shoot(public, "phone-levels-public")  # the first screen: the week, the legend and the map
 
 
+def command_pages(browser) -> None:
+    """The command centre: the province's dashboard (desktop and phone), a situation report rolled up, the alert
+    inbox and the duty log."""
+    command = new_page(browser, DESKTOP)
+    log_in(command, "tinh.chihuy")
+    open_page(command, "/command/")
+    shoot(command, "command-dashboard")  # the top: the day's cases, the alerts, tasks and targets
+    open_first_row(command, "/command/reports/")  # today's province report, a draft quoting the units below
+    shoot(command, "command-report", full_page=True)
+    open_page(command, "/command/alerts/")
+    shoot(command, "command-alerts")
+    open_page(command, "/command/duty/")
+    shoot(command, "command-duty")
+    phone = new_page(browser, PHONE)
+    log_in(phone, "tinh.chihuy")
+    open_page(phone, "/command/")
+    shoot(phone, "phone-command-dashboard")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -168,10 +187,13 @@ def main() -> None:
             care_pages(browser)
         elif sys.argv[2:] == ["levels"]:  # only the level pages
             levels_pages(browser)
+        elif sys.argv[2:] == ["command"]:  # only the command centre's pages
+            command_pages(browser)
         else:
             phone_pages(browser, desktop_pages(browser))
             care_pages(browser)
             levels_pages(browser)
+            command_pages(browser)
         browser.close()
 
 

@@ -42,3 +42,15 @@ def test_the_rebuild_command_refuses_a_range_backwards(week):
 
 def test_the_targets_job_is_registered_with_the_workers():
     assert "phongdich.command.tasks.command_targets" in PERIODIC
+
+
+def test_the_refresh_command_counts_the_figures_and_sweeps_the_alerts(week):
+    out = StringIO()
+    call_command("figures", "refresh", stdout=out)
+    assert "Alerts:" in out.getvalue() and "day(s)" in out.getvalue()
+
+
+def test_the_measure_command_measures_the_targets(week):
+    out = StringIO()
+    call_command("figures", "measure-targets", stdout=out)
+    assert out.getvalue().startswith("0 target(s) measured.")
