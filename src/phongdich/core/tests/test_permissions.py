@@ -1386,7 +1386,7 @@ ACTIONS = [
     (
         "command:decision_task",
         "/command/duty/decisions/{decision_a}/task/",
-        {"lead": "{body_a}", "deadline": "{today}", "expected_output": "Chốt hoạt động 24/7"},
+        {"lead": "{duty_body_a}", "deadline": "{today}", "expected_output": "Chốt hoạt động 24/7"},
         expect(403, P=302, D=302),
     ),
     # command: alerts. Lái Thiêu's alert: acknowledged and resolved by who may change alerts there.
@@ -1909,7 +1909,7 @@ def _sitreps(world) -> dict:
 
 
 # command: duty log and briefings
-DUTY_KEYS = ("shift_a", "handed_a", "briefing_a", "decision_a", "body_a", "duty_at")
+DUTY_KEYS = ("shift_a", "handed_a", "briefing_a", "decision_a", "duty_body_a", "duty_at")
 
 
 def _duty(world) -> dict:
@@ -1959,6 +1959,6 @@ def _duty(world) -> dict:
         "handed_a": DutyShift.objects.get(unit=lai_thieu, lead__username="district_officer").pk,
         "briefing_a": decision.briefing_id,
         "decision_a": decision.pk,
-        "body_a": Body.objects.get(unit=lai_thieu, name="UBND phường Lái Thiêu").pk,
+        "duty_body_a": Body.objects.get(unit=lai_thieu, name="UBND phường Lái Thiêu").pk,
         "duty_at": (now - timedelta(minutes=5)).isoformat(),
     }

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from phongdich.accounts.models import User
 from phongdich.demo.builder import CENSUS_TOTAL_2019, DEMO_ACCOUNTS, build_demo
+from phongdich.demo.command_duty import DUTY_STAFF
 from phongdich.people.models import Person
 from phongdich.places.choices import Structure, UnitLevel
 from phongdich.places.models import AdminUnit, Population
@@ -30,6 +31,7 @@ def clear_database():
     )
     from phongdich.care.supplies.models import Donation, StockLevel, StockMovement
     from phongdich.care.tower.models import Admission, TransferOffer, TransferRequest, TreatmentFacility, Ward
+    from phongdich.command import models as command
     from phongdich.labs.models import (
         Barcode,
         Lab,
@@ -57,6 +59,29 @@ def clear_database():
         VaccinationTarget,
     )
 
+    command.SituationReport.objects.update(previous=None)
+    for model in (
+        command.DutyEntry,
+        command.DutyShift,
+        command.Inspection,
+        command.TaskAttachment,
+        command.TaskProgress,
+        command.Task,
+        command.BriefingDecision,
+        command.Briefing,
+        command.TargetReading,
+        command.Target,
+        command.DirectivePoint,
+        command.Directive,
+        command.Body,
+        command.Alert,
+        command.AlertRule,
+        command.SituationReport,
+        command.ReportTemplate,
+        command.DailyFigures,
+        command.FiguresWatermark,
+    ):
+        model.objects.all().delete()
     Sample.objects.update(for_task=None)
     Admission.objects.update(previous=None, transfer=None)
     TransferRequest.objects.update(from_admission=None)
@@ -149,7 +174,8 @@ def test_the_demo_province_matches_the_scaled_census_and_has_every_role(empty_db
     assert population.age_18_plus < population.total and population.age_65_plus > 0
     groups = AdminUnit.objects.filter(level=UnitLevel.GROUP)
     assert groups.count() == result.groups and groups.count() >= 91 * 3
-    assert {u.username for u in User.objects.all()} == set(DEMO_ACCOUNTS)
+    # The demo's accounts, and the province command centre's duty officers who keep its log (no password).
+    assert {u.username for u in User.objects.all()} == set(DEMO_ACCOUNTS) | {name for name, _full in DUTY_STAFF}
     assert all(u.role_assignments.count() == 1 for u in User.objects.all())
     assert Person.objects.filter(full_name="Nguyễn Thị Hằng", unit__code="25966-01").exists()
     # Residents plus a few entered twice, plus the two named residents.

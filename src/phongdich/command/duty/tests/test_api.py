@@ -88,7 +88,7 @@ def test_a_bad_entry_answers_422_with_the_services_messages(api_as, shift):
     answer = post(api_as("commune_officer"), f"{BASE}/entries", an_entry(shift, at=late, content=" "))
     fields = answer.json()["fields"]
     assert answer.status_code == 422 and set(fields) == {"at", "content"}
-    assert fields["content"] == ["Write what was reported."]
+    assert fields["content"] == ["Ghi nội dung được báo."]
 
 
 def test_the_entries_name_a_case_inside_the_jurisdiction_and_mask_it_outside(api_as, shift):

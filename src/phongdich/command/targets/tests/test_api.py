@@ -39,7 +39,7 @@ def test_a_target_reads_with_its_progress_and_directive(api_as, measured):
         79,
         "11-CT/TU",
     )
-    assert body["metric_label"] == "Residents fully vaccinated (%)" and body["higher_is_better"] is True
+    assert body["metric_label"] == "Người dân đã tiêm đủ liều cơ bản (%)" and body["higher_is_better"] is True
 
 
 def test_the_readings_come_oldest_first(api_as, measured):
