@@ -5,6 +5,7 @@ and their epidemic level. Nothing here counts raw rows."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 from django.http import Http404
@@ -234,7 +235,7 @@ def _children(unit: AdminUnit, day: date) -> list[Child]:
         row.pop("unit_id"): row
         for row in DailyFigures.objects.filter(unit__in=children, day=day).values("unit_id", *DailyFigures.COUNTS)
     }
-    week = {
+    week: dict[int, Any] = {
         row["unit_id"]: row
         for row in DailyFigures.objects.filter(unit__in=children, day__gt=day - timedelta(days=7), day__lte=day)
         .values("unit_id")

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -48,7 +49,7 @@ SETTING_COLUMN = {
 }
 TESTED = (Result.POSITIVE, Result.NEGATIVE)
 # Tables whose new rows can fall on an earlier day, and the field that says which.
-WATCHED = {"cases": Case, "doses": Dose, "orders": IsolationOrder, "admissions": Admission}
+WATCHED: dict[str, Any] = {"cases": Case, "doses": Dose, "orders": IsolationOrder, "admissions": Admission}
 
 Figures = dict[int, Counter]  # unit id → column → count
 
@@ -145,13 +146,13 @@ def _flows(start: datetime, end: datetime, *, path: str | None = None) -> dict[t
         changed = cases.filter(status=status, status_changed_at__gte=start, status_changed_at__lt=end)
         for unit_id, day, n in _by_day(changed, "status_changed_at"):
             figures[unit_id, day][column] += n
-    samples = _in_subtree(Sample.objects, path)
+    samples = _in_subtree(Sample.objects.all(), path)
     resulted = samples.filter(result_at__gte=start, result_at__lt=end, result__in=TESTED)
     for unit_id, day, result, n in _by_day(resulted, "result_at", "result"):
         figures[unit_id, day]["tests"] += n
         figures[unit_id, day]["positives"] += n if result == Result.POSITIVE else 0
     first, stop = _dates_in(start, end)
-    doses = _in_subtree(Dose.objects, path).filter(given_on__gte=first, given_on__lt=stop)
+    doses = _in_subtree(Dose.objects.all(), path).filter(given_on__gte=first, given_on__lt=stop)
     for unit_id, day, n in doses.values_list("unit_id", "given_on").annotate(n=Count("pk")).order_by():
         figures[unit_id, day]["doses"] += n
     return figures
@@ -240,10 +241,10 @@ class _StockSource:
 
 
 def _stock_sources(*, path: str | None = None) -> list[_StockSource]:
-    orders = _in_subtree(IsolationOrder.objects, path)
-    admissions = _in_subtree(Admission.objects, path, field="facility__unit__path")
-    doses = _in_subtree(Dose.objects, path)
-    alerts = _in_subtree(Alert.objects, path)
+    orders = _in_subtree(IsolationOrder.objects.all(), path)
+    admissions = _in_subtree(Admission.objects.all(), path, field="facility__unit__path")
+    doses = _in_subtree(Dose.objects.all(), path)
+    alerts = _in_subtree(Alert.objects.all(), path)
     return [
         _StockSource("f0_home", orders.filter(kind=OrderKind.F0_HOME), "unit_id", "starts_on", "ended_on", True),
         _StockSource("f0_site", orders.filter(kind=OrderKind.F0_SITE), "unit_id", "starts_on", "ended_on", True),

@@ -97,7 +97,7 @@ def _communes_at_level_2_or_lower(unit: AdminUnit, day: date) -> Decimal | None:
         .order_by("unit_id", "effective_at", "id")
         .values_list("unit_id", "level")
     )
-    latest = dict(results)  # the last row of each unit wins
+    latest = {unit_id: level for unit_id, level in results if level is not None}  # each unit's last row wins
     if not latest:
         return None
     return _percent(sum(1 for level in latest.values() if level <= 2), communes.count())

@@ -262,7 +262,7 @@ def level_rising(rule: AlertRule, now: datetime) -> list[Finding]:
         "pk", "unit_id", "unit__name", "unit__level", "unit__parent__name", "level"
     ):
         earlier = before.get(unit_id)
-        if earlier is None or level - earlier < rule.threshold:
+        if earlier is None or level is None or level - earlier < rule.threshold:
             continue
         if unit_level == UnitLevel.GROUP and parent_name:  # group names repeat: "Khu phố 1, Phường Lái Thiêu"
             unit_name = f"{unit_name}, {parent_name}"

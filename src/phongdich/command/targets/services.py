@@ -43,7 +43,8 @@ def target_set(
     actor's jurisdiction first (missing or outside it: not found). Its days up to today are measured in the
     background."""
     scope = scope_of(actor, "command.add_target")
-    found = AdminUnit.objects.filter(pk=getattr(unit, "pk", None)).first()
+    unit_id = getattr(unit, "pk", None)
+    found = AdminUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if found is None or not scope.covers_path(found.path):
         raise OutOfScope(_("No such unit in your jurisdiction."))
     if point is not None:
