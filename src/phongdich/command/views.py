@@ -14,6 +14,7 @@ from phongdich.core import audit, clock
 from phongdich.core.choices import AuditAction
 from phongdich.core.exports import xlsx_download
 from phongdich.core.scoping import has_permission_somewhere, require_permission
+from phongdich.levels.selectors import published_assessments
 
 from .charts import swatch
 from .dashboard import SEE_FIGURES, SETTINGS, Dashboard, dashboard_for, default_day, setting_labels, unit_for
@@ -107,8 +108,8 @@ def _links(user, board: Dashboard) -> dict[str, str]:
         links["beds"] = reverse("care:tower_board")
     if has_permission_somewhere(user, "vaccination.view_coveragecell"):
         links["coverage"] = reverse("vaccination:coverage_unit", args=[unit])
-    if has_permission_somewhere(user, "levels.view_levelresult"):
-        links["levels"] = reverse("levels:map")
+    if has_permission_somewhere(user, "levels.view_levelresult") and published_assessments().exists():
+        links["levels"] = reverse("levels:map")  # the public map image exists once a week is published
     return links
 
 

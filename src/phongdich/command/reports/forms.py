@@ -19,7 +19,10 @@ class GenerateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = reporting_units(user)
+        units = reporting_units(user)
+        self.fields["unit"].queryset = units
+        if len(only := list(units[:2])) == 1:  # an officer of one unit: nothing to choose
+            self.fields["unit"].initial = only[0].pk
         self.fields["template"].queryset = active_templates()
         self.fields["day"].initial = clock.today()
 
