@@ -114,7 +114,7 @@ def estimate_rt(
     prior_shape, prior_scale = (prior_mean / prior_sd) ** 2, prior_sd**2 / prior_mean
     shape = prior_shape + cases
     scale = 1.0 / (1.0 / prior_scale + pressure)
-    too_early = ends <= serial.discretised_mean(days)
+    too_early = ends + 1 <= serial.discretised_mean(days)  # EpiEstim counts days from 1
     shape[:, too_early] = np.nan
     scale[:, too_early] = np.nan
     return RtEstimates(ends=ends, shape=shape, scale=scale)

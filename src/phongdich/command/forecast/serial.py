@@ -5,6 +5,7 @@ estimates agree with the reference implementation."""
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from scipy.special import gammainc
 
@@ -20,11 +21,13 @@ class SerialInterval:
     def __post_init__(self):
         if not self.sd > 0:
             raise SeriesError(
-                _("The serial interval's standard deviation must be more than 0 (it is %(sd)s).") % {"sd": self.sd}
+                _("The serial interval's standard deviation must be more than 0 (it is %(sd)s).")
+                % {"sd": number_format(self.sd)}
             )
         if not self.mean > 1:
             raise SeriesError(
-                _("The serial interval's mean must be more than 1 day (it is %(mean)s).") % {"mean": self.mean}
+                _("The serial interval's mean must be more than 1 day (it is %(mean)s).")
+                % {"mean": number_format(self.mean)}
             )
 
     def weights(self, length: int) -> np.ndarray:
