@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
-def figure(name: str, value: float | None, unit: str, target: float, baseline: float | None) -> dict:
+def figure(name: str, value: float | None, unit: str, target: float | None, baseline: float | None) -> dict:
     """One measured figure; `value` None (or not a number) when it could not be measured."""
     measured = value is not None and math.isfinite(value)
     return {
@@ -109,7 +109,7 @@ def report(rows: list[dict]) -> None:
             print(f"{row['name']:28} NOT MEASURED: {row.get('error', 'no value')}")
             continue
         print(
-            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target']:>5}  "
+            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target'] if row['target'] is not None else '—':>5}  "
             f"baseline {row['baseline'] if row['baseline'] is not None else '—':>8}  ratio {row['ratio']}"
         )
 

@@ -332,6 +332,7 @@ GROUPS = [
     ("levels", group("levels")),
     ("levels_pages", group("levels_pages")),
     ("command", group("command")),
+    ("forecast", group("forecast")),
 ]
 COMMIT = harness.source_commit(HERE.parent)
 

@@ -162,6 +162,9 @@ SEE_COMMAND = {
     "command.view_body",
     "command.view_target",
     "command.view_alert",
+    "command.view_forecastrun",
+    "command.view_forecastassumptions",
+    "command.view_scenario",
 }
 # A commune's, district's or province's duty officers: the daily report, the duty log, briefings, alerts.
 COMMAND_DUTY = SEE_COMMAND | {
@@ -190,6 +193,9 @@ RUN_COMMAND = COMMAND_DUTY | {
     "command.change_target",
     "command.add_body",
     "command.change_body",
+    "command.add_forecastrun",
+    "command.add_scenario",
+    "command.change_scenario",
 }
 ALERT_RULES = {"command.view_alertrule", "command.add_alertrule", "command.change_alertrule"}
 

@@ -13,6 +13,7 @@ from .alerts.api import router as alerts_router
 from .dashboard import SEE_FIGURES, unit_for
 from .directives.api import router as directives_router
 from .duty.api import router as duty_router
+from .forecast.api import router as forecast_router
 from .models import DailyFigures
 from .reports.api import router as reports_router
 from .selectors import children_figures, figures_series
@@ -67,5 +68,6 @@ def children(request, unit: int | None = None, day: date | None = None):
 router.add_router("/alerts", alerts_router)
 router.add_router("/directives", directives_router)
 router.add_router("/duty", duty_router)
+router.add_router("/forecast", forecast_router)
 router.add_router("/reports", reports_router)
 router.add_router("/targets", targets_router)

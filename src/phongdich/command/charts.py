@@ -52,13 +52,34 @@ def bars(
     return _figure(title, parts, [*stacks, *([line] if line else [])])
 
 
-def lines(title: str, days: Sequence[date], series: Sequence[Series], top: float = 100, suffix: str = " %") -> str:
-    """Lines on one scale from 0 to `top` (percentages by default); a missing value breaks its line."""
-    top = _nice_max(max([top, *(value or 0 for s in series for value in s.values)]))
+@dataclass(frozen=True)
+class Band:
+    """An interval drawn as a shaded area between its lower and upper values (a missing pair leaves a gap)."""
+
+    label: str
+    colour: str
+    lower: Sequence[float | None]
+    upper: Sequence[float | None]
+
+
+def lines(
+    title: str,
+    days: Sequence[date],
+    series: Sequence[Series],
+    top: float = 100,
+    suffix: str = " %",
+    bands: Sequence[Band] = (),
+) -> str:
+    """Lines on one scale from 0 to `top` (percentages by default), over the shaded `bands`; a missing value breaks
+    its line."""
+    values = [value or 0 for s in series for value in s.values] + [value or 0 for b in bands for value in b.upper]
+    top = _nice_max(max([top, *values]))
     plot = _Plot(len(days), top)
     parts = [_axes(plot, days, top, suffix=suffix)]
+    parts += [_area(plot, band, top) for band in bands]
     parts += [_polyline(plot, one, top) for one in series]
-    return _figure(title, parts, series)
+    legend = [*(Series(band.label, band.colour, []) for band in bands), *series]
+    return _figure(title, parts, legend)
 
 
 @dataclass(frozen=True)
@@ -123,6 +144,24 @@ def _polyline(plot: _Plot, series: Series, top: float) -> str:
     )
 
 
+def _area(plot: _Plot, band: Band, top: float) -> str:
+    runs: list[list[int]] = [[]]
+    for index, (low, high) in enumerate(zip(band.lower, band.upper, strict=True)):
+        if low is None or high is None:
+            runs.append([])
+        else:
+            runs[-1].append(index)
+    shapes = []
+    for run in (run for run in runs if run):
+        upper = [f"{plot.x_mid(i):.1f},{plot.y(min(float(band.upper[i]), top), top):.1f}" for i in run]
+        lower = [f"{plot.x_mid(i):.1f},{plot.y(float(band.lower[i]), top):.1f}" for i in reversed(run)]
+        shapes.append(
+            f'<polygon points="{" ".join(upper + lower)}" fill="{band.colour}" stroke="none">'
+            f"<title>{escape(band.label)}</title></polygon>"
+        )
+    return "".join(shapes)
+
+
 def _figure(title: str, parts: list[str], legend: Sequence[Series]) -> str:
     keys = "".join(f'<span class="chart-key">{swatch(series.colour)}{escape(series.label)}</span>' for series in legend)
     return (
@@ -152,4 +191,4 @@ def _number(value: float) -> str:
     """A tick's label in the Vietnamese way: 24.266, 2,5."""
     if value == int(value):
         return f"{int(value):,}".replace(",", ".")
-    return f"{value:.1f}".replace(".", ",")
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")

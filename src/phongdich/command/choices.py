@@ -93,3 +93,19 @@ class AlertState(models.TextChoices):
     OPEN = "open", _("Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
+
+
+class ForecastTrigger(models.TextChoices):
+    NIGHTLY = "nightly", _("Nightly")
+    ON_DEMAND = "on_demand", _("On demand")
+
+
+class ForecastStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class IncidenceSource(models.TextChoices):
+    ONSET = "onset", _("Symptom onset where known, else the day reported")
+    REPORT = "report", _("The day reported")

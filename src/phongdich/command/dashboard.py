@@ -42,10 +42,10 @@ def setting_labels() -> dict[str, str]:
     }
 
 
-def unit_for(user, unit_id: str | int | None) -> AdminUnit:
+def unit_for(user, unit_id: str | int | None, *, permission: str = SEE_FIGURES) -> AdminUnit:
     """The unit asked for, if the user may see its figures (404 otherwise, as for a unit that does not exist); the
     user's widest unit when none is asked for."""
-    scope = scope_of(user, SEE_FIGURES)
+    scope = scope_of(user, permission)
     if unit_id in (None, ""):
         paths = sorted(scope.unit_paths, key=len) if not scope.everywhere else [AdminUnit.root_path()]
         found = AdminUnit.objects.filter(path=paths[0]).first() if paths else None

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core import clock
+from phongdich.core.models import RuleVersion
 from phongdich.core.scoping import ScopedQuerySet
 
 from .choices import (
@@ -17,6 +18,8 @@ from .choices import (
     BriefingStatus,
     EntryCategory,
     EntrySource,
+    ForecastStatus,
+    ForecastTrigger,
     InspectionRating,
     ReportStatus,
     TargetStatus,
@@ -577,3 +580,86 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class ForecastAssumptions(RuleVersion):
+    """What the forecasts assume, as data with its sources, from a date on: the serial interval (a gamma
+    distribution's mean and SD in days), how new cases split over the tower's tiers and how long they stay, the
+    oxygen each tier's patients take, and the scenario model's epidemiological parameters."""
+
+    si_mean = models.DecimalField(_("serial interval mean (days)"), max_digits=4, decimal_places=2, default=4.7)
+    si_sd = models.DecimalField(_("serial interval SD (days)"), max_digits=4, decimal_places=2, default=2.9)
+    si_source = models.CharField(_("serial interval source"), max_length=300, blank=True)
+    care = models.JSONField(_("care demand"), default=dict, blank=True)
+    scenario = models.JSONField(_("scenario model"), default=dict, blank=True)
+
+    class Meta(RuleVersion.Meta):
+        verbose_name = _("forecast assumptions")
+        verbose_name_plural = _("forecast assumptions")
+
+
+class ForecastRun(models.Model):
+    """One unit's forecast as computed on a day: the incidence series and assumptions it read (enough to compute it
+    again), and what came out: Rt by window, the projection, the demand on the tower, the backtest."""
+
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("data up to"))
+    trigger = models.CharField(_("run"), max_length=10, choices=ForecastTrigger.choices)
+    status = models.CharField(_("status"), max_length=8, choices=ForecastStatus.choices, default=ForecastStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), default=clock.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    assumptions = models.ForeignKey(
+        ForecastAssumptions, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
+    )
+    inputs = models.JSONField(_("inputs"), default=dict, blank=True)
+    results = models.JSONField(_("results"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("forecast run")
+        verbose_name_plural = _("forecast runs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "status", "-created_at"], name="forecast_run_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "day"], condition=Q(trigger="nightly"), name="one_nightly_forecast_per_unit_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%d/%m/%Y} {self.trigger}"
+
+
+class Scenario(models.Model):
+    """A planner's what-if for a unit: interventions over a horizon, run by the scenario model from the unit's state
+    on the day it was computed, and kept with that state so the comparison can be shown and exported again."""
+
+    unit = models.ForeignKey("places.AdminUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    horizon_days = models.PositiveSmallIntegerField(_("horizon (days)"), default=90)
+    interventions = models.JSONField(_("interventions"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    starting_state = models.JSONField(_("starting state"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

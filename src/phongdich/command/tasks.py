@@ -6,6 +6,7 @@ from phongdich.core.background import every, in_background
 from .alerts.services import alerts_sweep
 from .directives import tasks as directives_tasks  # noqa: F401  (the daily reminders of tasks due or overdue)
 from .figures import figures_refresh
+from .forecast import runs as forecast_runs  # noqa: F401  (the nightly forecasts)
 from .targets.services import targets_measure
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("duty/", include("phongdich.command.duty.urls")),
     path("targets/", include("phongdich.command.targets.urls")),
     path("alerts/", include("phongdich.command.alerts.urls")),
+    path("forecast/", include("phongdich.command.forecast.urls")),
 ]

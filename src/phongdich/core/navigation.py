@@ -30,6 +30,7 @@ GROUPS = (
         (
             Link("command:dashboard", _("Dashboard"), "command.view_dailyfigures"),
             Link("command:alerts", _("Alert inbox"), "command.view_alert"),
+            Link("command:forecast", _("Forecasts and scenarios"), "command.view_forecastrun"),
             Link("command:reports", _("Situation reports"), "command.view_situationreport"),
             Link("command:duty_board", _("Duty log"), "command.view_dutyshift"),
             Link("command:briefings", _("Briefings"), "command.view_briefing"),

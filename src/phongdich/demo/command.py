@@ -1,7 +1,7 @@
 """The demo's command centre: the daily figures of the whole outbreak, counted from the records the other parts of
 the demo built, so the dashboard opens full; then the command centre's own work on them: the five seed directives
 with their tasks at every stage, the targets they set and the alerts of the day, a week of duty log and briefings,
-and a week of situation reports rolled up to the province."""
+a week of situation reports rolled up to the province, last night's forecasts and three scenarios."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +17,7 @@ from phongdich.surveillance.models import Case
 from .command_alerts import CommandAlertsResult, build_targets_and_alerts
 from .command_directives import DirectivesResult, build_directives
 from .command_duty import DutyResult, build_duty
+from .command_forecast import ForecastsResult, build_forecasts
 from .command_reports import ReportsResult, build_reports
 
 ACTOR = "demo"
@@ -30,6 +31,7 @@ class CommandResult:
     targets: CommandAlertsResult | None = None
     duty: DutyResult | None = None
     reports: ReportsResult | None = None
+    forecasts: ForecastsResult | None = None
 
 
 def build_command() -> CommandResult:
@@ -50,4 +52,6 @@ def build_command() -> CommandResult:
         result.duty = build_duty(ACTOR)
     with transaction.atomic():
         result.reports = build_reports(ACTOR)
+    with transaction.atomic():
+        result.forecasts = build_forecasts()
     return result

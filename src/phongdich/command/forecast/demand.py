@@ -1,8 +1,10 @@
 """The demand projected cases put on the treatment tower: each day's new cases split by the care they will need
 (severity shares), each patient holding a bed for the tier's length of stay; the patients in beds today leave at an
-even pace over the same length. Oxygen is counted in patients on oxygen and in cubic metres a day at the flow each
-tier's patients take. Compared with today's beds, the first day demand exceeds them is the day of saturation: the
-median's date, and the earliest date the projection's 95 % interval allows."""
+even pace over the same length. Tier 3 takes the critical patients, and every one of them needs an ICU bed: the ICU
+demand is tier 3's admissions on top of the patients in ICU beds today. Oxygen is counted in patients on oxygen and
+in cubic metres a day at the flow each tier's patients take. Compared with today's beds, the first day demand
+exceeds them is the day of saturation: the median's date, and the earliest date the projection's 95 % interval
+allows."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,15 +23,7 @@ class CareAssumptions:
     stay_days: dict[int, int] = field(default_factory=lambda: {1: 10, 2: 12, 3: 14})
     oxygen_share: dict[int, float] = field(default_factory=lambda: {1: 0.0, 2: 1.0, 3: 1.0})
     oxygen_flow: dict[int, float] = field(default_factory=lambda: {1: 0.0, 2: 10.0, 3: 30.0})
-    sources: dict[str, str] = field(
-        default_factory=lambda: {
-            "shares": "WHO, Clinical management of COVID-19, interim guidance (27/5/2020): 40 % mild, 40 % moderate, "
-            "15 % severe needing oxygen, 5 % critical; tier 1 takes the mild and moderate",
-            "stay_days": "Tier 1: release on day 10 (F0 rules 8/2021–2/2022); tiers 2 and 3: planning assumption",
-            "oxygen_flow": "WHO, Oxygen sources and distribution for COVID-19 treatment centres (4/2020): 10 L/min "
-            "for a severe patient, 30 L/min for a critical one",
-        }
-    )
+    sources: dict[str, str] = field(default_factory=dict)  # what each figure rests on, by name
 
 
 @dataclass(frozen=True)
@@ -37,6 +31,7 @@ class Capacity:
     beds: dict[int, int]  # beds by tier
     icu_beds: int
     in_beds: dict[int, int]  # patients in beds today, by tier
+    in_icu: int = 0  # of them, in ICU beds
 
 
 @dataclass
@@ -64,7 +59,7 @@ def care_demand(
     """`projected`: (draws, horizon) new cases for the days from `start` on."""
     horizon = projected.shape[1]
     days = [start + timedelta(days=n) for n in range(horizon)]
-    occupancy = {tier: _occupancy(projected, tier, capacity, assumptions) for tier in TIERS}
+    occupancy = {tier: _occupancy(projected, tier, capacity.in_beds.get(tier, 0), assumptions) for tier in TIERS}
     tiers = {tier: _tier_demand(tier, occupancy[tier], capacity.beds.get(tier, 0), days) for tier in TIERS}
     on_oxygen = sum(occupancy[tier] * assumptions.oxygen_share[tier] for tier in TIERS)
     litres = sum(occupancy[tier] * assumptions.oxygen_share[tier] * assumptions.oxygen_flow[tier] for tier in TIERS)
@@ -73,11 +68,11 @@ def care_demand(
         tiers=tiers,
         oxygen_patients=np.median(on_oxygen, axis=0),
         oxygen_m3=np.median(litres, axis=0) * 1440 / 1000,
-        icu=_tier_demand(3, occupancy[3], capacity.icu_beds, days),
+        icu=_tier_demand(3, _occupancy(projected, 3, capacity.in_icu, assumptions), capacity.icu_beds, days),
     )
 
 
-def _occupancy(projected: np.ndarray, tier: int, capacity: Capacity, assumptions: CareAssumptions) -> np.ndarray:
+def _occupancy(projected: np.ndarray, tier: int, in_beds: int, assumptions: CareAssumptions) -> np.ndarray:
     """Patients in the tier's beds each day: today's patients leaving evenly over a stay, plus the new admissions of
     the last `stay` days."""
     stay = assumptions.stay_days[tier]
@@ -87,7 +82,7 @@ def _occupancy(projected: np.ndarray, tier: int, capacity: Capacity, assumptions
     still_in = running.copy()
     still_in[:, stay:] -= running[:, :-stay]
     ahead = np.arange(1, horizon + 1)
-    staying = capacity.in_beds.get(tier, 0) * np.clip(1 - ahead / stay, 0, None)
+    staying = in_beds * np.clip(1 - ahead / stay, 0, None)
     return still_in + staying[None, :]
 
 

@@ -26,3 +26,20 @@ def num1(value):
         return ""
     grouped = f"{float(value):,.1f}"
     return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") if get_language() == "vi" else grouped
+
+
+@register.filter
+def num2(value):
+    """A number with two decimals (an Rt of 1,23), grouped like `num`."""
+    if value is None or value == "":
+        return ""
+    grouped = f"{float(value):,.2f}"
+    return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") if get_language() == "vi" else grouped
+
+
+@register.filter
+def share_percent(value):
+    """A share between 0 and 1 as a percentage with one decimal: 0.889 → 88,9."""
+    if value is None or value == "":
+        return ""
+    return num1(float(value) * 100)

@@ -449,6 +449,28 @@ PAGES = [
     ("command:target", "/command/targets/{target_a}/", COMMAND_TARGET),
     ("command:target_readings_xlsx", "/command/targets/{target_a}/readings.xlsx", COMMAND_TARGET),
     ("command:target_new", "/command/targets/new/", expect(403, P=200, D=200)),
+    # command: forecasts. Lái Thiêu's forecast of yesterday and a scenario of Lái Thiêu: read by whoever sees the
+    # command centre there; run and planned by the province's and the districts' commanders (the POST rows).
+    ("command:forecast", "/command/forecast/", COMMAND_FIGURES),
+    ("command:forecast", "/command/forecast/?unit={unit_a}", COMMAND_FIGURES_OF_A),
+    ("command:forecast_xlsx", "/command/forecast/forecast.xlsx?unit={unit_a}", COMMAND_FIGURES_OF_A),
+    ("command:forecast_run", "/command/forecast/run/", expect(403, P=405, A=405, D=405, C=405, O=405)),
+    ("command:scenarios", "/command/forecast/scenarios/?unit={unit_a}", COMMAND_FIGURES_OF_A),
+    (
+        "command:scenario_compare",
+        "/command/forecast/scenarios/compare/?unit={unit_a}&s={scenario_a}",
+        COMMAND_FIGURES_OF_A,
+    ),
+    (
+        "command:scenario_csv",
+        "/command/forecast/scenarios/compare.csv?unit={unit_a}&s={scenario_a}",
+        COMMAND_FIGURES_OF_A,
+    ),
+    (
+        "command:scenario_xlsx",
+        "/command/forecast/scenarios/compare.xlsx?unit={unit_a}&s={scenario_a}",
+        COMMAND_FIGURES_OF_A,
+    ),
 ]
 # Pages anyone opens without logging in (core/middleware.py PUBLIC_PREFIXES), as a visitor with no account.
 NO_LOGIN = {
@@ -898,6 +920,9 @@ API = [
     # command: dashboard
     ("GET", "/api/v1/command/figures", None, COMMAND_FIGURES),
     ("GET", "/api/v1/command/figures/children?unit={unit_a}", None, COMMAND_FIGURES_OF_A),
+    # command: forecasts
+    ("GET", "/api/v1/command/forecast?unit={unit_a}", None, COMMAND_FIGURES_OF_A),
+    ("POST", "/api/v1/command/forecast/runs?unit={unit_a}", {}, expect(403, P=202, D=202, O=404, Y=403)),
     # command: directives (the same province directive and task as the pages).
     ("GET", "/api/v1/command/directives", None, expect(200, H=403, T=403, X=403, E=403, S=403, L=403)),
     (
@@ -1005,6 +1030,11 @@ READ_ONLY = {
     "core:home",
     "command:dashboard",
     "command:dashboard_xlsx",
+    "command:forecast",
+    "command:forecast_xlsx",
+    "command:scenario_compare",
+    "command:scenario_csv",
+    "command:scenario_xlsx",
     "core:audit",
     "places:venues",
     "places:facilities",
@@ -1088,6 +1118,9 @@ READ_ONLY = {
     "command:target_readings_xlsx",
 }
 POSTED = {
+    # command: forecasts. Asked for with no unit: the commander's own; a scenario without a name is refused (200).
+    "command:forecast_run": expect(403, P=302, D=302),
+    "command:scenarios": expect(403, P=200, D=200, O=404, Y=403),
     # A new version of the rules: the province's administrators.
     "surveillance:rules": expect(403, S=200, Z=403),
     "labs:rules": expect(403, S=200, Z=403),
@@ -1396,6 +1429,23 @@ ACTIONS = [
         "/command/alerts/{command_alert_a}/resolve/",
         {"resolution": "Đã gọi điện, bệnh nhân ổn định"},
         ALERT_CHANGE,
+    ),  # command: forecasts. A run of Lái Thiêu's forecast now; a scenario of Lái Thiêu: contacts cut by 40 % from
+    # tomorrow.
+    # The analyst of the province who is also Hiệp Thành's officer sees Lái Thiêu's forecast and runs none (403).
+    ("command:forecast_run", "/command/forecast/run/", {"unit": "{unit_a}"}, expect(403, P=302, D=302, O=404, Y=403)),
+    (
+        "command:scenarios",
+        "/command/forecast/scenarios/?unit={unit_a}",
+        {
+            "name": "Giãn cách theo Chỉ thị 16",
+            "horizon_days": "60",
+            "change-TOTAL_FORMS": "3",
+            "change-INITIAL_FORMS": "0",
+            "change-0-kind": "contacts",
+            "change-0-change": "-40",
+            "change-0-starts_on": "{tomorrow}",
+        },
+        expect(403, P=302, D=302, O=404, Y=403),
     ),
 ]
 # The only routes not in the tables above, and why: none.
@@ -1463,7 +1513,43 @@ def fill(template: str, world) -> str:
         **(_duty(world) if any(f"{{{key}}}" in template for key in DUTY_KEYS) else {}),
         **(_command_alerts() if "{command_alert_a}" in template or "{alert_rule_a}" in template else {}),
         **(_command_target() if "{target_a}" in template else {}),
+        **(_command_forecast() if "/command/forecast" in template or "{tomorrow}" in template else {}),
     )
+
+
+def _command_forecast() -> dict:
+    """command: forecasts. Lái Thiêu's people (the census), its forecast of yesterday with an Rt of 1.3, and a
+    scenario cutting contacts by 40 % from tomorrow (made once per test)."""
+    from phongdich.command.models import ForecastRun, Scenario
+    from phongdich.core.testing import unit
+
+    lai_thieu, yesterday = unit("25966"), clock.today() - timedelta(days=1)
+    lai_thieu.populations.get_or_create(
+        year=yesterday.year,
+        defaults={"total": 24_266, "age_18_plus": 17_800, "age_65_plus": 1_900, "age_12_17": 2_300,
+                  "age_5_11": 2_700, "source": "imported"},
+    )  # fmt: skip
+    rt = {"date": yesterday.isoformat(), "mean": 1.3, "lower": 1.1, "upper": 1.5, "reliable": True}
+    ForecastRun.objects.get_or_create(
+        unit=lai_thieu,
+        day=yesterday,
+        trigger="nightly",
+        defaults={
+            "status": "done",
+            "finished_at": clock.now(),
+            "inputs": {"start": yesterday.isoformat(), "counts": [4]},
+            "results": {"rt": [rt]},
+        },
+    )
+    tomorrow = clock.today() + timedelta(days=1)
+    scenario, _created = Scenario.objects.get_or_create(
+        unit=lai_thieu,
+        name="Giãn cách từ ngày mai",
+        defaults={"horizon_days": 60, "interventions": [
+            {"kind": "contacts", "starts_on": tomorrow.isoformat(), "ends_on": None, "change": -0.4, "label": ""}
+        ]},
+    )  # fmt: skip
+    return {"scenario_a": scenario.pk, "tomorrow": tomorrow.isoformat()}
 
 
 def _command_target() -> dict:

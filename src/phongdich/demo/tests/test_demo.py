@@ -61,6 +61,8 @@ def clear_database():
 
     command.SituationReport.objects.update(previous=None)
     for model in (
+        command.ForecastRun,
+        command.Scenario,
         command.DutyEntry,
         command.DutyShift,
         command.Inspection,
@@ -223,6 +225,16 @@ def test_the_demo_outbreak_follows_the_reported_curve_up_to_its_day(empty_db):
     assert Case.objects.filter(status="active").exists() and Case.objects.filter(status="recovered").exists()
     assert TracingState.objects.filter(level=1).count() > TracingState.objects.filter(level=0).count()
     assert TracingTask.objects.filter(done_at__isnull=True, level=1).exists()
+    # The command centre has last night's forecasts, with a reliable Rt for the province, and three scenarios.
+    from phongdich.command.models import ForecastRun, Scenario
+
+    province = ForecastRun.objects.get(unit__path=AdminUnit.root_path(), status="done")
+    assert province.day == AS_OF - timedelta(days=1) and province.results["rt"][-1]["reliable"]
+    assert (
+        ForecastRun.objects.filter(status="done").count()
+        == 1 + AdminUnit.objects.get(path=AdminUnit.root_path()).children.count()
+    )
+    assert Scenario.objects.count() == 3
 
 
 def test_the_demo_vaccinates_most_adults_issues_certificates_and_proposes_a_split(empty_db):

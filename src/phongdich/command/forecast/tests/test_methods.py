@@ -20,6 +20,7 @@ from phongdich.command.forecast.series import (
 )
 
 NISHIURA = SerialInterval(4.7, 2.9)
+DATA = Path(__file__).parents[1] / "data"
 JULY = date(2021, 7, 1)  # the series are Bình Dương's summer of 2021; the clock plays no part here
 
 
@@ -140,9 +141,8 @@ def _in_english():
     return translation.override("en")
 
 
-def test_binh_duongs_real_series_reads_whole(settings):
-    table = Path(settings.PROJECT_DIR).parent / "shared" / "data" / "vn-province-daily-2021" / "case.csv"
-    if not table.exists():
-        pytest.skip("the national series is not beside the repository")
-    series = read_portal_province(table, "44")
+def test_binh_duongs_packaged_series_is_the_portals_row_whole():
+    series = read_series_csv((DATA / "binh-duong-2020-2022.csv").read_text(encoding="utf-8"))
+    assert (series.start, series.end) == (date(2020, 3, 18), date(2022, 1, 22))
     assert series.counts.sum() == 264_085
+    assert series.counts.max() == 8_695 and series.days[int(series.counts.argmax())] == date(2021, 8, 27)

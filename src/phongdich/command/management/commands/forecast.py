@@ -1,5 +1,6 @@
 """`phongdich forecast`: the forecasting methods on any `date,count` series, so they can be checked outside the
-platform: `rt` prints Rt by window end, `project` the daily cases ahead, `backtest` the track record per horizon."""
+platform: `rt` prints Rt by window end, `project` the daily cases ahead, `backtest` the track record per horizon;
+and `nightly`, the nightly runs of the province and its districts (for a deployment without task workers)."""
 
 import json
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from phongdich.command.forecast.backtest import backtest
 from phongdich.command.forecast.projection import DRAWS, fitted_noise, project, r_posterior_draws
 from phongdich.command.forecast.rt import PRIOR_MEAN, PRIOR_SD, WINDOW, estimate_rt
+from phongdich.command.forecast.runs import forecasts_nightly
 from phongdich.command.forecast.serial import SerialInterval
 from phongdich.command.forecast.series import MAX_BYTES, SeriesError, read_series_csv
 
@@ -23,6 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("nightly", help="The province's and each district's forecast of last night, if not yet run.")
         for name, text in (
             (
                 "rt",
@@ -45,8 +48,11 @@ class Command(BaseCommand):
                 action.add_argument("--draws", type=int, default=DRAWS, choices=range(100, 100_001), metavar="N")
                 action.add_argument("--seed", type=int, default=19)
 
-    def handle(self, *args, action, series, json, **options):
+    def handle(self, *args, action, series=None, json=False, **options):
         translation.activate(settings.LANGUAGE_CODE)
+        if action == "nightly":
+            self.stdout.write(f"{forecasts_nightly()} forecast(s) computed.")
+            return
         try:
             daily = read_series_csv(_read(series))
             serial = SerialInterval(options["si_mean"], options["si_sd"])
