@@ -108,9 +108,11 @@ def report(rows: list[dict]) -> None:
         if row.get("value") is None:
             print(f"{row['name']:28} NOT MEASURED: {row.get('error', 'no value')}")
             continue
+        target = row["target"] if row["target"] is not None else "—"
+        baseline = row["baseline"] if row["baseline"] is not None else "—"
         print(
-            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {row['target'] if row['target'] is not None else '—':>5}  "
-            f"baseline {row['baseline'] if row['baseline'] is not None else '—':>8}  ratio {row['ratio']}"
+            f"{row['name']:28} {row['value']:>10} {row['unit']:3} target {target:>5}  "
+            f"baseline {baseline:>8}  ratio {row['ratio']}"
         )
 
 

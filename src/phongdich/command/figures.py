@@ -8,7 +8,14 @@ grouped count of starts and ends, however long the range.
 
 The periodic refresh recomputes yesterday and today, and every day from the earliest one a record entered since the
 last refresh falls on (a case confirmed last week, doses imported late, a backdated order): tables are read past a
-watermark, the highest id already seen. `figures_rebuild` re-derives any range from the raw rows."""
+watermark, the highest id already seen. Its first run of a day counts the stocks' base from the raw rows, which also
+puts right a record changed in place on an earlier day (an order whose end was backdated); the runs after it carry
+the stocks forward from the stored rows of the day before the range, each unit's own share being its row less its
+children's, and count only what started and ended in the range (and the residents of that day, recounted at the
+first run of the next). `figures_rebuild` re-derives any range from the raw rows.
+
+Moments are counted into local days by range, one indexed query a day, not by converting each row's moment: a day
+of a million test results would otherwise convert a million timestamps."""
 
 import time
 from collections import Counter, defaultdict
@@ -21,7 +28,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, QuerySet
-from django.db.models.functions import TruncDate
 
 from phongdich.care.choices import OrderKind
 from phongdich.care.models import IsolationOrder
@@ -69,7 +75,7 @@ def figures_refresh(*, days: list[date] | None = None) -> RefreshReport:
         first = _first_dirty_day(today)
         if days is None:
             days = _days_between(min(first or today, today - timedelta(days=1)), today)
-        return _recompute(days)
+        return _recompute(days, carry=not _first_run_of(today))
 
 
 def figures_rebuild(*, since: date, until: date) -> RefreshReport:
@@ -92,27 +98,34 @@ def figures_for_window(unit: AdminUnit, start: datetime, end: datetime) -> dict[
     return {name: totals.get(name, 0) for name in DailyFigures.COUNTS}
 
 
-def _recompute(days: list[date]) -> RefreshReport:
+def _recompute(days: list[date], *, carry: bool = False) -> RefreshReport:
+    """The rows of `days`; with `carry`, the stocks start from the stored rows of the day before the first (when
+    there are any) instead of the raw rows."""
     started = time.perf_counter()
     report = RefreshReport(days=sorted(set(days)))
     if not report.days:
         return report
     first, last = report.days[0], report.days[-1]
     span = _days_between(first, last)
+    tree = _Tree.load()
+    stored = _stored_stocks(first - timedelta(days=1), tree) if carry else None
     by_day: dict[date, Figures] = {day: defaultdict(Counter) for day in span}
     flows = _flows(midnight(first), midnight(last + timedelta(days=1)))
     for (unit_id, day), counts in flows.items():
         by_day[day][unit_id].update(counts)
     for source in _stock_sources():
-        for day, figures in source.by_day(span).items():
+        base = stored.get(source.column, {}) if stored is not None else None
+        for day, figures in source.by_day(span, base=base).items():
             for unit_id, counts in figures.items():
                 by_day[day][unit_id].update(counts)
     moments = {midnight(day + timedelta(days=1)): day for day in span}
     for moment, beds in _beds_at(list(moments)).items():
         for unit_id, counts in beds.by_unit.items():
             by_day[moments[moment]][unit_id].update(counts)
-    residents = _residents()
-    tree = _Tree.load()
+    if stored is not None:
+        residents = _UnitCounts({unit_id: Counter({"residents": n}) for unit_id, n in stored["residents"].items()}, {})
+    else:
+        residents = _residents()
     DailyFigures.objects.filter(day__in=report.days).delete()
     columns = ["unit_id", "unit_path", "day", *DailyFigures.COUNTS]
     table = connection.ops.quote_name(DailyFigures._meta.db_table)
@@ -139,16 +152,13 @@ def _recompute(days: list[date]) -> RefreshReport:
 def _flows(start: datetime, end: datetime, *, path: str | None = None) -> dict[tuple[int, date], Counter]:
     figures: dict[tuple[int, date], Counter] = defaultdict(Counter)
     cases = _in_subtree(Case.objects.exclude(status=CaseStatus.RULED_OUT), path)
-    confirmed = cases.filter(confirmed_at__gte=start, confirmed_at__lt=end)
-    for unit_id, day, setting, n in _by_day(confirmed, "confirmed_at", "detection_setting"):
+    for unit_id, day, setting, n in _by_day(cases, "confirmed_at", start, end, "detection_setting"):
         figures[unit_id, day][SETTING_COLUMN.get(setting, "cases_community")] += n
     for status, column in ((CaseStatus.DIED, "deaths"), (CaseStatus.RECOVERED, "recovered")):
-        changed = cases.filter(status=status, status_changed_at__gte=start, status_changed_at__lt=end)
-        for unit_id, day, n in _by_day(changed, "status_changed_at"):
+        for unit_id, day, n in _by_day(cases.filter(status=status), "status_changed_at", start, end):
             figures[unit_id, day][column] += n
-    samples = _in_subtree(Sample.objects.all(), path)
-    resulted = samples.filter(result_at__gte=start, result_at__lt=end, result__in=TESTED)
-    for unit_id, day, result, n in _by_day(resulted, "result_at", "result"):
+    samples = _in_subtree(Sample.objects.filter(result__in=TESTED), path)
+    for unit_id, day, result, n in _by_day(samples, "result_at", start, end, "result"):
         figures[unit_id, day]["tests"] += n
         figures[unit_id, day]["positives"] += n if result == Result.POSITIVE else 0
     first, stop = _dates_in(start, end)
@@ -158,13 +168,23 @@ def _flows(start: datetime, end: datetime, *, path: str | None = None) -> dict[t
     return figures
 
 
-def _by_day(queryset: QuerySet, moment: str, *extra: str):
-    return (
-        queryset.annotate(day=TruncDate(moment, tzinfo=LOCAL))
-        .values_list("unit_id", "day", *extra)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def _by_day(queryset: QuerySet, moment: str, start: datetime, end: datetime, *extra: str, unit: str = "unit_id"):
+    """(unit, local day, *extra, count) of the rows whose `moment` falls in [start, end): one grouped query per local
+    day the window spans, each an index range."""
+    for low, high in _local_days(start, end):
+        rows = queryset.filter(**{f"{moment}__gte": low, f"{moment}__lt": high})
+        day = low.astimezone(LOCAL).date()
+        for unit_id, *values in rows.values_list(unit, *extra).annotate(n=Count("pk")).order_by():
+            yield (unit_id, day, *values)
+
+
+def _local_days(start: datetime, end: datetime) -> Iterable[tuple[datetime, datetime]]:
+    """[start, end) cut at local midnights."""
+    low = start
+    while low < end:
+        high = min(end, midnight(low.astimezone(LOCAL).date() + timedelta(days=1)))
+        yield low, high
+        low = high
 
 
 # ---- stocks: what stood at a day's end
@@ -182,9 +202,10 @@ class _StockSource:
     dated: bool  # start and end are dates, not moments
     distinct: str | None = None  # count each value once (a person fully vaccinated twice over)
 
-    def by_day(self, days: list[date]) -> dict[date, Figures]:
-        base_day = days[0] - timedelta(days=1)
-        running: Counter = Counter(self._at_day_end(base_day))
+    def by_day(self, days: list[date], *, base: dict[int, int] | None = None) -> dict[date, Figures]:
+        """The stock at each day's end; `base` the stock at the end of the day before (read from the raw rows when
+        not given)."""
+        running: Counter = Counter(self._at_day_end(days[0] - timedelta(days=1)) if base is None else base)
         changes: dict[date, Counter] = defaultdict(Counter)
         for unit_id, day, n in self._starts(days[0], days[-1]):
             changes[day][unit_id] += n
@@ -234,10 +255,8 @@ class _StockSource:
         if self.dated:
             rows = queryset.filter(**{f"{moment}__gte": first, f"{moment}__lte": last})
             return self._counted(rows.values_list(self.unit, moment))
-        rows = queryset.filter(
-            **{f"{moment}__gte": midnight(first), f"{moment}__lt": midnight(last + timedelta(days=1))}
-        )
-        return self._counted(rows.annotate(day=TruncDate(moment, tzinfo=LOCAL)).values_list(self.unit, "day"))
+        window = midnight(first), midnight(last + timedelta(days=1))
+        return list(_by_day(queryset, moment, *window, unit=self.unit))
 
 
 def _stock_sources(*, path: str | None = None) -> list[_StockSource]:
@@ -279,7 +298,9 @@ class _FirstDoseSource(_StockSource):
         return standing
 
     def _starts(self, first: date, last: date):
-        return [(unit_id, day, n) for unit_id, day, n in self._firsts() if first <= day <= last]
+        if self.firsts is None:  # the base came from the stored rows: only the people completing in the range
+            return self._read_firsts(first, last)
+        return [(unit_id, day, n) for unit_id, day, n in self.firsts if first <= day <= last]
 
     def _firsts(self) -> list[tuple[int, date, int]]:
         """(unit, day, people) for the day each person's series was first completed (read once per refresh)."""
@@ -287,8 +308,16 @@ class _FirstDoseSource(_StockSource):
             self.firsts = self._read_firsts()
         return self.firsts
 
-    def _read_firsts(self) -> list[tuple[int, date, int]]:
-        inner = self.queryset.values("person_id").annotate(first=Min("given_on"), home=Min("unit_id")).order_by()
+    def _read_firsts(self, first: date | None = None, last: date | None = None) -> list[tuple[int, date, int]]:
+        """Everyone's first completion, or (given a range) only of those whose first completion falls in it."""
+        doses = self.queryset
+        if first is not None:
+            doses = doses.filter(
+                person_id__in=doses.filter(given_on__gte=first, given_on__lte=last).values("person_id")
+            )
+        inner = doses.values("person_id").annotate(first=Min("given_on"), home=Min("unit_id")).order_by()
+        if first is not None:
+            inner = inner.filter(first__gte=first, first__lte=last)
         sql, params = inner.values_list("home", "first").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT home, first, COUNT(*) FROM ({sql}) firsts GROUP BY home, first", params)
@@ -373,6 +402,43 @@ class _Tree:
                 totals[node].update(counts)
                 node = self.parents[node]
         return totals
+
+
+# ---- stocks carried forward from the stored rows
+
+
+CARRIED = ("residents", "f0_home", "f0_site", "f0_tier1", "f0_tier2", "f0_tier3", "one_dose", "fully_vaccinated",
+           "open_alerts")  # fmt: skip
+FULL_RUN = "stocks"  # the watermark whose time says when the stocks' base was last read from the raw rows
+
+
+def _stored_stocks(day: date, tree: "_Tree") -> dict[str, dict[int, int]] | None:
+    """Each unit's own share of each carried stock at the end of `day` (its stored row less its children's), or
+    None when the day has no rows to carry."""
+    own: dict[str, Counter] = {column: Counter() for column in CARRIED}
+    rows = DailyFigures.objects.filter(day=day).values_list("unit_id", *CARRIED)
+    found = False
+    for unit_id, *values in rows.iterator(chunk_size=20_000):
+        found = True
+        parent = tree.parents.get(unit_id)
+        for column, value in zip(CARRIED, values, strict=True):
+            if value:
+                own[column][unit_id] += value
+                if parent is not None:
+                    own[column][parent] -= value
+    if not found:
+        return None
+    return {column: {unit_id: n for unit_id, n in counts.items() if n} for column, counts in own.items()}
+
+
+def _first_run_of(today: date) -> bool:
+    """Whether no refresh has read the stocks from the raw rows yet today (and mark that this one does)."""
+    mark, _created = FiguresWatermark.objects.select_for_update().get_or_create(name=FULL_RUN)
+    if mark.refreshed_at is not None and mark.refreshed_at.astimezone(LOCAL).date() >= today:
+        return False
+    mark.refreshed_at = clock.now()
+    mark.save(update_fields=["refreshed_at"])
+    return True
 
 
 # ---- dirty days

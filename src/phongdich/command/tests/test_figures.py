@@ -16,7 +16,7 @@ from phongdich.surveillance.services.cases import case_confirm
 from ..figures import figures_for_window, figures_rebuild, figures_refresh, midnight
 from ..models import DailyFigures
 from ..selectors import children_figures, figures_cumulative, figures_on, figures_series
-from .world import FIRST_DAY, a_day_of_work, days_of_the_week, moment
+from .world import FIRST_DAY, a_day_of_work, days_of_the_week, earlier_today, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,74 @@ def test_the_figures_refreshed_day_by_day_agree_with_a_rebuild_from_the_raw_rows
     figures_rebuild(since=week[0], until=week[-1])
     assert snapshot(week) == incremental
     assert len(incremental) > 20
+
+
+def test_a_later_refresh_of_the_day_carries_the_stocks_forward_and_agrees_with_a_rebuild(week, monkeypatch):
+    """The day's first refresh reads the stocks from the raw rows; one after new records (a case, a home patient,
+    a home patient who moves away, a dose 25 days back and the second dose that completes the series today) carries
+    them from the rows of the day before the first day they touch, without counting the residents again, and gives
+    what a rebuild gives but for the new resident."""
+    from phongdich.care.choices import OrderKind
+    from phongdich.care.models import IsolationOrder
+    from phongdich.care.services.order_changes import order_end
+    from phongdich.care.services.orders import order_create
+    from phongdich.vaccination.models import Dose, VaccineProduct  # noqa: F811
+    from phongdich.vaccination.services import dose_record
+
+    from .. import figures
+
+    last = week[-1]
+    clock.use(last)
+    figures_rebuild(since=last - timedelta(days=40), until=last)
+    figures_refresh()
+    commander = _commander()
+    person = person_create(
+        actor=commander, full_name="Võ Thị Ngọc Lan", birth_year=1990, sex="female", unit=unit("25966-02")
+    )
+    case_confirm(actor=commander, person=person, confirmed_at=earlier_today(0.3), confirmation_test="antigen",
+                 detection_setting=DetectionSetting.COMMUNITY)  # fmt: skip
+    order_create(
+        actor=_officer(), person=person, kind=OrderKind.F0_HOME, starts_on=last,
+        measurements={"state": "mild", "breathing_rate": 18, "spo2": 98, "chronic_stable": True},
+    )  # fmt: skip
+    leaving = IsolationOrder.objects.filter(kind=OrderKind.F0_HOME, status="active").exclude(person=person).first()
+    order_end(actor=commander, order=leaving, status="moved_away", ended_on=last, reason="Chuyển về quê")
+    product = VaccineProduct.objects.get(code="EU/1/20/1528")
+    dose_record(actor=commander, person=person, product=product, given_on=last - timedelta(days=25), lot="FF2382")
+    dose_record(actor=commander, person=person, product=product, given_on=last, lot="FF2382")
+    assert Dose.objects.filter(person=person, completes_series=True, given_on=last).exists()
+
+    monkeypatch.setattr(figures, "_residents", _not_called)
+    carried = figures_refresh()
+    assert carried.days[0] == last - timedelta(days=25) and carried.days[-1] == last  # the first dose's day on
+    incremental = snapshot(carried.days)
+    monkeypatch.undo()
+    figures_rebuild(since=last - timedelta(days=40), until=last)
+    rebuilt = snapshot(carried.days)
+    residents = {key: (rebuilt[key].pop("residents"), incremental[key].pop("residents")) for key in rebuilt}
+    assert rebuilt == incremental
+    # Lan is counted among the residents by the next day's first refresh, as the registry stood then.
+    changed = {unit_id for (unit_id, _day), (now, carried) in residents.items() if now != carried}
+    lai_thieu_02 = unit("25966-02")
+    paths = AdminUnit.objects.filter(pk__in=changed).values_list("path", flat=True)
+    assert {lai_thieu_02.pk, unit("74").pk} <= changed
+    assert all(lai_thieu_02.path.startswith(path) for path in paths)
+
+
+def _not_called(**_kwargs):
+    raise AssertionError("a later refresh of the day counts no residents")
+
+
+def _commander():
+    from phongdich.accounts.models import User
+
+    return User.objects.get(username="province_commander")
+
+
+def _officer():
+    from phongdich.accounts.models import User
+
+    return User.objects.get(username="district_officer")
 
 
 def test_a_days_cases_are_split_by_where_they_were_found(week):
