@@ -145,16 +145,17 @@ def _polyline(plot: _Plot, series: Series, top: float) -> str:
 
 
 def _area(plot: _Plot, band: Band, top: float) -> str:
-    runs: list[list[int]] = [[]]
+    """The band as one polygon per run of days with both bounds (along the upper bound, back along the lower)."""
+    runs: list[list[tuple[int, float, float]]] = [[]]
     for index, (low, high) in enumerate(zip(band.lower, band.upper, strict=True)):
         if low is None or high is None:
             runs.append([])
         else:
-            runs[-1].append(index)
+            runs[-1].append((index, float(low), min(float(high), top)))
     shapes = []
     for run in (run for run in runs if run):
-        upper = [f"{plot.x_mid(i):.1f},{plot.y(min(float(band.upper[i]), top), top):.1f}" for i in run]
-        lower = [f"{plot.x_mid(i):.1f},{plot.y(float(band.lower[i]), top):.1f}" for i in reversed(run)]
+        upper = [f"{plot.x_mid(i):.1f},{plot.y(high, top):.1f}" for i, _low, high in run]
+        lower = [f"{plot.x_mid(i):.1f},{plot.y(low, top):.1f}" for i, low, _high in reversed(run)]
         shapes.append(
             f'<polygon points="{" ".join(upper + lower)}" fill="{band.colour}" stroke="none">'
             f"<title>{escape(band.label)}</title></polygon>"

@@ -14,8 +14,9 @@ the stocks forward from the stored rows of the day before the range, each unit's
 children's, and count only what started and ended in the range (and the residents of that day, recounted at the
 first run of the next). `figures_rebuild` re-derives any range from the raw rows.
 
-Moments are counted into local days by range, one indexed query a day, not by converting each row's moment: a day
-of a million test results would otherwise convert a million timestamps."""
+A refresh counts moments into local days by range, one indexed query a day, rather than by converting each row's
+moment (SQLite converts in Python): a day of a million test results would otherwise convert a million timestamps.
+A rebuild of months groups by the converted day in one query per table."""
 
 import time
 from collections import Counter, defaultdict
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from phongdich.care.choices import OrderKind
 from phongdich.care.models import IsolationOrder
@@ -54,6 +56,7 @@ SETTING_COLUMN = {
     DetectionSetting.IMPORTED_ABROAD: "cases_imported",
 }
 TESTED = (Result.POSITIVE, Result.NEGATIVE)
+SHORT_WINDOW = timedelta(days=7)  # counted day by day by range; longer windows group by the converted day
 # Tables whose new rows can fall on an earlier day, and the field that says which.
 WATCHED: dict[str, Any] = {"cases": Case, "doses": Dose, "orders": IsolationOrder, "admissions": Admission}
 
@@ -169,8 +172,14 @@ def _flows(start: datetime, end: datetime, *, path: str | None = None) -> dict[t
 
 
 def _by_day(queryset: QuerySet, moment: str, start: datetime, end: datetime, *extra: str, unit: str = "unit_id"):
-    """(unit, local day, *extra, count) of the rows whose `moment` falls in [start, end): one grouped query per local
-    day the window spans, each an index range."""
+    """(unit, local day, *extra, count) of the rows whose `moment` falls in [start, end). A short window (a
+    refresh's) takes one grouped query per local day, each an index range, so no row's moment is converted; a long
+    one (a rebuild's) one query grouping by the converted day."""
+    if end - start > SHORT_WINDOW:
+        rows = queryset.filter(**{f"{moment}__gte": start, f"{moment}__lt": end})
+        grouped = rows.annotate(day=TruncDate(moment, tzinfo=LOCAL)).values_list(unit, "day", *extra)
+        yield from grouped.annotate(n=Count("pk")).order_by()
+        return
     for low, high in _local_days(start, end):
         rows = queryset.filter(**{f"{moment}__gte": low, f"{moment}__lt": high})
         day = low.astimezone(LOCAL).date()
