@@ -162,7 +162,7 @@ def levels_pages(browser) -> None:
 
 def command_pages(browser) -> None:
     """The command centre: the province's dashboard (desktop and phone), a situation report rolled up, the alert
-    inbox and the duty log."""
+    inbox, the duty log, the forecast (desktop and phone) and the scenarios compared."""
     command = new_page(browser, DESKTOP)
     log_in(command, "tinh.chihuy")
     open_page(command, "/command/")
@@ -173,10 +173,18 @@ def command_pages(browser) -> None:
     shoot(command, "command-alerts")
     open_page(command, "/command/duty/")
     shoot(command, "command-duty")
+    open_page(command, "/command/forecast/")
+    shoot(command, "command-forecast", full_page=True)  # Rt, the projection, the demand, the track record
+    open_page(command, "/command/forecast/scenarios/")
+    command.click("main form button[type=submit]")  # the three scenarios against the baseline
+    settle(command)
+    shoot(command, "command-scenarios")
     phone = new_page(browser, PHONE)
     log_in(phone, "tinh.chihuy")
     open_page(phone, "/command/")
     shoot(phone, "phone-command-dashboard")
+    open_page(phone, "/command/forecast/")
+    shoot(phone, "phone-command-forecast")
 
 
 def main() -> None:

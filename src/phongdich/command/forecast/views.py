@@ -50,7 +50,7 @@ def forecast_view(request):
         "run": run,
         "pending": pending_run(unit),
         "may_run": scope_of(request.user, RUN_PERMISSION).covers_path(unit.path),
-        "may_plan": has_permission_somewhere(request.user, SEE_SCENARIOS),
+        "see_scenarios": has_permission_somewhere(request.user, SEE_SCENARIOS),
         "assumptions": assumptions,
         "care_sources": care_of(assumptions).sources,
         "children": [_child_row(child, child_runs.get(child.pk)) for child in children],
@@ -273,11 +273,9 @@ def _described(intervention) -> str:
 
 def scenario_compare_view(request):
     """The chosen scenarios beside the baseline: one chart of the reported cases a day, one of Rt, and a summary."""
-    require_permission(request.user, SEE_SCENARIOS)
-    unit = unit_for(request.user, request.GET.get("unit"), permission=SEE_SCENARIOS)
+    unit, chosen = _compared(request)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    chosen = _chosen(request, unit)
     try:
         comparison = scenarios_compare(unit, chosen)
     except SeriesError as error:
@@ -298,11 +296,9 @@ def scenario_compare_view(request):
 
 def scenario_export(request, fmt: str):
     """The comparison, one row a day and one column per scenario and measure, as CSV or Excel."""
-    require_permission(request.user, SEE_SCENARIOS)
-    unit = unit_for(request.user, request.GET.get("unit"), permission=SEE_SCENARIOS)
+    unit, chosen = _compared(request)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    chosen = _chosen(request, unit)
     try:
         comparison = scenarios_compare(unit, chosen)
     except SeriesError as error:
@@ -320,6 +316,13 @@ def scenario_export(request, fmt: str):
     if fmt == "csv":
         return csv_download(f"{filename}.csv", header, rows)
     return xlsx_download(f"{filename}.xlsx", [(_("Scenarios"), header, rows)])
+
+
+def _compared(request):
+    """The unit and the scenarios asked for (`s`, several), each resolved through the user's scope (404 otherwise)."""
+    require_permission(request.user, SEE_SCENARIOS)
+    unit = unit_for(request.user, request.GET.get("unit"), permission=SEE_SCENARIOS)
+    return unit, _chosen(request, unit)
 
 
 def _chosen(request, unit) -> list:

@@ -22,18 +22,19 @@ def num(value):
 @register.filter
 def num1(value):
     """A number with one decimal, grouped like `num`: 2.851,7 in Vietnamese, 2,851.7 in English."""
-    if value is None or value == "":
-        return ""
-    grouped = f"{float(value):,.1f}"
-    return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") if get_language() == "vi" else grouped
+    return _decimal(value, 1)
 
 
 @register.filter
 def num2(value):
     """A number with two decimals (an Rt of 1,23), grouped like `num`."""
+    return _decimal(value, 2)
+
+
+def _decimal(value, places: int) -> str:
     if value is None or value == "":
         return ""
-    grouped = f"{float(value):,.2f}"
+    grouped = f"{float(value):,.{places}f}"
     return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") if get_language() == "vi" else grouped
 
 
