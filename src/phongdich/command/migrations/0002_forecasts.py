@@ -22,6 +22,15 @@ CARE = {
         "một ca nặng, 30 lít/phút cho một ca nguy kịch.",
     },
 }
+# The scenario model's parameters (their sources: command/forecast/scenarios.py, SOURCES, shown on the scenarios page).
+SCENARIO = {
+    "latent_period": 2.0,
+    "infectious_period": 2.7,
+    "ascertainment": 0.3,
+    "vaccine_effectiveness": 0.6,
+    "doses_per_person": 2.0,
+    "isolation_effect": 0.5,
+}
 ASSUMPTIONS = [
     (
         date(2020, 4, 1),
@@ -33,6 +42,7 @@ ASSUMPTIONS = [
             "si_sd": 2.9,
             "si_source": "Nishiura và cộng sự 2020 (28 cặp ca lây, Trung Quốc và nơi khác)",
             "care": CARE,
+            "scenario": SCENARIO,
         },
     )
 ]

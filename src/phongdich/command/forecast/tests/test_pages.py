@@ -219,3 +219,16 @@ def test_the_scenario_list_reads_in_a_fixed_number_of_queries(client, lai_thieu,
     with django_assert_max_num_queries(12):
         response = client.get(SCENARIOS, {"unit": unit("25966").pk})
     assert len(response.context["scenarios"]) == 3
+
+
+def test_a_scenario_starts_from_the_units_figures_and_the_model_parameters_in_force(lai_thieu):
+    from ...models import ForecastAssumptions
+    from ..planning import starting_state_for
+
+    version = ForecastAssumptions.objects.get()
+    version.scenario = {**version.scenario, "ascertainment": 0.5}
+    version.save()
+    state, parameters = starting_state_for(unit("25966"))
+    assert parameters.ascertainment == 0.5 and parameters.latent_period == 2.0
+    assert state.day == clock.today() - timedelta(days=1) and state.population == 24_266
+    assert state.rt == pytest.approx(lai_thieu.results["rt"][-1]["mean"])
