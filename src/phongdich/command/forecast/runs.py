@@ -199,7 +199,14 @@ def forecast_request(*, actor, unit: AdminUnit) -> ForecastRun:
     return run
 
 
-@in_background
+def forecast_gave_up(run_id: int, *, error: str) -> None:
+    """The workers gave the run up (it failed too often): say so, so the page stops waiting for it."""
+    ForecastRun.objects.filter(pk=run_id, status=ForecastStatus.QUEUED).update(
+        status=ForecastStatus.FAILED, error=error[:500], finished_at=clock.now()
+    )
+
+
+@in_background(gave_up=forecast_gave_up)
 def forecast_execute(run_id: int) -> None:
     """Compute a queued run (again, if the worker died on it: nothing is written until it is done)."""
     run = ForecastRun.objects.select_related("unit").filter(pk=run_id, status=ForecastStatus.QUEUED).first()

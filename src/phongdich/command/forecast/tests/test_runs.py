@@ -113,3 +113,15 @@ def test_the_nightly_task_runs_the_province_and_each_district_once_a_night(world
     assert forecasts_nightly(midnight + timedelta(hours=3, minutes=5)) == 0
     assert set(ForecastRun.objects.values_list("status", flat=True)) == {ForecastStatus.DONE}
     assert set(ForecastRun.objects.values_list("day", flat=True)) == {clock.today() - timedelta(days=1)}
+
+
+def test_a_run_the_workers_give_up_is_marked_failed_and_no_longer_awaited(world):
+    from ..runs import forecast_gave_up
+    from ..selectors import pending_run
+
+    run = ForecastRun.objects.create(unit=unit("25966"), day=clock.today() - timedelta(days=1), trigger="on_demand")
+    assert pending_run(unit("25966")) == run
+    forecast_gave_up(run.pk, error="MemoryError")
+    run.refresh_from_db()
+    assert (run.status, run.error) == (ForecastStatus.FAILED, "MemoryError")
+    assert pending_run(unit("25966")) is None
