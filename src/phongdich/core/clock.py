@@ -9,13 +9,14 @@ The machine's own bookkeeping keeps the real time: audit rows, the automatic `cr
 import jobs, sessions, token and upload expiry, rate limits, backups.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 _UNREAD = object()
 _demo_day: object = _UNREAD  # read from the database once per process: a demo is rebuilt with the server stopped
+_pinned_time: time | None = None  # tests only: a fixed time of day instead of the current one
 
 
 def demo_day() -> date | None:
@@ -31,23 +32,26 @@ def now() -> datetime:
     day = demo_day()
     if day is None:
         return real
-    return timezone.make_aware(datetime.combine(day, timezone.localtime(real).time()))
+    time_of_day = timezone.localtime(real).time() if _pinned_time is None else _pinned_time
+    return timezone.make_aware(datetime.combine(day, time_of_day))
 
 
 def today() -> date:
     return timezone.localdate(now())
 
 
-def use(day: date | None) -> None:
-    """Set this process's clock without the database (tests, and the demo builder while it builds)."""
-    global _demo_day
+def use(day: date | None, *, at: time | None = None) -> None:
+    """Set this process's clock without the database (tests, and the demo builder while it builds); a test that
+    depends on the time of day also pins it (`at`, local time), and the clock then stands still."""
+    global _demo_day, _pinned_time
     _demo_day = day
+    _pinned_time = at if day is not None else None
 
 
 def forget() -> None:
     """Read the demo day from the database again on the next use."""
-    global _demo_day
-    _demo_day = _UNREAD
+    global _demo_day, _pinned_time
+    _demo_day, _pinned_time = _UNREAD, None
 
 
 def demo_clock_set(*, actor, day: date | None) -> None:

@@ -1,6 +1,6 @@
 """The domain's clock: the real time, or a demo database's day of 2021 with a banner on every page."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -38,6 +38,16 @@ def test_a_demo_database_sets_the_clock_at_its_day_and_the_current_time_of_day(d
     assert abs(datetime.combine(real.date(), demo.time()) - real.replace(tzinfo=None)) < timedelta(seconds=5)
     assert DemoClock.objects.get().day == DEMO_DAY
     assert AuditEvent.objects.filter(object_type="core.democlock", actor_label="demo").exists()
+
+
+def test_a_test_that_pins_the_time_of_day_reads_that_moment_until_it_sets_the_clock_again(world):
+    clock.use(DEMO_DAY, at=time(0, 5))
+    assert timezone.localtime(clock.now()) == timezone.make_aware(datetime(2021, 8, 31, 0, 5))
+    clock.use(DEMO_DAY)  # the time of day runs again
+    demo, real = timezone.localtime(clock.now()), timezone.localtime()
+    assert abs(datetime.combine(real.date(), demo.time()) - real.replace(tzinfo=None)) < timedelta(seconds=5)
+    clock.use(None, at=time(0, 5))
+    assert abs(clock.now() - timezone.now()) < timedelta(seconds=5)
 
 
 def test_the_demo_clock_can_be_turned_back_to_the_real_time(demo_clock):

@@ -3,7 +3,7 @@ shifts, opening one, handing over and receiving, the entries with their filters 
 their minutes and decisions; who may open each, and what the pages cost in queries."""
 
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -204,7 +204,9 @@ def test_a_case_whose_person_moved_out_of_the_ward_is_named_by_a_masked_referenc
     assert "Đỗ Văn Tâm" in client_as("province_commander").get(f"{BOARD}?unit={unit(LAI_THIEU).pk}").content.decode()
 
 
-def test_the_days_log_downloads_as_a_workbook_and_the_export_is_audited_with_the_unit(client_as, shift):
+def test_the_days_log_downloads_as_a_workbook_and_the_export_is_audited_with_the_unit(client_as, world):
+    clock.use(clock.today(), at=time(10, 0))  # the entries of half an hour ago are today's, whenever the test runs
+    shift = opened()
     logged(shift, content='=HYPERLINK("http://x")', category="other")
     logged(shift, case=tam_case(), minutes_ago=20)
     answer = client_as("district_officer").get(f"/command/duty/entries/export.xlsx?unit={unit(LAI_THIEU).pk}")
