@@ -6,6 +6,9 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on one process per core (pytest-xdist), each with its own test database, at most four; tests
+# marked xdist_group("name") share a worker (the demo tests build one province between them).
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadgroup
 
 .PHONY: run test e2e bench lint messages demo clean packages-run packages-test
 
@@ -27,10 +30,10 @@ run: packages-run $(BIN)/phongdich
 	$(BIN)/phongdich serve --host $(HOST) --port $(PORT)
 
 test: packages-test $(BIN)/phongdich
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 e2e: packages-test $(BIN)/phongdich
-	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 bench: packages-run $(BIN)/phongdich
 	@scripts/system-packages run postgresql  # the admission race is also measured on a throwaway PostgreSQL

@@ -1,12 +1,16 @@
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from phongdich.accounts.models import User
+from phongdich.core import clock
 from phongdich.demo.builder import CENSUS_TOTAL_2019, DEMO_ACCOUNTS, build_demo
 from phongdich.demo.command_duty import DUTY_STAFF
 from phongdich.people.models import Person
 from phongdich.places.choices import Structure, UnitLevel
 from phongdich.places.models import AdminUnit, Population
+
+pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the shared province once (make test runs in parallel)
 
 
 def clear_database():
@@ -158,21 +162,41 @@ def clear_database():
         AdminUnit.objects.filter(level=level).delete()
 
 
+SCALE = 0.004  # enough residents for a few F0 at home on the demo's day, in under a minute
+
+
 @pytest.fixture
 def empty_db(db):
     """The demo builds into a database without the shared test world (rolled back after the test)."""
     clear_database()
 
 
+@pytest.fixture(scope="module")
+def built_province(django_db_setup, django_db_blocker):
+    """One demo province, built once for the tests that only read it, in place of the shared test world; rolled
+    back after the last of them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        clear_database()
+        yield build_demo(scale=SCALE, seed=7)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def province(built_province, db):
+    """The demo province, with the clock at its day as a server reading the demo database has it."""
+    clock.forget()
+    return built_province
+
+
 def snapshot():
     return sorted(Person.objects.values_list("full_name", "birth_date", "id_number", "unit__code"))
 
 
-def test_the_demo_province_matches_the_scaled_census_and_has_every_role(empty_db):
-    result = build_demo(scale=0.0005, seed=7)
+def test_the_demo_province_matches_the_scaled_census_and_has_every_role(province):
+    result = province
     province = AdminUnit.objects.get(structure=Structure.LEGACY, code="74")
     population = Population.objects.get(unit=province, year=2019)
-    assert population.total == round(CENSUS_TOTAL_2019 * 0.0005)
+    assert population.total == round(CENSUS_TOTAL_2019 * SCALE)
     assert population.age_18_plus < population.total and population.age_65_plus > 0
     groups = AdminUnit.objects.filter(level=UnitLevel.GROUP)
     assert groups.count() == result.groups and groups.count() >= 91 * 3
@@ -198,24 +222,21 @@ def test_demo_if_empty_leaves_an_existing_province_alone(db, capsys):
     assert "already built" in capsys.readouterr().out
 
 
-def test_the_demo_outbreak_follows_the_reported_curve_up_to_its_day(empty_db):
+def test_the_demo_outbreak_follows_the_reported_curve_up_to_its_day(province):
     from datetime import timedelta
 
-    from phongdich.core import clock
     from phongdich.core.models import DemoClock
     from phongdich.demo.outbreak import AS_OF, daily_curve
     from phongdich.surveillance.models import Case, TracingState, TracingTask
 
-    result = build_demo(scale=0.002, seed=3)
+    result = province
     reported = sum(cases for day, cases in daily_curve() if day <= AS_OF)
-    assert result.outbreak.cases == int(reported * 0.002)
+    assert result.outbreak.cases == int(reported * SCALE)
     # …and one more: the individual test that followed round 3's positive pool in Lái Thiêu.
     assert Case.objects.count() == result.outbreak.cases + 1
     assert Case.objects.filter(notes__contains=" LT3-").count() == 1
     # The cases keep their 2021 dates, and the database records the demo's day as the platform's clock.
-    assert DemoClock.objects.get().day == AS_OF
-    clock.forget()
-    assert clock.today() == AS_OF
+    assert DemoClock.objects.get().day == AS_OF and clock.today() == AS_OF
     # 27/8/2021, the reported peak, is four days before the demo's day.
     peak_day = AS_OF - timedelta(days=4)
     busiest = max(
@@ -237,30 +258,26 @@ def test_the_demo_outbreak_follows_the_reported_curve_up_to_its_day(empty_db):
     assert Scenario.objects.count() == 3
 
 
-def test_the_demo_vaccinates_most_adults_issues_certificates_and_proposes_a_split(empty_db):
+def test_the_demo_vaccinates_most_adults_issues_certificates_and_proposes_a_split(province):
     from phongdich.vaccination.dcc import codec
     from phongdich.vaccination.models import Certificate, Dose, Shipment
     from phongdich.vaccination.selectors import coverage_of, trusted_keys
 
-    result = build_demo(scale=0.002, seed=5)
+    result = province
     assert result.vaccination.doses == Dose.objects.count() > 0
-    province = AdminUnit.objects.get(structure=Structure.LEGACY, code="74")
-    coverage = coverage_of(province)
+    coverage = coverage_of(AdminUnit.objects.get(structure=Structure.LEGACY, code="74"))
     assert 0.8 < coverage.count("18+", "one_dose") / coverage.count("18+", "residents") < 0.97
     assert coverage.count("18+", "full") < coverage.count("18+", "one_dose")
     certificate = Certificate.objects.first()
     assert result.vaccination.certificates == Certificate.objects.count() > 0
-    from phongdich.core import clock
-
     assert certificate.issued_at.year == 2021
     assert codec.verify(certificate.text, keys=trusted_keys(), at=clock.now()).valid
     assert sum(a.doses for a in Shipment.objects.get().allocations.all()) == 100_000
 
 
-def test_the_demo_leaves_pools_on_their_way_for_the_labs_desk_to_receive(empty_db, client):
+def test_the_demo_leaves_pools_on_their_way_for_the_labs_desk_to_receive(province, client):
     from phongdich.labs.models import Pool
 
-    build_demo(scale=0.002, seed=3)
     in_transit = list(Pool.objects.filter(status="sent").values_list("barcode", flat=True))
     assert in_transit and Pool.objects.filter(status="done").exists()
     client.force_login(User.objects.get(username="xetnghiem.cdc"))
@@ -268,12 +285,11 @@ def test_the_demo_leaves_pools_on_their_way_for_the_labs_desk_to_receive(empty_d
     assert all(barcode in page for barcode in in_transit)
 
 
-def test_the_demo_treats_f0_at_home_with_reports_alerts_silences_and_releases_due(empty_db):
+def test_the_demo_treats_f0_at_home_with_reports_alerts_silences_and_releases_due(province):
     from phongdich.care.choices import AlertKind, OrderKind, OrderStatus
     from phongdich.care.models import Alert, IsolationOrder, SelfReport
-    from phongdich.core import clock
 
-    result = build_demo(scale=0.004, seed=7).care
+    result = province.care
     at_home = IsolationOrder.objects.filter(kind=OrderKind.F0_HOME)
     assert result.f0_home == at_home.count() > 0 and result.f1_home > 0
     assert result.reports == SelfReport.objects.count() >= 4 * result.f0_home  # mostly three to five days, twice a day
@@ -284,7 +300,7 @@ def test_the_demo_treats_f0_at_home_with_reports_alerts_silences_and_releases_du
     assert due.exists() and result.released == IsolationOrder.objects.filter(status=OrderStatus.RELEASED).count()
 
 
-def test_the_demo_stations_supplies_and_workforce_read_as_a_real_province_would(empty_db, client):
+def test_the_demo_stations_supplies_and_workforce_read_as_a_real_province_would(province, client):
     """One station per commune on the builder's own mobile station facility; equipment never low; a donation of
     Bến Cát for its welfare officer; tier-3 hospitals with dozens of staff; volunteers start after they recovered."""
     from django.db.models import Count
@@ -298,7 +314,6 @@ def test_the_demo_stations_supplies_and_workforce_read_as_a_real_province_would(
     from phongdich.places.choices import FacilityKind
     from phongdich.places.models import Facility
 
-    build_demo(scale=0.002, seed=3)
     mobile = Facility.objects.filter(kind=FacilityKind.MOBILE_STATION)
     assert mobile.exists() and not mobile.filter(mobile_station__isnull=True).exists()
     per_commune = MobileStation.objects.filter(industrial_park=None).values("commune").annotate(n=Count("pk"))
