@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 
@@ -94,10 +94,9 @@ def test_exposures_are_listed_on_demand_and_recorded_by_a_button(client_as, worl
 def test_the_f_level_lists_show_new_f1_and_those_not_reached(client_as, world):
     from phongdich.core import clock
 
-    # Thu became an F1 at the start of "today", so the call recorded below comes after it whatever the time of day
-    clock.use(clock.today())
-    start_of_today = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
-    TracingState.objects.filter(person=thu(world)).update(level_since=start_of_today)
+    # Thu became an F1 at nine this morning and the team calls her at ten, whenever the test runs
+    clock.use(clock.today(), at=time(10, 0))
+    TracingState.objects.filter(person=thu(world)).update(level_since=clock.now() - timedelta(hours=1))
     client = client_as("community_team")
     assert "Lý Thị Thu" in client.get("/tracing/levels/?level=1&new_today=true").content.decode()
     assert "Lý Thị Thu" in client.get("/tracing/levels/?level=1&not_reached=true").content.decode()
