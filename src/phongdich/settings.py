@@ -71,6 +71,28 @@ def database_from_url(url: str) -> dict:
     raise ValueError(f"PHONGDICH_DATABASE_URL: unsupported scheme {parsed.scheme!r} (use sqlite:// or postgres://)")
 
 
+def mailer_from_url(url: str) -> dict:
+    """smtp://user:password@host:port (STARTTLS when the port is 587, or with ?starttls=1) or smtps://… (TLS from
+    the first byte, port 465 by default); without a user, the server takes mail unauthenticated (a local MTA)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in {"smtp", "smtps"}:
+        raise ValueError(f"PHONGDICH_SMTP_URL: unsupported scheme {parsed.scheme!r} (use smtp:// or smtps://)")
+    implicit_tls = parsed.scheme == "smtps"
+    port = parsed.port or (465 if implicit_tls else 25)
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parsed.hostname or "localhost",
+            "port": port,
+            "username": unquote(parsed.username or ""),
+            "password": unquote(parsed.password or ""),
+            "use_ssl": implicit_tls,
+            "use_tls": not implicit_tls and (port == 587 or "starttls=1" in parsed.query),
+            "timeout": 20,
+        },
+    }
+
+
 SECRET_KEY = load_secret_key()
 DEBUG = env_bool("PHONGDICH_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("PHONGDICH_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -143,6 +165,10 @@ DATABASES = {
     "default": database_from_url(os.environ.get("PHONGDICH_DATABASE_URL", "sqlite:///var/phongdich.sqlite3")),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The task reminders' e-mail; the tests replace the mailer with Django's in-memory one.
+MAILERS = {"default": mailer_from_url(os.environ.get("PHONGDICH_SMTP_URL", "smtp://localhost:25"))}
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("PHONGDICH_MAIL_FROM", "phongdich@localhost")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["phongdich.accounts.backends.LockoutModelBackend"]

@@ -4,7 +4,7 @@ running of a new one."""
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from phongdich.core.scoping import require_permission
 
@@ -46,4 +46,4 @@ def forecast_run(request, unit: int | None = None):
     require_permission(request.user, SEE_FORECASTS)
     found = unit_for(request.user, unit, permission=SEE_FORECASTS)
     run = forecast_request(actor=request.user, unit=found)
-    return 202, {"id": run.pk, "status": run.status}
+    return Status(202, {"id": run.pk, "status": run.status})
