@@ -193,19 +193,18 @@ def snapshot():
 
 
 def test_the_demo_province_matches_the_scaled_census_and_has_every_role(province):
-    result = province
-    province = AdminUnit.objects.get(structure=Structure.LEGACY, code="74")
-    population = Population.objects.get(unit=province, year=2019)
+    binh_duong = AdminUnit.objects.get(structure=Structure.LEGACY, code="74")
+    population = Population.objects.get(unit=binh_duong, year=2019)
     assert population.total == round(CENSUS_TOTAL_2019 * SCALE)
     assert population.age_18_plus < population.total and population.age_65_plus > 0
     groups = AdminUnit.objects.filter(level=UnitLevel.GROUP)
-    assert groups.count() == result.groups and groups.count() >= 91 * 3
+    assert groups.count() == province.groups and groups.count() >= 91 * 3
     # The demo's accounts, and the province command centre's duty officers who keep its log (no password).
     assert {u.username for u in User.objects.all()} == set(DEMO_ACCOUNTS) | {name for name, _full in DUTY_STAFF}
     assert all(u.role_assignments.count() == 1 for u in User.objects.all())
     assert Person.objects.filter(full_name="Nguyễn Thị Hằng", unit__code="25966-01").exists()
     # Residents plus a few entered twice, plus the two named residents.
-    assert Person.objects.count() == result.persons > population.total
+    assert Person.objects.count() == province.persons > population.total
     assert User.objects.get(username="xa.laithieu").check_password("demo")
 
 
